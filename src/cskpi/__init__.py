@@ -1,0 +1,59 @@
+"""cskpi: customer-service KPIs computed correctly, fast, and the same way every time.
+
+Every function takes plain arrays (lists, numpy arrays, pandas or polars Series),
+validates them, and returns a small frozen result holding the sufficient statistics
+(counts and sums) from which the headline figure derives; results of two batches
+merge with ``+``. Rates are fractions in [0, 1] unless a docstring says otherwise
+(NPS is in [-100, 100]); durations are in seconds.
+"""
+
+from __future__ import annotations
+
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._results import ConfidenceInterval, Grouped
+from ._scorecard import QAScore, qa_review_scores, qa_scorecard
+from ._survey import (
+    CES,
+    CSAT,
+    NPS,
+    NPSBucket,
+    NPSDifference,
+    ces,
+    csat,
+    nps,
+    nps_buckets,
+    nps_difference,
+)
+
+# -- operations (issue 3) --
+# -- tickets (issue 4) --
+# -- retention (issue 5) --
+# -- queueing (issue 6) --
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "CES",
+    "CSAT",
+    "NPS",
+    "ConfidenceInterval",
+    "Grouped",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "NPSBucket",
+    "NPSDifference",
+    "QAScore",
+    "UndefinedMetricWarning",
+    "__version__",
+    "ces",
+    "csat",
+    "nps",
+    "nps_buckets",
+    "nps_difference",
+    "qa_review_scores",
+    "qa_scorecard",
+    # -- operations (issue 3) --
+    # -- tickets (issue 4) --
+    # -- retention (issue 5) --
+    # -- queueing (issue 6) --
+]

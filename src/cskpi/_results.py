@@ -1,0 +1,261 @@
+"""Result classes: mergeable sufficient statistics and their grouped form.
+
+A result is a frozen attrs class whose fields are either *statistics* (counts and
+sums that add across batches) or *parameters* (scale, threshold, variant: must be
+equal to merge). Headline figures are properties derived from the statistics, so
+``a + b`` on two batches equals the result on the concatenated batches.
+
+A grouped result (:class:`Grouped`) holds one such result whose statistics are
+arrays with one row per group, together with the group labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Generic, Self, TypeVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._errors import InvalidInputError, InvalidTypeError
+from ._grouping import Groups, combine_codes, decode_combos
+
+__all__ = ["ConfidenceInterval", "Grouped", "Mergeable", "param", "stat"]
+
+_STAT = "cskpi_stat"
+
+
+def _array_eq(a: Any, b: Any) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+def stat() -> Any:
+    """An additive statistic field (count or sum); compared with ``numpy.array_equal``."""
+    return attrs.field(eq=attrs.cmp_using(eq=_array_eq), metadata={_STAT: True})
+
+
+def param() -> Any:
+    """A parameter field: results merge only when their parameters are equal."""
+    return attrs.field(metadata={_STAT: False})
+
+
+def _stat_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get(_STAT))
+
+
+def _param_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls) if not f.metadata.get(_STAT))
+
+
+class Mergeable:
+    """Mixin giving attrs result classes ``+`` over their statistic fields."""
+
+    __slots__ = ()
+
+    def _check_mergeable(self, other: object) -> None:
+        if type(other) is not type(self):
+            raise InvalidTypeError(
+                f"cannot add {type(other).__name__} to {type(self).__name__}: "
+                "only results of the same kind merge"
+            )
+        for name in _param_names(type(self)):
+            if getattr(self, name) != getattr(other, name):
+                raise InvalidInputError(
+                    f"cannot add {type(self).__name__} results with different {name}: "
+                    f"{getattr(self, name)!r} and {getattr(other, name)!r}"
+                )
+
+    def __add__(self, other: Self) -> Self:
+        self._check_mergeable(other)
+        changes = {name: getattr(self, name) + getattr(other, name) for name in _stat_names(type(self))}
+        return attrs.evolve(self, **changes)  # type: ignore[misc]
+
+    def __radd__(self, other: object) -> Self:
+        # ``sum(results)`` starts from 0.
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+
+R = TypeVar("R", bound=Mergeable)
+
+_NO_CODES: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+
+
+@attrs.frozen
+class ConfidenceInterval:
+    """A two-sided confidence interval; unpacks as ``low, high``.
+
+    ``low`` and ``high`` are floats for a single result and arrays aligned with the
+    labels for a grouped result.
+    """
+
+    low: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    high: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    confidence_level: float
+    method: str
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.low, self.high))
+
+
+def _scalarize(value: Any) -> Any:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Grouped(Generic[R]):
+    """A result per group, computed in one vectorised pass.
+
+    ``grouped[label]`` is the result of one group (``grouped[a, b]`` for several
+    keys), ``grouped.labels`` the group labels (one array, or a tuple of arrays for
+    several keys), and every field or property of the underlying result is available
+    as an array aligned with the labels (``grouped.score``). Grouped results of the
+    same kind merge with ``+``: groups present in both are added, the others kept.
+    """
+
+    __slots__ = ("_groups", "_index", "values")
+
+    def __init__(self, values: R, groups: Groups) -> None:
+        self.values = values
+        # Keep labels and names only: the per-row codes are not needed after counting.
+        self._groups = Groups(codes=_NO_CODES, labels=groups.labels, names=groups.names)
+        self._index: dict[Any, int] | None = None
+
+    @property
+    def labels(self) -> Any:
+        """The group labels: one array, or a tuple of arrays for several keys."""
+        labels = self._groups.labels
+        return labels[0] if len(labels) == 1 else labels
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Name of each grouping key."""
+        return self._groups.names
+
+    def __len__(self) -> int:
+        return self._groups.n_groups
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.values, name)
+
+    def _key(self, label: Any) -> Any:
+        parts = label if len(self._groups.labels) > 1 and isinstance(label, tuple) else (label,)
+        if len(parts) != len(self._groups.labels):
+            raise KeyError(label)
+        normalised = []
+        for part, labels in zip(parts, self._groups.labels, strict=True):
+            try:
+                normalised.append(np.asarray(part, dtype=labels.dtype).item())
+            except (TypeError, ValueError):
+                raise KeyError(label) from None
+        return tuple(normalised)
+
+    def _lookup(self) -> dict[Any, int]:
+        if self._index is None:
+            columns = [labels.tolist() for labels in self._groups.labels]
+            self._index = {key: i for i, key in enumerate(zip(*columns, strict=True))}
+        return self._index
+
+    def __getitem__(self, label: Any) -> R:
+        position = self._lookup().get(self._key(label))
+        if position is None:
+            raise KeyError(label)
+        return self.at(position)
+
+    def __contains__(self, label: object) -> bool:
+        try:
+            return self._key(label) in self._lookup()
+        except KeyError:
+            return False
+
+    def at(self, position: int) -> R:
+        """The result of the group at ``position`` in label order."""
+        changes = {
+            name: _scalarize(getattr(self.values, name)[position]) for name in _stat_names(type(self.values))
+        }
+        return attrs.evolve(self.values, **changes)  # type: ignore[misc]
+
+    def keys(self) -> list[Any]:
+        """Group labels as Python values (tuples for several keys)."""
+        columns = [labels.tolist() for labels in self._groups.labels]
+        if len(columns) == 1:
+            return list(columns[0])
+        return list(zip(*columns, strict=True))
+
+    def items(self) -> Iterator[tuple[Any, R]]:
+        """Pairs of (label, result) in label order."""
+        for position, key in enumerate(self.keys()):
+            yield key, self.at(position)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.keys())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Grouped):
+            return NotImplemented
+        mine, theirs = self._groups.labels, other._groups.labels
+        same_labels = len(mine) == len(theirs) and all(
+            np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True)
+        )
+        return same_labels and type(self.values) is type(other.values) and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __add__(self, other: Grouped[R]) -> Grouped[R]:
+        if not isinstance(other, Grouped):
+            return NotImplemented
+        self.values._check_mergeable(other.values)
+        if len(self._groups.labels) != len(other._groups.labels):
+            raise InvalidInputError(
+                "cannot add grouped results with a different number of grouping keys: "
+                f"{len(self._groups.labels)} and {len(other._groups.labels)}"
+            )
+        mine_labels, their_labels = self._groups.labels, other._groups.labels
+        if all(np.array_equal(m, t) for m, t in zip(mine_labels, their_labels, strict=True)):
+            # Same groups in the same order: add the statistics row by row, keep the order.
+            return Grouped(self.values + other.values, self._groups)
+        n_self = len(self)
+        key_codes = []
+        union_labels = []
+        for mine, theirs in zip(self._groups.labels, other._groups.labels, strict=True):
+            joined = np.concatenate([mine, theirs])
+            labels, codes = np.unique(joined, return_inverse=True)
+            key_codes.append(codes.reshape(-1).astype(np.intp))
+            union_labels.append(labels)
+        sizes = tuple(int(lab.shape[0]) for lab in union_labels)
+        codes, combos = combine_codes(tuple(key_codes), sizes)
+        n_groups = int(combos.shape[0])
+        changes = {}
+        for name in _stat_names(type(self.values)):
+            mine_stat = np.asarray(getattr(self.values, name))
+            theirs_stat = np.asarray(getattr(other.values, name))
+            dtype = np.result_type(mine_stat, theirs_stat)
+            total: NDArray[Any] = np.zeros((n_groups, *mine_stat.shape[1:]), dtype=dtype)
+            total[codes[:n_self]] += mine_stat
+            total[codes[n_self:]] += theirs_stat
+            changes[name] = total
+        groups = Groups(
+            codes=_NO_CODES,
+            labels=decode_combos(combos, tuple(union_labels)),
+            names=self._groups.names,
+        )
+        return Grouped(attrs.evolve(self.values, **changes), groups)  # type: ignore[misc]
+
+    def __radd__(self, other: object) -> Grouped[R]:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Grouped[{type(self.values).__name__}]({len(self)} groups by {', '.join(self.names)})"
+
+    def to_dict(self) -> dict[Any, R]:
+        """Results by label as a plain dict."""
+        return dict(self.items())

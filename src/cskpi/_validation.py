@@ -1,0 +1,185 @@
+"""Array coercion and input checks shared by every cskpi function.
+
+One layer, one message format: ``<name> must be <rule>; got <value> at index <i>``.
+Nothing here copies or modifies its input unless a conversion is unavoidable
+(a list becomes an array; a float array of whole numbers becomes integers).
+pandas and polars are never imported: objects exposing ``to_numpy()`` or
+``__array__`` are converted through those protocols.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._errors import InvalidInputError, InvalidTypeError
+
+__all__ = [
+    "NanPolicy",
+    "check_confidence_level",
+    "check_integer_scale",
+    "check_nan_policy",
+    "check_same_length",
+    "first_index",
+    "integer_scores",
+    "to_array",
+]
+
+NanPolicy: TypeAlias = Literal["raise", "omit"]
+_NAN_POLICIES = ("raise", "omit")
+
+
+def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDArray[Any]:
+    """Convert an array-like argument to a numpy array without copying when possible.
+
+    Accepts numpy arrays, lists, tuples, ranges and any object with ``to_numpy()``
+    (pandas, polars) or ``__array__``. Raises :class:`InvalidTypeError` for ``None``,
+    strings and scalars, and :class:`InvalidInputError` for ragged nested sequences
+    or the wrong number of dimensions.
+    """
+    if values is None:
+        raise InvalidTypeError(f"{name} must be array-like; got None")
+    if isinstance(values, str | bytes):
+        raise InvalidTypeError(f"{name} must be array-like, not a single string; got {values!r}")
+    if isinstance(values, np.ndarray):
+        array = values
+    elif hasattr(values, "to_numpy"):
+        array = np.asarray(values.to_numpy())
+    elif isinstance(values, list | tuple | range) or hasattr(values, "__array__"):
+        try:
+            array = np.asarray(values)
+        except ValueError as exc:  # numpy refuses ragged nested sequences
+            raise InvalidInputError(
+                f"{name} must be a rectangular array; got a ragged sequence ({exc})"
+            ) from None
+    else:
+        raise InvalidTypeError(
+            f"{name} must be array-like (list, tuple, numpy array, pandas or polars Series); "
+            f"got {type(values).__name__}"
+        )
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if array.ndim not in allowed:
+        wanted = " or ".join(f"{d}-D" for d in allowed)
+        raise InvalidInputError(f"{name} must be {wanted}; got an array of shape {array.shape}")
+    return array
+
+
+def first_index(mask: NDArray[np.bool_]) -> tuple[int, ...] | int:
+    """Index of the first True in ``mask``: an int for 1-D masks, a tuple otherwise."""
+    flat = int(np.argmax(mask.ravel()))
+    if mask.ndim == 1:
+        return flat
+    return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
+
+
+def _describe(array: NDArray[Any], mask: NDArray[np.bool_]) -> str:
+    index = first_index(mask)
+    value = array[index]
+    shown = value.item() if isinstance(value, np.generic) else value
+    return f"{shown!r} at index {index}"
+
+
+def check_nan_policy(nan_policy: str) -> NanPolicy:
+    """Validate a ``nan_policy`` argument (scipy's name): 'raise' or 'omit'."""
+    if nan_policy not in _NAN_POLICIES:
+        raise InvalidInputError(f"nan_policy must be one of {_NAN_POLICIES}; got {nan_policy!r}")
+    return nan_policy  # type: ignore[return-value]
+
+
+def check_integer_scale(scale: Any, name: str = "scale") -> tuple[int, int]:
+    """Validate an inclusive integer scale ``(low, high)`` with ``low < high``."""
+    try:
+        low, high = scale
+    except (TypeError, ValueError):
+        raise InvalidTypeError(f"{name} must be a pair (low, high) of integers; got {scale!r}") from None
+    for bound in (low, high):
+        if isinstance(bound, bool) or not isinstance(bound, int | np.integer):
+            raise InvalidTypeError(f"{name} must be a pair (low, high) of integers; got {scale!r}")
+    if not low < high:
+        raise InvalidInputError(f"{name} must satisfy low < high; got {scale!r}")
+    return int(low), int(high)
+
+
+def check_confidence_level(confidence_level: float) -> float:
+    """Validate a confidence level strictly between 0 and 1."""
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, float | int | np.floating | np.integer
+    ):
+        raise InvalidTypeError(f"confidence_level must be a number; got {confidence_level!r}")
+    level = float(confidence_level)
+    if not 0.0 < level < 1.0:
+        raise InvalidInputError(
+            f"confidence_level must be strictly between 0 and 1; got {confidence_level!r}"
+        )
+    return level
+
+
+def check_same_length(first: tuple[str, NDArray[Any]], *others: tuple[str, NDArray[Any]]) -> int:
+    """Check that arrays share their first dimension; return that length."""
+    name, array = first
+    length = array.shape[0]
+    for other_name, other in others:
+        if other.shape[0] != length:
+            raise InvalidInputError(
+                f"{other_name} must have the same length as {name} ({length}); got length {other.shape[0]}"
+            )
+    return int(length)
+
+
+def integer_scores(
+    values: Any,
+    name: str,
+    low: int,
+    high: int,
+    *,
+    nan_policy: NanPolicy = "raise",
+    ndim: int | tuple[int, ...] = 1,
+) -> tuple[NDArray[np.integer[Any]], NDArray[np.bool_] | None]:
+    """Validate answers on the integer scale ``low..high``.
+
+    Returns the answers as an integer array (the input itself when it already has an
+    integer dtype) and a mask of the answers to keep, or ``None`` when all are kept.
+    Float input is accepted when every value is a whole number; NaN (and ``None`` in an
+    object array) marks a missing answer, which raises unless ``nan_policy='omit'``.
+    Missing answers are returned as ``low`` in the integer array and False in the mask.
+    """
+    array = to_array(values, name, ndim=ndim)
+    kind = array.dtype.kind
+    if kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(
+                f"{name} must contain numbers; got non-numeric values of dtype object"
+            ) from None
+        kind = "f"
+    if kind == "b":
+        raise InvalidTypeError(f"{name} must contain integer scores, not booleans")
+    if kind not in "iuf":
+        raise InvalidTypeError(
+            f"{name} must contain integer scores on {low}..{high}; got dtype {array.dtype}"
+        )
+    rule = f"{name} must be integers in {low}..{high}"
+    if kind in "iu":
+        if array.size and (array.min() < low or array.max() > high):
+            raise InvalidInputError(f"{rule}; got {_describe(array, (array < low) | (array > high))}")
+        return array, None
+    missing = np.isnan(array)
+    keep: NDArray[np.bool_] | None = None
+    if missing.any():
+        if nan_policy == "raise":
+            raise InvalidInputError(
+                f"{name} must not contain NaN (pass nan_policy='omit' to skip missing answers); "
+                f"got {_describe(array, missing)}"
+            )
+        keep = ~missing
+        filled = np.where(missing, low, array)
+    else:
+        filled = array
+    bad = (filled < low) | (filled > high) | (filled != np.floor(filled))
+    if bad.any():
+        raise InvalidInputError(f"{rule}; got {_describe(array, bad)}")
+    smallest = np.min_scalar_type(high) if low >= 0 else np.int64
+    return filled.astype(np.promote_types(smallest, np.int16)), keep
