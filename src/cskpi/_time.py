@@ -1,0 +1,193 @@
+"""Timestamps, durations and calendar periods shared by every time-based metric.
+
+Conventions
+-----------
+* Timestamps are local, naive ``datetime64`` values (no time zone): convert
+  time-zone-aware data to the contact centre's local time before calling cskpi.
+* Durations are float seconds; ``timedelta64`` input is converted to seconds.
+* Calendar periods are ``'hour'``, ``'day'``, ``'week'`` (ISO weeks, starting on
+  Monday), ``'month'``, ``'quarter'`` and ``'year'``. A period is identified by its
+  start (a ``datetime64``) or by its ordinal (an integer counting periods since
+  1970, so that ``ordinal(b) - ordinal(a)`` is the number of periods between them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._errors import InvalidInputError, InvalidTypeError
+from ._validation import first_index, to_array
+
+__all__ = [
+    "PERIODS",
+    "Period",
+    "check_period",
+    "period_labels",
+    "period_ordinals",
+    "period_starts",
+    "to_datetime64",
+    "to_seconds",
+]
+
+Period: TypeAlias = Literal["hour", "day", "week", "month", "quarter", "year"]
+PERIODS: tuple[str, ...] = ("hour", "day", "week", "month", "quarter", "year")
+
+# 1970-01-01 was a Thursday; the first Monday on or after it is 1970-01-05 (day 4).
+_MONDAY_OFFSET = 4
+
+
+def check_period(period: str) -> Period:
+    """Validate a calendar period name."""
+    if period not in PERIODS:
+        raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
+    return period  # type: ignore[return-value]
+
+
+def to_datetime64(
+    values: Any, name: str, *, allow_nat: bool = False, unit: str = "s"
+) -> NDArray[np.datetime64]:
+    """Convert timestamps to ``datetime64[unit]`` (default seconds).
+
+    Accepts ``datetime64`` arrays, pandas/polars datetime Series, and ISO 8601
+    strings. NaT raises unless ``allow_nat``; strings that do not parse raise
+    :class:`InvalidInputError` naming the argument and the first bad value.
+    """
+    array = to_array(values, name)
+    kind = array.dtype.kind
+    if kind == "M":
+        converted = array.astype(f"datetime64[{unit}]")
+    elif kind in "UO":
+        try:
+            converted = array.astype(f"datetime64[{unit}]")
+        except (ValueError, TypeError):
+            bad = _first_unparseable(array, unit)
+            raise InvalidInputError(
+                f"{name} must be timestamps (datetime64 or ISO 8601 strings); "
+                f"got {array[bad]!r} at index {bad}"
+            ) from None
+    else:
+        raise InvalidTypeError(
+            f"{name} must be timestamps (datetime64 or ISO 8601 strings); got dtype {array.dtype}"
+        )
+    if not allow_nat:
+        missing = np.isnat(converted)
+        if missing.any():
+            raise InvalidInputError(f"{name} must not contain NaT; got NaT at index {first_index(missing)}")
+    return converted
+
+
+def _first_unparseable(array: NDArray[Any], unit: str) -> int:
+    # Only reached on error: bisect for the first value numpy refuses to parse.
+    low, high = 0, array.shape[0]
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            array[low:middle].astype(f"datetime64[{unit}]")
+        except (ValueError, TypeError):
+            high = middle
+        else:
+            low = middle
+    return low
+
+
+def to_seconds(
+    values: Any, name: str, *, allow_nan: bool = False, allow_negative: bool = False
+) -> NDArray[np.float64]:
+    """Convert durations to float seconds, checking for NaN and negative values.
+
+    ``timedelta64`` input is converted exactly to seconds (NaT becomes NaN); numeric
+    input is taken as seconds. Booleans, strings and other dtypes raise
+    :class:`InvalidTypeError`.
+    """
+    array = to_array(values, name)
+    kind = array.dtype.kind
+    if kind == "m":
+        missing_td = np.isnat(array)
+        seconds = array.astype("timedelta64[ns]").astype(np.int64) / 1e9
+        seconds = np.where(missing_td, np.nan, seconds)
+    elif kind in "iuf":
+        seconds = array.astype(np.float64, copy=False)
+    else:
+        raise InvalidTypeError(
+            f"{name} must be durations in seconds (numbers or timedelta64); got dtype {array.dtype}"
+        )
+    missing = np.isnan(seconds)
+    if not allow_nan and missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
+    infinite = np.isinf(seconds)
+    if infinite.any():
+        raise InvalidInputError(
+            f"{name} must be finite; got {seconds[first_index(infinite)]} at index {first_index(infinite)}"
+        )
+    if not allow_negative:
+        negative = seconds < 0
+        if negative.any():
+            index = first_index(negative)
+            raise InvalidInputError(
+                f"{name} must be non-negative durations; got {seconds[index]!r} at index {index}"
+            )
+    return seconds
+
+
+def period_ordinals(timestamps: NDArray[np.datetime64], period: Period) -> NDArray[np.int64]:
+    """Ordinal of the calendar period containing each timestamp (periods since 1970).
+
+    Weeks are ISO weeks starting on Monday: ordinal 0 is the week of Monday 1970-01-05
+    (the days 1970-01-01..04 fall in week -1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cskpi._time import period_ordinals
+    >>> t = np.array(["2024-01-31T23:00", "2024-02-01T00:00"], dtype="datetime64[s]")
+    >>> period_ordinals(t, "month").tolist(), period_ordinals(t, "quarter").tolist()
+    ([648, 649], [216, 216])
+    """
+    if period == "hour":
+        return timestamps.astype("datetime64[h]").astype(np.int64)
+    if period == "day":
+        return timestamps.astype("datetime64[D]").astype(np.int64)
+    if period == "week":
+        days = timestamps.astype("datetime64[D]").astype(np.int64)
+        return (days - _MONDAY_OFFSET) // 7
+    months = timestamps.astype("datetime64[M]").astype(np.int64)
+    if period == "month":
+        return months
+    if period == "quarter":
+        return months // 3
+    return timestamps.astype("datetime64[Y]").astype(np.int64)
+
+
+def period_starts(ordinals: NDArray[np.int64], period: Period) -> NDArray[np.datetime64]:
+    """Start (``datetime64``) of each period given by its ordinal; inverse of :func:`period_ordinals`.
+
+    Hours are returned as ``datetime64[h]``, days and weeks as ``datetime64[D]``,
+    months and quarters as ``datetime64[M]``, years as ``datetime64[Y]``.
+    """
+    if period == "hour":
+        return ordinals.astype("datetime64[h]")
+    if period == "day":
+        return ordinals.astype("datetime64[D]")
+    if period == "week":
+        return (ordinals * 7 + _MONDAY_OFFSET).astype("datetime64[D]")
+    if period == "month":
+        return ordinals.astype("datetime64[M]")
+    if period == "quarter":
+        return (ordinals * 3).astype("datetime64[M]")
+    return ordinals.astype("datetime64[Y]")
+
+
+def period_labels(timestamps: Any, period: str, *, name: str = "timestamps") -> NDArray[np.datetime64]:
+    """Start of the calendar period of each timestamp, ready to use as a ``by=`` key.
+
+    Examples
+    --------
+    >>> from cskpi._time import period_labels
+    >>> period_labels(["2024-05-15T10:00", "2024-05-19T23:59"], "week").tolist()
+    [datetime.date(2024, 5, 13), datetime.date(2024, 5, 13)]
+    """
+    valid = check_period(period)
+    return period_starts(period_ordinals(to_datetime64(timestamps, name), valid), valid)
