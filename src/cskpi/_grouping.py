@@ -163,3 +163,35 @@ def count_cells(
             cells = cells[flat_keep[start:stop]]
         total += np.bincount(cells, minlength=n_cells)
     return total if codes is None else total.reshape(n_groups, width)
+
+
+def sort_within_groups(
+    values: NDArray[np.float64], codes: NDArray[np.intp] | None, n_groups: int
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Values sorted by (group, value) and the row offset where each group starts.
+
+    Returns ``(sorted_values, starts)`` with ``starts`` of length ``n_groups + 1``:
+    group ``g`` occupies ``sorted_values[starts[g]:starts[g + 1]]`` in ascending order.
+    One sort in all, never one per group.
+    """
+    if codes is None:
+        return np.sort(values), np.array([0, values.shape[0]], dtype=np.int64)
+    order = np.lexsort((values, codes))
+    sizes = np.bincount(codes, minlength=n_groups)
+    starts = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return values[order], starts
+
+
+def quantile_positions(sizes: NDArray[np.int64], fractions: NDArray[np.float64]) -> NDArray[np.int64]:
+    """0-based rank of the inverted-CDF quantile: ``ceil(q * n) - 1``, clipped to ``0..n-1``.
+
+    The smallest value x with at least a fraction q of the values at or below x is the
+    ``ceil(q n)``-th smallest (Hyndman and Fan 1996, definition 1; numpy's
+    ``method='inverted_cdf'``). ``q * n`` is shrunk by one part in 10¹² before the
+    ceiling so that products such as ``0.7 * 10 = 7.000000000000001`` give rank 7,
+    not 8. Shape: ``sizes[:, None]`` against ``fractions[None, :]``.
+    """
+    products = sizes[:, None].astype(np.float64) * fractions[None, :]
+    ranks = np.ceil(products * (1.0 - 1e-12)).astype(np.int64) - 1
+    return np.clip(ranks, 0, np.maximum(sizes[:, None] - 1, 0))
