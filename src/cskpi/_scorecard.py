@@ -17,14 +17,9 @@ from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import factorize
 from ._results import ConfidenceInterval, Grouped, Mergeable, stat
 from ._stats import divide, wald_mean_interval
-from ._validation import NanPolicy, check_nan_policy, first_index, to_array
+from ._validation import NanPolicy, check_nan_policy, describe_first, first_index, to_array
 
 __all__ = ["QAScore", "qa_review_scores", "qa_scorecard"]
-
-
-def _describe(array: NDArray[Any], mask: NDArray[np.bool_]) -> str:
-    index = first_index(mask)
-    return f"{array[index].item()!r} at index {index}"
 
 
 def _checks_table(checks: Any, nan_policy: NanPolicy) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -46,7 +41,7 @@ def _checks_table(checks: Any, nan_policy: NanPolicy) -> tuple[NDArray[np.float6
         )
     bad = ~missing & ((table < 0) | (table > 1))
     if bad.any():
-        raise InvalidInputError(f"checks must be in [0, 1]; got {_describe(table, bad)}")
+        raise InvalidInputError(f"checks must be in [0, 1]; got {describe_first(table, bad)}")
     return table, ~missing
 
 
@@ -59,7 +54,7 @@ def _weights(weights: Any, n_items: int) -> NDArray[np.float64]:
         raise InvalidInputError(f"weights must have one weight per item ({n_items}); got {array.shape[0]}")
     bad = ~np.isfinite(array) | (array < 0)
     if bad.any():
-        raise InvalidInputError(f"weights must be finite and non-negative; got {_describe(array, bad)}")
+        raise InvalidInputError(f"weights must be finite and non-negative; got {describe_first(array, bad)}")
     if n_items and array.sum() == 0:
         raise InvalidInputError("weights must not all be zero")
     return array
@@ -90,7 +85,7 @@ def _review_parts(
     partial = on_critical & (answered != 0) & (answered != 1)
     if partial.any():
         raise InvalidInputError(
-            f"checks must be 0 (fail) or 1 (pass) on critical items; got {_describe(table, partial)}"
+            f"checks must be 0 (fail) or 1 (pass) on critical items; got {describe_first(table, partial)}"
         )
     points = answered @ item_weights
     possible = applicable.astype(np.float64) @ item_weights

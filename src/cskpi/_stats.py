@@ -74,8 +74,10 @@ def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[An
         z2n = z * z / total
         center = (p + z2n / 2.0) / (1.0 + z2n)
         half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / total + z2n / (4.0 * total))
-    low = np.clip(center - half, 0.0, 1.0)
-    high = np.clip(center + half, 0.0, 1.0)
+    # The exact bounds at k = 0 and k = n are 0 and 1; set them so rounding cannot
+    # leave the point estimate a hair outside its own interval.
+    low = np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0))
+    high = np.where(k == total, 1.0, np.clip(center + half, 0.0, 1.0))
     return _unwrap(low), _unwrap(high)
 
 

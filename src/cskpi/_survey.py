@@ -487,12 +487,15 @@ class _RatingCounts(Mergeable):
         """Large-sample normal interval for the mean rating: ``mean ± z * s / sqrt(n)``.
 
         Uses the normal quantile, not Student's t: for fewer than about 30 answers it
-        is too narrow (at n = 10 a 95 % interval covers about 92 %).
+        is too narrow (at n = 10 a 95 % interval covers about 92 %). NaN, with an
+        :class:`UndefinedMetricWarning`, for fewer than two answers.
         """
         n, total, squares = self._moments()
+        if np.any(n < 2):
+            warn_undefined("the interval for a mean rating needs at least two answers; returning NaN")
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = total / n
-            variance = np.maximum(squares - total * total / n, 0.0) / (n - 1)
+            variance = np.where(n < 2, np.nan, np.maximum(squares - total * total / n, 0.0) / (n - 1))
         low, high = wald_mean_interval(mean, variance, n, confidence_level)
         return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="normal")
 

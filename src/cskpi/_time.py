@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
-from ._validation import first_index, to_array
+from ._validation import describe_first, first_index, to_array
 
 __all__ = [
     "PERIODS",
@@ -63,11 +63,10 @@ def to_datetime64(
         try:
             converted = array.astype(f"datetime64[{unit}]")
         except (ValueError, TypeError):
-            bad = _first_unparseable(array, unit)
-            raise InvalidInputError(
-                f"{name} must be timestamps (datetime64 or ISO 8601 strings); "
-                f"got {array[bad]!r} at index {bad}"
-            ) from None
+            bad = np.zeros(array.shape, dtype=bool)
+            bad[_first_unparseable(array, unit)] = True
+            rule = f"{name} must be timestamps (datetime64 or ISO 8601 strings)"
+            raise InvalidInputError(f"{rule}; got {describe_first(array, bad)}") from None
     else:
         raise InvalidTypeError(
             f"{name} must be timestamps (datetime64 or ISO 8601 strings); got dtype {array.dtype}"
@@ -119,15 +118,12 @@ def to_seconds(
         raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
     infinite = np.isinf(seconds)
     if infinite.any():
-        raise InvalidInputError(
-            f"{name} must be finite; got {seconds[first_index(infinite)]} at index {first_index(infinite)}"
-        )
+        raise InvalidInputError(f"{name} must be finite; got {describe_first(seconds, infinite)}")
     if not allow_negative:
         negative = seconds < 0
         if negative.any():
-            index = first_index(negative)
             raise InvalidInputError(
-                f"{name} must be non-negative durations; got {seconds[index]!r} at index {index}"
+                f"{name} must be non-negative durations; got {describe_first(seconds, negative)}"
             )
     return seconds
 

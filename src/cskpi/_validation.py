@@ -22,6 +22,7 @@ __all__ = [
     "check_integer_scale",
     "check_nan_policy",
     "check_same_length",
+    "describe_first",
     "first_index",
     "integer_scores",
     "to_array",
@@ -74,7 +75,8 @@ def first_index(mask: NDArray[np.bool_]) -> tuple[int, ...] | int:
     return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
 
 
-def _describe(array: NDArray[Any], mask: NDArray[np.bool_]) -> str:
+def describe_first(array: NDArray[Any], mask: NDArray[np.bool_]) -> str:
+    """``"<first value where mask is True> at index <i>"`` with the value as a plain Python repr."""
     index = first_index(mask)
     value = array[index]
     shown = value.item() if isinstance(value, np.generic) else value
@@ -164,7 +166,7 @@ def integer_scores(
     rule = f"{name} must be integers in {low}..{high}"
     if kind in "iu":
         if array.size and (array.min() < low or array.max() > high):
-            raise InvalidInputError(f"{rule}; got {_describe(array, (array < low) | (array > high))}")
+            raise InvalidInputError(f"{rule}; got {describe_first(array, (array < low) | (array > high))}")
         return array, None
     missing = np.isnan(array)
     keep: NDArray[np.bool_] | None = None
@@ -172,7 +174,7 @@ def integer_scores(
         if nan_policy == "raise":
             raise InvalidInputError(
                 f"{name} must not contain NaN (pass nan_policy='omit' to skip missing answers); "
-                f"got {_describe(array, missing)}"
+                f"got {describe_first(array, missing)}"
             )
         keep = ~missing
         filled = np.where(missing, low, array)
@@ -180,6 +182,6 @@ def integer_scores(
         filled = array
     bad = (filled < low) | (filled > high) | (filled != np.floor(filled))
     if bad.any():
-        raise InvalidInputError(f"{rule}; got {_describe(array, bad)}")
+        raise InvalidInputError(f"{rule}; got {describe_first(array, bad)}")
     smallest = np.min_scalar_type(high) if low >= 0 else np.int64
     return filled.astype(np.promote_types(smallest, np.int16)), keep
