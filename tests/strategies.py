@@ -13,20 +13,18 @@ from hypothesis.extra import numpy as hnp
 def nps_scores(draw: Any, *, min_size: int = 0, max_size: int = 200) -> np.ndarray:
     """1-D integer arrays of 0-10 answers, in a random integer dtype."""
     dtype = draw(st.sampled_from([np.int8, np.uint8, np.int16, np.int32, np.int64]))
-    return draw(
-        hnp.arrays(dtype, st.integers(min_size, max_size), elements=st.integers(0, 10))
-    )
+    return draw(hnp.arrays(dtype, st.integers(min_size, max_size), elements=st.integers(0, 10)))
 
 
 @st.composite
-def scale_and_ratings(draw: Any, *, min_size: int = 0, max_size: int = 200) -> tuple[tuple[int, int], int, np.ndarray]:
+def scale_and_ratings(
+    draw: Any, *, min_size: int = 0, max_size: int = 200
+) -> tuple[tuple[int, int], int, np.ndarray]:
     """An integer scale (low, high), a threshold on it, and ratings on it."""
     low = draw(st.integers(-3, 2))
     high = draw(st.integers(low + 1, low + 11))
     threshold = draw(st.integers(low, high))
-    ratings = draw(
-        hnp.arrays(np.int64, st.integers(min_size, max_size), elements=st.integers(low, high))
-    )
+    ratings = draw(hnp.arrays(np.int64, st.integers(min_size, max_size), elements=st.integers(low, high)))
     return (low, high), threshold, ratings
 
 

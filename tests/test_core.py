@@ -6,17 +6,17 @@ import math
 
 import numpy as np
 import pytest
-from helpers import read_only
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from strategies import labels_for
 
 from cskpi import ConfidenceInterval, InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from cskpi._grouping import count_cells, factorize, quantile_positions, sort_within_groups
 from cskpi._stats import divide, normal_quantile, normal_two_sided_p, wilson_interval
 from cskpi._time import period_labels, period_ordinals, period_starts, to_datetime64, to_seconds
 from cskpi._validation import integer_scores, to_array
+from helpers import read_only
+from strategies import labels_for
 
 # --------------------------------------------------------------------------- validation
 
@@ -86,7 +86,9 @@ def test_count_cells_matches_loop(values: np.ndarray, n_groups: int, use_keep: b
     keep = rng.random(values.shape[0]) < 0.7 if use_keep else None
     counts = count_cells(values, 5, codes=codes, n_groups=n_groups, keep=keep)
     expected = np.zeros((n_groups, 5), dtype=np.int64)
-    for value, code, kept in zip(values, codes, keep if keep is not None else [True] * len(values), strict=True):
+    for value, code, kept in zip(
+        values, codes, keep if keep is not None else [True] * len(values), strict=True
+    ):
         if kept:
             expected[code, value] += 1
     assert np.array_equal(counts, expected)
@@ -162,7 +164,10 @@ def test_confidence_interval_unpacks() -> None:
 
 
 def test_period_ordinals_and_starts_round_trip() -> None:
-    t = np.array(["1970-01-01T00:00", "1970-01-05T12:00", "2024-12-31T23:59", "2025-01-01T00:00"], dtype="datetime64[s]")
+    t = np.array(
+        ["1970-01-01T00:00", "1970-01-05T12:00", "2024-12-31T23:59", "2025-01-01T00:00"],
+        dtype="datetime64[s]",
+    )
     weeks = period_ordinals(t, "week")
     # 1970-01-01 is a Thursday: it lies in the ISO week starting Monday 1969-12-29 (ordinal -1).
     assert weeks.tolist()[:2] == [-1, 0]
@@ -170,9 +175,17 @@ def test_period_ordinals_and_starts_round_trip() -> None:
     # 2024-12-31 is a Tuesday; its week starts Monday 2024-12-30, as does 2025-01-01's.
     assert period_starts(weeks, "week").astype(str).tolist()[2:] == ["2024-12-30", "2024-12-30"]
     assert period_starts(period_ordinals(t, "quarter"), "quarter").astype(str).tolist() == [
-        "1970-01", "1970-01", "2024-10", "2025-01"
+        "1970-01",
+        "1970-01",
+        "2024-10",
+        "2025-01",
     ]
-    assert period_starts(period_ordinals(t, "year"), "year").astype(str).tolist() == ["1970", "1970", "2024", "2025"]
+    assert period_starts(period_ordinals(t, "year"), "year").astype(str).tolist() == [
+        "1970",
+        "1970",
+        "2024",
+        "2025",
+    ]
     assert period_starts(period_ordinals(t, "hour"), "hour").astype(str).tolist()[1] == "1970-01-05T12"
     assert period_starts(period_ordinals(t, "day"), "day").astype(str).tolist()[3] == "2025-01-01"
 

@@ -6,12 +6,19 @@ import math
 
 import numpy as np
 import pytest
-from helpers import read_only
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from cskpi import InvalidInputError, InvalidTypeError, QAScore, UndefinedMetricWarning, qa_review_scores, qa_scorecard
+from cskpi import (
+    InvalidInputError,
+    InvalidTypeError,
+    QAScore,
+    UndefinedMetricWarning,
+    qa_review_scores,
+    qa_scorecard,
+)
+from helpers import read_only
 
 WEIGHTS = [1.0, 2.0, 3.0]
 CRITICAL = [False, True, False]
@@ -112,7 +119,9 @@ def test_review_scores_match_reference(card: tuple[np.ndarray, np.ndarray, np.nd
 
 
 @given(scorecards(), st.data())
-def test_scorecard_grouped_and_merge(card: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], data: st.DataObject) -> None:
+def test_scorecard_grouped_and_merge(
+    card: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], data: st.DataObject
+) -> None:
     values, weights, critical, labels = card
     kwargs = {"critical": critical, "nan_policy": "omit"}
     grouped = qa_scorecard(values, weights, by=labels, **kwargs)
@@ -138,19 +147,47 @@ def test_inputs_not_modified() -> None:
 
 
 BAD = [
-    ({"checks": [[1, 2]], "weights": [1, 1]}, InvalidInputError, "checks must be in [0, 1]; got 2.0 at index (0, 1)"),
+    (
+        {"checks": [[1, 2]], "weights": [1, 1]},
+        InvalidInputError,
+        "checks must be in [0, 1]; got 2.0 at index (0, 1)",
+    ),
     ({"checks": [[1, -0.5]], "weights": [1, 1]}, InvalidInputError, "got -0.5 at index (0, 1)"),
     ({"checks": [1, 0], "weights": [1, 1]}, InvalidInputError, "checks must be 2-D"),
     ({"checks": [["a", "b"]], "weights": [1, 1]}, InvalidTypeError, "checks must contain numbers"),
-    ({"checks": [[1, 0]], "weights": [1]}, InvalidInputError, "weights must have one weight per item (2); got 1"),
-    ({"checks": [[1, 0]], "weights": [1, -1]}, InvalidInputError, "weights must be finite and non-negative; got -1.0 at index 1"),
+    (
+        {"checks": [[1, 0]], "weights": [1]},
+        InvalidInputError,
+        "weights must have one weight per item (2); got 1",
+    ),
+    (
+        {"checks": [[1, 0]], "weights": [1, -1]},
+        InvalidInputError,
+        "weights must be finite and non-negative; got -1.0 at index 1",
+    ),
     ({"checks": [[1, 0]], "weights": [1, np.nan]}, InvalidInputError, "weights must be finite"),
     ({"checks": [[1, 0]], "weights": [0, 0]}, InvalidInputError, "weights must not all be zero"),
     ({"checks": [[1, 0]], "weights": ["a", "b"]}, InvalidTypeError, "weights must be numbers"),
-    ({"checks": [[1, 0]], "weights": [1, 1], "critical": [1, 0]}, InvalidTypeError, "critical must be a boolean mask"),
-    ({"checks": [[1, 0]], "weights": [1, 1], "critical": [True]}, InvalidInputError, "critical must have one flag per item (2)"),
-    ({"checks": [[0.5, 0]], "weights": [1, 1], "critical": [True, False]}, InvalidInputError, "checks must be 0 (fail) or 1 (pass) on critical items; got 0.5 at index (0, 0)"),
-    ({"checks": [[1, 0]], "weights": [1, 1], "nan_policy": "ignore"}, InvalidInputError, "nan_policy must be one of"),
+    (
+        {"checks": [[1, 0]], "weights": [1, 1], "critical": [1, 0]},
+        InvalidTypeError,
+        "critical must be a boolean mask",
+    ),
+    (
+        {"checks": [[1, 0]], "weights": [1, 1], "critical": [True]},
+        InvalidInputError,
+        "critical must have one flag per item (2)",
+    ),
+    (
+        {"checks": [[0.5, 0]], "weights": [1, 1], "critical": [True, False]},
+        InvalidInputError,
+        "checks must be 0 (fail) or 1 (pass) on critical items; got 0.5 at index (0, 0)",
+    ),
+    (
+        {"checks": [[1, 0]], "weights": [1, 1], "nan_policy": "ignore"},
+        InvalidInputError,
+        "nan_policy must be one of",
+    ),
     ({"checks": None, "weights": [1, 1]}, InvalidTypeError, "checks must be array-like; got None"),
 ]
 

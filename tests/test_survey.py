@@ -7,10 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import read_only
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import nps_scores, scale_and_ratings, scores_with_labels
 
 import cskpi
 from cskpi import (
@@ -27,6 +25,8 @@ from cskpi import (
     nps_buckets,
     nps_difference,
 )
+from helpers import read_only
+from strategies import nps_scores, scale_and_ratings, scores_with_labels
 
 Z95 = 1.959963984540054
 
@@ -216,7 +216,9 @@ def test_nps_accepts_float_whole_numbers_and_objects_with_protocols() -> None:
 def test_nps_by_multiple_keys() -> None:
     scores = [10, 0, 9, 8, 10, 2]
     channel = ["chat", "chat", "phone", "phone", "phone", "chat"]
-    month = np.array(["2024-01", "2024-02", "2024-01", "2024-01", "2024-02", "2024-01"], dtype="datetime64[M]")
+    month = np.array(
+        ["2024-01", "2024-02", "2024-01", "2024-01", "2024-02", "2024-01"], dtype="datetime64[M]"
+    )
     grouped = nps(scores, by=(channel, month))
     assert len(grouped) == 4
     assert grouped.keys() == [
@@ -245,7 +247,10 @@ def test_grouped_missing_label_is_key_error() -> None:
 
 def test_grouped_items_and_to_dict() -> None:
     grouped = nps([10, 0, 9], by=[2, 1, 2])
-    assert grouped.to_dict() == {1: NPS(promoters=0, passives=0, detractors=1), 2: NPS(promoters=2, passives=0, detractors=0)}
+    assert grouped.to_dict() == {
+        1: NPS(promoters=0, passives=0, detractors=1),
+        2: NPS(promoters=2, passives=0, detractors=0),
+    }
     assert list(grouped) == [1, 2]
     assert "2 groups" in repr(grouped)
 
@@ -369,7 +374,9 @@ def test_csat_intercom_example() -> None:
         ((-2, 2), 1, [-2, 2, 1, 0], 0.5),
     ],
 )
-def test_csat_other_scales(scale: tuple[int, int], satisfied_from: int, answers: list[int], expected: float) -> None:
+def test_csat_other_scales(
+    scale: tuple[int, int], satisfied_from: int, answers: list[int], expected: float
+) -> None:
     result = csat(answers, scale=scale, satisfied_from=satisfied_from)
     assert result.score == pytest.approx(expected)
     assert result.counts.shape == (scale[1] - scale[0] + 1,)
@@ -379,7 +386,12 @@ def test_csat_other_scales(scale: tuple[int, int], satisfied_from: int, answers:
 def test_wilson_interval_newcombe_examples() -> None:
     # Newcombe (1998), Stat. Med. 17:857-872, Table I, method 3 (Wilson score):
     # 81/263 -> 0.2553-0.3662; 15/148 -> 0.0624-0.1605; 0/20 -> 0-0.1611; 1/29 -> 0.0061-0.1718.
-    cases = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)]
+    cases = [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ]
     for satisfied, n, low, high in cases:
         result = csat([5] * satisfied + [1] * (n - satisfied))
         ci = result.confidence_interval()
@@ -430,7 +442,12 @@ def test_csat_per_aspect_dataframe_like_and_by() -> None:
     assert result.labels.tolist() == ["speed", "price"]
     assert result.score.tolist() == pytest.approx([2 / 3, 2 / 3])
     by_region = csat(FrameLike(), by=["north", "south", "north"])
-    assert by_region.keys() == [("north", "speed"), ("north", "price"), ("south", "speed"), ("south", "price")]
+    assert by_region.keys() == [
+        ("north", "speed"),
+        ("north", "price"),
+        ("south", "speed"),
+        ("south", "price"),
+    ]
     assert by_region["north", "speed"] == csat([5, 2])
     assert by_region["south", "price"] == csat([4])
     assert by_region.names == ("by", "aspect")
@@ -585,7 +602,13 @@ BAD_INPUTS = [
     (nps, ([[1, 2], [3, 4]],), {}, InvalidInputError, "scores must be 1-D"),
     (nps, ([1, 2],), {"by": ["a"]}, InvalidInputError, "by must have one label per row (2); got length 1"),
     (nps, ([1, 2],), {"by": [1.0, np.nan]}, InvalidInputError, "by must not contain NaN labels"),
-    (nps, ([1, 2],), {"by": np.array(["2024-01-01", "NaT"], dtype="datetime64[D]")}, InvalidInputError, "NaT"),
+    (
+        nps,
+        ([1, 2],),
+        {"by": np.array(["2024-01-01", "NaT"], dtype="datetime64[D]")},
+        InvalidInputError,
+        "NaT",
+    ),
     (nps, ([1, 2],), {"by": ()}, InvalidInputError, "by must hold at least one label array"),
     (nps, ([1, 2],), {"by": (["a", "b"], [1])}, InvalidInputError, "by[1] must have one label per row"),
     (nps, ([1, 2],), {"by": [1 + 1j, 2j]}, InvalidTypeError, "by must hold sortable labels"),
@@ -597,14 +620,26 @@ BAD_INPUTS = [
     (csat, ([1],), {"scale": (5, 1)}, InvalidInputError, "scale must satisfy low < high"),
     (csat, ([1],), {"scale": (1.0, 5)}, InvalidTypeError, "scale must be a pair (low, high) of integers"),
     (csat, ([1],), {"scale": 5}, InvalidTypeError, "scale must be a pair"),
-    (csat, ([1],), {"satisfied_from": 6}, InvalidInputError, "satisfied_from must lie on the scale 1..5; got 6"),
+    (
+        csat,
+        ([1],),
+        {"satisfied_from": 6},
+        InvalidInputError,
+        "satisfied_from must lie on the scale 1..5; got 6",
+    ),
     (csat, ([1],), {"satisfied_from": 4.5}, InvalidTypeError, "satisfied_from must be an integer"),
     (csat, ([[[1]]],), {}, InvalidInputError, "ratings must be 1-D or 2-D"),
     (csat, ([[1, np.nan]],), {}, InvalidInputError, "at index (0, 1)"),
     (csat, ([[1, 7]],), {}, InvalidInputError, "got 7 at index (0, 1)"),
     (ces, ([8],), {}, InvalidInputError, "ratings must be integers in 1..7; got 8 at index 0"),
     (ces, ([1],), {"easy_from": 0}, InvalidInputError, "easy_from must lie on the scale 1..7; got 0"),
-    (ces, ([1, 2],), {"by": [1, 2, 3]}, InvalidInputError, "by must have one label per row (2); got length 3"),
+    (
+        ces,
+        ([1, 2],),
+        {"by": [1, 2, 3]},
+        InvalidInputError,
+        "by must have one label per row (2); got length 3",
+    ),
     (ces, ([[1, 2]],), {}, InvalidInputError, "ratings must be 1-D"),
 ]
 

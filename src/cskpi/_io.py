@@ -47,7 +47,8 @@ def read_csv_columns(path: str | Path) -> dict[str, NDArray[np.str_]]:
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
     """Convert a string column to floats; empty fields become NaN.
 
-    Raises :class:`InvalidInputError` naming the column, the first bad value and its row.
+    Raises :class:`InvalidInputError` naming the column, the first bad value and its
+    line in the file (1-based, the header being line 1).
     """
     stripped = np.char.strip(column)
     filled = np.where(stripped == "", "nan", stripped)
@@ -55,7 +56,9 @@ def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
         return filled.astype(np.float64)
     except ValueError:
         bad = _first_unparseable(filled)
-        raise InvalidInputError(f"{name} must contain numbers; got {column[bad]!r} at row {bad}") from None
+        raise InvalidInputError(
+            f"{name} must contain numbers; got {str(column[bad])!r} on line {bad + 2}"
+        ) from None
 
 
 def _first_unparseable(column: NDArray[Any]) -> int:
