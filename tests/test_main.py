@@ -45,7 +45,7 @@ def test_main_reports_bad_values(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "nps must contain numbers; got 'ten' on line 3" in capsys.readouterr().err
     path.write_text("nps\n10\n11\n")
     assert main([str(path)]) == 2
-    assert "scores must be integers in 0..10; got 11 at index 1" in capsys.readouterr().err
+    assert "scores must be integers in 0..10; got 11.0 at index 1" in capsys.readouterr().err
 
 
 def test_main_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
