@@ -26,6 +26,18 @@ from ._survey import (
 )
 
 # -- operations (issue 3) --
+# isort: split
+from ._business_hours import BusinessHours, business_seconds
+from ._responses import (
+    DurationTotals,
+    ReplyTimes,
+    ResolutionTime,
+    ResponseTime,
+    first_response_time,
+    reply_times,
+    resolution_time,
+)
+
 # -- tickets (issue 4) --
 # -- retention (issue 5) --
 # -- queueing (issue 6) --
@@ -53,6 +65,15 @@ __all__ = [
     "qa_review_scores",
     "qa_scorecard",
     # -- operations (issue 3) --
+    "BusinessHours",
+    "DurationTotals",
+    "ReplyTimes",
+    "ResolutionTime",
+    "ResponseTime",
+    "business_seconds",
+    "first_response_time",
+    "reply_times",
+    "resolution_time",
     # -- tickets (issue 4) --
     # -- retention (issue 5) --
     # -- queueing (issue 6) --
