@@ -28,6 +28,18 @@ from ._survey import (
 # -- operations (issue 3) --
 # isort: split
 from ._business_hours import BusinessHours, business_seconds
+from ._operations import (
+    AHT,
+    ASA,
+    AbandonmentRate,
+    HandleTimeAgainstTarget,
+    Occupancy,
+    abandonment_rate,
+    aht,
+    asa,
+    handle_time_against_target,
+    occupancy,
+)
 from ._responses import (
     DurationTotals,
     ReplyTimes,
@@ -36,6 +48,14 @@ from ._responses import (
     first_response_time,
     reply_times,
     resolution_time,
+)
+from ._service_level import (
+    ABANDONED_POLICIES,
+    SERVICE_LEVEL_POLICIES,
+    AnswerTimePercentiles,
+    ServiceLevel,
+    answer_time_percentile,
+    service_level,
 )
 
 # -- tickets (issue 4) --
@@ -65,6 +85,22 @@ __all__ = [
     "qa_review_scores",
     "qa_scorecard",
     # -- operations (issue 3) --
+    "ABANDONED_POLICIES",
+    "AHT",
+    "ASA",
+    "AbandonmentRate",
+    "AnswerTimePercentiles",
+    "HandleTimeAgainstTarget",
+    "Occupancy",
+    "SERVICE_LEVEL_POLICIES",
+    "ServiceLevel",
+    "abandonment_rate",
+    "aht",
+    "answer_time_percentile",
+    "asa",
+    "handle_time_against_target",
+    "occupancy",
+    "service_level",
     "BusinessHours",
     "DurationTotals",
     "ReplyTimes",
