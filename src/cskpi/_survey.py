@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._grouping import Groups, count_cells, factorize
+from ._kernels import scan_thresholds
 from ._results import ConfidenceInterval, Grouped, Mergeable, param, stat
 from ._stats import divide, normal_quantile, normal_two_sided_p, wald_mean_interval, wilson_interval
 from ._validation import (
@@ -347,6 +348,10 @@ def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> Any:
     2
     """
     nan_policy = check_nan_policy(nan_policy)
+    if by is None:
+        array = to_array(scores, "scores")
+        if array.dtype.kind in "iu":
+            return _nps_flat_integers(array)
     counts, groups = _scale_counts(scores, "scores", _NPS_SCALE, by=by, nan_policy=nan_policy)
     result = NPS(
         promoters=_unwrap(counts[..., 9:].sum(axis=-1)),
@@ -354,6 +359,23 @@ def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> Any:
         detractors=_unwrap(counts[..., :7].sum(axis=-1)),
     )
     return result if groups is None else Grouped(result, groups)
+
+
+def _nps_flat_integers(array: NDArray[np.integer[Any]]) -> NPS:
+    """NPS of an integer array without ``by``: one blocked, threaded scan (no histogram).
+
+    Counts answers below 7 (detractors) and below 9 (detractors and passives) while
+    checking the range; ``int8`` data is scanned as ``uint8`` so that one maximum
+    catches answers both above 10 and below 0.
+    """
+    scan = array.view(np.uint8) if array.dtype == np.int8 else array
+    low, high, (below_passive, below_promoter) = scan_thresholds(scan, (7, 9))
+    if low < 0 or high > 10:
+        integer_scores(array, "scores", *_NPS_SCALE)  # raises, naming the first bad answer
+    n = array.shape[0]
+    return NPS(
+        promoters=n - below_promoter, passives=below_promoter - below_passive, detractors=below_passive
+    )
 
 
 def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: float = 0.95) -> NPSDifference:
