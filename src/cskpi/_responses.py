@@ -428,9 +428,9 @@ def _is_agent(authors: Any, n_rows: int) -> NDArray[np.bool_]:
     bad = ~(agent | customer)
     if bad.any():
         index = first_index(bad)
-        raise InvalidInputError(
-            f"authors must be 'customer' or 'agent'; got {array[index]!r} at index {index}"
-        )
+        value = array[index]
+        shown = value.item() if isinstance(value, np.generic) else value
+        raise InvalidInputError(f"authors must be 'customer' or 'agent'; got {shown!r} at index {index}")
     return agent
 
 
