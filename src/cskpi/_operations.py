@@ -577,7 +577,7 @@ def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any = None) ->
         index = first_index(over)
         raise InvalidInputError(
             f"handle_seconds must not exceed available_seconds on the same record; "
-            f"got {handle[index]!r} > {available[index]!r} at index {index}"
+            f"got {float(handle[index])!r} > {float(available[index])!r} at index {index}"
         )
     groups = _groups(by, handle.shape[0])
     result = Occupancy(
@@ -599,12 +599,14 @@ def _deviation_edges(edges: Any) -> tuple[float, ...]:
     bad = ~np.isfinite(values)
     if bad.any():
         index = first_index(bad)
-        raise InvalidInputError(f"deviation_edges must be finite; got {values[index]!r} at index {index}")
+        raise InvalidInputError(
+            f"deviation_edges must be finite; got {float(values[index])!r} at index {index}"
+        )
     unsorted = np.diff(values) <= 0
     if unsorted.any():
         after = int(np.argmax(unsorted)) + 1
         raise InvalidInputError(
-            f"deviation_edges must be strictly increasing; got {values[after]!r} at index {after}"
+            f"deviation_edges must be strictly increasing; got {float(values[after])!r} at index {after}"
         )
     return tuple(float(v) for v in values)
 

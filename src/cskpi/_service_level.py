@@ -109,7 +109,7 @@ def _percentiles(percentiles: Any) -> tuple[NDArray[np.float64], float | tuple[f
     if bad.any():
         index = first_index(bad)
         where = "" if scalar else f" at index {index}"
-        raise InvalidInputError(f"{rule}; got {values[index]!r}{where}")
+        raise InvalidInputError(f"{rule}; got {float(values[index])!r}{where}")
     stored: float | tuple[float, ...] = float(values[0]) if scalar else tuple(float(p) for p in values)
     return values / 100.0, stored
 
