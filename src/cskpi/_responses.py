@@ -66,6 +66,18 @@ class DurationTotals(Mergeable):
     calendar : BusinessHours or None
         The business-hours calendar the durations were measured in, ``None`` for
         calendar time. Totals merge only when their calendars are equal.
+
+    Examples
+    --------
+    Two batches of first response times (10 and 30 minutes; then 20 minutes and one
+    unanswered) merge into n = 3, mean (10 + 30 + 20) / 3 = 20 minutes.
+
+    >>> from cskpi import first_response_time
+    >>> monday = first_response_time(["2024-05-13T09:00"] * 2, ["2024-05-13T09:10", "2024-05-13T09:30"])
+    >>> tuesday = first_response_time(["2024-05-14T09:00"] * 2, ["2024-05-14T09:20", "NaT"])
+    >>> both = monday.totals + tuesday.totals
+    >>> both.n, both.n_open, both.mean_seconds / 60
+    (3, 1, 20.0)
     """
 
     n: Any = stat()
@@ -131,6 +143,13 @@ class ResponseTime(_DurationSummary):
     median_seconds, p90_seconds : float or ndarray of float
         Inverted-CDF median and 90th percentile of the answered durations, in
         seconds (arrays aligned with ``labels`` when grouped). These do not merge.
+
+    Examples
+    --------
+    >>> from cskpi import first_response_time
+    >>> frt = first_response_time(["2024-05-13T09:00"] * 3, ["2024-05-13T09:10", "2024-05-13T09:40", "NaT"])
+    >>> frt.n, frt.n_unanswered, frt.median_seconds / 60, frt.unanswered_rate
+    (2, 1, 10.0, 0.3333333333333333)
     """
 
     @property
@@ -156,6 +175,13 @@ class ResolutionTime(_DurationSummary):
     median_seconds, p90_seconds : float or ndarray of float
         Inverted-CDF median and 90th percentile of the resolved durations, in
         seconds (arrays aligned with ``labels`` when grouped). These do not merge.
+
+    Examples
+    --------
+    >>> from cskpi import resolution_time
+    >>> result = resolution_time(["2024-05-13T09:00"] * 2, ["2024-05-13T17:00", "NaT"])
+    >>> result.p90_seconds / 3600, result.n_unresolved, result.unresolved_rate
+    (8.0, 1, 0.5)
     """
 
     @property
@@ -189,6 +215,15 @@ class ReplyTimes:
         customer message; ``n_unanswered`` counts conversations never answered.
     all_replies : ResponseTime
         Over every customer turn of every conversation, pooled.
+
+    Examples
+    --------
+    >>> from cskpi import reply_times
+    >>> result = reply_times(["a", "a", "b", "b"],
+    ...                      ["2024-05-13T09:00", "2024-05-13T09:02", "2024-05-13T09:00", "2024-05-13T09:06"],
+    ...                      ["customer", "agent", "customer", "agent"])
+    >>> result.conversations.tolist(), result.first_reply_seconds.tolist()
+    (['a', 'b'], [120.0, 360.0])
     """
 
     per_conversation: ResponseTime
