@@ -61,6 +61,18 @@ from ._service_level import (
 # -- tickets (issue 4) --
 # -- retention (issue 5) --
 # -- queueing (issue 6) --
+# -- standards and reports (issue 7) --
+from ._queueing import (
+    UnstableQueueWarning,
+    erlang_b,
+    erlang_c,
+    erlang_c_answer_time,
+    erlang_c_asa,
+    erlang_c_occupancy,
+    erlang_c_service_level,
+    traffic_intensity,
+)
+from ._staffing import Staffing, agents_required, agents_required_for_asa, lines_required, scheduled_agents
 
 __version__ = "0.1.0.dev0"
 
@@ -113,4 +125,18 @@ __all__ = [
     # -- tickets (issue 4) --
     # -- retention (issue 5) --
     # -- queueing (issue 6) --
+    # -- standards and reports (issue 7) --
+    "Staffing",
+    "UnstableQueueWarning",
+    "agents_required",
+    "agents_required_for_asa",
+    "erlang_b",
+    "erlang_c",
+    "erlang_c_answer_time",
+    "erlang_c_asa",
+    "erlang_c_occupancy",
+    "erlang_c_service_level",
+    "lines_required",
+    "scheduled_agents",
+    "traffic_intensity",
 ]
