@@ -744,3 +744,19 @@ def test_result_says_which_policy_was_used() -> None:
     result = service_level([1.0], 20, policy="abandoned_within_ignored")
     assert isinstance(result, ServiceLevel)
     assert "abandoned_within_ignored" in repr(result)
+
+
+@given(data=contacts(min_size=1), threshold=st.integers(0, 45), short=st.integers(0, 45))
+def test_default_formula_is_never_above_the_others(
+    data: tuple[np.ndarray, np.ndarray], threshold: int, short: int
+) -> None:
+    waits, mask = data
+    mask = mask.copy()
+    mask[0] = False
+    scores = {
+        policy: service_level(
+            waits, threshold, abandoned=mask, policy=policy, short_abandon_seconds=short
+        ).score
+        for policy in SERVICE_LEVEL_POLICIES
+    }
+    assert all(scores["abandoned_as_missed"] <= score for score in scores.values())

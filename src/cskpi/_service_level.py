@@ -330,11 +330,12 @@ def service_level(
 
     1. ``'abandoned_within_as_met'``: ``(A(T) + B(T)) / (A + B)`` — an abandon before
        T counts as served in time, one after T as a miss.
-    2. ``'abandoned_ignored'``: ``A(T) / A`` — abandons play no part; the highest
-       figure and the one the source advises against.
+    2. ``'abandoned_ignored'``: ``A(T) / A`` — abandons play no part; the source
+       advises against it.
     3. ``'abandoned_as_missed'``: ``A(T) / (A + B)`` — every abandon is a miss: the
        share of offered contacts answered within T, the literal reading of "80 % of
-       calls answered in 20 seconds" and the default here.
+       calls answered in 20 seconds", never above any of the other four, and the
+       default here.
     4. ``'abandoned_within_ignored'``: ``A(T) / (A + B - B(T))`` — abandons before T
        are left out (no chance to answer them in time), abandons after T are misses.
     5. ``'short_abandoned_as_met'``: ``(A(T) + B(<S)) / (A + B)`` — only the short
