@@ -60,6 +60,28 @@ from ._service_level import (
 
 # -- tickets (issue 4) --
 # -- retention (issue 5) --
+from ._identity import normalize_email, normalize_phone
+from ._retention import (
+    CohortRetention,
+    RepeatRate,
+    ReturnedWithin,
+    churn_rate,
+    convert_churn_rate,
+    repeat_contact_retention,
+    repeat_rate,
+    retention_rate,
+    returned_within,
+)
+from ._value import (
+    CLVInputs,
+    clv_after_first_period,
+    clv_finite_horizon,
+    clv_inputs,
+    clv_period_end,
+    clv_period_start,
+    clv_simple,
+    referral_rate,
+)
 # -- queueing (issue 6) --
 # -- standards and reports (issue 7) --
 from ._queueing import (
@@ -124,6 +146,25 @@ __all__ = [
     "resolution_time",
     # -- tickets (issue 4) --
     # -- retention (issue 5) --
+    "CLVInputs",
+    "CohortRetention",
+    "RepeatRate",
+    "ReturnedWithin",
+    "churn_rate",
+    "clv_after_first_period",
+    "clv_finite_horizon",
+    "clv_inputs",
+    "clv_period_end",
+    "clv_period_start",
+    "clv_simple",
+    "convert_churn_rate",
+    "normalize_email",
+    "normalize_phone",
+    "referral_rate",
+    "repeat_contact_retention",
+    "repeat_rate",
+    "retention_rate",
+    "returned_within",
     # -- queueing (issue 6) --
     # -- standards and reports (issue 7) --
     "Staffing",

@@ -1,0 +1,995 @@
+"""Churn and retention: period rates from customer counts, and retention by repeat contact.
+
+Two families of functions live here:
+
+* **Rates from counts** (:func:`churn_rate`, :func:`retention_rate`,
+  :func:`convert_churn_rate`): plain formulas that broadcast over arrays of periods.
+* **Retention by repeat contact** (:func:`repeat_contact_retention`,
+  :func:`returned_within`, :func:`repeat_rate`): a list of (customer identifier,
+  timestamp) records, such as the phone number or e-mail address of every
+  transaction, turned into cohort tables and shares of returning customers.
+
+The record-level functions factorise the customer identifiers once and then work on
+a dense integer key space: each (customer, period) cell is marked in a boolean
+array (a bucket sort, O(records + cells)); only when that array would be much larger
+than the input do they fall back to one sort of the cell keys. Every result keeps
+counts of customers, so results computed on *disjoint sets of customers* (for
+example one partition per customer-id hash) add with ``+``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._errors import InvalidInputError, InvalidTypeError
+from ._grouping import factorize
+from ._results import Mergeable, param, stat
+from ._stats import divide
+from ._time import Period, check_period, period_ordinals, period_starts, to_datetime64
+from ._validation import describe_first, first_index, to_array
+
+__all__ = [
+    "CohortRetention",
+    "RepeatRate",
+    "ReturnedWithin",
+    "churn_rate",
+    "convert_churn_rate",
+    "repeat_contact_retention",
+    "repeat_rate",
+    "retention_rate",
+    "returned_within",
+]
+
+ChurnDenominator: TypeAlias = Literal["start", "average", "serviced"]
+Convention: TypeAlias = Literal["classic", "rolling"]
+_DENOMINATORS = ("start", "average", "serviced")
+_CONVENTIONS = ("classic", "rolling")
+_SECONDS_PER_DAY = 86_400
+# Largest cohort matrix (cohorts x offsets) built; beyond it a coarser period is needed.
+_MAX_MATRIX_CELLS = 1 << 25
+
+
+def _array_eq(a: Any, b: Any) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+def _unwrap(value: Any) -> Any:
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array
+
+
+# ----------------------------------------------------------------------------------------
+# Rates from counts
+# ----------------------------------------------------------------------------------------
+
+
+def _counts(values: Any, name: str) -> NDArray[np.float64]:
+    """Customer counts (scalar or array): finite, non-negative whole numbers, as float64."""
+    if isinstance(values, bool | np.bool_):
+        raise InvalidTypeError(f"{name} must be counts of customers, not booleans; got {values!r}")
+    if isinstance(values, int | float | np.integer | np.floating):
+        array = np.asarray(values)
+    else:
+        array = to_array(values, name, ndim=(0, 1, 2))
+    kind = array.dtype.kind
+    if kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(f"{name} must be counts of customers; got non-numeric values") from None
+    elif kind == "b" or kind not in "iuf":
+        raise InvalidTypeError(f"{name} must be counts of customers (numbers); got dtype {array.dtype}")
+    counts = array.astype(np.float64)
+    if counts.ndim == 0:
+        bad_value = not np.isfinite(counts) or counts < 0 or counts != np.floor(counts)
+        if bad_value:
+            raise InvalidInputError(
+                f"{name} must be a non-negative whole number of customers; got {counts.item()!r}"
+            )
+        return counts
+    missing = np.isnan(counts)
+    if missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
+    bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.floor(counts))
+    if bad.any():
+        raise InvalidInputError(
+            f"{name} must be non-negative whole numbers of customers; got {describe_first(counts, bad)}"
+        )
+    return counts
+
+
+def _broadcast(*named: tuple[str, NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+    try:
+        return list(np.broadcast_arrays(*(array for _, array in named)))
+    except ValueError:
+        shapes = ", ".join(f"{name} {array.shape}" for name, array in named)
+        raise InvalidInputError(
+            f"{' and '.join(n for n, _ in named)} must have matching shapes; got {shapes}"
+        ) from None
+
+
+def _where(mask: NDArray[np.bool_]) -> str:
+    return "" if mask.ndim == 0 else f" at index {first_index(mask)}"
+
+
+def _shown(array: NDArray[np.float64], mask: NDArray[np.bool_]) -> Any:
+    value = array if array.ndim == 0 else array[first_index(mask)]
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def churn_rate(
+    customers_at_start: Any,
+    customers_lost: Any,
+    *,
+    new_customers: Any = None,
+    denominator: ChurnDenominator = "start",
+) -> Any:
+    """Customer churn rate of one or many periods, with the denominator named.
+
+    Parameters
+    ----------
+    customers_at_start : int or array-like of int
+        Customers at the start of each period [customers].
+    customers_lost : int or array-like of int
+        Customers lost during each period [customers].
+    new_customers : int or array-like of int, optional
+        Customers acquired during each period [customers]; required by the
+        ``'average'`` and ``'serviced'`` denominators, and used to check the counts.
+    denominator : {'start', 'average', 'serviced'}, default 'start'
+        ``'start'``: lost / customers at the start. ``'average'``: lost / the mean of
+        the customers at the start and at the end, where the end count is
+        ``start + new - lost``. ``'serviced'``: lost / (start + new), every customer
+        served during the period.
+
+    Returns
+    -------
+    float or ndarray of float
+        The churn rate of each period (arrays broadcast against each other). In
+        [0, 1] for ``'start'`` and ``'serviced'``; ``'average'`` can exceed 1 when
+        many customers acquired in a period leave in the same period. NaN (with an
+        :class:`UndefinedMetricWarning`) where the denominator is 0.
+
+    Raises
+    ------
+    InvalidInputError
+        For negative, fractional or NaN counts; for ``'start'``, when more customers
+        are lost than were there at the start (count only those customers, or use
+        ``'serviced'``); when more are lost than start + new.
+
+    Notes
+    -----
+    ``churn = L / S`` (start), ``L / ((S + E) / 2)`` with ``E = S + N - L``
+    (average), or ``L / (S + N)`` (serviced). With the start denominator the churn
+    rate is one minus the retention rate of the customers present at the start; the
+    average denominator is the usual choice when customers join throughout the
+    period, and the serviced denominator keeps the rate in [0, 1] when customers
+    acquired in the period may also leave in it. See Farris et al. (2010) for the
+    definitions and the relation ``average lifetime = 1 / churn``.
+
+    References
+    ----------
+    P. W. Farris, N. T. Bendle, P. E. Pfeifer and D. J. Reibstein (2010),
+    *Marketing Metrics*, 2nd ed., Pearson, ch. 5 "Customer Profitability".
+
+    Examples
+    --------
+    200 customers at the start of a month, 40 new, 30 lost (so 210 at the end):
+
+    >>> from cskpi import churn_rate
+    >>> churn_rate(200, 30)
+    0.15
+    >>> round(churn_rate(200, 30, new_customers=40, denominator="average"), 4)  # 30 / 205
+    0.1463
+    >>> churn_rate(200, 30, new_customers=40, denominator="serviced")  # 30 / 240
+    0.125
+    >>> churn_rate([200, 210], [30, 21]).tolist()
+    [0.15, 0.1]
+    """
+    if denominator not in _DENOMINATORS:
+        raise InvalidInputError(f"denominator must be one of {_DENOMINATORS}; got {denominator!r}")
+    start = _counts(customers_at_start, "customers_at_start")
+    lost = _counts(customers_lost, "customers_lost")
+    if new_customers is None:
+        if denominator != "start":
+            raise InvalidInputError(f"new_customers is required with denominator={denominator!r}; got None")
+        start, lost = _broadcast(("customers_at_start", start), ("customers_lost", lost))
+        new = np.zeros_like(start)
+    else:
+        new = _counts(new_customers, "new_customers")
+        start, lost, new = _broadcast(
+            ("customers_at_start", start), ("customers_lost", lost), ("new_customers", new)
+        )
+    if denominator == "start":
+        too_many = lost > start
+        if np.any(too_many):
+            raise InvalidInputError(
+                "customers_lost must not exceed customers_at_start with denominator='start' (count only "
+                "customers present at the start, or use denominator='serviced'); got "
+                f"{_shown(lost, too_many)} > {_shown(start, too_many)}{_where(too_many)}"
+            )
+        return divide(lost, start, "churn rate")
+    too_many = lost > start + new
+    if np.any(too_many):
+        raise InvalidInputError(
+            "customers_lost must not exceed customers_at_start + new_customers; got "
+            f"{_shown(lost, too_many)} > {_shown(start + new, too_many)}{_where(too_many)}"
+        )
+    if denominator == "serviced":
+        return divide(lost, start + new, "churn rate")
+    end = start + new - lost
+    return divide(lost, (start + end) / 2.0, "churn rate")
+
+
+def retention_rate(customers_at_start: Any, customers_at_end: Any, new_customers: Any) -> Any:
+    """Customer retention rate of one or many periods: ``(E - N) / S``.
+
+    Parameters
+    ----------
+    customers_at_start : int or array-like of int
+        Customers at the start of each period (S) [customers].
+    customers_at_end : int or array-like of int
+        Customers at the end of each period (E) [customers].
+    new_customers : int or array-like of int
+        Customers acquired during each period (N) [customers].
+
+    Returns
+    -------
+    float or ndarray of float
+        Share of the start customers still there at the end, in [0, 1]; arrays
+        broadcast against each other. NaN (with an :class:`UndefinedMetricWarning`)
+        where S is 0.
+
+    Raises
+    ------
+    InvalidInputError
+        For negative, fractional or NaN counts, and for impossible periods: more new
+        customers than customers at the end (E - N < 0), or more customers retained
+        than there were at the start (E - N > S). The message names the argument and
+        the index of the first such period.
+
+    Notes
+    -----
+    ``retention = (E - N) / S``: the customers at the end who were not acquired
+    during the period are the ones retained (Farris et al. 2010, ch. 5). It assumes
+    that the end count includes the new customers still active at the end.
+
+    References
+    ----------
+    P. W. Farris, N. T. Bendle, P. E. Pfeifer and D. J. Reibstein (2010),
+    *Marketing Metrics*, 2nd ed., Pearson, ch. 5.
+
+    Examples
+    --------
+    200 at the start, 210 at the end, 40 of them new: (210 - 40) / 200 = 0.85.
+
+    >>> from cskpi import retention_rate
+    >>> retention_rate(200, 210, 40)
+    0.85
+    >>> retention_rate([200, 100], [210, 90], [40, 0]).tolist()
+    [0.85, 0.9]
+    """
+    start = _counts(customers_at_start, "customers_at_start")
+    end = _counts(customers_at_end, "customers_at_end")
+    new = _counts(new_customers, "new_customers")
+    start, end, new = _broadcast(
+        ("customers_at_start", start), ("customers_at_end", end), ("new_customers", new)
+    )
+    retained = end - new
+    negative = retained < 0
+    if np.any(negative):
+        raise InvalidInputError(
+            "new_customers must not exceed customers_at_end (E - N is the number of retained customers); "
+            f"got {_shown(new, negative)} > {_shown(end, negative)}{_where(negative)}"
+        )
+    too_many = retained > start
+    if np.any(too_many):
+        raise InvalidInputError(
+            "customers_at_end - new_customers must not exceed customers_at_start (more customers retained "
+            f"than there were); got {_shown(retained, too_many)} > {_shown(start, too_many)}"
+            f"{_where(too_many)}"
+        )
+    return divide(retained, start, "retention rate")
+
+
+def convert_churn_rate(rate: Any, periods: Any) -> Any:
+    """Convert a churn rate to a period of another length, assuming constant churn.
+
+    Parameters
+    ----------
+    rate : float or array-like of float
+        Churn rate per source period, in [0, 1].
+    periods : float or array-like of float
+        Number of source periods in the target period, > 0: 12 converts a monthly
+        rate to an annual one, 1/12 an annual rate to a monthly one.
+
+    Returns
+    -------
+    float or ndarray of float
+        Churn rate per target period, in [0, 1]: ``1 - (1 - rate) ** periods``.
+
+    Notes
+    -----
+    A customer survives k periods with probability ``(1 - c) ** k`` when the churn
+    rate c is the same every period (a geometric lifetime), so the churn over k
+    periods is ``1 - (1 - c) ** k``. Multiplying the rate by k (``12 * 5 % = 60 %``)
+    overstates it; the error grows with the rate.
+
+    References
+    ----------
+    P. S. Fader and B. G. S. Hardie (2007), "How to project customer retention",
+    Journal of Interactive Marketing 21(1), 76-90 (the constant-retention model
+    as the baseline).
+
+    Examples
+    --------
+    5 % a month is 1 - 0.95¹² = 45.96 % a year, not 60 %:
+
+    >>> from cskpi import convert_churn_rate
+    >>> round(convert_churn_rate(0.05, 12), 4)
+    0.4596
+    >>> round(convert_churn_rate(0.4596, 1 / 12), 4)
+    0.05
+    """
+    churn = _fractions(rate, "rate")
+    factor = _positive(periods, "periods")
+    churn, factor = _broadcast(("rate", churn), ("periods", factor))
+    return _unwrap(-np.expm1(factor * np.log1p(-churn)) if churn.size else churn)
+
+
+def _numbers(values: Any, name: str) -> NDArray[np.float64]:
+    if isinstance(values, bool | np.bool_):
+        raise InvalidTypeError(f"{name} must be a number, not a boolean; got {values!r}")
+    if isinstance(values, int | float | np.integer | np.floating):
+        return np.asarray(values, dtype=np.float64)
+    array = to_array(values, name, ndim=(0, 1, 2))
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        raise InvalidTypeError(f"{name} must contain numbers; got dtype {array.dtype}")
+    numbers = array.astype(np.float64)
+    missing = np.isnan(numbers)
+    if missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan{_where(missing)}")
+    return numbers
+
+
+def _fractions(values: Any, name: str) -> NDArray[np.float64]:
+    numbers = _numbers(values, name)
+    bad = np.isnan(numbers) | (numbers < 0) | (numbers > 1)
+    if np.any(bad):
+        raise InvalidInputError(f"{name} must be in [0, 1]; got {_shown(numbers, bad)!r}{_where(bad)}")
+    return numbers
+
+
+def _positive(values: Any, name: str) -> NDArray[np.float64]:
+    numbers = _numbers(values, name)
+    bad = ~np.isfinite(numbers) | (numbers <= 0)
+    if np.any(bad):
+        raise InvalidInputError(
+            f"{name} must be positive and finite; got {_shown(numbers, bad)!r}{_where(bad)}"
+        )
+    return numbers
+
+
+# ----------------------------------------------------------------------------------------
+# Records: customer identifiers and timestamps
+# ----------------------------------------------------------------------------------------
+
+
+def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArray[np.intp], int]:
+    """Index of each record's customer in ``0..n_slots-1`` (two records, one customer: one index).
+
+    Integer identifiers with a compact range (at most about twice the number of
+    records) are used directly, shifted to start at 0, so some slots may have no
+    customer; other identifiers (strings, floats, sparse integers) are factorised by
+    one sort. NaN, ``None`` and empty-string identifiers raise: they are missing
+    identifiers, and counting them as one customer would merge different people.
+    """
+    ids = to_array(customer_ids, name)
+    kind = ids.dtype.kind
+    n = ids.shape[0]
+    if kind == "b":
+        raise InvalidTypeError(f"{name} must be customer identifiers (integers or strings), not booleans")
+    if kind not in "iufUSO":
+        raise InvalidTypeError(
+            f"{name} must be customer identifiers (integers or strings); got dtype {ids.dtype}"
+        )
+    if kind == "f":
+        missing = np.isnan(ids)
+        if missing.any():
+            raise InvalidInputError(
+                f"{name} must not contain NaN (missing identifiers); got nan at index {first_index(missing)}"
+            )
+        if n and np.all(np.isfinite(ids)) and np.all(ids == np.floor(ids)) and np.abs(ids).max() < 2.0**53:
+            ids = ids.astype(np.int64)
+            kind = "i"
+    elif kind == "O":
+        with np.errstate(invalid="ignore"):
+            missing = np.asarray(ids == None) | np.asarray(ids != ids)  # noqa: E711 (elementwise)
+        if missing.any():
+            raise InvalidInputError(
+                f"{name} must not contain missing identifiers (None or NaN); got "
+                f"{describe_first(ids, missing)}"
+            )
+    if kind in "USO":
+        empty = np.asarray(ids == ids.dtype.type() if kind != "O" else ids == "")
+        if empty.any():
+            raise InvalidInputError(
+                f"{name} must not contain empty strings (missing identifiers); got '' at index "
+                f"{first_index(empty)}"
+            )
+    if n and kind in "iu":
+        low, high = int(ids.min()), int(ids.max())
+        span = high - low + 1
+        if span <= 2 * n + 1024:
+            shifted = ids.astype(np.intp) if high <= np.iinfo(np.intp).max else None
+            if shifted is not None:
+                if low:
+                    shifted -= low
+                return shifted, span
+    groups = factorize(ids, n, name=name)
+    return groups.codes, groups.n_groups
+
+
+def record_seconds(timestamps: Any, n_rows: int, name: str = "timestamps") -> NDArray[np.int64]:
+    """Timestamps as int64 seconds since 1970, checked against the number of records."""
+    seconds = to_datetime64(timestamps, name).view(np.int64)
+    if seconds.shape[0] != n_rows:
+        raise InvalidInputError(
+            f"{name} must have the same length as customer_ids ({n_rows}); got length {seconds.shape[0]}"
+        )
+    return seconds
+
+
+def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[np.int64]:
+    """``period_ordinals`` of timestamps in seconds, through a per-day lookup table.
+
+    Calendar conversion of every record (``datetime64[s] -> [M]``) costs about 50 ns a
+    record; the days spanned are usually few, so the period of each *day* is computed
+    once with :func:`cskpi._time.period_ordinals` and gathered.
+    """
+    if period == "hour":
+        return seconds // 3600
+    days = seconds // _SECONDS_PER_DAY
+    if period == "day" or days.shape[0] == 0:
+        return days if period == "day" else days.copy()
+    first, last = int(days.min()), int(days.max())
+    if last - first + 1 > days.shape[0]:
+        return period_ordinals(days.astype("datetime64[D]"), period)
+    table = period_ordinals(np.arange(first, last + 1).astype("datetime64[D]"), period)
+    return table[days - first]
+
+
+def end_ordinal(end: Any, period: Period, latest: int, name: str = "end") -> int:
+    """Ordinal of the period containing ``end``; it must not precede the latest record."""
+    stamp = to_datetime64(np.asarray([end]) if np.ndim(end) == 0 else end, name)
+    if stamp.shape != (1,):
+        raise InvalidInputError(f"{name} must be one timestamp; got {stamp.shape[0]} values")
+    ordinal = int(period_ordinals(stamp, period)[0])
+    if ordinal < latest:
+        raise InvalidInputError(
+            f"{name} must not fall before the period of the latest timestamp; got {stamp[0]!s} "
+            f"({period} {ordinal} < {latest})"
+        )
+    return ordinal
+
+
+def active_pairs(
+    customers: NDArray[np.intp], n_slots: int, offsets: NDArray[np.int64], width: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Distinct (customer, period) pairs, sorted by customer then period.
+
+    ``offsets`` are the periods of the records counted from the first one, in
+    ``0..width-1``. Where ``n_slots * width`` cells fit in a boolean array about eight
+    times the number of records, the cells are marked by a scatter and read back in
+    order (a bucket sort, no comparison sort); otherwise the cell keys are sorted once.
+    """
+    n = customers.shape[0]
+    cells = n_slots * width
+    if cells <= max(8 * n, 1 << 20):
+        marks = np.zeros(cells, dtype=np.bool_)
+        marks[customers * width + offsets] = True
+        rows, columns = np.nonzero(marks.reshape(n_slots, width))
+        return rows.astype(np.intp, copy=False), columns.astype(np.intp, copy=False)
+    keys = np.sort(customers.astype(np.int64) * width + offsets)
+    if n:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    rows_sparse, columns_sparse = np.divmod(keys, width)
+    return rows_sparse.astype(np.intp), columns_sparse.astype(np.intp)
+
+
+def customer_runs(rows: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """For pairs sorted by customer: index of each customer's first and last pair."""
+    n = rows.shape[0]
+    if n == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    change = np.flatnonzero(rows[1:] != rows[:-1]) + 1
+    starts = np.concatenate(([0], change)).astype(np.intp)
+    stops = np.concatenate((change - 1, [n - 1])).astype(np.intp)
+    return starts, stops
+
+
+def retained_pairs(rows: NDArray[np.intp], columns: NDArray[np.intp]) -> int:
+    """Number of (customer, period) pairs followed by the same customer in the next period."""
+    if rows.shape[0] < 2:
+        return 0
+    return int(np.count_nonzero((rows[1:] == rows[:-1]) & (columns[1:] == columns[:-1] + 1)))
+
+
+def _records(customer_ids: Any, timestamps: Any) -> tuple[NDArray[np.intp], int, NDArray[np.int64]]:
+    customers, n_slots = customer_index(customer_ids)
+    n = customers.shape[0]
+    seconds = record_seconds(timestamps, n)
+    if n == 0:
+        raise InvalidInputError("customer_ids must not be empty: retention needs at least one contact")
+    return customers, n_slots, seconds
+
+
+# ----------------------------------------------------------------------------------------
+# Cohorts by first contact
+# ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CohortRetention(Mergeable):
+    """Cohort table of retention by repeat contact.
+
+    A cohort is the set of customers whose first contact falls in one calendar
+    period; column k counts periods since that first contact (k = 0 is the first
+    period itself). Only periods that have new customers appear as cohorts.
+
+    Attributes
+    ----------
+    cohort_ordinals : ndarray of int64, shape (n_cohorts,)
+        Calendar ordinal of each cohort's first-contact period (see
+        :func:`cskpi._time.period_ordinals`); :attr:`cohorts` gives their start dates.
+    classic_counts : ndarray of int64, shape (n_cohorts, n_offsets)
+        ``[c, k]``: customers of cohort c with at least one contact in the k-th
+        period after their first ("classic", also called bounded or N-period
+        retention). Column 0 holds the cohort sizes.
+    last_contact_counts : ndarray of int64, shape (n_cohorts, n_offsets)
+        ``[c, k]``: customers of cohort c whose last contact is in the k-th period
+        after their first. The rolling counts are its reverse cumulative sums.
+    last_ordinal : int
+        Ordinal of the last period observed. Cells after it are not observed.
+    period : str
+        The calendar period ('day', 'week', 'month', …).
+    convention : {'classic', 'rolling'}
+        Which counts :attr:`counts` and :attr:`rates` return.
+
+    Notes
+    -----
+    Results computed on *disjoint sets of customers* add with ``+``: cohorts and
+    offsets are aligned on the calendar and the counts summed, which equals the
+    result on the concatenated records. The same customer in both parts would be
+    counted twice, and their first contact could be wrong, so partition by customer,
+    never by time. The merged result is observed up to the later of the two
+    ``last_ordinal``; a part observed to an earlier end is taken to have had no
+    contacts after it (true when the parts are cut from one extract; pass the same
+    ``end=`` to every part otherwise).
+    """
+
+    cohort_ordinals: NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    classic_counts: NDArray[np.int64] = stat()
+    last_contact_counts: NDArray[np.int64] = stat()
+    last_ordinal: int = attrs.field()
+    period: str = param()
+    convention: str = param()
+
+    def __add__(self, other: CohortRetention) -> CohortRetention:
+        if type(other) is not type(self):
+            raise InvalidTypeError(
+                f"cannot add {type(other).__name__} to {type(self).__name__}: "
+                "only results of the same kind merge"
+            )
+        for name in ("period", "convention"):
+            if getattr(self, name) != getattr(other, name):
+                raise InvalidInputError(
+                    f"cannot add CohortRetention results with different {name}: "
+                    f"{getattr(self, name)!r} and {getattr(other, name)!r}"
+                )
+        ordinals = np.union1d(self.cohort_ordinals, other.cohort_ordinals)
+        last = max(self.last_ordinal, other.last_ordinal)
+        width = last - int(ordinals[0]) + 1
+        totals = []
+        for field in ("classic_counts", "last_contact_counts"):
+            total = np.zeros((ordinals.shape[0], width), dtype=np.int64)
+            for part in (self, other):
+                counts = getattr(part, field)
+                rows = np.searchsorted(ordinals, part.cohort_ordinals)
+                total[rows, : counts.shape[1]] += counts
+            totals.append(total)
+        return CohortRetention(
+            cohort_ordinals=ordinals,
+            classic_counts=totals[0],
+            last_contact_counts=totals[1],
+            last_ordinal=last,
+            period=self.period,
+            convention=self.convention,
+        )
+
+    @property
+    def cohorts(self) -> NDArray[np.datetime64]:
+        """Start of each cohort's first-contact period (the row labels)."""
+        return period_starts(self.cohort_ordinals, self.period)  # type: ignore[arg-type]
+
+    @property
+    def offsets(self) -> NDArray[np.int64]:
+        """Periods since first contact of each column: ``0, 1, …, n_offsets - 1``."""
+        return np.arange(self.classic_counts.shape[1], dtype=np.int64)
+
+    @property
+    def sizes(self) -> NDArray[np.int64]:
+        """Number of customers in each cohort."""
+        return self.classic_counts[:, 0]
+
+    @property
+    def n_customers(self) -> int:
+        """Number of distinct customers."""
+        return int(self.classic_counts[:, 0].sum())
+
+    @property
+    def observed(self) -> NDArray[np.bool_]:
+        """True where a cell lies on or before the last observed period."""
+        return (self.cohort_ordinals[:, None] + self.offsets[None, :]) <= self.last_ordinal
+
+    @property
+    def rolling_counts(self) -> NDArray[np.int64]:
+        """``[c, k]``: customers of cohort c with a contact in the k-th period after their first or later."""
+        reversed_cumsum = np.cumsum(self.last_contact_counts[:, ::-1], axis=1)[:, ::-1]
+        return np.ascontiguousarray(reversed_cumsum)
+
+    @property
+    def counts(self) -> NDArray[np.int64]:
+        """Counts of the chosen :attr:`convention` (``classic_counts`` or ``rolling_counts``)."""
+        return self.classic_counts if self.convention == "classic" else self.rolling_counts
+
+    def _rates(self, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+        sizes = self.sizes[:, None]
+        rates = divide(counts, np.broadcast_to(sizes, counts.shape), "cohort retention rate")
+        return np.where(self.observed, rates, np.nan)
+
+    @property
+    def classic_rates(self) -> NDArray[np.float64]:
+        """Share of each cohort with a contact in the k-th period after the first, in [0, 1].
+
+        NaN where the cell is not observed.
+        """
+        return self._rates(self.classic_counts)
+
+    @property
+    def rolling_rates(self) -> NDArray[np.float64]:
+        """Share of each cohort with a contact in period k or later, in [0, 1]; NaN where not observed.
+
+        Never increases with k.
+        """
+        return self._rates(self.rolling_counts)
+
+    @property
+    def rates(self) -> NDArray[np.float64]:
+        """Rates of the chosen :attr:`convention`."""
+        return self._rates(self.counts)
+
+    @property
+    def pooled_rates(self) -> NDArray[np.float64]:
+        """Retention curve over all cohorts, in [0, 1]: for each k, the customers counted
+        at k over the sizes of the cohorts observed at k (cohorts weighted by size)."""
+        observed = self.observed
+        counts = np.where(observed, self.counts, 0).sum(axis=0)
+        exposed = np.where(observed, self.sizes[:, None], 0).sum(axis=0)
+        result: NDArray[np.float64] = np.asarray(divide(counts, exposed, "pooled retention rate"))
+        return result
+
+
+def repeat_contact_retention(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    period: Period = "month",
+    convention: Convention = "classic",
+    end: Any = None,
+) -> CohortRetention:
+    """Retention by repeat contact, as a cohort table (first-contact period x periods since).
+
+    Parameters
+    ----------
+    customer_ids : array-like, shape (n,)
+        Customer of each contact: integers or strings (phone numbers, e-mail
+        addresses; normalise them first with :func:`normalize_phone` or
+        :func:`normalize_email`). NaN, ``None`` and empty strings raise.
+    timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
+        Time of each contact (local, naive). Unparseable values and NaT raise.
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
+        Calendar period of the cohorts and of the columns (weeks are ISO weeks).
+    convention : {'classic', 'rolling'}, default 'classic'
+        Which counts :attr:`CohortRetention.rates` reports (both are always
+        available as ``classic_rates`` and ``rolling_rates``). ``'classic'``: a
+        customer counts in column k when they had a contact *in* the k-th period
+        after their first (bounded, "N-period" retention). ``'rolling'``: when they
+        had a contact *in or after* that period (unbounded retention).
+    end : timestamp, optional
+        End of the observation: cells after its period are not observed (NaN
+        rates). Default: the latest timestamp. Must not precede it.
+
+    Returns
+    -------
+    CohortRetention
+        Cohort labels (``cohorts``, ``cohort_ordinals``), ``sizes``, the counts
+        matrices and the rates, each in [0, 1]. Results of disjoint customer sets
+        add with ``+``.
+
+    Raises
+    ------
+    InvalidInputError
+        For empty input, mismatched lengths, missing identifiers, unparseable
+        timestamps, or a cohort table too large for the period (use a coarser one).
+
+    Notes
+    -----
+    A customer's cohort is the period of their first contact in the data. The
+    classic count of cell (c, k) is the number of customers of cohort c with a
+    contact in period c + k, its rate that count over the cohort size; the rolling
+    count is the number whose *last* contact is in period c + k or later. Both equal
+    the cohort size at k = 0, and rolling retention never increases with k. Customers
+    active before the data starts are counted in the cohort of their first contact
+    in the data, so the first cohorts mix new and old customers; leave a burn-in
+    period out when that matters. Cells after ``end`` are unobserved, and their
+    rates are NaN rather than 0 (no warning: they are censored, not undefined).
+
+    The computation marks each distinct (customer, period) cell in a boolean array,
+    reads the marked cells back in customer order, takes each customer's first and
+    last period, and counts cells with two ``np.bincount`` calls; no Python loop
+    runs over records, customers or cohorts.
+
+    References
+    ----------
+    P. S. Fader and B. G. S. Hardie (2007), "How to project customer retention",
+    Journal of Interactive Marketing 21(1), 76-90 (cohort survival tables).
+
+    Examples
+    --------
+    Customer 1 comes in January and March, 2 in January and February, 3 in February:
+
+    >>> from cskpi import repeat_contact_retention
+    >>> ids = [1, 2, 1, 2, 3]
+    >>> times = ["2024-01-05", "2024-01-20", "2024-03-02", "2024-02-11", "2024-02-28"]
+    >>> table = repeat_contact_retention(ids, times)
+    >>> table.cohorts.tolist(), table.sizes.tolist()
+    ([datetime.date(2024, 1, 1), datetime.date(2024, 2, 1)], [2, 1])
+    >>> table.classic_counts.tolist()
+    [[2, 1, 1], [1, 0, 0]]
+    >>> table.classic_rates.tolist()  # February's cohort is not observed two months on
+    [[1.0, 0.5, 0.5], [1.0, 0.0, nan]]
+    >>> table.rolling_rates.tolist()  # January: both came back in or after February
+    [[1.0, 1.0, 0.5], [1.0, 0.0, nan]]
+    """
+    valid_period = check_period(period)
+    if convention not in _CONVENTIONS:
+        raise InvalidInputError(f"convention must be one of {_CONVENTIONS}; got {convention!r}")
+    customers, n_slots, seconds = _records(customer_ids, timestamps)
+    ordinals = fast_period_ordinals(seconds, valid_period)
+    first_ordinal = int(ordinals.min())
+    latest = int(ordinals.max())
+    last = latest if end is None else end_ordinal(end, valid_period, latest)
+    width = last - first_ordinal + 1
+    rows, columns = active_pairs(customers, n_slots, ordinals - first_ordinal, width)
+    starts, stops = customer_runs(rows)
+    first = columns[starts]
+    present = np.zeros(width, dtype=np.bool_)
+    present[first] = True
+    n_cohorts = int(np.count_nonzero(present))
+    if n_cohorts * width > _MAX_MATRIX_CELLS:
+        raise InvalidInputError(
+            f"period={period!r} gives a cohort table of {n_cohorts} x {width} cells (more than "
+            f"{_MAX_MATRIX_CELLS}); use a coarser period"
+        )
+    cohort_code = np.cumsum(present, dtype=np.intp) - 1
+    customer_cohort = cohort_code[first]
+    pair_cohort = np.repeat(customer_cohort, stops - starts + 1)
+    pair_offset = columns - np.repeat(first, stops - starts + 1)
+    n_cells = n_cohorts * width
+    classic = np.bincount(pair_cohort * width + pair_offset, minlength=n_cells)
+    last_offset = columns[stops] - first
+    last_counts = np.bincount(customer_cohort * width + last_offset, minlength=n_cells)
+    return CohortRetention(
+        cohort_ordinals=np.flatnonzero(present).astype(np.int64) + first_ordinal,
+        classic_counts=classic.astype(np.int64).reshape(n_cohorts, width),
+        last_contact_counts=last_counts.astype(np.int64).reshape(n_cohorts, width),
+        last_ordinal=last,
+        period=valid_period,
+        convention=convention,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Companions: returned within N days, repeat rate
+# ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ReturnedWithin(Mergeable):
+    """Customers who came back within a window after their first contact.
+
+    Attributes
+    ----------
+    returned : int
+        Customers with a later contact within ``days`` of their first.
+    customers : int
+        Customers whose whole window is observed (first contact at least ``days``
+        before the end of the data).
+    censored : int
+        Customers first seen less than ``days`` before the end, left out of both
+        counts because their window is incomplete.
+    days : float
+        Window length [days].
+    """
+
+    returned: Any = stat()
+    customers: Any = stat()
+    censored: Any = stat()
+    days: float = param()
+
+    @property
+    def rate(self) -> Any:
+        """Share of customers who returned within the window, in [0, 1].
+
+        NaN (with an :class:`UndefinedMetricWarning`) when no customer's window is observed.
+        """
+        return divide(self.returned, self.customers, "returned-within rate")
+
+
+def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any = None) -> ReturnedWithin:
+    """Share of customers who came back within ``days`` days of their first contact.
+
+    Parameters
+    ----------
+    customer_ids : array-like, shape (n,)
+        Customer of each contact (integers or strings; see
+        :func:`repeat_contact_retention`).
+    timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
+        Time of each contact.
+    days : float
+        Window after the first contact [days], > 0. A return is a contact strictly
+        after the first one and at most ``days`` days after it.
+    end : timestamp, optional
+        End of the observation (default: the latest timestamp). Customers first seen
+        less than ``days`` before it are censored: left out, and counted in
+        ``censored``.
+
+    Returns
+    -------
+    ReturnedWithin
+        ``rate`` = returned / customers, in [0, 1]. Results of disjoint customer
+        sets observed to the same ``end`` add with ``+``.
+
+    Notes
+    -----
+    ``rate = #{customers with t2 - t1 <= days} / #{customers with end - t1 >= days}``,
+    where t1 is a customer's first contact and t2 their next contact after t1
+    (records at the same instant as t1 are duplicates, not returns). Leaving the
+    censored customers out keeps the rate from falling as the data approach their
+    end.
+
+    Examples
+    --------
+    Customer 1 returns after 3 days, customer 2 after 40, customer 3 never; customer
+    4 is first seen 5 days before the end, too late for a 30-day window:
+
+    >>> from cskpi import returned_within
+    >>> ids = [1, 1, 2, 2, 3, 4]
+    >>> times = ["2024-01-01", "2024-01-04", "2024-01-02", "2024-02-11", "2024-01-03", "2024-03-05"]
+    >>> result = returned_within(ids, times, 30, end="2024-03-10")
+    >>> result.returned, result.customers, result.censored, round(result.rate, 4)
+    (1, 3, 1, 0.3333)
+    """
+    window = float(_positive(days, "days"))
+    customers, n_slots, seconds = _records(customer_ids, timestamps)
+    latest = int(seconds.max())
+    if end is None:
+        end_seconds = latest
+    else:
+        stamp = to_datetime64(np.asarray([end]) if np.ndim(end) == 0 else end, "end")
+        end_seconds = int(stamp.view(np.int64)[0])
+        if end_seconds < latest:
+            raise InvalidInputError(f"end must not be before the latest timestamp; got {stamp[0]!s}")
+    never = np.iinfo(np.int64).max
+    first = np.full(n_slots, never, dtype=np.int64)
+    np.minimum.at(first, customers, seconds)
+    later = seconds > first[customers]
+    following = np.full(n_slots, never, dtype=np.int64)
+    np.minimum.at(following, customers[later], seconds[later])
+    present = first != never
+    window_seconds = window * _SECONDS_PER_DAY
+    complete = present & ((end_seconds - first) >= window_seconds)
+    came_back = complete & (following != never) & ((following - first) <= window_seconds)
+    return ReturnedWithin(
+        returned=int(np.count_nonzero(came_back)),
+        customers=int(np.count_nonzero(complete)),
+        censored=int(np.count_nonzero(present & ~complete)),
+        days=window,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RepeatRate(Mergeable):
+    """Customers with at least two contacts in a window.
+
+    Attributes
+    ----------
+    repeat_customers : int
+        Customers with two or more contacts.
+    customers : int
+        Customers with at least one contact.
+    """
+
+    repeat_customers: Any = stat()
+    customers: Any = stat()
+
+    @property
+    def rate(self) -> Any:
+        """Share of customers with two or more contacts, in [0, 1]; NaN (with a warning) without customers."""
+        return divide(self.repeat_customers, self.customers, "repeat rate")
+
+
+def repeat_rate(
+    customer_ids: Any, timestamps: Any = None, *, start: Any = None, end: Any = None
+) -> RepeatRate:
+    """Share of customers with at least two contacts (in a time window, optionally).
+
+    Parameters
+    ----------
+    customer_ids : array-like, shape (n,)
+        Customer of each contact (integers or strings).
+    timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,), optional
+        Time of each contact; needed only with ``start`` or ``end``.
+    start, end : timestamp, optional
+        Count only contacts with ``start <= t < end``.
+
+    Returns
+    -------
+    RepeatRate
+        ``rate`` = repeat customers / customers, in [0, 1]; NaN (with an
+        :class:`UndefinedMetricWarning`) when the window has no contact. Results of
+        disjoint customer sets over the same window add with ``+``.
+
+    Notes
+    -----
+    ``repeat rate = #{customers with >= 2 contacts} / #{customers with >= 1}``, each
+    record being one contact: de-duplicate records first if the source can repeat
+    them.
+
+    Examples
+    --------
+    >>> from cskpi import repeat_rate
+    >>> repeat_rate(["a", "b", "a", "c", "c", "c"]).rate  # a and c of a, b, c
+    0.6666666666666666
+    >>> times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
+    >>> repeat_rate(["a", "b", "a", "c", "c", "c"], times, end="2024-02-01").rate  # January: c only
+    0.3333333333333333
+    """
+    customers, n_slots = customer_index(customer_ids)
+    if customers.shape[0] == 0:
+        raise InvalidInputError("customer_ids must not be empty: a repeat rate needs at least one contact")
+    keep: NDArray[np.bool_] | None = None
+    if timestamps is None:
+        if start is not None or end is not None:
+            raise InvalidInputError("timestamps are required with start or end; got None")
+    else:
+        seconds = record_seconds(timestamps, customers.shape[0])
+        keep = np.ones(seconds.shape[0], dtype=np.bool_)
+        for bound, name in ((start, "start"), (end, "end")):
+            if bound is None:
+                continue
+            stamp = to_datetime64(np.asarray([bound]) if np.ndim(bound) == 0 else bound, name)
+            limit = stamp.view(np.int64)[0]
+            keep &= (seconds >= limit) if name == "start" else (seconds < limit)
+    kept = customers if keep is None else customers[keep]
+    contacts = np.bincount(kept, minlength=n_slots)
+    return RepeatRate(
+        repeat_customers=int(np.count_nonzero(contacts >= 2)),
+        customers=int(np.count_nonzero(contacts)),
+    )
