@@ -60,6 +60,7 @@ from ._service_level import (
 
 # -- tickets (issue 4) --
 # -- retention (issue 5) --
+# isort: split
 from ._identity import normalize_email, normalize_phone
 from ._retention import (
     CohortRetention,
@@ -82,6 +83,8 @@ from ._value import (
     clv_simple,
     referral_rate,
 )
+
+# isort: split
 # -- queueing (issue 6) --
 # -- standards and reports (issue 7) --
 from ._queueing import (

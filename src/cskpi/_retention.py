@@ -49,6 +49,10 @@ Convention: TypeAlias = Literal["classic", "rolling"]
 _DENOMINATORS = ("start", "average", "serviced")
 _CONVENTIONS = ("classic", "rolling")
 _SECONDS_PER_DAY = 86_400
+# The (customer, period) cells are marked in a boolean array when it holds at most this
+# many cells per record (or at most _DENSE_MIN_CELLS in all); otherwise the keys are sorted.
+_DENSE_CELLS_PER_RECORD = 8
+_DENSE_MIN_CELLS = 1 << 20
 # Largest cohort matrix (cohorts x offsets) built; beyond it a coarser period is needed.
 _MAX_MATRIX_CELLS = 1 << 25
 
@@ -338,14 +342,19 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:
     churn = _fractions(rate, "rate")
     factor = _positive(periods, "periods")
     churn, factor = _broadcast(("rate", churn), ("periods", factor))
-    return _unwrap(-np.expm1(factor * np.log1p(-churn)) if churn.size else churn)
+    with np.errstate(divide="ignore"):  # log1p(-1) = -inf: churn 1 stays 1 for any period length
+        converted = -np.expm1(factor * np.log1p(-churn))
+    return _unwrap(converted)
 
 
 def _numbers(values: Any, name: str) -> NDArray[np.float64]:
     if isinstance(values, bool | np.bool_):
         raise InvalidTypeError(f"{name} must be a number, not a boolean; got {values!r}")
     if isinstance(values, int | float | np.integer | np.floating):
-        return np.asarray(values, dtype=np.float64)
+        number = np.asarray(values, dtype=np.float64)
+        if np.isnan(number):
+            raise InvalidInputError(f"{name} must not be NaN; got nan")
+        return number
     array = to_array(values, name, ndim=(0, 1, 2))
     if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
         raise InvalidTypeError(f"{name} must contain numbers; got dtype {array.dtype}")
@@ -489,7 +498,7 @@ def active_pairs(
     """
     n = customers.shape[0]
     cells = n_slots * width
-    if cells <= max(8 * n, 1 << 20):
+    if cells <= max(_DENSE_CELLS_PER_RECORD * n, _DENSE_MIN_CELLS):
         marks = np.zeros(cells, dtype=np.bool_)
         marks[customers * width + offsets] = True
         rows, columns = np.nonzero(marks.reshape(n_slots, width))
@@ -523,10 +532,9 @@ def retained_pairs(rows: NDArray[np.intp], columns: NDArray[np.intp]) -> int:
 def _records(customer_ids: Any, timestamps: Any) -> tuple[NDArray[np.intp], int, NDArray[np.int64]]:
     customers, n_slots = customer_index(customer_ids)
     n = customers.shape[0]
-    seconds = record_seconds(timestamps, n)
     if n == 0:
         raise InvalidInputError("customer_ids must not be empty: retention needs at least one contact")
-    return customers, n_slots, seconds
+    return customers, n_slots, record_seconds(timestamps, n)
 
 
 # ----------------------------------------------------------------------------------------

@@ -544,10 +544,10 @@ def clv_inputs(
     valid_period = check_period(period)
     customers, n_slots = customer_index(customer_ids)
     n = customers.shape[0]
-    seconds = record_seconds(timestamps, n)
-    values = _amounts(amounts, n)
     if n == 0:
         raise InvalidInputError("customer_ids must not be empty: CLV inputs need at least one transaction")
+    seconds = record_seconds(timestamps, n)
+    values = _amounts(amounts, n)
     ordinals = fast_period_ordinals(seconds, valid_period)
     first = int(ordinals.min())
     latest = int(ordinals.max())
