@@ -228,3 +228,47 @@ def test_period_labels_validates_period() -> None:
     with pytest.raises(InvalidInputError, match="period must be one of"):
         period_labels(["2024-01-01"], "fortnight")
     assert period_labels(["2024-05-31T23:00"], "month").astype(str).tolist() == ["2024-05"]
+
+
+@pytest.mark.parametrize("final_candidates", [1, 1 << 16])
+@given(
+    hnp.arrays(
+        np.float64,
+        st.integers(0, 120),
+        elements=st.one_of(
+            st.floats(-1e6, 1e6, allow_nan=False),
+            st.sampled_from([0.0, -0.0, 1.5, np.inf, -np.inf, 5e-324, 1e300]),
+        ),
+    ),
+    st.integers(1, 6),
+    st.lists(st.floats(0.001, 1.0), min_size=1, max_size=4),
+)
+def test_radix_selection_matches_sorting(
+    final_candidates: int, values: np.ndarray, n_groups: int, fractions: list[float]
+) -> None:
+    import cskpi._grouping as grouping
+
+    saved = grouping._FINAL_CANDIDATES
+    grouping._FINAL_CANDIDATES = final_candidates  # 1 forces every refinement pass
+    try:
+        codes = (np.arange(values.shape[0]) * 7 % n_groups).astype(np.intp)
+        got, sizes = grouping.grouped_quantiles(values, codes, n_groups, np.asarray(fractions))
+    finally:
+        grouping._FINAL_CANDIDATES = saved
+    assert sizes.tolist() == np.bincount(codes, minlength=n_groups).tolist()
+    for group in range(n_groups):
+        members = values[codes == group]
+        if members.size == 0:
+            assert np.all(np.isnan(got[group]))
+        else:
+            expected = np.quantile(members, fractions, method="inverted_cdf")
+            assert np.array_equal(got[group], expected)
+
+
+def test_radix_selection_ungrouped() -> None:
+    from cskpi._grouping import grouped_quantiles
+
+    values = np.array([3.0, -1.0, 2.0, 2.0, 10.0])
+    got, sizes = grouped_quantiles(values, None, 1, np.array([0.2, 0.5, 1.0]))
+    # Sorted: -1, 2, 2, 3, 10 -> ranks ceil(q n) - 1 = 0, 2, 4.
+    assert got.tolist() == [[-1.0, 2.0, 10.0]] and sizes.tolist() == [5]

@@ -195,3 +195,98 @@ def quantile_positions(sizes: NDArray[np.int64], fractions: NDArray[np.float64])
     products = sizes[:, None].astype(np.float64) * fractions[None, :]
     ranks = np.ceil(products * (1.0 - 1e-12)).astype(np.int64) - 1
     return np.clip(ranks, 0, np.maximum(sizes[:, None] - 1, 0))
+
+
+_SIGN_BIT = np.uint64(1 << 63)
+# Histogram cells per refinement pass (groups x digit values): 4 Mi int64 = 32 MiB.
+_MAX_CELLS = 1 << 22
+# Candidates left when the remaining ones are simply sorted.
+_FINAL_CANDIDATES = 1 << 16
+
+
+def _sortable_keys(values: NDArray[np.float64]) -> NDArray[np.uint64]:
+    """Unsigned keys whose integer order is the order of the floats (IEEE 754 trick)."""
+    bits = values.view(np.uint64)
+    negative = bits >= _SIGN_BIT
+    if not negative.any():
+        return bits | _SIGN_BIT
+    return np.where(negative, ~bits, bits | _SIGN_BIT)
+
+
+def grouped_order_statistics(
+    values: NDArray[np.float64],
+    codes: NDArray[np.intp] | None,
+    n_groups: int,
+    ranks: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """The ``ranks[g, j]``-th smallest value (0-based) of each group ``g``, by radix selection.
+
+    Exact, and no full sort: the values are mapped to order-preserving 64-bit keys
+    and each group's wanted element is located digit by digit, one ``np.bincount``
+    histogram over (group, digit) cells per pass, keeping only the rows whose digits
+    so far match their group's target. The few rows left are then sorted. A negative
+    rank (an empty group) gives NaN. ``values`` must be free of NaN.
+
+    Returns an array of shape ``ranks.shape``.
+    """
+    flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    out = np.full(ranks.shape, np.nan)
+    if flat.shape[0] == 0 or n_groups == 0:
+        return out
+    keys = _sortable_keys(flat)
+    group_of = np.zeros(flat.shape[0], dtype=np.intp) if codes is None else codes
+    bits = int(np.clip(22 - int(np.ceil(np.log2(max(n_groups, 1)))), 4, 16))
+    first_shift = 64 - bits
+    # Digits are below 2**16, so the shifted keys reinterpret as intp without a copy.
+    digits = (keys >> np.uint64(first_shift)).view(np.intp)
+    hist, cumulative = _digit_histogram(digits, group_of, n_groups, bits)
+    rows = np.arange(n_groups)
+    for column in range(ranks.shape[1]):
+        wanted = ranks[:, column].astype(np.int64)
+        target = np.argmax(cumulative > wanted[:, None], axis=1)
+        remaining = wanted - (cumulative[rows, target] - hist[rows, target])
+        candidates = np.flatnonzero(digits == target[group_of])
+        shift = first_shift
+        while candidates.shape[0] > _FINAL_CANDIDATES and shift > 0:
+            step = min(bits, shift)
+            shift -= step
+            part = ((keys[candidates] >> np.uint64(shift)) & np.uint64((1 << step) - 1)).view(np.intp)
+            part_groups = group_of[candidates]
+            sub_hist, sub_cumulative = _digit_histogram(part, part_groups, n_groups, step)
+            sub_target = np.argmax(sub_cumulative > remaining[:, None], axis=1)
+            remaining = remaining - (sub_cumulative[rows, sub_target] - sub_hist[rows, sub_target])
+            candidates = candidates[part == sub_target[part_groups]]
+        candidate_groups = group_of[candidates]
+        candidates = candidates[np.lexsort((keys[candidates], candidate_groups))]
+        starts = np.searchsorted(group_of[candidates], rows)
+        valid = wanted >= 0
+        out[valid, column] = flat[candidates[starts[valid] + remaining[valid]]]
+    return out
+
+
+def _digit_histogram(
+    digits: NDArray[np.intp], group_of: NDArray[np.intp], n_groups: int, bits: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    width = 1 << bits
+    cells = np.left_shift(group_of, bits)
+    cells += digits
+    hist = np.bincount(cells, minlength=n_groups * width).reshape(n_groups, width)
+    return hist, np.cumsum(hist, axis=1)
+
+
+def grouped_quantiles(
+    values: NDArray[np.float64], codes: NDArray[np.intp] | None, n_groups: int, fractions: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Inverted-CDF quantiles of each group: values of shape (n_groups, len(fractions)), and sizes.
+
+    NaN for empty groups. See :func:`quantile_positions` for the definition and
+    :func:`grouped_order_statistics` for the method.
+    """
+    sizes = (
+        np.array([values.shape[0]], dtype=np.int64)
+        if codes is None
+        else np.bincount(codes, minlength=n_groups).astype(np.int64)
+    )
+    ranks = quantile_positions(sizes, fractions)
+    ranks[sizes == 0] = -1
+    return grouped_order_statistics(values, codes, n_groups, ranks), sizes

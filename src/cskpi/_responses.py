@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ._business_hours import BusinessHours, check_calendar, check_not_before, elapsed_microseconds
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, factorize, quantile_positions, sort_within_groups
+from ._grouping import Groups, factorize, grouped_quantiles
 from ._results import Grouped, Mergeable, param, stat
 from ._stats import divide
 from ._time import to_datetime64
@@ -244,14 +244,7 @@ def _percentiles(
 
     NaN for groups with no duration, with a warning unless ``what`` is None.
     """
-    ordered, starts = sort_within_groups(durations, codes, n_groups)
-    sizes = np.diff(starts)
-    ranks = quantile_positions(sizes, _FRACTIONS)
-    if ordered.shape[0] == 0:
-        values = np.full((n_groups, _FRACTIONS.shape[0]), np.nan)
-    else:
-        positions = np.minimum(starts[:-1, None] + ranks, ordered.shape[0] - 1)
-        values = np.where(sizes[:, None] > 0, ordered[positions], np.nan)
+    values, sizes = grouped_quantiles(durations, codes, n_groups, _FRACTIONS)
     if what is not None and np.any(sizes == 0):
         warn_undefined(f"{what} percentiles are undefined with no measured duration; returning NaN")
     return values
