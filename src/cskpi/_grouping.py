@@ -73,8 +73,10 @@ def _factorize_one(key: NDArray[Any], name: str) -> tuple[NDArray[np.intp], NDAr
         low = int(ints.min())
         span = int(ints.max()) - low + 1
         if span <= 2 * n + 1024:
-            offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=False)
+            offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=True)
             present = np.bincount(offset, minlength=span) > 0
+            if present.all():  # every label in low..high occurs: the offsets are the codes
+                return offset, np.arange(low, low + span).astype(key.dtype)
             lookup = np.cumsum(present, dtype=np.intp) - 1
             labels = (np.flatnonzero(present) + low).astype(key.dtype)
             return lookup[offset], labels

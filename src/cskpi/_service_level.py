@@ -256,9 +256,9 @@ def _count_against_thresholds(
         else np.searchsorted(thresholds[order], waits, side="left")
     )
     n_groups = 1 if groups is None else groups.n_groups
-    cell_codes = np.zeros(waits.shape[0], dtype=np.intp) if groups is None else groups.codes * 2
+    cell_codes = np.zeros(waits.shape[0], dtype=np.intp) if groups is None else groups.codes << 1
     if mask is not None:
-        cell_codes = cell_codes + mask
+        cell_codes |= mask
     counts = count_cells(bins, k + 1, codes=cell_codes, n_groups=2 * n_groups).reshape(n_groups, 2, k + 1)
     within_sorted = np.cumsum(counts, axis=-1)[..., :k]
     inverse = np.empty(k, dtype=np.intp)

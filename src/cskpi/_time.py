@@ -113,15 +113,23 @@ def to_seconds(
         raise InvalidTypeError(
             f"{name} must be durations in seconds (numbers or timedelta64); got dtype {array.dtype}"
         )
-    missing = np.isnan(seconds)
-    if not allow_nan and missing.any():
-        raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
-    infinite = np.isinf(seconds)
-    if infinite.any():
-        raise InvalidInputError(f"{name} must be finite; got {describe_first(seconds, infinite)}")
-    if not allow_negative:
-        negative = seconds < 0
-        if negative.any():
+    if seconds.size:
+        # Two reductions without temporaries: NaN propagates through min; -inf and negative
+        # values show in min, +inf in max. Only a failed check pays for locating the value.
+        low, high = float(seconds.min()), float(seconds.max())
+        if np.isnan(low):
+            missing = np.isnan(seconds)
+            if not allow_nan:
+                raise InvalidInputError(
+                    f"{name} must not contain NaN; got nan at index {first_index(missing)}"
+                )
+            present = seconds[~missing]
+            low, high = (float(present.min()), float(present.max())) if present.size else (0.0, 0.0)
+        if np.isinf(low) or np.isinf(high):
+            infinite = np.isinf(seconds)
+            raise InvalidInputError(f"{name} must be finite; got {describe_first(seconds, infinite)}")
+        if low < 0 and not allow_negative:
+            negative = seconds < 0
             raise InvalidInputError(
                 f"{name} must be non-negative durations; got {describe_first(seconds, negative)}"
             )
