@@ -59,6 +59,35 @@ from ._service_level import (
 )
 
 # -- tickets (issue 4) --
+# isort: split
+from ._engagement import (
+    Complaints,
+    Engagement,
+    FollowerGrowth,
+    Reviews,
+    complaints,
+    engagement,
+    follower_growth,
+    reviews,
+)
+from ._tickets import (
+    Backlog,
+    OpenCases,
+    ReopenRate,
+    RepeatContactFCR,
+    ResolutionRate,
+    SingleReplyFCR,
+    TicketFlow,
+    backlog,
+    fcr_repeat_contact,
+    fcr_single_reply,
+    open_cases,
+    reopen_rate,
+    resolution_rate,
+    ticket_flow,
+)
+from ._volume import ChannelShare, Volume, channel_share, volume
+
 # -- retention (issue 5) --
 # isort: split
 from ._identity import normalize_email, normalize_phone
@@ -148,6 +177,32 @@ __all__ = [
     "reply_times",
     "resolution_time",
     # -- tickets (issue 4) --
+    "Backlog",
+    "ChannelShare",
+    "Complaints",
+    "Engagement",
+    "FollowerGrowth",
+    "OpenCases",
+    "ReopenRate",
+    "RepeatContactFCR",
+    "ResolutionRate",
+    "Reviews",
+    "SingleReplyFCR",
+    "TicketFlow",
+    "Volume",
+    "backlog",
+    "channel_share",
+    "complaints",
+    "engagement",
+    "fcr_repeat_contact",
+    "fcr_single_reply",
+    "follower_growth",
+    "open_cases",
+    "reopen_rate",
+    "resolution_rate",
+    "reviews",
+    "ticket_flow",
+    "volume",
     # -- retention (issue 5) --
     "CLVInputs",
     "CohortRetention",

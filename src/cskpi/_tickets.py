@@ -1,0 +1,1021 @@
+"""Tickets over time: open cases and backlog at instants, flows per period, resolution,
+first-contact resolution and reopen rates.
+
+Conventions
+-----------
+* A ticket is open on the half-open interval ``(created, resolved]``: the count at an
+  instant t is a snapshot taken *before* the events stamped t, so a ticket created at
+  t is not yet open at t and a ticket resolved at t still is. With this convention
+  the open count at the start of a period is exactly the balance carried into it,
+  and ``open(start of next period) = open(start) + arrivals - resolutions`` holds
+  without exception (:func:`ticket_flow`).
+* ``resolved`` is NaT for a ticket still open; a resolution before creation raises.
+
+Design
+------
+Counting at q instants never loops over instants or tickets: the instants are sorted
+once, each event is placed among them with one ``np.searchsorted`` (O(n log q)), the
+events are counted per (group, slot) with one ``np.bincount``, and a cumulative sum
+over the slots gives the count at every instant. Backlog in business time uses the
+same machinery after mapping instants to business-time coordinates (see
+:func:`backlog`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._business_hours import BusinessHours, business_seconds
+from ._errors import InvalidInputError, InvalidTypeError
+from ._grouping import Groups, count_cells, factorize
+from ._results import Mergeable, param, stat
+from ._stats import divide
+from ._time import check_period, period_ordinals
+from ._validation import check_same_length, describe_first, first_index, to_array
+from ._volume import (
+    ARRAY_EQ,
+    NEVER,
+    PARAM,
+    US_PER_SECOND,
+    TimeSeriesResult,
+    as_int,
+    check_not_before,
+    count_periods,
+    duration_us,
+    finish,
+    groups_of,
+    instants_or_one,
+    period_axis,
+    period_index,
+    period_labels_of,
+    to_instant,
+    to_instants,
+)
+
+__all__ = [
+    "Backlog",
+    "OpenCases",
+    "ReopenRate",
+    "RepeatContactFCR",
+    "ResolutionRate",
+    "SingleReplyFCR",
+    "TicketFlow",
+    "backlog",
+    "fcr_repeat_contact",
+    "fcr_single_reply",
+    "open_cases",
+    "reopen_rate",
+    "resolution_rate",
+    "ticket_flow",
+]
+
+_DAY_SECONDS = 86_400
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _tickets(
+    created: Any, resolved: Any, created_name: str = "created", resolved_name: str = "resolved"
+) -> tuple[NDArray[np.datetime64], NDArray[np.datetime64]]:
+    """Creation (no NaT) and resolution (NaT = open) instants, checked pairwise."""
+    opened = to_instants(created, created_name)
+    closed = to_instants(resolved, resolved_name, allow_nat=True)
+    check_same_length((created_name, opened), (resolved_name, closed))
+    check_not_before(opened, closed, created_name, resolved_name)
+    return opened, closed
+
+
+def _resolution_us(closed: NDArray[np.datetime64]) -> NDArray[np.int64]:
+    """Resolution instants in µs with NaT (still open) mapped to +infinity (int64 maximum)."""
+    micro = as_int(closed)
+    return np.where(np.isnat(closed), NEVER, micro)
+
+
+def _sorted_instants(instants: Any) -> tuple[NDArray[np.datetime64], NDArray[np.int64], NDArray[np.intp]]:
+    """The instants as given (read-only), sorted in µs, and the sorting order."""
+    stamps, _ = instants_or_one(instants, "instants")
+    micro = as_int(stamps)
+    order = np.argsort(micro, kind="stable")
+    frozen = stamps.copy()
+    frozen.setflags(write=False)
+    return frozen, micro[order], order
+
+
+def _count_at(
+    entries: NDArray[np.intp],
+    exits: NDArray[np.intp],
+    n_instants: int,
+    order: NDArray[np.intp],
+    groups: Groups | None,
+    keep: NDArray[np.bool_] | None = None,
+) -> NDArray[np.int64]:
+    """Entries minus exits counted up to each instant, in the caller's instant order.
+
+    ``entries[i]`` (``exits[i]``) is the first sorted instant at which row i is counted
+    as entered (exited), ``n_instants`` for never. One bincount per side, one cumsum.
+    """
+    width = n_instants + 1
+    codes = None if groups is None else groups.codes
+    n_groups = 1 if groups is None else groups.n_groups
+    entered = count_cells(entries, width, codes=codes, n_groups=n_groups, keep=keep)
+    exited = count_cells(exits, width, codes=codes, n_groups=n_groups, keep=keep)
+    running = np.cumsum(entered - exited, axis=-1)[..., :n_instants]
+    counts = np.empty_like(running)
+    counts[..., order] = running
+    return counts
+
+
+# --------------------------------------------------------------------------- open cases
+
+
+@attrs.frozen(kw_only=True)
+class OpenCases(TimeSeriesResult):
+    """Number of open tickets at each instant.
+
+    Attributes
+    ----------
+    n_open : ndarray of int64, shape (n_instants,)
+        Tickets created before the instant and not resolved before it
+        (``(n_groups, n_instants)`` inside a grouped result).
+    instants : ndarray of datetime64[us], shape (n_instants,)
+        The instants, in the order given.
+    """
+
+    n_open: Any = stat()
+    instants: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
+
+
+def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any = None) -> Any:
+    """Number of tickets open at each of a set of instants.
+
+    Parameters
+    ----------
+    created : array-like of datetime64, shape (n,)
+        Creation time of each ticket (naive local timestamps, any unit; NaT raises).
+    resolved : array-like of datetime64, shape (n,)
+        Resolution time of each ticket; NaT for a ticket still open. A resolution
+        before its creation raises.
+    instants : array-like of datetime64, or one timestamp
+        The instants at which to count, in any order (a daily snapshot at midnight,
+        the start of every hour…).
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels (team, queue, priority…).
+
+    Returns
+    -------
+    OpenCases or Grouped[OpenCases]
+        ``n_open`` aligned with ``instants``. Results at the same instants merge with
+        ``+`` (open counts of disjoint sets of tickets add).
+
+    Notes
+    -----
+    ``open(t) = #{created < t} - #{resolved < t}``: a ticket is open on
+    ``(created, resolved]``, so the count at t is the snapshot taken before the
+    events stamped t (a ticket created at t is not yet counted, one resolved at t
+    still is). Since every resolution follows its creation, the difference counts
+    exactly the tickets with ``created < t <= resolved``. This is the balance carried
+    into t: evaluated at period starts it reconciles exactly with the arrivals and
+    resolutions of :func:`ticket_flow`. Cost: one sort of the instants and
+    O(n log q) to place the tickets among them, then one bincount and one
+    cumulative sum; no loop over instants.
+
+    References
+    ----------
+    J. D. C. Little (1961), "A Proof for the Queuing Formula: L = λW", Operations
+    Research 9(3), 383-387 (the number in the system as arrivals minus departures).
+
+    Examples
+    --------
+    Ticket A open 09:00-11:00, B 10:00-still open, C 10:30-10:45:
+
+    >>> from cskpi import open_cases
+    >>> created = ["2024-05-13T09:00", "2024-05-13T10:00", "2024-05-13T10:30"]
+    >>> resolved = ["2024-05-13T11:00", "NaT", "2024-05-13T10:45"]
+    >>> open_cases(created, resolved, ["2024-05-13T10:40", "2024-05-13T11:00", "2024-05-13T12:00"]).n_open
+    array([3, 2, 1])
+
+    At 11:00 A is still counted (resolved at that instant), C is not.
+    """
+    opened, closed = _tickets(created, resolved)
+    stamps, ordered, order = _sorted_instants(instants)
+    groups = groups_of(by, opened.shape[0])
+    entries = np.searchsorted(ordered, as_int(opened), side="right")
+    exits = np.searchsorted(ordered, _resolution_us(closed), side="right")
+    counts = _count_at(entries, exits, ordered.shape[0], order, groups)
+    return finish(OpenCases(n_open=counts, instants=stamps), groups)
+
+
+# --------------------------------------------------------------------------- backlog
+
+
+@attrs.frozen(kw_only=True)
+class Backlog(TimeSeriesResult):
+    """Open tickets and tickets in backlog (open and older than an age limit) at each instant.
+
+    Attributes
+    ----------
+    n_open : ndarray of int64, shape (n_instants,)
+        Open tickets at each instant, as in :func:`open_cases`.
+    n_backlog : ndarray of int64, shape (n_instants,)
+        Open tickets whose age at the instant is at least ``age_limit_seconds``.
+    instants : ndarray of datetime64[us]
+        The instants, in the order given.
+    age_limit_seconds : float
+        The age limit, in calendar or business seconds.
+    calendar : BusinessHours or None
+        The calendar ages are measured in; ``None`` for calendar time.
+    """
+
+    n_open: Any = stat()
+    n_backlog: Any = stat()
+    instants: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
+    age_limit_seconds: float = param()
+    calendar: BusinessHours | None = param()
+
+    @property
+    def backlog_share(self) -> Any:
+        """Fraction of open tickets that are in backlog, in [0, 1]; NaN (with a warning) with none open."""
+        return divide(self.n_backlog, self.n_open, "backlog share")
+
+
+def _business_us(stamps: list[NDArray[np.datetime64]], calendar: BusinessHours) -> list[NDArray[np.int64]]:
+    """Business-time coordinates (open µs since a common origin) of several arrays of instants.
+
+    ``B(t) = business_seconds(origin, t)`` with the origin the earliest instant, so
+    that ``B(b) - B(a)`` is the business time between a and b. Rounded back to whole
+    microseconds (the calendar works in µs), which makes comparisons exact.
+    """
+    nonempty = [s for s in stamps if s.shape[0]]
+    if not nonempty:
+        return [np.zeros(0, dtype=np.int64) for _ in stamps]
+    origin = min(s.min() for s in nonempty)
+    out = []
+    for s in stamps:
+        seconds = business_seconds(np.full(s.shape[0], origin), s, calendar)
+        out.append(np.rint(np.asarray(seconds) * US_PER_SECOND).astype(np.int64))
+    return out
+
+
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: BusinessHours | None = None,
+    by: Any = None,
+) -> Any:
+    """Backlog at each instant: open tickets at least ``age_limit_seconds`` old.
+
+    Parameters
+    ----------
+    created, resolved : array-like of datetime64, shape (n,)
+        Creation and resolution time of each ticket (NaT resolution = still open).
+    instants : array-like of datetime64, or one timestamp
+        The instants at which to count, in any order.
+    age_limit_seconds : float, timedelta64 or datetime.timedelta
+        Age from which an open ticket is in backlog: 172800 (48 hours) in calendar
+        time, or 2 * 8 * 3600 for two 8-hour business days with a ``calendar``.
+    calendar : BusinessHours, optional
+        Measure ages in the open time of this business-hours calendar
+        (:class:`~cskpi.BusinessHours`); calendar time when omitted.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels.
+
+    Returns
+    -------
+    Backlog or Grouped[Backlog]
+        ``n_open`` and ``n_backlog`` aligned with ``instants``; ``backlog_share``.
+
+    Notes
+    -----
+    A ticket is in backlog at t when it is open at t (``created < t <= resolved``, see
+    :func:`open_cases`) and its age ``B(t) - B(created) >= L``, where ``B`` is calendar
+    time or the cumulative open time of the calendar (``business_seconds`` from a fixed
+    origin) and L the age limit. An age of exactly L counts ("unresolved after 48
+    hours"). With ``b_i = B(created_i) + L`` the condition is ``b_i <= B(t)`` and
+    ``t <= resolved_i``. Tickets resolved before reaching the limit
+    (``B(resolved_i) < b_i``) are never in backlog and are dropped; for every other
+    ticket, ``resolved_i < t`` implies ``b_i <= B(t)``, so
+
+    ``backlog(t) = #{b_i <= B(t)} - #{resolved_i < t}`` over the remaining tickets:
+
+    two one-dimensional counts, done like :func:`open_cases` with one searchsorted
+    against ``B`` of the sorted instants (B is non-decreasing, so sorting the instants
+    sorts their coordinates). In business time a ticket's age does not grow while the
+    calendar is closed: one that reaches the limit at Friday 17:00 stays in backlog
+    over the weekend, one that would reach it on Monday 09:30 enters then. With
+    ``age_limit_seconds=0`` the backlog is the open count.
+
+    References
+    ----------
+    Zendesk, "Analyzing your ticket backlog history with Explore" (daily snapshots of
+    unsolved tickets and their age), support.zendesk.com.
+
+    Examples
+    --------
+    Tickets created Friday 10:00 (still open) and Friday 16:00 (resolved Monday
+    11:00), calendar Monday-Friday 09:00-17:00, limit one business day (8 hours).
+    Monday 10:00: the first is 8 business hours old (7 on Friday, 1 on Monday), in
+    backlog; the second is 2 hours old. In calendar time both are over 8 hours old.
+
+    >>> from cskpi import BusinessHours, backlog
+    >>> created = ["2024-05-10T10:00", "2024-05-10T16:00"]
+    >>> resolved = ["NaT", "2024-05-13T11:00"]
+    >>> calendar = BusinessHours.weekdays("09:00", "17:00")
+    >>> business = backlog(created, resolved, "2024-05-13T10:00", age_limit_seconds=8 * 3600,
+    ...                    calendar=calendar)
+    >>> business.n_open.tolist(), business.n_backlog.tolist()
+    ([2], [1])
+    >>> backlog(created, resolved, "2024-05-13T10:00", age_limit_seconds=8 * 3600).n_backlog.tolist()
+    [2]
+    """
+    opened, closed = _tickets(created, resolved)
+    limit = duration_us(age_limit_seconds, "age_limit_seconds")
+    if calendar is not None and not isinstance(calendar, BusinessHours):
+        raise InvalidTypeError(
+            f"calendar must be a BusinessHours calendar or None; got {type(calendar).__name__}"
+        )
+    stamps, ordered, order = _sorted_instants(instants)
+    groups = groups_of(by, opened.shape[0])
+    resolved_us = _resolution_us(closed)
+    exits = np.searchsorted(ordered, resolved_us, side="right")
+    n_instants = ordered.shape[0]
+    n_open = _count_at(
+        np.searchsorted(ordered, as_int(opened), side="right"), exits, n_instants, order, groups
+    )
+    if limit == 0:
+        n_backlog = n_open.copy()
+    else:
+        still_open = np.isnat(closed)
+        if calendar is None:
+            coordinates_at, due = ordered, as_int(opened) + limit
+            reached = still_open | (resolved_us >= due)
+        else:
+            created_b, instants_b, resolved_b = _business_us(
+                [opened, stamps[order], closed[~still_open]], calendar
+            )
+            coordinates_at, due = instants_b, created_b + limit
+            reached = still_open.copy()
+            reached[~still_open] = resolved_b >= due[~still_open]
+        entries = np.searchsorted(coordinates_at, due, side="left")
+        n_backlog = _count_at(entries, exits, n_instants, order, groups, keep=reached)
+    result = Backlog(
+        n_open=n_open,
+        n_backlog=n_backlog,
+        instants=stamps,
+        age_limit_seconds=limit / US_PER_SECOND,
+        calendar=calendar,
+    )
+    return finish(result, groups)
+
+
+# --------------------------------------------------------------------------- flow
+
+
+@attrs.frozen(kw_only=True)
+class TicketFlow(TimeSeriesResult):
+    """Arrivals, resolutions and open balance per calendar period.
+
+    Attributes
+    ----------
+    n_open_at_start : ndarray of int64, shape (n_periods,)
+        Tickets open at the start of each period (created before it, not resolved
+        before it): the balance carried into the period.
+    n_arrivals : ndarray of int64, shape (n_periods,)
+        Tickets created in each period.
+    n_resolutions : ndarray of int64, shape (n_periods,)
+        Tickets resolved in each period.
+    period : str
+        Calendar period.
+    periods : ndarray of datetime64, shape (n_periods,)
+        Start of each period.
+    """
+
+    n_open_at_start: Any = stat()
+    n_arrivals: Any = stat()
+    n_resolutions: Any = stat()
+    period: str = param()
+    periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
+
+    @property
+    def net_change(self) -> Any:
+        """Arrivals minus resolutions in each period (negative when the backlog shrinks)."""
+        return np.asarray(self.n_arrivals) - np.asarray(self.n_resolutions)
+
+    @property
+    def n_open_at_end(self) -> Any:
+        """Tickets open at the end of each period: ``n_open_at_start + net_change``."""
+        return np.asarray(self.n_open_at_start) + self.net_change
+
+
+def ticket_flow(
+    created: Any,
+    resolved: Any,
+    *,
+    period: str = "day",
+    by: Any = None,
+    start: Any = None,
+    end: Any = None,
+) -> Any:
+    """Arrivals, resolutions, net change and open balance per calendar period.
+
+    Parameters
+    ----------
+    created, resolved : array-like of datetime64, shape (n,)
+        Creation and resolution time of each ticket (NaT resolution = still open).
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'day'
+        Calendar period.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels.
+    start, end : timestamp, optional
+        The range runs from the period containing ``start`` to the one containing
+        ``end``. Defaults: the earliest creation and the latest creation or
+        resolution. Tickets created before the range count in the opening balance.
+
+    Returns
+    -------
+    TicketFlow or Grouped[TicketFlow]
+        ``n_open_at_start``, ``n_arrivals`` and ``n_resolutions`` per period;
+        ``net_change`` and ``n_open_at_end`` derive from them.
+
+    Notes
+    -----
+    For period p = ``[s_p, s_{p+1})``: arrivals ``#{created ∈ p}``, resolutions
+    ``#{resolved ∈ p}``, opening balance ``open(s_p) = #{created < s_p} -
+    #{resolved < s_p}`` (the convention of :func:`open_cases`). Then
+    ``n_open_at_end[p] = n_open_at_start[p] + arrivals[p] - resolutions[p] =
+    n_open_at_start[p + 1] = open(s_{p+1})`` exactly. Counted with one bincount per
+    event type over ``group * (n_periods + 2) + slot``, where two extra slots hold
+    the events before and after the range.
+
+    References
+    ----------
+    J. D. C. Little (1961), "A Proof for the Queuing Formula: L = λW", Operations
+    Research 9(3), 383-387 (stock = cumulative arrivals minus departures).
+
+    Examples
+    --------
+    Monday: two tickets in, one out; Tuesday: one in, two out.
+
+    >>> from cskpi import ticket_flow
+    >>> created = ["2024-05-13T09:00", "2024-05-13T10:00", "2024-05-14T09:00"]
+    >>> resolved = ["2024-05-13T12:00", "2024-05-14T08:00", "2024-05-14T15:00"]
+    >>> flow = ticket_flow(created, resolved, period="day")
+    >>> flow.n_arrivals.tolist(), flow.n_resolutions.tolist(), flow.n_open_at_start.tolist()
+    ([2, 1], [1, 2], [0, 1])
+    >>> flow.net_change.tolist(), flow.n_open_at_end.tolist()
+    ([1, -1], [1, 0])
+    """
+    opened, closed = _tickets(created, resolved)
+    valid = check_period(period)
+    groups = groups_of(by, opened.shape[0])
+    was_resolved = ~np.isnat(closed)
+    created_ord = period_ordinals(opened, valid)
+    resolved_ord = period_ordinals(closed[was_resolved], valid)
+    first, n_periods = period_axis(valid, [created_ord, resolved_ord], start, end)
+    # Slot 0: before the range, 1..n: the periods, n + 1: after the range.
+    width = n_periods + 2
+    codes = None if groups is None else groups.codes
+    n_groups = 1 if groups is None else groups.n_groups
+    created_slot = np.clip(created_ord - first + 1, 0, n_periods + 1)
+    resolved_slot = np.zeros(opened.shape[0], dtype=np.int64)
+    resolved_slot[was_resolved] = np.clip(resolved_ord - first + 1, 0, n_periods + 1)
+    arrivals = count_cells(created_slot, width, codes=codes, n_groups=n_groups)
+    resolutions = count_cells(resolved_slot, width, codes=codes, n_groups=n_groups, keep=was_resolved)
+    opening = np.cumsum(arrivals - resolutions, axis=-1)[..., : n_periods + 1]
+    result = TicketFlow(
+        n_open_at_start=_squeeze(opening[..., :-1], groups),
+        n_arrivals=_squeeze(arrivals[..., 1:-1], groups),
+        n_resolutions=_squeeze(resolutions[..., 1:-1], groups),
+        period=valid,
+        periods=period_labels_of(valid, first, n_periods),
+    )
+    return finish(result, groups)
+
+
+def _squeeze(counts: NDArray[np.int64], groups: Groups | None) -> NDArray[np.int64]:
+    return np.ascontiguousarray(counts if groups is not None else counts.reshape(-1))
+
+
+# --------------------------------------------------------------------------- resolution rate
+
+
+@attrs.frozen(kw_only=True)
+class ResolutionRate(TimeSeriesResult):
+    """Tickets assigned and, of those, resolved; per period of assignment.
+
+    Attributes
+    ----------
+    n_assigned : int or ndarray of int64
+        Tickets assigned (per period of assignment when ``period`` is set).
+    n_resolved : int or ndarray of int64
+        Of those, the tickets resolved (in the same period when ``same_period``).
+    period : str or None
+        Calendar period of assignment; ``None`` for one figure over all tickets.
+    periods : ndarray of datetime64
+        Start of each period (empty when ``period`` is None).
+    same_period : bool
+        Whether only resolutions within the period of assignment count.
+    """
+
+    n_assigned: Any = stat()
+    n_resolved: Any = stat()
+    period: str | None = param()
+    periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
+    same_period: bool = param()
+
+    @property
+    def n_unresolved(self) -> Any:
+        """Assigned tickets not (yet) resolved."""
+        return self.n_assigned - self.n_resolved
+
+    @property
+    def rate(self) -> Any:
+        """Resolution rate ``n_resolved / n_assigned`` in [0, 1]; NaN (with a warning) when none assigned."""
+        return divide(self.n_resolved, self.n_assigned, "resolution rate")
+
+
+def resolution_rate(
+    assigned: Any,
+    resolved: Any,
+    *,
+    period: str | None = None,
+    by: Any = None,
+    same_period: bool = False,
+    start: Any = None,
+    end: Any = None,
+) -> Any:
+    """Resolution rate: tickets resolved over tickets assigned, per agent or team and period.
+
+    Parameters
+    ----------
+    assigned : array-like of datetime64, shape (n,)
+        When each ticket was assigned (or created, for a team-level rate). NaT raises.
+    resolved : array-like of datetime64, shape (n,)
+        When it was resolved; NaT if not resolved. A resolution before assignment raises.
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, optional
+        Report per calendar period of *assignment*; one figure when omitted.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Agent, team or any other labels.
+    same_period : bool, default False
+        Count a resolution only when it falls in the period of assignment (a strict
+        "resolved within the period" rate). Requires ``period``.
+    start, end : timestamp, optional
+        Range of periods (as in :func:`volume`); assignments outside are not counted.
+
+    Returns
+    -------
+    ResolutionRate or Grouped[ResolutionRate]
+        ``n_assigned``, ``n_resolved`` and the ``rate`` derived from them.
+
+    Notes
+    -----
+    Cohort definition: ``rate[p] = #{assigned in p and resolved} / #{assigned in p}``.
+    A ticket assigned in March and resolved in April counts in March, in both the
+    numerator and the denominator, so the rate is a fraction in [0, 1] and the March
+    figure can still rise while old tickets are being resolved (with
+    ``same_period=True`` it cannot: April resolutions of March tickets never count).
+    The flow ratio "resolutions in p / assignments in p" can exceed 1 and is not a
+    rate; compute it from :func:`ticket_flow` when needed.
+
+    References
+    ----------
+    Zendesk Developer Docs, "Ticket Metrics" API (``assigned_at``, ``solved_at``),
+    developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics.
+
+    Examples
+    --------
+    Agent A: two tickets in May, one resolved in May, one in June; agent B: one May
+    ticket never resolved.
+
+    >>> from cskpi import resolution_rate
+    >>> assigned = ["2024-05-02", "2024-05-20", "2024-05-21"]
+    >>> resolved = ["2024-05-03", "2024-06-02", "NaT"]
+    >>> agents = ["A", "A", "B"]
+    >>> resolution_rate(assigned, resolved, by=agents).rate.tolist()
+    [1.0, 0.0]
+    >>> strict = resolution_rate(assigned, resolved, period="month", by=agents, same_period=True)
+    >>> strict["A"].rate.tolist()
+    [0.5]
+    """
+    opened, closed = _tickets(assigned, resolved, "assigned", "resolved")
+    groups = groups_of(by, opened.shape[0])
+    if not isinstance(same_period, bool | np.bool_):
+        raise InvalidTypeError(f"same_period must be True or False; got {same_period!r}")
+    was_resolved = ~np.isnat(closed)
+    if period is None:
+        if same_period:
+            raise InvalidInputError("same_period=True needs a period; got period=None")
+        if start is not None or end is not None:
+            raise InvalidInputError("start and end need a period; got period=None")
+        assigned_n, resolved_n = _count_rows(None, groups, opened.shape[0]), _count_rows(was_resolved, groups)
+        empty = np.zeros(0, dtype="datetime64[D]")
+        empty.setflags(write=False)
+        result = ResolutionRate(
+            n_assigned=assigned_n, n_resolved=resolved_n, period=None, periods=empty, same_period=False
+        )
+        return finish(result, groups)
+    valid = check_period(period)
+    ordinals = period_ordinals(opened, valid)
+    first, n_periods = period_axis(valid, [ordinals], start, end)
+    index, keep = period_index(ordinals, first, n_periods)
+    credit = was_resolved.copy()
+    if same_period:
+        credit[was_resolved] = period_ordinals(closed[was_resolved], valid) == ordinals[was_resolved]
+    resolved_keep = credit if keep is None else credit & keep
+    result = ResolutionRate(
+        n_assigned=count_periods(index, keep, n_periods, groups),
+        n_resolved=count_periods(index, resolved_keep, n_periods, groups),
+        period=valid,
+        periods=period_labels_of(valid, first, n_periods),
+        same_period=bool(same_period),
+    )
+    return finish(result, groups)
+
+
+def _count_rows(mask: NDArray[np.bool_] | None, groups: Groups | None, n_rows: int = 0) -> Any:
+    """Number of rows (where ``mask``), per group when grouped (exact int64)."""
+    if groups is None:
+        return n_rows if mask is None else int(np.count_nonzero(mask))
+    codes = groups.codes if mask is None else groups.codes[mask]
+    return np.bincount(codes, minlength=groups.n_groups).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- first-contact resolution
+
+
+@attrs.frozen(kw_only=True)
+class RepeatContactFCR(Mergeable):
+    """First-contact resolution from contact records (definition (a): no repeat contact).
+
+    Attributes
+    ----------
+    n_contacts : int or ndarray of int
+        Contacts whose whole repeat window is observed (the denominator).
+    n_resolved : int or ndarray of int
+        Of those, contacts not followed by another contact from the same customer
+        (and reason) within the window.
+    n_censored : int or ndarray of int
+        Contacts left out because their window runs past ``observed_until``.
+    window_seconds : float
+        The repeat-contact window.
+    same_reason : bool
+        Whether only a repeat about the same contact reason counts.
+    """
+
+    n_contacts: Any = stat()
+    n_resolved: Any = stat()
+    n_censored: Any = stat()
+    window_seconds: float = param()
+    same_reason: bool = param()
+
+    @property
+    def n_repeated(self) -> Any:
+        """Judged contacts followed by a repeat contact within the window."""
+        return self.n_contacts - self.n_resolved
+
+    @property
+    def rate(self) -> Any:
+        """FCR rate ``n_resolved / n_contacts`` in [0, 1]; NaN (with a warning) when no contact is judged."""
+        return divide(self.n_resolved, self.n_contacts, "first-contact resolution rate")
+
+
+def fcr_repeat_contact(
+    customers: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 7 * _DAY_SECONDS,
+    reasons: Any = None,
+    observed_until: Any = None,
+    by: Any = None,
+) -> Any:
+    """First-contact resolution, definition (a): the customer does not contact again within a window.
+
+    Parameters
+    ----------
+    customers : array-like, shape (n,)
+        Customer key of each contact (customer id, phone number, e-mail address).
+    timestamps : array-like of datetime64, shape (n,)
+        Time of each contact (naive local timestamps; NaT raises).
+    window_seconds : float, timedelta64 or timedelta, default 604800 (7 days)
+        Repeat window: a later contact at most this long after a contact makes it
+        unresolved.
+    reasons : array-like, shape (n,), optional
+        Contact reason of each contact; when given, only a repeat about the same
+        reason counts.
+    observed_until : timestamp, optional
+        End of the observation: contacts whose window runs past it
+        (``t + window > observed_until``) cannot be judged and are left out (counted
+        in ``n_censored``). Default: the latest timestamp in the data. Pass a later
+        instant (such as the data extract time) when the data are known complete.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Labels of each contact (agent, channel…); a contact is credited to its own
+        label.
+
+    Returns
+    -------
+    RepeatContactFCR or Grouped[RepeatContactFCR]
+        ``n_contacts`` judged, ``n_resolved``, ``n_censored``; ``rate``.
+
+    Notes
+    -----
+    Contact i (customer k, time t) is resolved at first contact when no other contact
+    of customer k (about the same reason, when ``reasons`` is given) falls in
+    ``[t, t + window]`` after it. Every contact is judged, so in a chain of three
+    contacts a week apart only the last can count as resolved. Two contacts at the
+    same instant: the one listed first is the one repeated. ``FCR = n_resolved /
+    n_contacts`` over the contacts whose window is fully observed; leaving out the
+    censored ones avoids counting recent contacts as resolved only because their
+    window has not elapsed yet. Computed with one sort by (customer, reason, time)
+    and a comparison of each contact with the next. Merging (``+``) is valid for
+    disjoint sets of customers only.
+
+    References
+    ----------
+    SQM Group, "First Call Resolution: definition, benefits, measuring" (FCR as no
+    repeat contact for the same reason within a window), sqmgroup.com, 2021.
+    B. Cleveland (2019), *Call Center Management on Fast Forward*, 4th ed., ICMI Press.
+
+    Examples
+    --------
+    Customer 1 calls on the 1st and again on the 5th (within 7 days); customer 2
+    calls on the 1st only; data observed to the 20th. Judged: the 1st (repeated),
+    the 5th and customer 2's call (resolved): FCR 2/3.
+
+    >>> from cskpi import fcr_repeat_contact
+    >>> result = fcr_repeat_contact([1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"],
+    ...                             observed_until="2024-05-20")
+    >>> result.n_resolved, result.n_contacts, round(result.rate, 4)
+    (2, 3, 0.6667)
+    """
+    stamps = to_instants(timestamps, "timestamps")
+    keys = to_array(customers, "customers")
+    check_same_length(("timestamps", stamps), ("customers", keys))
+    n_rows = stamps.shape[0]
+    window = duration_us(window_seconds, "window_seconds")
+    if reasons is None:
+        customer = factorize(keys, n_rows, name="customers")
+    else:
+        reason_labels = to_array(reasons, "reasons")
+        check_same_length(("timestamps", stamps), ("reasons", reason_labels))
+        customer = factorize((keys, reason_labels), n_rows, name="customers")
+    groups = groups_of(by, n_rows)
+    micro = as_int(stamps)
+    order = np.lexsort((micro, customer.codes))
+    key_sorted, time_sorted = customer.codes[order], micro[order]
+    repeated_sorted = np.zeros(n_rows, dtype=bool)
+    if n_rows > 1:
+        repeated_sorted[:-1] = (key_sorted[1:] == key_sorted[:-1]) & (
+            time_sorted[1:] - time_sorted[:-1] <= window
+        )
+    repeated = np.empty(n_rows, dtype=bool)
+    repeated[order] = repeated_sorted
+    if observed_until is None:
+        until = int(micro.max()) if n_rows else 0
+    else:
+        until = int(as_int(np.array([to_instant(observed_until, "observed_until")]))[0])
+    censored = micro > until - window
+    judged = ~censored
+    result = RepeatContactFCR(
+        n_contacts=_count_rows(judged, groups),
+        n_resolved=_count_rows(judged & ~repeated, groups),
+        n_censored=_count_rows(censored, groups),
+        window_seconds=window / US_PER_SECOND,
+        same_reason=reasons is not None,
+    )
+    return finish(result, groups)
+
+
+def _counts(values: Any, name: str, meaning: str) -> NDArray[np.int64]:
+    """Non-negative whole counts per ticket (integers, whole floats or booleans)."""
+    array = to_array(values, name)
+    kind = array.dtype.kind
+    if kind == "b":
+        return array.astype(np.int64)
+    if kind not in "iuf":
+        raise InvalidTypeError(f"{name} must be counts of {meaning} (integers); got dtype {array.dtype}")
+    if kind == "f":
+        missing = np.isnan(array)
+        if missing.any():
+            raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
+        bad = (array != np.floor(array)) | np.isinf(array)
+        if bad.any():
+            raise InvalidInputError(
+                f"{name} must be whole numbers of {meaning}; got {describe_first(array, bad)}"
+            )
+    negative = array < 0
+    if negative.any():
+        raise InvalidInputError(f"{name} must be non-negative counts; got {describe_first(array, negative)}")
+    return array.astype(np.int64, copy=False)
+
+
+def _resolved_mask(resolved: Any, n_rows: int, reference: str) -> NDArray[np.bool_]:
+    """Which tickets are resolved: a boolean mask, or timestamps with NaT for unresolved."""
+    if resolved is None:
+        return np.ones(n_rows, dtype=bool)
+    array = to_array(resolved, "resolved")
+    if array.dtype.kind == "b":
+        mask = array
+    elif array.dtype.kind in "MUO":
+        mask = ~np.isnat(to_instants(array, "resolved", allow_nat=True))
+    else:
+        raise InvalidTypeError(
+            "resolved must be a boolean mask (True = resolved) or resolution timestamps (NaT = unresolved); "
+            f"got dtype {array.dtype}"
+        )
+    if mask.shape[0] != n_rows:
+        raise InvalidInputError(
+            f"resolved must have the same length as {reference} ({n_rows}); got length {mask.shape[0]}"
+        )
+    return mask
+
+
+@attrs.frozen(kw_only=True)
+class SingleReplyFCR(Mergeable):
+    """First-contact resolution from ticket data (definition (b): resolved with one agent reply).
+
+    Attributes
+    ----------
+    n_resolved : int or ndarray of int
+        Resolved tickets.
+    n_single_reply : int or ndarray of int
+        Resolved tickets with exactly one agent reply.
+    n_zero_replies : int or ndarray of int
+        Resolved tickets with no agent reply.
+    count_zero_replies : bool
+        Whether resolved tickets without a reply count as resolved at first contact.
+    """
+
+    n_resolved: Any = stat()
+    n_single_reply: Any = stat()
+    n_zero_replies: Any = stat()
+    count_zero_replies: bool = param()
+
+    @property
+    def rate(self) -> Any:
+        """FCR rate in [0, 1] (see :func:`fcr_single_reply` for the two denominators)."""
+        if self.count_zero_replies:
+            return divide(
+                self.n_single_reply + self.n_zero_replies, self.n_resolved, "one-touch resolution rate"
+            )
+        return divide(self.n_single_reply, self.n_resolved - self.n_zero_replies, "one-touch resolution rate")
+
+
+def fcr_single_reply(
+    replies: Any, *, resolved: Any = None, by: Any = None, count_zero_replies: bool = False
+) -> Any:
+    """First-contact resolution, definition (b): tickets resolved with a single agent reply.
+
+    Parameters
+    ----------
+    replies : array-like of int, shape (n,)
+        Number of public agent replies on each ticket (Zendesk's ``replies``).
+    resolved : array-like of bool or datetime64, shape (n,), optional
+        Which tickets are resolved: a boolean mask, or resolution timestamps with NaT
+        for unresolved. Default: every ticket is resolved.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels.
+    count_zero_replies : bool, default False
+        False: resolved tickets without any agent reply are left out of the rate.
+        True: they count as resolved at first contact, as in Zendesk Explore's
+        "One-touch tickets" (agent replies < 2).
+
+    Returns
+    -------
+    SingleReplyFCR or Grouped[SingleReplyFCR]
+        ``n_resolved``, ``n_single_reply``, ``n_zero_replies``; ``rate``.
+
+    Notes
+    -----
+    Default: ``FCR = #{resolved, replies = 1} / #{resolved, replies >= 1}``. With
+    ``count_zero_replies``: ``#{resolved, replies <= 1} / #{resolved}``. Unresolved
+    tickets are outside both. Both variants derive from the same three counts.
+
+    References
+    ----------
+    Zendesk, "How are one-touch resolutions calculated?", support.zendesk.com
+    article 4408820618266; Zendesk Developer Docs, "Ticket Metrics" (``replies``).
+
+    Examples
+    --------
+    Five resolved tickets with 1, 1, 2, 3 and 0 replies, and one unresolved ticket:
+    2 of the 4 answered tickets were one-touch (0.5); counting the unanswered one,
+    3 of 5 (0.6).
+
+    >>> from cskpi import fcr_single_reply
+    >>> replies = [1, 1, 2, 3, 0, 1]
+    >>> done = [True, True, True, True, True, False]
+    >>> fcr_single_reply(replies, resolved=done).rate
+    0.5
+    >>> fcr_single_reply(replies, resolved=done, count_zero_replies=True).rate
+    0.6
+    """
+    counts = _counts(replies, "replies", "agent replies")
+    if not isinstance(count_zero_replies, bool | np.bool_):
+        raise InvalidTypeError(f"count_zero_replies must be True or False; got {count_zero_replies!r}")
+    done = _resolved_mask(resolved, counts.shape[0], "replies")
+    groups = groups_of(by, counts.shape[0])
+    result = SingleReplyFCR(
+        n_resolved=_count_rows(done, groups),
+        n_single_reply=_count_rows(done & (counts == 1), groups),
+        n_zero_replies=_count_rows(done & (counts == 0), groups),
+        count_zero_replies=bool(count_zero_replies),
+    )
+    return finish(result, groups)
+
+
+# --------------------------------------------------------------------------- reopen rate
+
+
+@attrs.frozen(kw_only=True)
+class ReopenRate(Mergeable):
+    """Resolved tickets and how many of them were reopened.
+
+    Attributes
+    ----------
+    n_resolved : int or ndarray of int
+        Tickets resolved at least once.
+    n_reopened : int or ndarray of int
+        Of those, tickets reopened at least once.
+    n_reopens : int or ndarray of int
+        Total number of reopen events.
+    """
+
+    n_resolved: Any = stat()
+    n_reopened: Any = stat()
+    n_reopens: Any = stat()
+
+    @property
+    def rate(self) -> Any:
+        """Reopen rate ``n_reopened / n_resolved`` in [0, 1]; NaN (with a warning) when none resolved."""
+        return divide(self.n_reopened, self.n_resolved, "reopen rate")
+
+    @property
+    def reopens_per_resolved(self) -> Any:
+        """Mean number of reopen events per resolved ticket (may exceed 1)."""
+        return divide(self.n_reopens, self.n_resolved, "reopens per resolved ticket")
+
+
+def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
+    """Reopen rate: share of resolved tickets that were reopened.
+
+    Parameters
+    ----------
+    reopens : array-like of int or bool, shape (n,)
+        Number of times each ticket was reopened (Zendesk's ``reopens``), or a
+        boolean "was reopened".
+    resolved : array-like of bool or datetime64, shape (n,), optional
+        Which tickets are currently resolved (mask, or timestamps with NaT for
+        unresolved). A reopened ticket has been resolved at least once and is always
+        in the denominator. Default: every ticket has been resolved.
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels (the agent who resolved the ticket, team, channel…).
+
+    Returns
+    -------
+    ReopenRate or Grouped[ReopenRate]
+        ``n_resolved``, ``n_reopened``, ``n_reopens``; ``rate``.
+
+    Notes
+    -----
+    ``reopen rate = #{reopens >= 1} / #{resolved at least once}``, where a ticket has
+    been resolved at least once when it is resolved now or has been reopened. A
+    ticket reopened three times counts once in the rate and three times in
+    ``reopens_per_resolved``.
+
+    References
+    ----------
+    Zendesk Developer Docs, "Ticket Metrics" API (``reopens``: number of times the
+    ticket was reopened), developer.zendesk.com.
+
+    Examples
+    --------
+    Four resolved tickets, one reopened twice; one ticket reopened and open again:
+    2 of 5 tickets ever resolved were reopened.
+
+    >>> from cskpi import reopen_rate
+    >>> result = reopen_rate([0, 2, 0, 0, 1], resolved=[True, True, True, True, False])
+    >>> result.n_reopened, result.n_resolved, result.rate, result.n_reopens
+    (2, 5, 0.4, 3)
+    """
+    counts = _counts(reopens, "reopens", "reopen events")
+    done = _resolved_mask(resolved, counts.shape[0], "reopens")
+    groups = groups_of(by, counts.shape[0])
+    reopened = counts > 0
+    ever = done | reopened
+    if groups is None:
+        n_reopens: Any = int(counts.sum())
+    else:
+        n_reopens = np.bincount(groups.codes, weights=counts, minlength=groups.n_groups).astype(np.int64)
+    result = ReopenRate(
+        n_resolved=_count_rows(ever, groups),
+        n_reopened=_count_rows(reopened, groups),
+        n_reopens=n_reopens,
+    )
+    return finish(result, groups)
