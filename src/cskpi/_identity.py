@@ -39,6 +39,8 @@ def _texts(values: Any, name: str) -> tuple[NDArray[np.str_], NDArray[np.bool_]]
     """Identifiers as a native unicode array, and a mask of the missing ones (None, NaN)."""
     array = to_array(values, name)
     kind = array.dtype.kind
+    if array.shape[0] == 0 and kind in "fO":  # an empty list has dtype float64
+        return np.zeros(0, dtype="U1"), np.zeros(0, dtype=np.bool_)
     if kind == "U":
         return array.astype(f"U{max(array.dtype.itemsize // 4, 1)}", copy=False), np.zeros(
             array.shape[0], dtype=np.bool_

@@ -71,10 +71,10 @@ def _unwrap(value: Any) -> Any:
 # ----------------------------------------------------------------------------------------
 
 
-def _counts(values: Any, name: str) -> NDArray[np.float64]:
-    """Customer counts (scalar or array): finite, non-negative whole numbers, as float64."""
+def _counts(values: Any, name: str, unit: str = "customers") -> NDArray[np.float64]:
+    """Counts (scalar or array): finite, non-negative whole numbers, returned as float64."""
     if isinstance(values, bool | np.bool_):
-        raise InvalidTypeError(f"{name} must be counts of customers, not booleans; got {values!r}")
+        raise InvalidTypeError(f"{name} must be counts of {unit}, not booleans; got {values!r}")
     if isinstance(values, int | float | np.integer | np.floating):
         array = np.asarray(values)
     else:
@@ -84,15 +84,15 @@ def _counts(values: Any, name: str) -> NDArray[np.float64]:
         try:
             array = array.astype(np.float64)
         except (TypeError, ValueError):
-            raise InvalidTypeError(f"{name} must be counts of customers; got non-numeric values") from None
+            raise InvalidTypeError(f"{name} must be counts of {unit}; got non-numeric values") from None
     elif kind == "b" or kind not in "iuf":
-        raise InvalidTypeError(f"{name} must be counts of customers (numbers); got dtype {array.dtype}")
+        raise InvalidTypeError(f"{name} must be counts of {unit} (numbers); got dtype {array.dtype}")
     counts = array.astype(np.float64)
     if counts.ndim == 0:
         bad_value = not np.isfinite(counts) or counts < 0 or counts != np.floor(counts)
         if bad_value:
             raise InvalidInputError(
-                f"{name} must be a non-negative whole number of customers; got {counts.item()!r}"
+                f"{name} must be a non-negative whole number of {unit}; got {_shown(counts, counts >= 0)!r}"
             )
         return counts
     missing = np.isnan(counts)
@@ -101,7 +101,7 @@ def _counts(values: Any, name: str) -> NDArray[np.float64]:
     bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.floor(counts))
     if bad.any():
         raise InvalidInputError(
-            f"{name} must be non-negative whole numbers of customers; got {describe_first(counts, bad)}"
+            f"{name} must be non-negative whole numbers of {unit}; got {describe_first(counts, bad)}"
         )
     return counts
 

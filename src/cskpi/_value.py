@@ -320,7 +320,7 @@ def clv_finite_horizon(
     if timing not in _TIMINGS:
         raise InvalidInputError(f"timing must be one of {_TIMINGS}; got {timing!r}")
     m, r, d = _clv_arguments(margin, retention_rate, discount_rate)
-    horizon = _counts(periods, "periods")
+    horizon = _counts(periods, "periods", "periods")
     m, r, d, horizon = _broadcast(
         ("margin", m), ("retention_rate", r), ("discount_rate", d), ("periods", horizon)
     )
