@@ -25,7 +25,7 @@ from ._grouping import Groups, count_cells, factorize
 from ._results import _STAT, Grouped, Mergeable, _param_names, param, stat
 from ._stats import divide
 from ._time import Period, check_period, period_ordinals, period_starts, to_datetime64
-from ._validation import check_same_length, first_index, to_array
+from ._validation import check_same_length, describe_first, first_index, to_array
 
 __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
 
@@ -77,6 +77,8 @@ def to_instants(values: Any, name: str, *, allow_nat: bool = False) -> NDArray[n
     string) raises :class:`InvalidInputError` naming the argument, because numpy would
     silently convert it to UTC. NaT raises unless ``allow_nat``.
     """
+    if isinstance(values, list | tuple) and len(values) == 0:
+        return np.zeros(0, dtype="datetime64[us]")
     zone = _time_zone_of(values)
     if zone is not None:
         raise InvalidInputError(
@@ -89,10 +91,11 @@ def to_instants(values: Any, name: str, *, allow_nat: bool = False) -> NDArray[n
             return to_datetime64(values, name, allow_nat=allow_nat, unit="us")
         except UserWarning:
             array = to_array(values, name)
-            index = _first_zoned(array)
+            zoned = np.zeros(array.shape, dtype=bool)
+            zoned[_first_zoned(array)] = True
             raise InvalidInputError(
                 f"{name} must be naive local timestamps (no time zone or UTC offset); "
-                f"got {array[index]!r} at index {index}"
+                f"got {describe_first(array, zoned)}"
             ) from None
 
 
@@ -554,14 +557,13 @@ def _channel_codes(labels: NDArray[Any], categories: Any) -> tuple[NDArray[np.in
     order = np.argsort(wanted, kind="stable")
     ordered = wanted[order]
     if found.shape[0] and not wanted.shape[0]:
-        raise InvalidInputError(f"channels must be one of categories []; got {labels[0]!r} at index 0")
+        raise InvalidInputError(f"channels must be one of categories []; got {labels[0].item()!r} at index 0")
     position = np.minimum(np.searchsorted(ordered, found), max(wanted.shape[0] - 1, 0))
     unknown = ordered[position] != found if found.shape[0] else np.zeros(0, dtype=bool)
     if unknown.any():
-        missing = found[unknown][0]
         raise InvalidInputError(
             f"channels must be one of categories {wanted.tolist()!r}; "
-            f"got {missing!r} at index {first_index(labels == missing)}"
+            f"got {describe_first(labels, labels == found[unknown][0])}"
         )
     mapping = order[position]
     codes: NDArray[np.intp] = mapping[groups.codes].astype(np.intp, copy=False)
