@@ -272,3 +272,27 @@ def test_radix_selection_ungrouped() -> None:
     got, sizes = grouped_quantiles(values, None, 1, np.array([0.2, 0.5, 1.0]))
     # Sorted: -1, 2, 2, 3, 10 -> ranks ceil(q n) - 1 = 0, 2, 4.
     assert got.tolist() == [[-1.0, 2.0, 10.0]] and sizes.tolist() == [5]
+
+
+def test_percentile_results_index_by_label() -> None:
+    from cskpi import answer_time_percentile, first_response_time, resolution_time
+
+    waits = [5.0, 50.0, 10.0, 20.0, 30.0]
+    queues = ["a", "a", "b", "b", "b"]
+    grouped = answer_time_percentile(waits, [50, 90], by=queues)
+    # Queue a: waits 5, 50 -> p50 = 5 (rank ceil(1) = 1st), p90 = 50; queue b: 10, 20, 30 -> 20, 30.
+    assert grouped["a"].seconds.tolist() == [5.0, 50.0]
+    assert grouped["b"] == answer_time_percentile([10.0, 20.0, 30.0], [50, 90])
+    assert grouped.keys() == ["a", "b"]
+    with pytest.raises(KeyError):
+        grouped["c"]
+    with pytest.raises(TypeError, match="not grouped"):
+        answer_time_percentile(waits, 90)["a"]
+
+    created = np.array(["2024-05-13T09:00"] * 3, dtype="datetime64[s]")
+    replied = np.array(["2024-05-13T09:10", "2024-05-13T09:30", "NaT"], dtype="datetime64[s]")
+    frt = first_response_time(created, replied, by=["x", "y", "y"])
+    single = frt["y"]
+    assert single == first_response_time(created[1:], replied[1:])
+    assert single.n == 1 and single.n_unanswered == 1 and single.median_seconds == 1800.0
+    assert resolution_time(created, replied, by=[1, 2, 2])[2].p90_seconds == 1800.0

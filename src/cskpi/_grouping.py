@@ -16,17 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
-from ._validation import first_index, to_array
+from ._validation import arrays_equal, first_index, to_array
 
 __all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize"]
 
 # Rows handled per bincount call: keeps the intp temporaries of a large int8 input
 # (8 bytes a row) in a few megabytes instead of a copy of the whole column.
 _CHUNK_ROWS = 1 << 20
-
-
-def _array_eq(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(a, b))
 
 
 @attrs.frozen
@@ -44,8 +40,8 @@ class Groups:
         Name of each key (``"by"``, ``"by[0]"``… unless named by the caller).
     """
 
-    codes: NDArray[np.intp] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
-    labels: tuple[NDArray[Any], ...] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    codes: NDArray[np.intp] = attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
+    labels: tuple[NDArray[Any], ...] = attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
     names: tuple[str, ...]
 
     @property

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ._business_hours import BusinessHours, check_calendar, check_not_before, elapsed_microseconds
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._grouping import Groups, factorize, grouped_quantiles
-from ._results import Grouped, Mergeable, param, stat
+from ._results import Grouped, LabelledResult, Mergeable, array_field, param, per_group, stat
 from ._stats import divide
 from ._time import to_datetime64
 from ._validation import check_same_length, first_index, to_array
@@ -36,13 +36,6 @@ __all__ = [
 
 _US_PER_SECOND = 1_000_000
 _FRACTIONS = np.array([0.5, 0.9])
-
-
-def _eq_nan(a: Any, b: Any) -> bool:
-    a_array, b_array = np.asarray(a), np.asarray(b)
-    if a_array.dtype.kind == "f" and b_array.dtype.kind == "f":
-        return bool(np.array_equal(a_array, b_array, equal_nan=True))
-    return bool(np.array_equal(a_array, b_array))
 
 
 def _unwrap(value: Any) -> Any:
@@ -102,12 +95,12 @@ class DurationTotals(Mergeable):
 
 
 @attrs.frozen(kw_only=True)
-class _DurationSummary:
+class _DurationSummary(LabelledResult):
     """Totals (mergeable) with the median and 90th percentile (not mergeable)."""
 
     totals: Any  # DurationTotals or Grouped[DurationTotals]
-    median_seconds: Any = attrs.field(eq=attrs.cmp_using(eq=_eq_nan))
-    p90_seconds: Any = attrs.field(eq=attrs.cmp_using(eq=_eq_nan))
+    median_seconds: Any = per_group()
+    p90_seconds: Any = per_group()
 
     @property
     def n(self) -> Any:
@@ -227,7 +220,7 @@ class ReplyTimes:
     """
 
     per_conversation: ResponseTime
-    first_reply_seconds: NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=_eq_nan))
+    first_reply_seconds: NDArray[np.float64] = array_field()
     first_reply: ResponseTime
     all_replies: ResponseTime
 

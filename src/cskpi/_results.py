@@ -20,19 +20,33 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, combine_codes, decode_combos
+from ._validation import arrays_equal
 
-__all__ = ["ConfidenceInterval", "Grouped", "Mergeable", "param", "stat"]
+__all__ = [
+    "ConfidenceInterval",
+    "Grouped",
+    "LabelledResult",
+    "Mergeable",
+    "array_field",
+    "arrays_equal",
+    "label_position",
+    "normalise_label",
+    "param",
+    "per_group",
+    "stat",
+]
 
 _STAT = "cskpi_stat"
 
 
-def _array_eq(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(a, b))
+def array_field() -> Any:
+    """A plain array-valued field (labels, per-cohort arrays) compared with :func:`arrays_equal`."""
+    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
 
 
 def stat() -> Any:
-    """An additive statistic field (count or sum); compared with ``numpy.array_equal``."""
-    return attrs.field(eq=attrs.cmp_using(eq=_array_eq), metadata={_STAT: True})
+    """An additive statistic field (count or sum); compared with :func:`arrays_equal`."""
+    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={_STAT: True})
 
 
 def param() -> Any:
@@ -91,13 +105,43 @@ class ConfidenceInterval:
     labels for a grouped result.
     """
 
-    low: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
-    high: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    low: Any = attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
+    high: Any = attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
     confidence_level: float
     method: str
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.low, self.high))
+
+
+def normalise_label(key_labels: tuple[NDArray[Any], ...], label: Any) -> tuple[Any, ...]:
+    """The label as a tuple of Python values in the dtypes of ``key_labels``; KeyError if it cannot be.
+
+    ``'2024-01'`` and ``np.datetime64('2024-01')`` name the same month; a tuple names
+    one label per key when there are several keys.
+    """
+    parts = label if len(key_labels) > 1 and isinstance(label, tuple) else (label,)
+    if len(parts) != len(key_labels):
+        raise KeyError(label)
+    normalised = []
+    for part, labels in zip(parts, key_labels, strict=True):
+        try:
+            normalised.append(np.asarray(part, dtype=labels.dtype).item())
+        except (TypeError, ValueError):
+            raise KeyError(label) from None
+    return tuple(normalised)
+
+
+def label_position(key_labels: tuple[NDArray[Any], ...], label: Any) -> int:
+    """Position of ``label`` among the group labels (one vectorised comparison per key)."""
+    wanted = normalise_label(key_labels, label)
+    match = np.ones(key_labels[0].shape[0], dtype=bool)
+    for part, labels in zip(wanted, key_labels, strict=True):
+        match &= np.asarray(labels == np.asarray(part, dtype=labels.dtype), dtype=bool)
+    positions = np.flatnonzero(match)
+    if positions.shape[0] == 0:
+        raise KeyError(label)
+    return int(positions[0])
 
 
 def _scalarize(value: Any) -> Any:
@@ -106,6 +150,59 @@ def _scalarize(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+_PER_GROUP = "cskpi_per_group"
+
+
+def per_group() -> Any:
+    """A per-group field of a non-mergeable result (percentiles): indexed by label, never added.
+
+    Compared with ``numpy.array_equal(..., equal_nan=True)``: NaN marks an empty group.
+    """
+    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={_PER_GROUP: True})
+
+
+class LabelledResult:
+    """Mixin for non-mergeable attrs results that hold per-group arrays and their ``labels``.
+
+    Gives ``result[label]`` (the one-group result), ``result.keys()`` and
+    ``result.at(position)``, like :class:`Grouped`. Fields made with :func:`per_group`
+    are indexed; a field holding a :class:`Grouped` is indexed with its ``at``; a
+    ``labels`` field is set to None and a ``names`` field to ``()`` in the one-group
+    result.
+    """
+
+    __slots__ = ()
+
+    def _key_labels(self) -> tuple[NDArray[Any], ...]:
+        labels = getattr(self, "labels", None)
+        if labels is None:
+            raise TypeError(f"this {type(self).__name__} is not grouped: it has no labels to index")
+        return labels if isinstance(labels, tuple) else (labels,)
+
+    def __getitem__(self, label: Any) -> Self:
+        return self.at(label_position(self._key_labels(), label))
+
+    def keys(self) -> list[Any]:
+        """Group labels as Python values (tuples for several keys)."""
+        columns = [labels.tolist() for labels in self._key_labels()]
+        return list(columns[0]) if len(columns) == 1 else list(zip(*columns, strict=True))
+
+    def at(self, position: int) -> Self:
+        """The result of the group at ``position`` in label order."""
+        changes: dict[str, Any] = {}
+        for field in attrs.fields(type(self)):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if isinstance(value, Grouped):
+                changes[field.name] = value.at(position)
+            elif field.metadata.get(_PER_GROUP):
+                changes[field.name] = _scalarize(np.asarray(value)[position])
+            elif field.name == "labels":
+                changes[field.name] = None
+            elif field.name == "names":
+                changes[field.name] = ()
+        return attrs.evolve(self, **changes)  # type: ignore[misc]
 
 
 class Grouped(Generic[R]):
@@ -146,16 +243,7 @@ class Grouped(Generic[R]):
         return getattr(self.values, name)
 
     def _key(self, label: Any) -> Any:
-        parts = label if len(self._groups.labels) > 1 and isinstance(label, tuple) else (label,)
-        if len(parts) != len(self._groups.labels):
-            raise KeyError(label)
-        normalised = []
-        for part, labels in zip(parts, self._groups.labels, strict=True):
-            try:
-                normalised.append(np.asarray(part, dtype=labels.dtype).item())
-            except (TypeError, ValueError):
-                raise KeyError(label) from None
-        return tuple(normalised)
+        return normalise_label(self._groups.labels, label)
 
     def _lookup(self) -> dict[Any, int]:
         if self._index is None:

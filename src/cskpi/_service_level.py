@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._grouping import Groups, count_cells, grouped_quantiles
 from ._operations import _abandoned_mask, _count, _duration, _durations, _finish, _groups, _unwrap, _wilson
-from ._results import ConfidenceInterval, Mergeable, param, stat
+from ._results import ConfidenceInterval, LabelledResult, Mergeable, arrays_equal, param, per_group, stat
 from ._stats import divide
 from ._time import to_seconds
 from ._validation import first_index, to_array
@@ -426,26 +426,19 @@ def service_level(
 # --------------------------------------------------------------------------- percentiles
 
 
-def _array_eq(a: Any, b: Any) -> bool:
-    a_array, b_array = np.asarray(a), np.asarray(b)
-    if a_array.dtype.kind == "f" and b_array.dtype.kind == "f":
-        return bool(np.array_equal(a_array, b_array, equal_nan=True))
-    return bool(np.array_equal(a_array, b_array))
-
-
 def _labels_eq(a: Any, b: Any) -> bool:
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (
             isinstance(a, tuple)
             and isinstance(b, tuple)
             and len(a) == len(b)
-            and all(_array_eq(x, y) for x, y in zip(a, b, strict=True))
+            and all(arrays_equal(x, y) for x, y in zip(a, b, strict=True))
         )
-    return a is b if a is None or b is None else _array_eq(a, b)
+    return a is b if a is None or b is None else arrays_equal(a, b)
 
 
 @attrs.frozen(kw_only=True)
-class AnswerTimePercentiles:
+class AnswerTimePercentiles(LabelledResult):
     """Answer-time percentiles, overall or per group (not mergeable: percentiles are order statistics).
 
     Attributes
@@ -468,8 +461,8 @@ class AnswerTimePercentiles:
         Name of each grouping key (empty when not grouped).
     """
 
-    seconds: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
-    n: Any = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    seconds: Any = per_group()
+    n: Any = per_group()
     percentiles: float | tuple[float, ...]
     abandoned_policy: str
     labels: Any = attrs.field(default=None, eq=attrs.cmp_using(eq=_labels_eq))

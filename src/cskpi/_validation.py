@@ -18,6 +18,7 @@ from ._errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "NanPolicy",
+    "arrays_equal",
     "check_confidence_level",
     "check_integer_scale",
     "check_nan_policy",
@@ -65,6 +66,14 @@ def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDAr
         wanted = " or ".join(f"{d}-D" for d in allowed)
         raise InvalidInputError(f"{name} must be {wanted}; got an array of shape {array.shape}")
     return array
+
+
+def arrays_equal(a: Any, b: Any) -> bool:
+    """Equality of array-valued fields: ``numpy.array_equal``, with NaN equal to NaN for float data."""
+    left, right = np.asarray(a), np.asarray(b)
+    if left.dtype.kind in "fc" and right.dtype.kind in "fc":
+        return bool(np.array_equal(left, right, equal_nan=True))
+    return bool(np.array_equal(left, right))
 
 
 def first_index(mask: NDArray[np.bool_]) -> tuple[int, ...] | int:
