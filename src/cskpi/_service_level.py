@@ -81,7 +81,8 @@ def _check_policy(policy: Any, short_abandon_seconds: float | None, exclude_shor
 
 def _thresholds(threshold_seconds: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
     """Thresholds as a float array, and the parameter value stored in the result."""
-    if np.ndim(threshold_seconds) == 0:
+    # Lists and tuples go through to_seconds, which reports a ragged one (np.ndim would raise).
+    if not isinstance(threshold_seconds, list | tuple) and np.ndim(threshold_seconds) == 0:
         value = _duration(threshold_seconds, "threshold_seconds")
         return np.array([value]), value
     array = to_seconds(threshold_seconds, "threshold_seconds")
@@ -93,7 +94,7 @@ def _thresholds(threshold_seconds: Any) -> tuple[NDArray[np.float64], float | tu
 def _percentiles(percentiles: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
     """Percentiles in (0, 100] as fractions, and the parameter value stored in the result."""
     rule = "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9)"
-    scalar = np.ndim(percentiles) == 0
+    scalar = not isinstance(percentiles, list | tuple) and np.ndim(percentiles) == 0
     if scalar:
         if percentiles is None or isinstance(percentiles, str | bytes):
             raise InvalidTypeError(f"{rule}; got {percentiles!r}")

@@ -334,6 +334,8 @@ def agents_required(
     [3, 14, 118]
     """
     targets = {"service_level": fraction(service_level, "service_level", high_open=True)}
+    # Required here (optional only for the ASA target): None must raise, not skip the check.
+    nonnegative(threshold_seconds, "threshold_seconds")
     return _staff(
         calls,
         aht_seconds,
