@@ -366,6 +366,25 @@ def test_cohorts_match_reference(
     assert table.last_ordinal == expected["last"]
 
 
+@given(records=contact_records(), constant=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_text_ids_hash_path_and_collision_fallback_agree(
+    records: tuple[np.ndarray, np.ndarray], constant: bool
+) -> None:
+    ids, times = records
+    text = ids.astype(str)
+    expected = reference_cohorts(text.tolist(), to_moments(times.astype(np.int64)), "month")
+    with pytest.MonkeyPatch.context() as patch:
+        if constant:  # every pair of different strings collides: the np.unique fallback must run
+            patch.setattr(
+                retention_module, "_text_hash", lambda codes: np.zeros(codes.shape[0], dtype=np.uint64)
+            )
+        for variant in (text, text.astype(object), np.char.encode(text, "utf-8")):
+            table = repeat_contact_retention(variant, times)
+            assert table.classic_counts.tolist() == expected["classic"]
+            assert table.rolling_counts.tolist() == expected["rolling"]
+
+
 @given(records=contact_records(), period=st.sampled_from(PERIODS))
 @settings(max_examples=60, deadline=None)
 def test_cohort_properties(records: tuple[np.ndarray, np.ndarray], period: str) -> None:
