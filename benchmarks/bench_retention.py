@@ -37,7 +37,9 @@ def contacts(n: int, n_customers: int, *, strings: bool = False) -> tuple[np.nda
     return ids, timestamps
 
 
-def as_matrix(cohorts: np.ndarray, offsets: np.ndarray, sizes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def as_matrix(
+    cohorts: np.ndarray, offsets: np.ndarray, sizes: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
     """Dense (cohort, offset) matrix from the long counts of a data-frame idiom."""
     matrix = np.zeros(shape, dtype=np.int64)
     rank = np.searchsorted(np.unique(cohorts), cohorts)
@@ -92,7 +94,10 @@ def cohort_benchmark(n: int, n_customers: int, repeats: int, *, strings: bool) -
         pl_frame = pl.DataFrame({"id": ids, "ts": timestamps.astype("datetime64[us]")})
         long_pl = polars_cohorts(pl_frame)
         got = as_matrix(
-            long_pl["cohort"].to_numpy(), long_pl["offset"].to_numpy(), long_pl["len"].to_numpy(), expected.shape
+            long_pl["cohort"].to_numpy(),
+            long_pl["offset"].to_numpy(),
+            long_pl["len"].to_numpy(),
+            expected.shape,
         )
         assert np.array_equal(got, expected), "polars idiom disagrees with cskpi"
         candidates[f"polars ({pl.thread_pool_size()} threads)"] = lambda: polars_cohorts(pl_frame)
@@ -128,7 +133,9 @@ def companions_benchmark(n: int, n_customers: int, repeats: int) -> None:
 
         assert abs(pandas_returned() - cskpi.returned_within(ids, timestamps, 30).rate) < 1e-12
         candidates["pandas (sort, transform min, min)"] = pandas_returned
-    compare(f"returned within 30 days, {n:,} contacts of {n_customers:,} customers", candidates, repeats=repeats)
+    compare(
+        f"returned within 30 days, {n:,} contacts of {n_customers:,} customers", candidates, repeats=repeats
+    )
 
 
 def main(argv: list[str]) -> int:
