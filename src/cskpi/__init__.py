@@ -116,6 +116,10 @@ from ._value import (
 # isort: split
 # -- queueing (issue 6) --
 # -- standards and reports (issue 7) --
+from ._report import KPIReport, KPISeries, kpi_report
+from ._standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
+
+# isort: split
 from ._queueing import (
     UnstableQueueWarning,
     erlang_b,
@@ -225,6 +229,14 @@ __all__ = [
     "returned_within",
     # -- queueing (issue 6) --
     # -- standards and reports (issue 7) --
+    "KPIReport",
+    "KPISeries",
+    "Standard",
+    "StandardResults",
+    "evaluate_standards",
+    "kpi_report",
+    "load_standards",
+    "save_standards",
     "Staffing",
     "UnstableQueueWarning",
     "agents_required",

@@ -1,21 +1,47 @@
-"""``python -m cskpi [CSV]``: print the KPIs of a contacts file (default: the bundled example).
+"""The ``cskpi`` command line: KPI reports and summaries of a contacts CSV.
 
-The file needs the columns it reports on: ``nps``, ``csat`` and ``ces`` (answers,
-empty when not surveyed) and optionally ``channel`` to break the figures down.
+``cskpi`` alone prints a short summary of the bundled example data;
+``cskpi report contacts.csv --period month --by channel`` prints the KPI report of
+a file (``--format json|csv|markdown`` for machines and documents,
+``--standards standards.toml`` for pass/fail); ``cskpi report --example`` runs it on
+the bundled example. Mistakes in the input (a missing column, an unparseable
+timestamp, a bad value, an empty file, a wrong delimiter) are reported on one line
+naming the file, the row and the column, with exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tomllib
+import warnings
 from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._io import example_contacts_path, numeric_column, read_csv_columns
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._io import ROLES, ContactsTable, example_contacts_path, located
+from ._report import kpi_report
+from ._service_level import SERVICE_LEVEL_POLICIES
+from ._standards import load_standards
 from ._survey import ces, csat, nps
+from ._time import PERIODS
+
+COMMANDS = ("report", "summary", "example")
+FORMATS = ("text", "json", "csv", "markdown")
+EXIT_USER_ERROR = 2
+
+
+def example_standards_path() -> Path:
+    """Path of the bundled example standards file (used by ``cskpi report --example``)."""
+    return Path(str(resources.files("cskpi").joinpath("data", "example_standards.toml")))
+
+
+# --------------------------------------------------------------------------- summary
 
 
 def _format(kind: str, label: str, result: Any) -> str:
@@ -38,42 +64,245 @@ def _format(kind: str, label: str, result: Any) -> str:
     )
 
 
-def _survey_lines(columns: dict[str, Any]) -> list[str]:
+def _survey_lines(table: ContactsTable) -> list[str]:
     """Overall and per-channel survey KPIs, each grouped metric in one pass."""
     metrics: dict[str, Callable[..., Any]] = {"nps": nps, "csat": csat, "ces": ces}
     overall: list[str] = []
     by_channel: dict[str, list[str]] = {}
     for kind, metric in metrics.items():
-        if kind not in columns:
+        if not table.has(kind):
             continue
-        answers = numeric_column(columns[kind], kind)
+        answers = table.get(kind)
         answered = ~np.isnan(answers)
         if not answered.any():
             continue
-        overall.append(_format(kind, "all", metric(answers[answered])))
-        if "channel" in columns:
-            grouped = metric(answers[answered], by=columns["channel"][answered])
+        try:
+            result = metric(answers[answered])
+        except InvalidInputError as error:  # name the file, row and column of the bad answer
+            raise located(error, table, table.column_of(kind), np.flatnonzero(answered)) from None
+        overall.append(_format(kind, "all", result))
+        if table.has("channel"):
+            grouped = metric(answers[answered], by=table.get("channel")[answered])
             for label, result in grouped.items():
-                by_channel.setdefault(label, []).append(_format(kind, label, result))
+                by_channel.setdefault(str(label), []).append(_format(kind, str(label), result))
     return overall + [line for label in sorted(by_channel) for line in by_channel[label]]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m cskpi`` and the ``cskpi`` script."""
-    parser = argparse.ArgumentParser(prog="cskpi", description=__doc__.splitlines()[0])
-    parser.add_argument("csv", nargs="?", help="contacts CSV (default: the bundled example)")
-    args = parser.parse_args(argv)
-    path = args.csv or example_contacts_path()
-    try:
-        columns = read_csv_columns(path)
-        n_rows = len(next(iter(columns.values()))) if columns else 0
-        print(f"cskpi survey KPIs for {path} ({n_rows} contacts)")
-        lines = _survey_lines(columns)
-    except (InvalidInputError, InvalidTypeError, OSError) as error:
-        print(f"cskpi: {error}", file=sys.stderr)
-        return 2
-    print("\n".join(lines) if lines else "no survey columns (nps, csat, ces) found")
+def _operations_lines(table: ContactsTable) -> list[str]:
+    """Whole-period operations KPIs (one cell of a report), when the columns exist."""
+    if not table.has("created"):
+        return []
+    report = kpi_report(table, period="year")
+    if report.periods.shape[0] > 1:
+        return []
+    skip = {"nps", "csat", "ces", "volume", "retention"}
+    from ._display import format_value
+
+    parts = [f"{s.label} {format_value(s.values[0, 0], s.unit)}" for s in report.kpis if s.key not in skip]
+    return ["all        " + ", ".join(parts)] if parts else []
+
+
+def _summary(path: str | None, options: argparse.Namespace) -> int:
+    source = path or str(example_contacts_path())
+    table = ContactsTable(source, delimiter=options.delimiter, columns=_mapping(options))
+    print(f"cskpi summary of {source} ({table.n_rows} contacts)")
+    lines = _survey_lines(table) + _operations_lines(table)
+    print("\n".join(lines) if lines else "no KPI columns found (nps, csat, ces, created, wait_seconds…)")
+    if path is None:
+        print("Full report by month and channel: cskpi report --example --by channel")
     return 0
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _mapping(options: argparse.Namespace) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    if getattr(options, "columns", None):
+        mapping.update(_mapping_file(options.columns))
+    for item in getattr(options, "column", None) or []:
+        role, separator, name = item.partition("=")
+        if not separator or not role.strip() or not name.strip():
+            raise InvalidInputError(f"--column must be ROLE=NAME (e.g. created=opened_at); got {item!r}")
+        mapping[role.strip()] = name.strip()
+    unknown = sorted(set(mapping) - set(ROLES))
+    if unknown:
+        raise InvalidInputError(f"unknown column role {unknown[0]!r}; roles are: {', '.join(ROLES)}")
+    return mapping
+
+
+def _mapping_file(path: str) -> dict[str, str]:
+    """Role -> column mapping from a TOML or JSON file (flat, or under a ``columns`` table)."""
+    suffix = Path(path).suffix.lower()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except OSError as error:
+        raise InvalidInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInputError(
+            f"{path}: is not valid {'TOML' if suffix == '.toml' else 'JSON'} ({error})"
+        ) from None
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict):
+        raise InvalidInputError(f'{path}: must map roles to column names (role = "column")')
+    for role, name in data.items():
+        if not isinstance(name, str):
+            raise InvalidInputError(f"{path}: column for role {role!r} must be a string; got {name!r}")
+        if role not in ROLES:
+            raise InvalidInputError(f"{path}: unknown column role {role!r}; roles are: {', '.join(ROLES)}")
+    return {str(role): str(name) for role, name in data.items()}
+
+
+def _report(options: argparse.Namespace) -> int:
+    if options.example and options.csv:
+        raise InvalidInputError("give either a CSV file or --example, not both")
+    if not options.example and not options.csv:
+        raise InvalidInputError("give a contacts CSV file, or --example for the bundled example data")
+    path = str(example_contacts_path()) if options.example else options.csv
+    standards: Any = None
+    if options.standards:
+        standards = load_standards(options.standards)
+    elif options.example:
+        standards = load_standards(example_standards_path())
+    table = ContactsTable(path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine)
+    baseline: Any = options.baseline
+    if baseline is not None and baseline.lstrip("-").isdigit() and len(baseline) < 4:
+        baseline = int(baseline)
+    report = kpi_report(
+        table,
+        period=options.period,
+        by=options.by,
+        standards=standards,
+        baseline=baseline,
+        service_level_threshold=options.sl_threshold,
+        service_level_policy=options.sl_policy,
+        confidence_level=options.confidence,
+    )
+    render: dict[str, Callable[[], str]] = {
+        "text": report.to_text,
+        "json": report.to_json,
+        "csv": report.to_csv,
+        "markdown": report.to_markdown,
+    }
+    output = render[options.format]()
+    if options.output:
+        Path(options.output).write_text(output if output.endswith("\n") else output + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
+
+
+def _example(options: argparse.Namespace) -> int:
+    source = example_standards_path() if options.standards else example_contacts_path()
+    text = source.read_text(encoding="utf-8")
+    if options.output:
+        Path(options.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _add_table_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--delimiter", default=",", help="field delimiter of the CSV (default ',')")
+    parser.add_argument(
+        "--column",
+        action="append",
+        metavar="ROLE=NAME",
+        help=f"the column holding a role, repeatable (roles: {', '.join(ROLES)})",
+    )
+    parser.add_argument("--columns", metavar="FILE", help="TOML or JSON file mapping roles to column names")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cskpi``."""
+    parser = argparse.ArgumentParser(
+        prog="cskpi",
+        description="Customer-service KPIs of a contacts CSV. Without a command: a short summary of the "
+        "bundled example data.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    report = commands.add_parser("report", help="KPI report per period (and group), with trend and standards")
+    report.add_argument("csv", nargs="?", help="contacts CSV file, one row per contact")
+    report.add_argument("--example", action="store_true", help="use the bundled example data and standards")
+    report.add_argument("--period", choices=PERIODS, default="month", help="calendar period (default month)")
+    report.add_argument(
+        "--by", metavar="COLUMN", help="break every KPI down by this column (channel, agent…)"
+    )
+    report.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    report.add_argument("--standards", metavar="FILE", help="service standards (TOML or JSON) to evaluate")
+    report.add_argument(
+        "--baseline", metavar="PERIOD", help="baseline period, e.g. 2026-01 (default: the first)"
+    )
+    report.add_argument(
+        "--sl-threshold",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="service-level threshold (default 20)",
+    )
+    report.add_argument(
+        "--sl-policy",
+        choices=SERVICE_LEVEL_POLICIES,
+        default="abandoned_as_missed",
+        help="service-level formula",
+    )
+    report.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
+    report.add_argument(
+        "--engine", choices=("auto", "pyarrow", "polars", "numpy"), default="auto", help="CSV parser"
+    )
+    report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    _add_table_options(report)
+    summary = commands.add_parser("summary", help="survey and operations KPIs over the whole file")
+    summary.add_argument("csv", nargs="?", help="contacts CSV file (default: the bundled example)")
+    _add_table_options(summary)
+    example = commands.add_parser("example", help="print the bundled example contacts CSV (or standards)")
+    example.add_argument("--standards", action="store_true", help="print the example standards file instead")
+    example.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    return parser
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m cskpi`` and the ``cskpi`` script; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # ``cskpi contacts.csv`` (no command) keeps working: a summary of that file.
+    if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
+        arguments.insert(0, "summary")
+    parser = build_parser()
+    options = parser.parse_args(arguments)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            if options.command == "report":
+                return _report(options)
+            if options.command == "example":
+                return _example(options)
+            if options.command == "summary":
+                return _summary(options.csv, options)
+            options.delimiter, options.column, options.columns = ",", None, None
+            return _summary(None, options)
+    except (InvalidInputError, InvalidTypeError) as error:
+        print(f"cskpi: {_one_line(error)}", file=sys.stderr)
+    except FileNotFoundError as error:
+        print(f"cskpi: {error.filename}: no such file", file=sys.stderr)
+    except IsADirectoryError as error:
+        print(f"cskpi: {error.filename}: is a directory, not a CSV file", file=sys.stderr)
+    except PermissionError as error:
+        print(f"cskpi: {error.filename}: permission denied", file=sys.stderr)
+    except UnicodeDecodeError:
+        print("cskpi: the file is not UTF-8 text", file=sys.stderr)
+    except BrokenPipeError:  # pragma: no cover - e.g. `cskpi report --example | head`
+        sys.stderr.close()
+        return 0
+    return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":

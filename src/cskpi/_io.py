@@ -1,51 +1,329 @@
-"""Reading a contacts table from CSV into named numpy columns (no pandas needed).
+"""Contacts tables: reading a CSV into named columns, and typed access to the columns a KPI needs.
 
-The parser is numpy's C reader (:func:`numpy.loadtxt` with ``dtype=str``); columns are
-converted with vectorised numpy operations, never a Python loop over rows.
+A *contacts table* is one row per contact with columns in *roles* (:data:`ROLES`):
+when it was created, its channel and agent, the queue wait, talk, hold and
+after-contact-work seconds, whether it was abandoned, survey answers, the customer,
+and the first-reply and resolution timestamps. :class:`ContactsTable` wraps a dict of
+columns, a pandas or polars DataFrame (through duck typing: ``.columns`` and
+``table[name].to_numpy()``; neither library is imported) or the columns read from a
+CSV file, maps role names to the table's own column names, converts each column
+once, on first use, and reports bad values by file, row and column.
+
+The CSV reader uses pyarrow or polars when one of them is installed and numpy's C
+reader (:func:`numpy.loadtxt`) otherwise; every column is read as text and converted
+with vectorised numpy operations, never a Python loop over rows.
 """
 
 from __future__ import annotations
 
+import csv
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError
+from ._errors import InvalidInputError, InvalidTypeError
 
-__all__ = ["example_contacts_path", "numeric_column", "read_csv_columns"]
+__all__ = [
+    "ROLES",
+    "ContactsTable",
+    "example_contacts_path",
+    "located",
+    "numeric_column",
+    "read_csv_columns",
+]
+
+#: Column roles of a contacts table: role name -> (kind, meaning). Kinds: ``timestamp``
+#: (required value), ``optional_timestamp`` (empty = not happened yet), ``duration``
+#: (seconds, empty = not measured), ``flag`` (true/false, 1/0, yes/no; empty = false),
+#: ``score`` (survey answer, empty = not answered), ``label`` (text).
+ROLES: dict[str, tuple[str, str]] = {
+    "created": ("timestamp", "when the contact arrived (ISO 8601, local time)"),
+    "channel": ("label", "channel (phone, chat, email…)"),
+    "agent": ("label", "agent who handled the contact"),
+    "customer": ("label", "customer identifier (for repeat-contact retention)"),
+    "wait_seconds": ("duration", "queue wait until answered or abandoned [s]"),
+    "abandoned": ("flag", "true when the customer hung up before an answer"),
+    "talk_seconds": ("duration", "talk time [s]"),
+    "hold_seconds": ("duration", "hold time [s]"),
+    "after_work_seconds": ("duration", "after-contact work [s]"),
+    "first_reply": ("optional_timestamp", "first agent reply (empty: no reply yet)"),
+    "resolved": ("optional_timestamp", "resolution time (empty: still open)"),
+    "nps": ("score", "likelihood to recommend, 0-10 (empty: not surveyed)"),
+    "csat": ("score", "satisfaction answer (empty: not surveyed)"),
+    "ces": ("score", "effort answer (empty: not surveyed)"),
+}
+
+_TRUE = ("1", "true", "t", "yes", "y")
+_FALSE = ("0", "false", "f", "no", "n", "")
+# Files at least this large show a progress line on a terminal while they are read.
+_PROGRESS_BYTES = 32 * 1024 * 1024
+_CHUNK_LINES = 200_000
+_INDEX_PATTERN = re.compile(r"^(?P<head>.*?)(?: at index (?P<index>\d+))(?P<tail>.*)$", re.DOTALL)
 
 
 def example_contacts_path() -> Path:
-    """Path of the bundled example contacts CSV (synthetic data, 2,400 contacts)."""
+    """Path of the bundled example contacts CSV (synthetic data; see ``scripts/make_example_data.py``)."""
     return Path(str(resources.files("cskpi").joinpath("data", "example_contacts.csv")))
 
 
-def read_csv_columns(path: str | Path) -> dict[str, NDArray[np.str_]]:
-    """Read a comma-separated file with a header row into string columns.
+# --------------------------------------------------------------------------- CSV reading
 
-    Quoted fields (``"a, b"``) are supported; empty fields become empty strings.
+
+def _fail(path: str | Path, message: str) -> InvalidInputError:
+    return InvalidInputError(f"{path}: {message}")
+
+
+def _header(path: str | Path, delimiter: str) -> list[str]:
+    """The header row of a CSV file, checked for emptiness, duplicates and a likely wrong delimiter."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError:
+        raise _fail(path, "is not UTF-8 text") from None
+    if not first.strip():
+        raise _fail(path, "is empty: expected a header row naming the columns")
+    header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
+    if len(header) == 1:
+        for other in (";", "\t", "|", ","):
+            if other != delimiter and other in first:
+                shown = "\\t" if other == "\t" else other
+                raise _fail(
+                    path,
+                    f"line 1: the header has one column {header[0][:60]!r} but contains {shown!r}; "
+                    f"is the file delimited by {shown!r}? (pass --delimiter '{shown}')",
+                )
+    if len(set(header)) != len(header):
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        raise _fail(path, f"line 1: column names must be distinct; {duplicated[0]!r} appears twice")
+    if any(name == "" for name in header):
+        raise _fail(path, f"line 1: column {header.index('') + 1} has no name")
+    return header
+
+
+class _Progress:
+    """A one-line progress indicator on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, path: str | Path, enabled: bool | None) -> None:
+        size = os.path.getsize(path)
+        stream: TextIO = sys.stderr
+        if enabled is None:
+            enabled = size >= _PROGRESS_BYTES and stream.isatty()
+        self.enabled, self.size, self.name, self.stream = enabled, max(size, 1), Path(path).name, stream
+
+    def update(self, done_bytes: int) -> None:
+        if self.enabled:
+            share = min(done_bytes / self.size, 1.0)
+            self.stream.write(f"\rreading {self.name}: {share:4.0%}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (len(self.name) + 16) + "\r")
+            self.stream.flush()
+
+
+def read_csv_columns(
+    path: str | Path, *, delimiter: str = ",", engine: str = "auto", progress: bool | None = None
+) -> dict[str, NDArray[np.str_]]:
+    """Read a delimited text file with a header row into text columns.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (UTF-8, optional byte-order mark).
+    delimiter : str, default ','
+        Field delimiter (one character). A header of one column containing another
+        common delimiter (``;``, tab, ``|``) is reported as a wrong delimiter.
+    engine : {'auto', 'pyarrow', 'polars', 'numpy'}, default 'auto'
+        Parser: ``'auto'`` takes pyarrow, else polars, when importable, and numpy's
+        C reader otherwise. All give the same columns.
+    progress : bool, optional
+        Show a progress line on stderr. Default: only for files of 32 MB or more,
+        and only when stderr is a terminal.
+
+    Returns
+    -------
+    dict of str to ndarray of str
+        One text column per header name, in file order; empty fields are ``''``.
+        Quoted fields (``"a, b"``) are supported.
 
     Examples
     --------
     >>> from cskpi._io import example_contacts_path, read_csv_columns
     >>> columns = read_csv_columns(example_contacts_path())
     >>> columns["channel"][:3].tolist()
-    ['email', 'phone', 'chat']
+    ['phone', 'email', 'email']
     """
-    table = np.loadtxt(path, delimiter=",", dtype=str, quotechar='"', ndmin=2, encoding="utf-8")
-    if table.shape[0] == 0:
-        raise InvalidInputError(f"{path} must have a header row; the file is empty")
-    header = [name.strip() for name in table[0].tolist()]
-    if len(set(header)) != len(header):
-        raise InvalidInputError(f"{path} must have distinct column names; got {header}")
-    return {name: table[1:, i] for i, name in enumerate(header)}
+    if len(delimiter) != 1:
+        raise InvalidInputError(f"delimiter must be one character; got {delimiter!r}")
+    if engine not in ("auto", "pyarrow", "polars", "numpy"):
+        raise InvalidInputError(f"engine must be 'auto', 'pyarrow', 'polars' or 'numpy'; got {engine!r}")
+    header = _header(path, delimiter)
+    chosen = engine
+    if engine == "auto":
+        chosen = "numpy"
+        for candidate in ("pyarrow", "polars"):
+            try:
+                __import__(candidate)
+            except ImportError:
+                continue
+            chosen = candidate
+            break
+    reader: Callable[..., list[NDArray[np.str_]]] = {
+        "pyarrow": _read_pyarrow,
+        "polars": _read_polars,
+        "numpy": _read_numpy,
+    }[chosen]
+    meter = _Progress(path, progress)
+    try:
+        columns = reader(path, header, delimiter, meter)
+    finally:
+        meter.close()
+    return dict(zip(header, columns, strict=True))
+
+
+def _text(values: Any) -> NDArray[np.str_]:
+    array = np.asarray(values)
+    if array.dtype.kind != "U":
+        array = np.where(array == None, "", array).astype(str)  # noqa: E711 (element-wise None test)
+    return array
+
+
+def _ragged(
+    path: str | Path, lines: list[str], first_line: int, width: int, delimiter: str
+) -> InvalidInputError:
+    """Error for the first row of ``lines`` without ``width`` fields (found with the csv module)."""
+    for offset, row in enumerate(csv.reader(lines, delimiter=delimiter)):
+        if len(row) != width and any(field.strip() for field in row):
+            return _fail(
+                path,
+                f"row {first_line + offset - 1} (line {first_line + offset}): expected {width} fields "
+                f"separated by {delimiter!r}; got {len(row)}",
+            )
+    return _fail(path, f"lines {first_line}..{first_line + len(lines) - 1}: rows could not be parsed")
+
+
+def _read_numpy(
+    path: str | Path, header: list[str], delimiter: str, meter: _Progress
+) -> list[NDArray[np.str_]]:
+    parts: list[NDArray[np.str_]] = []
+    width = len(header)
+    for first_line, lines, done in _line_chunks(path):
+        try:
+            table = np.loadtxt(lines, delimiter=delimiter, dtype=str, quotechar='"', ndmin=2, comments=None)
+        except ValueError:
+            raise _ragged(path, lines, first_line, width, delimiter) from None
+        if table.shape[0] and table.shape[1] != width:
+            raise _ragged(path, lines, first_line, width, delimiter)
+        parts.append(table)
+        meter.update(done)
+    if not parts:
+        return [np.zeros(0, dtype=str) for _ in header]
+    table = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return [np.char.strip(table[:, i]) for i in range(width)]
+
+
+def _line_chunks(path: str | Path) -> Iterator[tuple[int, list[str], int]]:
+    """Chunks of data lines: (line number of the first, the lines, bytes read so far)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            handle.readline()
+            line_number, done = 2, 0
+            while True:
+                lines = [line for _, line in zip(range(_CHUNK_LINES), handle, strict=False)]
+                lines_kept = [line for line in lines if line.strip()]
+                done += sum(len(line) for line in lines)
+                if lines_kept:
+                    yield line_number, lines_kept, done
+                line_number += len(lines)
+                if len(lines) < _CHUNK_LINES:
+                    return
+    except UnicodeDecodeError:
+        raise _fail(path, "is not UTF-8 text") from None
+
+
+def _read_pyarrow(
+    path: str | Path, header: list[str], delimiter: str, meter: _Progress
+) -> list[NDArray[np.str_]]:
+    import pyarrow as pa  # type: ignore[import-untyped]
+    from pyarrow import csv as pa_csv
+
+    raw_names = _raw_header(path, delimiter)
+    read = pa_csv.ReadOptions(column_names=raw_names, skip_rows=1, block_size=1 << 24)
+    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"')
+    convert = pa_csv.ConvertOptions(
+        column_types=dict.fromkeys(raw_names, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    batches = []
+    done = 0
+    try:
+        with pa_csv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as stream:
+            for batch in stream:
+                batches.append(batch)
+                done += batch.nbytes
+                meter.update(done)
+    except pa.ArrowInvalid as error:
+        raise _pyarrow_error(path, str(error), len(header), delimiter) from None
+    table = pa.Table.from_batches(batches, schema=None if batches else _string_schema(pa, raw_names))
+    return [np.char.strip(_text(table.column(i).to_numpy(zero_copy_only=False))) for i in range(len(header))]
+
+
+def _string_schema(pa: Any, names: list[str]) -> Any:
+    return pa.schema([(name, pa.string()) for name in names])
+
+
+def _raw_header(path: str | Path, delimiter: str) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader([handle.readline()], delimiter=delimiter))
+
+
+def _pyarrow_error(path: str | Path, message: str, width: int, delimiter: str) -> InvalidInputError:
+    if "UTF8" in message or "UTF-8" in message:
+        return _fail(path, "is not UTF-8 text")
+    # Find the row ourselves: pyarrow's message does not always give a line number.
+    first_line = 2
+    for _, lines, _ in _line_chunks(path):
+        for offset, row in enumerate(csv.reader(lines, delimiter=delimiter)):
+            if len(row) != width:
+                return _fail(
+                    path,
+                    f"row {first_line + offset - 1} (line {first_line + offset}): expected {width} fields "
+                    f"separated by {delimiter!r}; got {len(row)}",
+                )
+        first_line += len(lines)
+    return _fail(path, f"could not be parsed ({message.splitlines()[0]})")
+
+
+def _read_polars(
+    path: str | Path, header: list[str], delimiter: str, meter: _Progress
+) -> list[NDArray[np.str_]]:
+    import polars as pl
+
+    try:
+        frame = pl.read_csv(
+            path,
+            separator=delimiter,
+            infer_schema=False,
+            quote_char='"',
+            encoding="utf8",
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+        raise _pyarrow_error(path, str(error), len(header), delimiter) from None
+    meter.update(meter.size)
+    return [np.char.strip(_text(frame.to_series(i).to_numpy())) for i in range(len(header))]
 
 
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
-    """Convert a string column to floats; empty fields become NaN.
+    """Convert a text column to floats; empty fields become NaN.
 
     Raises :class:`InvalidInputError` naming the column, the first bad value and its
     line in the file (1-based, the header being line 1).
@@ -55,21 +333,328 @@ def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
     try:
         return filled.astype(np.float64)
     except ValueError:
-        bad = _first_unparseable(filled)
+        bad = _first_failing(filled, np.float64)
         raise InvalidInputError(
             f"{name} must contain numbers; got {str(column[bad])!r} on line {bad + 2}"
         ) from None
 
 
-def _first_unparseable(column: NDArray[Any]) -> int:
-    # Only reached on error: find the first field float() rejects, half by half.
+def _first_failing(column: NDArray[Any], dtype: Any) -> int:
+    # Only reached on error: find the first field the conversion rejects, half by half.
     low, high = 0, column.shape[0]
     while high - low > 1:
         middle = (low + high) // 2
         try:
-            column[low:middle].astype(np.float64)
-        except ValueError:
+            column[low:middle].astype(dtype)
+        except (ValueError, TypeError):
             high = middle
         else:
             low = middle
     return low
+
+
+# --------------------------------------------------------------------------- contacts tables
+
+
+def _columns_of(data: Any) -> tuple[list[str], Callable[[str], Any]]:
+    """Column names and a getter for a mapping of columns or a DataFrame (duck typed)."""
+    if isinstance(data, Mapping):
+        return [str(name) for name in data], lambda name: data[name]
+    columns = getattr(data, "columns", None)
+    if columns is not None and hasattr(data, "__getitem__"):
+        return [str(name) for name in list(columns)], lambda name: data[name]
+    raise InvalidTypeError(
+        "contacts must be a dict of columns, a pandas or polars DataFrame, or the path of a CSV file; "
+        f"got {type(data).__name__}"
+    )
+
+
+def _as_array(values: Any) -> NDArray[Any]:
+    if hasattr(values, "to_numpy"):
+        return np.asarray(values.to_numpy())
+    return np.asarray(values)
+
+
+def is_table(data: Any) -> bool:
+    """True for a :class:`ContactsTable` (by marker, so that a module imported twice still matches)."""
+    return getattr(data, "_cskpi_contacts_table", False) is True
+
+
+class ContactsTable:
+    """Typed, validated access to the columns of a contacts table (converted once, on first use).
+
+    Parameters
+    ----------
+    data : dict of array-likes, DataFrame, or str / Path
+        The columns, a pandas or polars DataFrame, or the path of a CSV file.
+    columns : mapping of str to str, optional
+        Role name -> the table's column name, for tables whose columns are named
+        otherwise (``{"created": "opened_at", "wait_seconds": "queue_time"}``).
+        Roles not mapped are looked up under their own name.
+    delimiter : str, default ','
+        Delimiter of a CSV file.
+    engine : str, default 'auto'
+        CSV parser (see :func:`read_csv_columns`).
+
+    Notes
+    -----
+    Errors name the source, the row and the column: ``contacts.csv: row 4 (line 5),
+    column 'wait': …`` for a file, ``column 'wait' must be …; got … at index 3`` for
+    in-memory data. Row numbers count data rows from 1 (the header is line 1).
+    """
+
+    _cskpi_contacts_table = True
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        delimiter: str = ",",
+        engine: str = "auto",
+        progress: bool | None = None,
+    ) -> None:
+        self.source: str | None = None
+        if isinstance(data, str | os.PathLike):
+            self.source = str(data)
+            data = read_csv_columns(self.source, delimiter=delimiter, engine=engine, progress=progress)
+        if is_table(data):
+            data = data._raw
+        names, getter = _columns_of(data)
+        mapping = dict(columns or {})
+        unknown = sorted(set(mapping) - set(ROLES))
+        if unknown:
+            raise InvalidInputError(
+                f"columns must map role names ({', '.join(ROLES)}) to column names; "
+                f"got unknown role {unknown[0]!r}"
+            )
+        for role, name in mapping.items():
+            if not isinstance(name, str):
+                raise InvalidTypeError(f"columns[{role!r}] must be a column name (str); got {name!r}")
+        self._raw: dict[str, NDArray[Any]] = {}
+        lengths: dict[str, int] = {}
+        for name in names:
+            array = _as_array(getter(name))
+            if array.ndim != 1:
+                raise InvalidInputError(f"column {name!r} must be 1-D; got an array of shape {array.shape}")
+            self._raw[name] = array
+            lengths[name] = array.shape[0]
+        if len(set(lengths.values())) > 1:
+            first = names[0]
+            other = next(name for name in names if lengths[name] != lengths[first])
+            raise InvalidInputError(
+                f"column {other!r} must have the same length as column {first!r} ({lengths[first]}); "
+                f"got length {lengths[other]}"
+            )
+        self.n_rows = next(iter(lengths.values())) if lengths else 0
+        self._mapping = {role: mapping.get(role, role) for role in ROLES}
+        self._cache: dict[str, NDArray[Any]] = {}
+
+    @property
+    def column_names(self) -> list[str]:
+        """The table's column names."""
+        return list(self._raw)
+
+    def column_of(self, role: str) -> str:
+        """The table's column name for a role."""
+        return self._mapping[role]
+
+    def has(self, role: str) -> bool:
+        """True when the table has the column of ``role``."""
+        return self._mapping[role] in self._raw
+
+    def where(self, column: str, index: int) -> str:
+        """Location for messages: ``file: row r (line l), column 'c'``, or ``column 'c', index i``."""
+        if self.source is not None:
+            return f"{self.source}: row {index + 1} (line {index + 2}), column {column!r}"
+        return f"column {column!r}, index {index}"
+
+    def _error(self, column: str, index: int, rule: str, value: Any) -> InvalidInputError:
+        shown = value.item() if isinstance(value, np.generic) else value
+        if self.source is not None:
+            return InvalidInputError(f"{self.where(column, index)}: {rule}; got {shown!r}")
+        return InvalidInputError(f"column {column!r} must be {rule}; got {shown!r} at index {index}")
+
+    def missing(self, role: str, why: str) -> InvalidInputError:
+        """Error for a role whose column is not in the table."""
+        column = self._mapping[role]
+        found = ", ".join(self._raw) if self._raw else "none"
+        mapped = "" if column == role else f" (mapped from role {role!r})"
+        where = f"{self.source}: " if self.source is not None else ""
+        return InvalidInputError(
+            f"{where}missing column {column!r}{mapped}, {why}; columns found: {found}. "
+            f"Name the column with --column {role}=NAME or columns={{{role!r}: NAME}}"
+        )
+
+    def raw(self, name: str) -> NDArray[Any]:
+        """A column by the table's own name, unconverted."""
+        if name not in self._raw:
+            found = ", ".join(self._raw) if self._raw else "none"
+            where = f"{self.source}: " if self.source is not None else ""
+            raise InvalidInputError(f"{where}no column named {name!r}; columns found: {found}")
+        return self._raw[name]
+
+    def labels(self, name: str) -> NDArray[Any]:
+        """A label column (for grouping) by the table's own name or by role; text is stripped."""
+        column = self._mapping.get(name, name)
+        array = self.raw(column) if column in self._raw else self.raw(name)
+        if array.dtype.kind == "U":
+            return np.char.strip(array)
+        if array.dtype.kind == "O":
+            return _text(array)
+        return array
+
+    def get(self, role: str) -> NDArray[Any]:
+        """The column of ``role``, converted to its kind (see :data:`ROLES`) and validated."""
+        if role in self._cache:
+            return self._cache[role]
+        column = self._mapping[role]
+        if column not in self._raw:
+            raise self.missing(role, f"needed for {ROLES[role][1]}")
+        kind = ROLES[role][0]
+        converter: Callable[[NDArray[Any], str, str], NDArray[Any]] = {
+            "timestamp": self._timestamps,
+            "optional_timestamp": self._timestamps,
+            "duration": self._durations,
+            "flag": self._flags,
+            "score": self._scores,
+            "label": lambda array, column, kind: self.labels(column),
+        }[kind]
+        converted: NDArray[Any] = converter(self._raw[column], column, kind)
+        self._cache[role] = converted
+        return converted
+
+    def _numbers(self, array: NDArray[Any], column: str, rule: str) -> NDArray[np.float64]:
+        kind = array.dtype.kind
+        if kind == "b":
+            raise InvalidTypeError(f"column {column!r} must hold numbers, not booleans")
+        if kind in "iuf":
+            return array.astype(np.float64, copy=False)
+        text = _text(array) if kind == "O" else array
+        if text.dtype.kind != "U":
+            raise InvalidTypeError(f"column {column!r} must hold numbers; got dtype {array.dtype}")
+        stripped = np.char.strip(text)
+        filled = np.where(stripped == "", "nan", stripped)
+        try:
+            return filled.astype(np.float64)
+        except ValueError:
+            bad = _first_failing(filled, np.float64)
+            raise self._error(column, bad, rule, str(text[bad])) from None
+
+    def _durations(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.float64]:
+        if array.dtype.kind == "m":
+            seconds = np.where(
+                np.isnat(array), np.nan, array.astype("timedelta64[us]").astype(np.int64) / 1e6
+            )
+        else:
+            seconds = self._numbers(array, column, "a number of seconds")
+        bad = ~np.isnan(seconds) & (~np.isfinite(seconds) | (seconds < 0))
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise self._error(column, index, "a non-negative number of seconds", _shown(array, index))
+        return seconds
+
+    def _scores(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.float64]:
+        values = self._numbers(array, column, "a survey answer (a whole number, or empty)")
+        bad = ~np.isnan(values) & (values != np.floor(values))
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise self._error(
+                column, index, "a survey answer (a whole number, or empty)", _shown(array, index)
+            )
+        return values
+
+    def _flags(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.bool_]:
+        dtype = array.dtype.kind
+        if dtype == "b":
+            return array
+        rule = "true/false, yes/no or 1/0 (empty = false)"
+        if dtype in "iuf":
+            numbers = array.astype(np.float64)
+            missing = np.isnan(numbers)
+            bad = ~missing & (numbers != 0) & (numbers != 1)
+            if bad.any():
+                index = int(np.argmax(bad))
+                raise self._error(column, index, rule, _shown(array, index))
+            flags: NDArray[np.bool_] = ~missing & (numbers == 1)
+            return flags
+        text = np.char.lower(np.char.strip(_text(array) if dtype == "O" else array))
+        truthy = np.isin(text, _TRUE)
+        bad = ~truthy & ~np.isin(text, _FALSE)
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise self._error(column, index, rule, _shown(array, index))
+        return truthy
+
+    def _timestamps(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.datetime64]:
+        optional = kind == "optional_timestamp"
+        rule = "a local timestamp such as 2026-01-31T09:30:00" + (" (or empty)" if optional else "")
+        dtype = array.dtype.kind
+        if dtype == "M":
+            if getattr(array.dtype, "tz", None) is not None:
+                raise InvalidTypeError(
+                    f"column {column!r} must hold naive local timestamps, not time-zone-aware"
+                )
+            stamps = array.astype("datetime64[s]")
+        elif dtype == "O" and not _holds_text(array):
+            try:
+                stamps = array.astype("datetime64[s]")
+            except (ValueError, TypeError):
+                raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype object") from None
+        elif dtype in "UO":
+            text = np.char.strip(_text(array))
+            zoned = (
+                np.char.endswith(text, "Z")
+                | (np.char.rfind(text, "+") > 10)
+                | (np.char.rfind(text, "-") > 10)
+            )
+            if zoned.any():
+                index = int(np.argmax(zoned))
+                raise self._error(column, index, rule + " without a time zone", str(text[index]))
+            filled = np.where(text == "", "NaT", text)
+            try:
+                stamps = filled.astype("datetime64[s]")
+            except ValueError:
+                bad = _first_failing(filled, "datetime64[s]")
+                raise self._error(column, bad, rule, str(text[bad])) from None
+        else:
+            raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype {array.dtype}")
+        if not optional:
+            missing = np.isnat(stamps)
+            if missing.any():
+                index = int(np.argmax(missing))
+                raise self._error(column, index, rule, _shown(array, index))
+        return stamps
+
+
+def _holds_text(array: NDArray[Any]) -> bool:
+    """True when an object column holds text (its first non-missing value is a str)."""
+    for value in array[: min(array.shape[0], 1000)]:
+        if value is not None:
+            return isinstance(value, str)
+    return True
+
+
+def _shown(array: NDArray[Any], index: int) -> Any:
+    value = array[index]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def located(
+    error: InvalidInputError, table: ContactsTable, column: str, rows: NDArray[np.intp] | None
+) -> InvalidInputError:
+    """Rewrite a metric function's ``… at index i`` error to name the table's row and column.
+
+    ``rows`` maps the index in the array given to the metric back to the table row
+    (None when the whole column was passed).
+    """
+    message = str(error)
+    match = _INDEX_PATTERN.match(message)
+    if match is None:
+        return InvalidInputError(f"{table.source + ': ' if table.source else ''}column {column!r}: {message}")
+    index = int(match["index"])
+    row = int(rows[index]) if rows is not None and index < rows.shape[0] else index
+    head = match["head"] + match["tail"]
+    if table.source is not None:
+        return InvalidInputError(f"{table.where(column, row)}: {head}")
+    return InvalidInputError(f"column {column!r}: {head} at index {row}")

@@ -1,0 +1,765 @@
+"""KPI reports: the standard KPI set per calendar period and group, with baseline, change and trend.
+
+:func:`kpi_report` takes one contacts table (a dict of columns, a pandas or polars
+DataFrame, or a CSV file) and computes, per period and optional group, every KPI
+whose columns are present: volume, service level, ASA, AHT, abandonment, first
+response and resolution times, NPS with its margin of error, CSAT, CES,
+repeat-contact retention, and the status of service standards. Each KPI is computed
+by the library's function (``volume``, ``service_level``, ``nps``…) called once with
+``by=`` the (group, period) cell of every contact; this module adds no formula of its
+own, only the comparison of periods.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._display import (
+    MISSING,
+    format_change,
+    format_value,
+    html_table,
+    markdown_table,
+    require,
+    text_table,
+)
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._io import ContactsTable, is_table
+from ._retention import CohortRetention, repeat_contact_retention
+from ._service_level import SERVICE_LEVEL_POLICIES
+from ._standards import (
+    Cells,
+    Measured,
+    StandardResults,
+    _array_eq,
+    _plain,
+    _standard_list,
+    build_cells,
+    evaluate_standards,
+    measure,
+)
+from ._survey import nps_difference
+from ._time import PERIODS, to_datetime64
+from ._validation import check_confidence_level
+from ._volume import volume
+
+__all__ = ["KPIReport", "KPISeries", "kpi_report"]
+
+TRENDS: tuple[str, ...] = ("up", "down", "flat", "")
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class KPISeries:
+    """One KPI of a report over groups and periods.
+
+    Attributes
+    ----------
+    key, label : str
+        Machine name (``'service_level'``) and column title (``'SL 20s'``).
+    unit : str
+        ``'count'``, ``'fraction'`` (in [0, 1]), ``'seconds'``, ``'points'`` (NPS) or
+        ``'score'`` (mean answer, CES).
+    better : str or None
+        ``'higher'``, ``'lower'``, or None when neither is better (volume).
+    values, n : ndarray, shape (n_groups, n_periods)
+        The KPI and its sample size per cell; NaN where undefined.
+    low, high : ndarray, shape (n_groups, n_periods)
+        Confidence interval of each value; NaN for KPIs without one.
+    change : ndarray, shape (n_groups, n_periods)
+        Change from the previous period (NaN for the first period).
+    change_clear : ndarray of bool, shape (n_groups, n_periods)
+        Whether that change is beyond the noise (see ``test``).
+    test : str
+        How changes are judged: ``'nps_difference'`` (two-sample test of the NPS,
+        its 95 % interval of the difference excludes 0), ``'interval_overlap'`` (the
+        two periods' confidence intervals do not overlap) or
+        ``'relative_tolerance'`` (a relative change larger than the report's
+        ``trend_tolerance``, for KPIs without an interval).
+    baseline, latest : ndarray, shape (n_groups,)
+        Value in the baseline period and in the last period.
+    trend : ndarray of str, shape (n_groups,)
+        ``'up'``, ``'down'`` or ``'flat'`` from the baseline to the last period,
+        judged by ``test``; ``''`` where either value is undefined.
+    """
+
+    key: str
+    label: str
+    unit: str
+    better: str | None
+    values: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    n: NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ)
+    low: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    high: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    change: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    change_clear: NDArray[np.bool_] = attrs.field(eq=_ARRAY_EQ)
+    test: str
+    baseline: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    latest: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    trend: NDArray[np.str_] = attrs.field(eq=_ARRAY_EQ)
+
+    @property
+    def has_interval(self) -> bool:
+        """True when the KPI has confidence intervals."""
+        return bool(np.any(~np.isnan(self.low)))
+
+    @property
+    def verdict(self) -> NDArray[np.str_]:
+        """``'better'``, ``'worse'`` or ``''`` for each group's trend, from the KPI's polarity."""
+        if self.better is None:
+            return np.full(self.trend.shape, "", dtype="<U6")
+        improving = "up" if self.better == "higher" else "down"
+        worsening = "down" if self.better == "higher" else "up"
+        return np.where(self.trend == improving, "better", np.where(self.trend == worsening, "worse", ""))
+
+    def __repr__(self) -> str:
+        return f"KPISeries({self.key!r}, unit={self.unit!r}, shape={self.values.shape})"
+
+
+def _shifted(result: Any, shape: tuple[int, int], columns: slice | int) -> Any:
+    """The dense per-cell result restricted to some period columns of every group."""
+    changes = {}
+    for field in attrs.fields(type(result)):
+        if field.metadata.get("cskpi_stat"):
+            array = np.asarray(getattr(result, field.name))
+            changes[field.name] = array.reshape(shape + array.shape[1:])[:, columns].reshape(
+                -1, *array.shape[1:]
+            )
+    return attrs.evolve(result, **changes)
+
+
+def _compare(
+    key: str,
+    measured: Measured,
+    shape: tuple[int, int],
+    first: slice | int,
+    second: slice | int,
+    tolerance: float,
+    confidence_level: float,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], str]:
+    """Difference ``second - first`` of period columns, and whether it is beyond the noise."""
+    values = measured.values.reshape(shape)
+    later, earlier = values[:, second], values[:, first]
+    difference = later - earlier
+    if key == "nps" and measured.result is not None:
+        test = nps_difference(
+            _shifted(measured.result, shape, second),
+            _shifted(measured.result, shape, first),
+            confidence_level=confidence_level,
+        )
+        low = np.asarray(test.confidence_interval.low).reshape(difference.shape)
+        high = np.asarray(test.confidence_interval.high).reshape(difference.shape)
+        with np.errstate(invalid="ignore"):
+            return difference, (low > 0) | (high < 0), "nps_difference"
+    if measured.low is not None and measured.high is not None:
+        low, high = measured.low.reshape(shape), measured.high.reshape(shape)
+        with np.errstate(invalid="ignore"):
+            apart = (low[:, second] > high[:, first]) | (high[:, second] < low[:, first])
+        return difference, apart, "interval_overlap"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.abs(difference) / np.abs(earlier)
+        beyond = np.where(earlier == 0, difference != 0, relative > tolerance)
+    return difference, beyond & ~np.isnan(difference), "relative_tolerance"
+
+
+def _series(
+    key: str,
+    label: str,
+    unit: str,
+    better: str | None,
+    measured: Measured,
+    shape: tuple[int, int],
+    baseline: int,
+    tolerance: float,
+    confidence_level: float,
+) -> KPISeries:
+    n_periods = shape[1]
+    values = measured.values.reshape(shape)
+    nan = np.full(shape, np.nan)
+    change = np.full(shape, np.nan)
+    change_clear = np.zeros(shape, dtype=bool)
+    test = "relative_tolerance"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        if n_periods > 1:
+            difference, clear, test = _compare(
+                key, measured, shape, slice(0, -1), slice(1, None), tolerance, confidence_level
+            )
+            change[:, 1:] = difference
+            change_clear[:, 1:] = clear
+        last = n_periods - 1
+        overall, overall_clear, test = _compare(
+            key,
+            measured,
+            shape,
+            slice(baseline, baseline + 1),
+            slice(last, last + 1),
+            tolerance,
+            confidence_level,
+        )
+    overall, overall_clear = overall[:, 0], overall_clear[:, 0]
+    trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), "flat")
+    trend = np.where(np.isnan(overall), "", trend)
+    return KPISeries(
+        key=key,
+        label=label,
+        unit=unit,
+        better=better,
+        values=values,
+        n=measured.n.reshape(shape).astype(np.int64),
+        low=nan if measured.low is None else measured.low.reshape(shape),
+        high=nan if measured.high is None else measured.high.reshape(shape),
+        change=change,
+        change_clear=change_clear,
+        test=test,
+        baseline=values[:, baseline].copy(),
+        latest=values[:, last].copy(),
+        trend=trend.astype("<U4"),
+    )
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class KPIReport:
+    """A KPI report: KPIs per group and calendar period, baseline, change, trend and standards.
+
+    Attributes
+    ----------
+    period : str
+        The calendar period of the columns (``'day'``, ``'week'``, ``'month'``…).
+    by : str or None
+        The grouping column, or None.
+    periods : ndarray of datetime64, shape (n_periods,)
+        Start of every period from the first contact's to the last contact's.
+    groups : ndarray or None, shape (n_groups,)
+        Group labels (sorted), or None when not grouped.
+    baseline_index : int
+        Position of the baseline period in ``periods``.
+    kpis : tuple of KPISeries
+        The KPIs computed, in report order (only those whose columns exist).
+    standards : StandardResults or None
+        Standards evaluated on the same groups and periods.
+    cohorts : CohortRetention or None
+        The repeat-contact cohort table behind the retention KPI.
+    n_contacts : int
+        Rows of the contacts table.
+    source : str or None
+        The CSV file read, if any.
+    settings : dict
+        Options used (service-level threshold and policy, confidence level, trend
+        tolerance).
+    """
+
+    period: str
+    by: str | None
+    periods: NDArray[np.datetime64] = attrs.field(eq=_ARRAY_EQ)
+    groups: NDArray[Any] | None = attrs.field(eq=_ARRAY_EQ)
+    baseline_index: int
+    kpis: tuple[KPISeries, ...]
+    standards: StandardResults | None
+    cohorts: CohortRetention | None
+    n_contacts: int
+    source: str | None
+    settings: dict[str, Any]
+
+    # ----------------------------------------------------------------- access
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups (1 when not grouped)."""
+        return 1 if self.groups is None else int(self.groups.shape[0])
+
+    @property
+    def baseline(self) -> np.datetime64:
+        """Start of the baseline period."""
+        return self.periods[self.baseline_index]  # type: ignore[no-any-return]
+
+    def kpi(self, key: str) -> KPISeries:
+        """The KPI of that key (``'nps'``, ``'service_level'``…)."""
+        for series in self.kpis:
+            if series.key == key:
+                return series
+        raise KeyError(f"no KPI {key!r} in this report; it has {', '.join(s.key for s in self.kpis)}")
+
+    def __getitem__(self, key: str) -> KPISeries:
+        return self.kpi(key)
+
+    def _group_label(self, group: int) -> Any:
+        return None if self.groups is None else _plain(self.groups[group])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None)."""
+        out = []
+        status = None if self.standards is None else self.standards.status
+        for group in range(self.n_groups):
+            for position, start in enumerate(self.periods):
+                row: dict[str, Any] = {"period": str(start)}
+                if self.groups is not None:
+                    row[self.by or "group"] = self._group_label(group)
+                for series in self.kpis:
+                    row[series.key] = _plain(series.values[group, position])
+                    row[f"{series.key}_n"] = int(series.n[group, position])
+                    if series.has_interval:
+                        row[f"{series.key}_low"] = _plain(series.low[group, position])
+                        row[f"{series.key}_high"] = _plain(series.high[group, position])
+                    row[f"{series.key}_change"] = _plain(series.change[group, position])
+                    if series.test != "relative_tolerance":
+                        row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
+                if status is not None and self.standards is not None:
+                    for index, standard in enumerate(self.standards.standards):
+                        row[f"standard: {standard.name}"] = str(status[index, group, position])
+                out.append(row)
+        return out
+
+    def trend_rows(self) -> list[dict[str, Any]]:
+        """One dict per (KPI, group): baseline, latest, change, trend (up/down/flat) and verdict."""
+        out = []
+        for series in self.kpis:
+            verdict = series.verdict
+            for group in range(self.n_groups):
+                row: dict[str, Any] = {"kpi": series.key}
+                if self.groups is not None:
+                    row[self.by or "group"] = self._group_label(group)
+                baseline, latest = series.baseline[group], series.latest[group]
+                row.update(
+                    baseline=_plain(baseline),
+                    latest=_plain(latest),
+                    change=_plain(latest - baseline),
+                    trend=str(series.trend[group]),
+                    verdict=str(verdict[group]),
+                    test=series.test,
+                )
+                out.append(row)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (JSON-ready: NaN as None, dates as ISO strings)."""
+        return {
+            "source": self.source,
+            "n_contacts": self.n_contacts,
+            "period": self.period,
+            "by": self.by,
+            "periods": [str(start) for start in self.periods],
+            "groups": None if self.groups is None else [_plain(g) for g in self.groups],
+            "baseline": str(self.baseline),
+            "settings": dict(self.settings),
+            "kpis": [
+                {"key": s.key, "label": s.label, "unit": s.unit, "better": s.better, "test": s.test}
+                for s in self.kpis
+            ],
+            "rows": self.rows(),
+            "trend": self.trend_rows(),
+            "standards": None if self.standards is None else self.standards.to_dict(),
+        }
+
+    def to_pandas(self) -> Any:
+        """The per-cell rows as a pandas DataFrame (requires pandas; ``period`` as datetime64)."""
+        pandas = require("pandas", "to_pandas")
+        frame = pandas.DataFrame(self.rows())
+        frame["period"] = pandas.to_datetime(frame["period"])
+        return frame
+
+    def to_polars(self) -> Any:
+        """The per-cell rows as a polars DataFrame (requires polars; ``period`` as a date)."""
+        polars = require("polars", "to_polars")
+        frame = polars.DataFrame(self.rows())
+        return frame.with_columns(polars.col("period").str.to_date(strict=False))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+
+    def to_csv(self) -> str:
+        """The per-cell rows as CSV text (one row per group and period, empty cells for undefined)."""
+        rows = self.rows()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        return buffer.getvalue()
+
+    # ----------------------------------------------------------------- tables
+
+    def _label(self, start: Any) -> str:
+        text = str(start)
+        return text
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted cells of the main table (one row per group and period).
+
+        Survey and rate columns carry ``±`` half-widths (NPS) and a ``↑``/``↓`` mark
+        where the change from the previous period is beyond the noise.
+        """
+        headers = ["period"] + ([self.by or "group"] if self.groups is not None else [])
+        headers += [series.label for series in self.kpis]
+        cells = []
+        for group in range(self.n_groups):
+            for position, start in enumerate(self.periods):
+                row = [self._label(start)] + ([str(self.groups[group])] if self.groups is not None else [])
+                for series in self.kpis:
+                    row.append(_cell(series, group, position))
+                cells.append(row)
+        return headers, cells
+
+    def trend_table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted cells of the trend table (KPI x group)."""
+        headers = ["KPI"] + ([self.by or "group"] if self.groups is not None else [])
+        headers += [f"baseline {self.baseline}", f"latest {self.periods[-1]}", "change", "trend"]
+        cells = []
+        for series in self.kpis:
+            verdict = series.verdict
+            for group in range(self.n_groups):
+                row = [series.label] + ([str(self.groups[group])] if self.groups is not None else [])
+                change = series.latest[group] - series.baseline[group]
+                trend = str(series.trend[group]) or MISSING
+                if verdict[group]:
+                    trend += f" ({verdict[group]})"
+                row += [
+                    format_value(series.baseline[group], series.unit),
+                    format_value(series.latest[group], series.unit),
+                    format_change(change, series.unit),
+                    trend,
+                ]
+                cells.append(row)
+        return headers, cells
+
+    def _title(self) -> str:
+        source = f" of {self.source}" if self.source else ""
+        grouped = f" and {self.by}" if self.by else ""
+        return (
+            f"KPI report{source}: {self.n_contacts:,} contacts, {self.periods[0]} to {self.periods[-1]}, "
+            f"per {self.period}{grouped}"
+        )
+
+    def _notes(self) -> list[str]:
+        settings = self.settings
+        level = f"{settings['confidence_level']:.0%}"
+        notes = []
+        keys = {series.key for series in self.kpis}
+        if "service_level" in keys:
+            notes.append(
+                f"SL: share answered within {settings['service_level_threshold']:g} s "
+                f"(policy {settings['service_level_policy']})."
+            )
+        notes.append(
+            f"± is the {level} margin of error. ↑/↓ mark changes from the previous period beyond the noise: "
+            "NPS by a two-sample test (nps_difference), CSAT, CES, SL and abandonment when their "
+            f"{level} intervals do not overlap; others are not marked."
+        )
+        notes.append(
+            "Trend: baseline vs latest period, judged the same way (KPIs without an interval: a change above "
+            f"{settings['trend_tolerance']:.0%})."
+        )
+        return notes
+
+    def to_text(self) -> str:
+        """The report as plain-text tables (what ``cskpi report`` prints)."""
+        parts = [self._title(), "", text_table(*self.table()), "", "Trend", text_table(*self.trend_table())]
+        if self.standards is not None:
+            parts += ["", "Standards", text_table(*self.standards.table())]
+        parts += ["", *self._notes()]
+        return "\n".join(parts)
+
+    def to_markdown(self) -> str:
+        """The report as Markdown (title, tables, notes)."""
+        parts = [f"## {self._title()}", "", markdown_table(*self.table()), "", "### Trend", ""]
+        parts.append(markdown_table(*self.trend_table()))
+        if self.standards is not None:
+            parts += ["", "### Standards", "", markdown_table(*self.standards.table())]
+        parts += [""] + [f"* {note}" for note in self._notes()]
+        return "\n".join(parts) + "\n"
+
+    def __repr__(self) -> str:
+        kpis = ", ".join(series.key for series in self.kpis)
+        grouped = f", by={self.by!r} ({self.n_groups} groups)" if self.by else ""
+        head = (
+            f"KPIReport(period={self.period!r}{grouped}, {self.periods.shape[0]} periods, "
+            f"{self.n_contacts} contacts; kpis: {kpis})"
+        )
+        return head + "\n" + text_table(*self.table())
+
+    def _repr_html_(self) -> str:
+        parts = [html_table(*self.table(), caption=self._title())]
+        parts.append(html_table(*self.trend_table(), caption="Trend"))
+        if self.standards is not None:
+            parts.append(self.standards._repr_html_())
+        notes = "".join(f"<li>{note}</li>" for note in self._notes())
+        return "<div>" + "".join(parts) + f"<ul style='font-size:smaller'>{notes}</ul></div>"
+
+
+def _cell(series: KPISeries, group: int, position: int) -> str:
+    value = series.values[group, position]
+    text = format_value(value, series.unit)
+    if text == MISSING:
+        return text
+    if series.key == "nps" and not math.isnan(series.low[group, position]):
+        half = (series.high[group, position] - series.low[group, position]) / 2
+        text += f" ±{half:.1f}"
+    if series.test != "relative_tolerance" and series.change_clear[group, position]:
+        text += " ↑" if series.change[group, position] > 0 else " ↓"
+    return text
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
+    by = None if cells.by is None else table.labels(cells.by)
+    assert cells.period is not None
+    assert cells.periods is not None
+    result = volume(table.get("created"), period=cells.period, by=by)
+    counts = np.asarray(result.n_contacts).reshape(cells.n_groups, cells.n_periods)
+    if not np.array_equal(result.periods, cells.periods):  # pragma: no cover - same calendar by construction
+        raise InvalidInputError("volume periods do not match the report's periods")
+    flat = counts.reshape(-1).astype(np.float64)
+    return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))
+
+
+def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        cohorts = repeat_contact_retention(table.get("customer"), table.get("created"), period=cells.period)  # type: ignore[arg-type]
+        rates = cohorts.classic_rates
+    values = np.full(cells.n_periods, np.nan)
+    n = np.zeros(cells.n_periods, dtype=np.int64)
+    assert cells.periods is not None
+    position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
+    if rates.shape[1] > 1:
+        values[position] = rates[:, 1]
+    n[position] = cohorts.sizes
+    return Measured(values=values, n=n), cohorts
+
+
+def _unresolved_measured(resolution: Measured) -> Measured:
+    result = resolution.result
+    n_cells = resolution.values.shape[0]
+    counts = np.zeros(n_cells)
+    counts[np.asarray(result.labels, dtype=np.intp)] = np.asarray(result.totals.n_open)
+    return Measured(values=counts, n=counts.astype(np.int64))
+
+
+def _baseline_index(baseline: Any, periods: NDArray[np.datetime64], period: str) -> int:
+    if baseline is None:
+        return 0
+    if isinstance(baseline, int | np.integer) and not isinstance(baseline, bool):
+        index = int(baseline)
+        if not -periods.shape[0] <= index < periods.shape[0]:
+            raise InvalidInputError(
+                f"baseline must be a period of the report (0..{periods.shape[0] - 1}); got {index}"
+            )
+        return int(index % periods.shape[0])
+    stamp = to_datetime64(np.asarray([str(baseline)]), "baseline")[0]
+    from ._time import period_ordinals, period_starts
+
+    start = period_starts(period_ordinals(np.asarray([stamp]), period), period)[0]  # type: ignore[arg-type]
+    matches = np.flatnonzero(periods == start)
+    if matches.shape[0] == 0:
+        raise InvalidInputError(
+            f"baseline must fall in one of the report's periods ({periods[0]} to {periods[-1]}); "
+            f"got {baseline!r}"
+        )
+    return int(matches[0])
+
+
+def kpi_report(
+    contacts: Any,
+    *,
+    period: str = "month",
+    by: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    standards: Any = None,
+    baseline: Any = None,
+    service_level_threshold: float = 20.0,
+    service_level_policy: str = "abandoned_as_missed",
+    confidence_level: float = 0.95,
+    trend_tolerance: float = 0.05,
+) -> KPIReport:
+    """The standard KPI set of a contacts table per calendar period (and group), with trend and standards.
+
+    Parameters
+    ----------
+    contacts : dict of array-likes, DataFrame, str or Path
+        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
+        path of a CSV file. Columns are found by role name — ``created`` (required),
+        ``channel``, ``agent``, ``customer``, ``wait_seconds``, ``abandoned``,
+        ``talk_seconds``, ``hold_seconds``, ``after_work_seconds``, ``first_reply``,
+        ``resolved``, ``nps``, ``csat``, ``ces`` — or through ``columns``. Empty
+        cells mean "not measured" (no queue, no answer, not resolved yet).
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
+        Calendar period of the report's columns (weeks start on Monday).
+    by : str, optional
+        A column to break every KPI down by (``'channel'``, ``'agent'``).
+    columns : mapping of str to str, optional
+        Role name -> column name, for tables named otherwise.
+    standards : Standard, sequence of Standard, or path, optional
+        Service standards to evaluate per group and period (see
+        :func:`evaluate_standards`).
+    baseline : period, optional
+        The baseline period: a date in it (``'2026-01'``, ``'2026-01-15'``) or its
+        position. Default: the first period.
+    service_level_threshold : float, default 20
+        Service-level threshold T [s]: the share answered within T.
+    service_level_policy : str, default 'abandoned_as_missed'
+        How abandoned contacts enter the service level (see :func:`service_level`).
+    confidence_level : float, default 0.95
+        Level of the intervals, margins of error and change tests.
+    trend_tolerance : float, default 0.05
+        Relative change below which a KPI without an interval (volume, ASA, AHT,
+        times) is called ``'flat'``.
+
+    Returns
+    -------
+    KPIReport
+        ``kpis`` (one :class:`KPISeries` per KPI, arrays of shape (groups,
+        periods)), the standards' results, ``to_dict()``, ``to_pandas()``,
+        ``to_polars()``, ``to_text()``, ``to_markdown()``, ``to_csv()``, ``to_json()``,
+        and an HTML display in notebooks.
+
+    Notes
+    -----
+    KPIs and their functions (each called once with ``by=`` the cell of each
+    contact; a KPI is left out when its columns are missing):
+
+    ========================  =====================================================
+    ``volume``                :func:`volume` — contacts created in the period
+    ``service_level``         :func:`service_level` over contacts with a queue wait
+    ``asa``                   :func:`asa` over answered contacts
+    ``aht``                   :func:`aht` over handled (not abandoned) contacts
+    ``abandonment_rate``      :func:`abandonment_rate`
+    ``frt_median``            :func:`first_response_time`, median, not abandoned
+    ``resolution_median``     :func:`resolution_time`, median, not abandoned
+    ``unresolved``            :func:`resolution_time`'s tickets still open
+    ``nps``, ``csat``, ``ces``  :func:`nps`, :func:`csat`, :func:`ces` (unanswered skipped)
+    ``retention``             :func:`repeat_contact_retention`: share of the
+                              customers first seen in the period who came back
+                              the next period (only without ``by``)
+    ========================  =====================================================
+
+    Changes from one period to the next, and the trend from the baseline to the
+    last period, count only when they are beyond the noise: for the NPS when the
+    interval of the difference from :func:`nps_difference` excludes 0; for CSAT,
+    CES, service level and abandonment when the two periods' confidence intervals
+    do not overlap (a conservative rule: non-overlap of two 95 % intervals implies a
+    difference significant at well below 5 %); for KPIs without an interval when
+    the relative change exceeds ``trend_tolerance``. Cells without data are NaN,
+    without warnings.
+
+    Examples
+    --------
+    >>> from cskpi import kpi_report
+    >>> contacts = {
+    ...     "created": ["2026-01-05T09:00", "2026-01-20T10:00", "2026-02-03T11:00", "2026-02-10T12:00"],
+    ...     "wait_seconds": [10, 30, 15, 5],
+    ...     "nps": [10, 6, 9, 10],
+    ... }
+    >>> report = kpi_report(contacts, period="month")
+    >>> [series.key for series in report.kpis]
+    ['volume', 'service_level', 'asa', 'nps']
+    >>> report["service_level"].values.tolist(), report["nps"].values.tolist()
+    ([[0.5, 1.0]], [[0.0, 100.0]])
+    """
+    if period not in PERIODS:
+        raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
+    if service_level_policy not in SERVICE_LEVEL_POLICIES:
+        raise InvalidInputError(
+            f"service_level_policy must be one of {SERVICE_LEVEL_POLICIES}; got {service_level_policy!r}"
+        )
+    level = check_confidence_level(confidence_level)
+    if (
+        isinstance(trend_tolerance, bool)
+        or not isinstance(trend_tolerance, int | float)
+        or not trend_tolerance >= 0
+    ):
+        raise InvalidInputError(f"trend_tolerance must be a non-negative fraction; got {trend_tolerance!r}")
+    if by is not None and not isinstance(by, str):
+        raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
+    items = None if standards is None else _standard_list(standards)
+    table = contacts if is_table(contacts) else ContactsTable(contacts, columns=columns)
+    if not table.has("created"):
+        raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
+    cells = build_cells(table, period, by)
+    assert cells.periods is not None
+    shape = (cells.n_groups, cells.n_periods)
+    base = _baseline_index(baseline, cells.periods, period)
+
+    def add(key: str, label: str, unit: str, better: str | None, measured: Measured) -> None:
+        kpis.append(_series(key, label, unit, better, measured, shape, base, float(trend_tolerance), level))
+
+    kpis: list[KPISeries] = []
+    add("volume", "contacts", "count", None, _volume_measured(table, cells))
+    if table.has("wait_seconds"):
+        params = {"threshold_seconds": service_level_threshold, "policy": service_level_policy}
+        add("service_level", f"SL {service_level_threshold:g}s", "fraction", "higher",
+            measure("service_level", params, table, cells, level))  # fmt: skip
+        add("asa", "ASA", "seconds", "lower", measure("asa", {}, table, cells, level))
+    if table.has("talk_seconds"):
+        add("aht", "AHT", "seconds", "lower", measure("aht", {}, table, cells, level))
+    if table.has("abandoned"):
+        measured = measure("abandonment_rate", {"short_abandon_seconds": None}, table, cells, level)
+        add("abandonment_rate", "abandoned", "fraction", "lower", measured)
+    duration = {"statistic": "median", "business_hours": None}
+    if table.has("first_reply"):
+        add(
+            "frt_median",
+            "FRT med.",
+            "seconds",
+            "lower",
+            measure("first_response_time", duration, table, cells, level),
+        )
+    if table.has("resolved"):
+        resolution = measure("resolution_time", duration, table, cells, level)
+        add("resolution_median", "resol. med.", "seconds", "lower", resolution)
+        add("unresolved", "open", "count", "lower", _unresolved_measured(resolution))
+    if table.has("nps"):
+        add("nps", "NPS", "points", "higher", measure("nps", {"method": "wald"}, table, cells, level))
+    if table.has("csat"):
+        csat_params = {"scale": (1, 5), "satisfied_from": 4}
+        add("csat", "CSAT", "fraction", "higher", measure("csat", csat_params, table, cells, level))
+    if table.has("ces"):
+        add(
+            "ces",
+            "CES",
+            "score",
+            "higher",
+            measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level),
+        )
+    cohorts = None
+    if table.has("customer") and by is None:
+        retention, cohorts = _retention_measured(table, cells)
+        add("retention", "returned", "fraction", "higher", retention)
+    results = None
+    if items:
+        results = evaluate_standards(items, table, period=period, by=by, confidence_level=level)
+    return KPIReport(
+        period=period,
+        by=by,
+        periods=cells.periods,
+        groups=cells.groups,
+        baseline_index=base,
+        kpis=tuple(kpis),
+        standards=results,
+        cohorts=cohorts,
+        n_contacts=table.n_rows,
+        source=table.source,
+        settings={
+            "service_level_threshold": float(service_level_threshold),
+            "service_level_policy": service_level_policy,
+            "confidence_level": level,
+            "trend_tolerance": float(trend_tolerance),
+        },
+    )

@@ -1,0 +1,1225 @@
+"""Service standards: measurable targets declared as data, evaluated per period and group.
+
+A :class:`Standard` names a metric of the library, its parameters, a target, a
+direction (``at_least`` or ``at_most``) and an optional tolerated value short of the
+target ("at least 80 %, 75 % tolerated"). :func:`evaluate_standards` computes every
+standard's metric over a contacts table by calling the metric function once, with
+``by=`` the (group, period) cell of each contact, and compares the achieved values
+with the targets. Standards load from and save to TOML or JSON files
+(:func:`load_standards`, :func:`save_standards`).
+
+This module holds no formula: each metric of :data:`STANDARD_METRICS` is computed by
+the library's public function of that name (``service_level``, ``nps``…).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._business_hours import BusinessHours, business_seconds
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._grouping import factorize
+from ._io import ContactsTable, is_table, located
+from ._operations import abandonment_rate, aht, asa
+from ._responses import first_response_time, resolution_time
+from ._results import _stat_names
+from ._service_level import ABANDONED_POLICIES, SERVICE_LEVEL_POLICIES, answer_time_percentile, service_level
+from ._survey import ces, csat, nps
+from ._time import PERIODS, check_period, period_ordinals, period_starts
+from ._validation import check_confidence_level
+
+__all__ = [
+    "DIRECTIONS",
+    "STANDARD_METRICS",
+    "STATUSES",
+    "Standard",
+    "StandardResults",
+    "evaluate_standards",
+    "load_standards",
+    "save_standards",
+]
+
+#: Directions of a standard: the achieved value must be at least, or at most, the target.
+DIRECTIONS: tuple[str, ...] = ("at_least", "at_most")
+#: Statuses of an evaluated standard, from best to worst; ``undefined`` when the
+#: metric has no value (no contact in the cell).
+STATUSES: tuple[str, ...] = ("met", "within_tolerance", "not_met", "undefined")
+_FIELDS = ("name", "metric", "target", "direction", "tolerated", "params", "description")
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@attrs.frozen(kw_only=True)
+class Cells:
+    """The (group, period) cell of each contact: cell ``g * n_periods + p``."""
+
+    codes: NDArray[np.intp] = attrs.field(eq=False)
+    n_groups: int
+    n_periods: int
+    groups: NDArray[Any] | None = attrs.field(eq=False)
+    periods: NDArray[np.datetime64] | None = attrs.field(eq=False)
+    period: str | None
+    by: str | None
+
+    @property
+    def n_cells(self) -> int:
+        return self.n_groups * self.n_periods
+
+
+def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cells:
+    """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop)."""
+    if table.n_rows == 0:
+        where = f"{table.source}: " if table.source else ""
+        raise InvalidInputError(f"{where}contacts must hold at least one contact; got no data rows")
+    group_codes = np.zeros(table.n_rows, dtype=np.intp)
+    groups = None
+    n_groups = 1
+    if by is not None:
+        if not isinstance(by, str):
+            raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
+        grouped = factorize(table.labels(by), table.n_rows, name=by)
+        group_codes, groups, n_groups = grouped.codes, grouped.labels[0], grouped.n_groups
+    period_codes = np.zeros(table.n_rows, dtype=np.intp)
+    periods = None
+    n_periods = 1
+    if period is not None:
+        valid = check_period(period)
+        ordinals = period_ordinals(table.get("created"), valid)
+        first, last = int(ordinals.min()), int(ordinals.max())
+        period_codes = (ordinals - first).astype(np.intp)
+        n_periods = last - first + 1
+        periods = period_starts(np.arange(first, last + 1, dtype=np.int64), valid)
+    return Cells(
+        codes=group_codes * n_periods + period_codes,
+        n_groups=n_groups,
+        n_periods=n_periods,
+        groups=groups,
+        periods=periods,
+        period=period,
+        by=by,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Measured:
+    """A metric over the cells: value, sample size and interval, each of shape (n_cells,)."""
+
+    values: NDArray[np.float64]
+    n: NDArray[np.int64]
+    low: NDArray[np.float64] | None = None
+    high: NDArray[np.float64] | None = None
+    result: Any = None  # the dense result object (counts per cell), when the metric has one
+
+
+def dense(grouped: Any, n_cells: int) -> Any:
+    """A grouped result (labels = cell codes) as one result with a row for every cell (zeros where absent)."""
+    values = grouped.values
+    labels = np.asarray(grouped.labels, dtype=np.intp)
+    changes = {}
+    for name in _stat_names(type(values)):
+        field = np.asarray(getattr(values, name))
+        full = np.zeros((n_cells, *field.shape[1:]), dtype=field.dtype)
+        full[labels] = field
+        changes[name] = full
+    return attrs.evolve(values, **changes)
+
+
+def _scatter(values: Any, labels: Any, n_cells: int, fill: float = np.nan) -> NDArray[np.float64]:
+    out = np.full(n_cells, fill, dtype=np.float64)
+    out[np.asarray(labels, dtype=np.intp)] = np.asarray(values, dtype=np.float64)
+    return out
+
+
+def _interval(result: Any, confidence_level: float, **options: Any) -> tuple[Any, Any]:
+    interval = result.confidence_interval(confidence_level, **options)
+    return np.asarray(interval.low, dtype=np.float64), np.asarray(interval.high, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@attrs.frozen
+class _Parameter:
+    kind: str  # seconds, positive_seconds, percent, choice, scale, integer, hours
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@attrs.frozen
+class MetricSpec:
+    """How a standard's metric is computed from a contacts table."""
+
+    name: str
+    label: str
+    unit: str  # fraction, seconds, points
+    better: str  # higher or lower
+    roles: tuple[str, ...]
+    parameters: dict[str, _Parameter]
+    compute: Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]
+    bounds: tuple[float, float] = (0.0, math.inf)
+
+
+class _Call:
+    """Call a metric function, turning its ``at index i`` errors into the table's row and column."""
+
+    def __init__(self, table: ContactsTable, arguments: dict[str, str], rows: NDArray[np.intp] | None = None):
+        self.table, self.arguments, self.rows = table, arguments, rows
+
+    def __call__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except InvalidInputError as error:
+            argument = str(error).split(" ", 1)[0]
+            role = self.arguments.get(argument, next(iter(self.arguments.values())))
+            raise located(error, self.table, self.table.column_of(role), self.rows) from None
+
+
+def _known(table: ContactsTable, role: str) -> NDArray[np.bool_]:
+    known: NDArray[np.bool_] = ~np.isnan(table.get(role))
+    return known
+
+
+def _waits(table: ContactsTable) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp]]:
+    """Queue waits of the contacts that queued, their abandoned flags, and their rows."""
+    rows = np.flatnonzero(_known(table, "wait_seconds"))
+    waits = table.get("wait_seconds")[rows]
+    abandoned = table.get("abandoned")[rows] if table.has("abandoned") else None
+    return waits, abandoned, rows
+
+
+def _measure_service_level(
+    table: ContactsTable, cells: Cells, params: dict[str, Any], level: float
+) -> Measured:
+    waits, abandoned, rows = _waits(table)
+    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    grouped = call(
+        service_level,
+        waits,
+        params["threshold_seconds"],
+        abandoned=abandoned,
+        policy=params["policy"],
+        short_abandon_seconds=params.get("short_abandon_seconds"),
+        by=cells.codes[rows],
+    )
+    result = dense(grouped, cells.n_cells)
+    low, high = _interval(result, level)
+    return Measured(
+        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+    )
+
+
+def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
+    waits, abandoned, rows = _waits(table)
+    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    result = call(
+        answer_time_percentile,
+        waits,
+        params["percentile"],
+        abandoned=abandoned,
+        abandoned_policy=params["abandoned_policy"],
+        by=cells.codes[rows],
+    )
+    return Measured(
+        values=_scatter(result.seconds, result.labels, cells.n_cells),
+        n=_scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64),
+    )
+
+
+def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
+    waits, abandoned, rows = _waits(table)
+    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
+    return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
+
+
+def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
+    handled = _known(table, "talk_seconds")
+    if table.has("abandoned"):
+        handled &= ~table.get("abandoned")
+    rows = np.flatnonzero(handled)
+    parts = [
+        np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
+        for role in ("hold_seconds", "after_work_seconds")
+    ]
+    call = _Call(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
+    grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
+    result = dense(grouped, cells.n_cells)
+    return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
+
+
+def _measure_abandonment(
+    table: ContactsTable, cells: Cells, params: dict[str, Any], level: float
+) -> Measured:
+    short = params.get("short_abandon_seconds")
+    if short is not None and not table.has("wait_seconds"):
+        raise table.missing("wait_seconds", "needed for short abandons (queue waits in seconds)")
+    # Only contacts that queued can abandon: with a wait column, those with a wait.
+    queued = table.has("wait_seconds")
+    rows = np.flatnonzero(_known(table, "wait_seconds")) if queued else np.arange(table.n_rows)
+    waits = None if short is None else table.get("wait_seconds")[rows]
+    call = _Call(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
+    grouped = call(
+        abandonment_rate,
+        table.get("abandoned")[rows],
+        wait_seconds=waits,
+        short_abandon_seconds=short,
+        by=cells.codes[rows],
+    )
+    result = dense(grouped, cells.n_cells)
+    low, high = _interval(result, level)
+    return Measured(
+        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+    )
+
+
+def _calendar(params: dict[str, Any]) -> BusinessHours | None:
+    hours = params.get("business_hours")
+    return None if hours is None else BusinessHours.weekdays(hours[0], hours[1])
+
+
+_STATISTICS = {"mean": "mean_seconds", "median": "median_seconds", "p90": "p90_seconds"}
+
+
+def _measure_duration(
+    function: Callable[..., Any], end_role: str
+) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
+    def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
+        # Abandoned contacts never reached an agent: they have no reply or resolution to time.
+        rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
+        call = _Call(table, {"created": "created", end_role: end_role}, rows)
+        created, end = table.get("created"), table.get(end_role)
+        codes = cells.codes
+        if rows is not None:
+            created, end, codes = created[rows], end[rows], codes[rows]
+        result = call(function, created, end, calendar=_calendar(params), by=codes)
+        labels = result.labels
+        values = getattr(result, _STATISTICS[params["statistic"]])
+        return Measured(
+            values=_scatter(values, labels, cells.n_cells),
+            n=_scatter(result.n, labels, cells.n_cells, 0).astype(np.int64),
+            result=result,
+        )
+
+    return measure
+
+
+def _measure_response_within(
+    table: ContactsTable, cells: Cells, params: dict[str, Any], level: float
+) -> Measured:
+    created, reply, codes = table.get("created"), table.get("first_reply"), cells.codes
+    rows = None
+    if table.has("abandoned"):  # abandoned contacts never reached an agent
+        rows = np.flatnonzero(~table.get("abandoned"))
+        created, reply, codes = created[rows], reply[rows], codes[rows]
+    answered = ~np.isnat(reply)
+    calendar = _calendar(params) or BusinessHours.every_day()
+    answered_rows = np.flatnonzero(answered) if rows is None else rows[answered]
+    call = _Call(table, {"start": "created", "end": "first_reply"}, answered_rows)
+    elapsed = np.zeros(created.shape[0])
+    if answered.any():
+        elapsed[answered] = call(business_seconds, created[answered], reply[answered], calendar)
+    # Tickets not answered yet count as missed: service level's 'abandoned_as_missed' formula.
+    grouped = service_level(
+        elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes
+    )
+    result = dense(grouped, cells.n_cells)
+    low, high = _interval(result, level)
+    return Measured(
+        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+    )
+
+
+def _measure_survey(
+    function: Callable[..., Any], role: str, options: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
+    def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
+        call = _Call(table, {"scores": role, "ratings": role})
+        grouped = call(function, table.get(role), by=cells.codes, nan_policy="omit", **options(params))
+        result = dense(grouped, cells.n_cells)
+        interval_options = {"method": params["method"]} if "method" in params else {}
+        low, high = _interval(result, level, **interval_options)
+        return Measured(
+            values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+        )
+
+    return measure
+
+
+_SECONDS = _Parameter("seconds")
+_HOURS = _Parameter("hours")
+_STATISTIC = _Parameter("choice", "median", ("mean", "median", "p90"))
+
+#: The metrics a standard can be set on, by name.
+STANDARD_METRICS: dict[str, MetricSpec] = {
+    spec.name: spec
+    for spec in (
+        MetricSpec(
+            "service_level",
+            "service level",
+            "fraction",
+            "higher",
+            ("wait_seconds",),
+            {
+                "threshold_seconds": _Parameter("positive_seconds", 20.0, required=True),
+                "policy": _Parameter("choice", "abandoned_as_missed", SERVICE_LEVEL_POLICIES),
+                "short_abandon_seconds": _SECONDS,
+            },
+            _measure_service_level,
+            (0.0, 1.0),
+        ),
+        MetricSpec(
+            "answer_time_percentile",
+            "answer-time percentile",
+            "seconds",
+            "lower",
+            ("wait_seconds",),
+            {
+                "percentile": _Parameter("percent", 90.0),
+                "abandoned_policy": _Parameter("choice", "never_answered", ABANDONED_POLICIES),
+            },
+            _measure_percentile,
+        ),
+        MetricSpec("asa", "ASA", "seconds", "lower", ("wait_seconds",), {}, _measure_asa),
+        MetricSpec("aht", "AHT", "seconds", "lower", ("talk_seconds",), {}, _measure_aht),
+        MetricSpec(
+            "abandonment_rate",
+            "abandonment rate",
+            "fraction",
+            "lower",
+            ("abandoned",),
+            {"short_abandon_seconds": _SECONDS},
+            _measure_abandonment,
+            (0.0, 1.0),
+        ),
+        MetricSpec(
+            "first_response_time",
+            "first response time",
+            "seconds",
+            "lower",
+            ("created", "first_reply"),
+            {"statistic": _STATISTIC, "business_hours": _HOURS},
+            _measure_duration(first_response_time, "first_reply"),
+        ),
+        MetricSpec(
+            "first_response_within",
+            "first responses within threshold",
+            "fraction",
+            "higher",
+            ("created", "first_reply"),
+            {"threshold_seconds": _Parameter("positive_seconds", required=True), "business_hours": _HOURS},
+            _measure_response_within,
+            (0.0, 1.0),
+        ),
+        MetricSpec(
+            "resolution_time",
+            "resolution time",
+            "seconds",
+            "lower",
+            ("created", "resolved"),
+            {"statistic": _STATISTIC, "business_hours": _HOURS},
+            _measure_duration(resolution_time, "resolved"),
+        ),
+        MetricSpec(
+            "nps",
+            "NPS",
+            "points",
+            "higher",
+            ("nps",),
+            {"method": _Parameter("choice", "wald", ("wald", "adjusted_wald"))},
+            _measure_survey(nps, "nps", lambda params: {}),
+            (-100.0, 100.0),
+        ),
+        MetricSpec(
+            "csat",
+            "CSAT",
+            "fraction",
+            "higher",
+            ("csat",),
+            {"scale": _Parameter("scale", (1, 5)), "satisfied_from": _Parameter("integer", 4)},
+            _measure_survey(
+                csat,
+                "csat",
+                lambda params: {"scale": params["scale"], "satisfied_from": params["satisfied_from"]},
+            ),
+            (0.0, 1.0),
+        ),
+        MetricSpec(
+            "ces",
+            "CES",
+            "score",
+            "higher",
+            ("ces",),
+            {"scale": _Parameter("scale", (1, 7)), "easy_from": _Parameter("integer", 5)},
+            _measure_survey(
+                ces, "ces", lambda params: {"scale": params["scale"], "easy_from": params["easy_from"]}
+            ),
+            (-math.inf, math.inf),
+        ),
+    )
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
+    field = f"params[{name!r}]"
+    if spec.kind in ("seconds", "positive_seconds", "percent"):
+        if not _is_number(value) or not math.isfinite(float(value)):
+            raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
+        number = float(value)
+        if spec.kind == "seconds" and number < 0:
+            raise InvalidInputError(f"{field} must be a non-negative number of seconds; got {value!r}")
+        if spec.kind == "positive_seconds" and number <= 0:
+            raise InvalidInputError(f"{field} must be a positive number of seconds; got {value!r}")
+        if spec.kind == "percent" and not 0 < number <= 100:
+            raise InvalidInputError(f"{field} must be a percentage in (0, 100] (90, not 0.9); got {value!r}")
+        return number
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            raise InvalidInputError(f"{field} must be one of {spec.choices}; got {value!r}")
+        return value
+    if spec.kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise InvalidTypeError(f"{field} must be an integer; got {value!r}")
+        return int(value)
+    if spec.kind == "scale":
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) != 2
+            or not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value)
+            or not value[0] < value[1]
+        ):
+            raise InvalidInputError(
+                f"{field} must be a pair [low, high] of integers with low < high; got {value!r}"
+            )
+        return (int(value[0]), int(value[1]))
+    # hours: a pair of "HH:MM" strings
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 2
+        or not all(isinstance(v, str) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", v) for v in value)
+    ):
+        raise InvalidInputError(
+            f"{field} must be a pair [start, end] of 'HH:MM' times (weekdays); got {value!r}"
+        )
+    try:
+        BusinessHours.weekdays(value[0], value[1])
+    except (InvalidInputError, InvalidTypeError) as error:
+        raise InvalidInputError(f"{field} must be valid opening hours: {error}") from None
+    return (str(value[0]), str(value[1]))
+
+
+def _params(value: Any) -> tuple[tuple[str, Any], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, tuple) and all(isinstance(item, tuple) and len(item) == 2 for item in value):
+        items = list(value)
+    else:
+        raise InvalidTypeError(f"params must be a table (mapping) of parameter values; got {value!r}")
+    for key, _ in items:
+        if not isinstance(key, str):
+            raise InvalidTypeError(f"params must have text keys; got {key!r}")
+    return tuple(sorted(items))
+
+
+# --------------------------------------------------------------------------- standards
+
+
+@attrs.frozen(kw_only=True)
+class Standard:
+    """A measurable service standard: a metric, its parameters, a target and a direction.
+
+    Parameters
+    ----------
+    name : str
+        Unique, readable name ("Calls answered within 20 s").
+    metric : str
+        One of :data:`STANDARD_METRICS`: ``'service_level'``, ``'answer_time_percentile'``,
+        ``'asa'``, ``'aht'``, ``'abandonment_rate'``, ``'first_response_time'``,
+        ``'first_response_within'``, ``'resolution_time'``, ``'nps'``, ``'csat'``, ``'ces'``.
+    target : float
+        The goal, in the metric's unit: a fraction in [0, 1] for rates (0.8, not 80),
+        NPS points, seconds for times.
+    direction : {'at_least', 'at_most'}, optional
+        Whether the achieved value must be at least or at most the target. Default:
+        ``'at_least'`` for metrics where higher is better, ``'at_most'`` otherwise.
+    tolerated : float, optional
+        A value short of the target still tolerated (the "minimum" of a standard with
+        a minimum and a goal): at most the target for ``at_least``, at least it for
+        ``at_most``.
+    params : mapping, optional
+        The metric's parameters; those left out take their defaults:
+
+        * ``service_level``: ``threshold_seconds`` (required), ``policy``
+          (``'abandoned_as_missed'``), ``short_abandon_seconds``.
+        * ``answer_time_percentile``: ``percentile`` (90), ``abandoned_policy``.
+        * ``abandonment_rate``: ``short_abandon_seconds``.
+        * ``first_response_time``, ``resolution_time``: ``statistic`` (``'mean'``,
+          ``'median'`` (default) or ``'p90'``), ``business_hours`` (``['09:00', '17:00']``:
+          weekdays, measured in business hours).
+        * ``first_response_within``: ``threshold_seconds`` (required),
+          ``business_hours``; tickets without a reply count as missed.
+        * ``nps``: ``method`` (``'wald'`` or ``'adjusted_wald'``, for the interval).
+        * ``csat``: ``scale`` ([1, 5]), ``satisfied_from`` (4); ``ces``: ``scale``
+          ([1, 7]), ``easy_from`` (5).
+    description : str, optional
+        Free text kept with the standard.
+
+    Notes
+    -----
+    Invalid fields raise :class:`InvalidInputError` or :class:`InvalidTypeError` naming
+    the field. ``parameters`` gives the parameters with the defaults filled in.
+
+    Examples
+    --------
+    >>> from cskpi import Standard
+    >>> sl = Standard(name="Calls within 20 s", metric="service_level", target=0.8,
+    ...               tolerated=0.75, params={"threshold_seconds": 20})
+    >>> sl.direction, sl.parameters["policy"]
+    ('at_least', 'abandoned_as_missed')
+    """
+
+    _cskpi_standard: ClassVar[bool] = True
+
+    name: str
+    metric: str
+    target: float
+    direction: str = None  # type: ignore[assignment]  # resolved from the metric in post-init
+    tolerated: float | None = None
+    params: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_params)
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidInputError(f"name must be a non-empty string; got {self.name!r}")
+        if self.metric not in STANDARD_METRICS:
+            raise InvalidInputError(f"metric must be one of {tuple(STANDARD_METRICS)}; got {self.metric!r}")
+        spec = STANDARD_METRICS[self.metric]
+        if self.direction is None:
+            object.__setattr__(self, "direction", "at_least" if spec.better == "higher" else "at_most")
+        if self.direction not in DIRECTIONS:
+            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
+        low, high = spec.bounds
+        unit = {
+            "fraction": "a fraction in [0, 1] (0.8, not 80)",
+            "points": "points",
+            "seconds": "seconds",
+            "score": "scale points",
+        }
+        for field in ("target", "tolerated"):
+            value = getattr(self, field)
+            if value is None and field == "tolerated":
+                continue
+            if not _is_number(value) or not math.isfinite(float(value)):
+                raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
+            if not low <= float(value) <= high:
+                raise InvalidInputError(
+                    f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
+                    f"({unit[spec.unit]}); "
+                    f"got {value!r}"
+                )
+            object.__setattr__(self, field, float(value))
+        if self.tolerated is not None:
+            wrong = (
+                self.tolerated > self.target if self.direction == "at_least" else self.tolerated < self.target
+            )
+            if wrong:
+                side = "at most" if self.direction == "at_least" else "at least"
+                raise InvalidInputError(
+                    f"tolerated must be {side} the target ({self.target:g}) "
+                    f"for direction {self.direction!r}; "
+                    f"got {self.tolerated:g}"
+                )
+        if not isinstance(self.description, str):
+            raise InvalidTypeError(f"description must be a string; got {self.description!r}")
+        checked = {}
+        for key, value in self.params:
+            if key not in spec.parameters:
+                known = ", ".join(spec.parameters) or "none"
+                raise InvalidInputError(
+                    f"params must be parameters of {self.metric!r} ({known}); got unknown parameter {key!r}"
+                )
+            checked[key] = _check_parameter(key, spec.parameters[key], value)
+        for key, parameter in spec.parameters.items():
+            if parameter.required and key not in checked:
+                raise InvalidInputError(f"params[{key!r}] is required for metric {self.metric!r}")
+        object.__setattr__(self, "params", tuple(sorted(checked.items())))
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The metric's parameters, defaults filled in (None for optional ones not given)."""
+        spec = STANDARD_METRICS[self.metric]
+        values = {key: parameter.default for key, parameter in spec.parameters.items()}
+        values.update(self.params)
+        return values
+
+    @property
+    def unit(self) -> str:
+        """Unit of target and achieved values: ``'fraction'``, ``'seconds'``, ``'points'`` or ``'score'``."""
+        return STANDARD_METRICS[self.metric].unit
+
+    def to_dict(self) -> dict[str, Any]:
+        """The standard as plain data (the form written to TOML and JSON files)."""
+        out: dict[str, Any] = {"name": self.name, "metric": self.metric, "target": self.target}
+        out["direction"] = self.direction
+        if self.tolerated is not None:
+            out["tolerated"] = self.tolerated
+        if self.description:
+            out["description"] = self.description
+        if self.params:
+            out["params"] = {
+                key: list(value) if isinstance(value, tuple) else value for key, value in self.params
+            }
+        return out
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _array_eq(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    a_array, b_array = np.asarray(a), np.asarray(b)
+    if a_array.dtype.kind == "f" and b_array.dtype.kind == "f":
+        return bool(np.array_equal(a_array, b_array, equal_nan=True))
+    return bool(np.array_equal(a_array, b_array))
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class StandardResults:
+    """Standards evaluated per group and period (not mergeable: it holds figures, not counts).
+
+    Every array has shape ``(n_standards, n_groups, n_periods)``: standards in the
+    order given, groups sorted (one group when ``by`` is None), periods consecutive
+    (one period when ``period`` is None).
+
+    Attributes
+    ----------
+    standards : tuple of Standard
+    achieved : ndarray of float
+        The metric's value in each cell, in the standard's unit; NaN where undefined
+        (no contact, or a zero denominator).
+    n : ndarray of int
+        The sample size the value is taken over (answers, contacts, tickets).
+    low, high : ndarray of float
+        Confidence interval of the achieved value; NaN for metrics without an
+        interval (ASA, AHT, response and resolution times, percentiles).
+    groups : ndarray or None
+        Group labels (axis 1).
+    periods : ndarray of datetime64 or None
+        Period starts (axis 2).
+    period, by : str or None
+        The calendar period and the grouping column.
+    confidence_level : float
+    """
+
+    standards: tuple[Standard, ...]
+    achieved: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    n: NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ)
+    low: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    high: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
+    groups: NDArray[Any] | None = attrs.field(eq=_ARRAY_EQ)
+    periods: NDArray[np.datetime64] | None = attrs.field(eq=_ARRAY_EQ)
+    period: str | None
+    by: str | None
+    confidence_level: float
+
+    def _per_standard(self, values: Iterable[Any]) -> NDArray[Any]:
+        return np.asarray(list(values))[:, None, None]
+
+    @property
+    def target(self) -> NDArray[np.float64]:
+        """Target of each standard, broadcast to the shape of ``achieved``."""
+        values = self._per_standard(s.target for s in self.standards).astype(np.float64)
+        return np.broadcast_to(values, self.achieved.shape)
+
+    @property
+    def _at_least(self) -> NDArray[np.bool_]:
+        return self._per_standard(s.direction == "at_least" for s in self.standards).astype(bool)
+
+    @property
+    def gap(self) -> NDArray[np.float64]:
+        """How far the achieved value is on the good side of the target (negative: short of it)."""
+        difference = self.achieved - self.target
+        return np.where(self._at_least, difference, -difference)
+
+    @property
+    def status(self) -> NDArray[np.str_]:
+        """``'met'``, ``'within_tolerance'``, ``'not_met'`` or ``'undefined'`` (no value) per cell."""
+        tolerated = self._per_standard(
+            np.nan if s.tolerated is None else s.tolerated for s in self.standards
+        ).astype(np.float64)
+        at_least = self._at_least
+        with np.errstate(invalid="ignore"):
+            met = np.where(at_least, self.achieved >= self.target, self.achieved <= self.target)
+            tolerable = np.where(at_least, self.achieved >= tolerated, self.achieved <= tolerated)
+        status = np.where(met, "met", np.where(tolerable, "within_tolerance", "not_met"))
+        return np.where(np.isnan(self.achieved), "undefined", status)
+
+    @property
+    def met(self) -> NDArray[np.bool_]:
+        """True where the standard is met."""
+        met: NDArray[np.bool_] = self.status == "met"
+        return met
+
+    @property
+    def has_interval(self) -> NDArray[np.bool_]:
+        """True where the achieved value has a confidence interval."""
+        known: NDArray[np.bool_] = ~np.isnan(self.low) & ~np.isnan(self.high)
+        return known
+
+    @property
+    def clear(self) -> NDArray[np.bool_]:
+        """True where the pass or miss is statistically clear: the whole confidence interval
+        lies on the same side of the target as the achieved value. False without an interval."""
+        at_least = self._at_least
+        target = self.target
+        status = self.status
+        with np.errstate(invalid="ignore"):
+            clear_pass = np.where(at_least, self.low >= target, self.high <= target)
+            clear_miss = np.where(at_least, self.high < target, self.low > target)
+        clear: NDArray[np.bool_] = (
+            self.has_interval & np.where(status == "met", clear_pass, clear_miss) & (status != "undefined")
+        )
+        return clear
+
+    @property
+    def evidence(self) -> NDArray[np.str_]:
+        """``'clear'``, ``'not clear'`` or ``'no interval'`` per cell, in words."""
+        words = np.where(self.clear, "clear", "not clear")
+        return np.where(self.has_interval, words, "no interval")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per (standard, group, period) cell, in array order (plain Python values)."""
+        status, gap, clear, target = self.status, self.gap, self.clear, self.target
+        has_interval = self.has_interval
+        out = []
+        for index in np.ndindex(self.achieved.shape):
+            standard = self.standards[index[0]]
+            row: dict[str, Any] = {"standard": standard.name, "metric": standard.metric}
+            if self.groups is not None:
+                row[self.by or "group"] = _plain(self.groups[index[1]])
+            if self.periods is not None:
+                row["period"] = str(self.periods[index[2]])
+            row.update(
+                target=float(target[index]),
+                direction=standard.direction,
+                tolerated=standard.tolerated,
+                achieved=_plain(self.achieved[index]),
+                gap=_plain(gap[index]),
+                n=int(self.n[index]),
+                low=_plain(self.low[index]),
+                high=_plain(self.high[index]),
+                status=str(status[index]),
+                clear=bool(clear[index]) if has_interval[index] else None,
+            )
+            out.append(row)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready: NaN becomes None, dates ISO strings)."""
+        return {
+            "period": self.period,
+            "by": self.by,
+            "confidence_level": self.confidence_level,
+            "standards": [standard.to_dict() for standard in self.standards],
+            "results": self.rows(),
+        }
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (requires pandas)."""
+        from ._display import require
+
+        return require("pandas", "to_pandas").DataFrame(self.rows())
+
+    def to_polars(self) -> Any:
+        """The rows as a polars DataFrame (requires polars)."""
+        from ._display import require
+
+        return require("polars", "to_polars").DataFrame(self.rows())
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted cells of the results table."""
+        from ._display import format_value
+
+        headers = ["standard", "target"]
+        if self.groups is not None:
+            headers.append(self.by or "group")
+        if self.periods is not None:
+            headers.append("period")
+        headers += ["achieved", "n", "status", "evidence"]
+        status, evidence = self.status, self.evidence
+        cells = []
+        for index in np.ndindex(self.achieved.shape):
+            standard = self.standards[index[0]]
+            sign = "≥" if standard.direction == "at_least" else "≤"
+            row = [standard.name, f"{sign} {format_value(standard.target, standard.unit)}"]
+            if self.groups is not None:
+                row.append(str(self.groups[index[1]]))
+            if self.periods is not None:
+                row.append(str(self.periods[index[2]]))
+            row += [
+                format_value(self.achieved[index], standard.unit),
+                str(int(self.n[index])),
+                str(status[index]).replace("_", " "),
+                str(evidence[index]),
+            ]
+            cells.append(row)
+        return headers, cells
+
+    def __repr__(self) -> str:
+        from ._display import text_table
+
+        headers, cells = self.table()
+        return f"StandardResults({len(self.standards)} standards)\n" + text_table(headers, cells)
+
+    def _repr_html_(self) -> str:
+        from ._display import html_table
+
+        headers, cells = self.table()
+        return html_table(headers, cells, caption=f"{len(self.standards)} service standards")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _is_standard(value: Any) -> bool:
+    # By marker rather than isinstance, so that a module imported twice (doctest collection) still matches.
+    return getattr(value, "_cskpi_standard", False) is True
+
+
+def _standard_list(standards: Any) -> tuple[Standard, ...]:
+    if _is_standard(standards):
+        return (standards,)
+    if isinstance(standards, str | Path):
+        return load_standards(standards)
+    items = tuple(standards)
+    for index, item in enumerate(items):
+        if not _is_standard(item):
+            raise InvalidTypeError(
+                f"standards must hold Standard objects; got {type(item).__name__} at index {index}"
+            )
+    names = [standard.name for standard in items]
+    if len(set(names)) != len(names):
+        repeated = next(name for name in names if names.count(name) > 1)
+        raise InvalidInputError(f"standards must have distinct names; got {repeated!r} twice")
+    return items
+
+
+def evaluate_standards(
+    standards: Any,
+    contacts: Any,
+    *,
+    period: str | None = None,
+    by: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    confidence_level: float = 0.95,
+) -> StandardResults:
+    """Evaluate service standards on a contacts table, per calendar period and group, in one call.
+
+    Parameters
+    ----------
+    standards : Standard, sequence of Standard, or str / Path
+        The standards, or the path of a TOML or JSON standards file.
+    contacts : dict of array-likes, DataFrame, str or Path
+        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
+        path of a CSV file. Columns are found by role name (``created``,
+        ``wait_seconds``, ``abandoned``, ``talk_seconds``, ``first_reply``,
+        ``resolved``, ``nps``, ``csat``, ``ces``…; see :data:`cskpi._io.ROLES`),
+        or through ``columns``.
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, optional
+        Evaluate per calendar period of the ``created`` column (every period from
+        the first to the last contact). Default: over the whole table.
+    by : str, optional
+        Name of a column to evaluate per group of (``'channel'``, ``'agent'``).
+    columns : mapping of str to str, optional
+        Role name -> column name for tables whose columns are named otherwise.
+    confidence_level : float, default 0.95
+        Level of the intervals that decide whether a pass or miss is clear.
+
+    Returns
+    -------
+    StandardResults
+        ``achieved``, ``n``, ``low``/``high``, ``status``, ``gap``, ``clear`` per
+        (standard, group, period).
+
+    Notes
+    -----
+    Each standard's metric is computed by its library function (``service_level``,
+    ``nps``…) called once with ``by=`` the cell (group x period) of every contact,
+    so all cells come from one vectorised pass. A standard is *met* when the
+    achieved value is on the target's side (``>=`` for ``at_least``, ``<=`` for
+    ``at_most``), *within tolerance* when it is not but reaches ``tolerated``, and
+    *undefined* when the metric has no value in the cell. A pass or miss is *clear*
+    when the metric's confidence interval (Wilson for rates, Wald for NPS, normal for
+    CES) lies entirely on the side of the target the achieved value is on; metrics
+    without an interval are reported as such (``has_interval`` False), never as clear.
+    Empty cells give NaN without a warning.
+
+    Examples
+    --------
+    Eight calls of which six answered within 20 s: 75 %, short of 80 % but within the
+    tolerated 70 %; with eight calls the Wilson interval (0.41, 0.93) straddles the
+    target, so the miss is not clear.
+
+    >>> from cskpi import Standard, evaluate_standards
+    >>> calls = {"wait_seconds": [5, 8, 12, 15, 19, 3, 40, 75]}
+    >>> sl = Standard(name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7,
+    ...               params={"threshold_seconds": 20})
+    >>> result = evaluate_standards(sl, calls)
+    >>> result.achieved.item(), result.status.item(), result.clear.item()
+    (0.75, 'within_tolerance', False)
+    """
+    items = _standard_list(standards)
+    level = check_confidence_level(confidence_level)
+    if period is not None and period not in PERIODS:
+        raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
+    table = contacts if is_table(contacts) else ContactsTable(contacts, columns=columns)
+    cells = build_cells(table, period, by)
+    shape = (len(items), cells.n_groups, cells.n_periods)
+    achieved = np.full(shape, np.nan)
+    n = np.zeros(shape, dtype=np.int64)
+    low = np.full(shape, np.nan)
+    high = np.full(shape, np.nan)
+    for position, standard in enumerate(items):  # a loop over standards, not rows or groups
+        measured = measure(standard.metric, standard.parameters, table, cells, level)
+        achieved[position] = measured.values.reshape(shape[1:])
+        n[position] = measured.n.reshape(shape[1:])
+        if measured.low is not None and measured.high is not None:
+            low[position] = measured.low.reshape(shape[1:])
+            high[position] = measured.high.reshape(shape[1:])
+    return StandardResults(
+        standards=items,
+        achieved=achieved,
+        n=n,
+        low=low,
+        high=high,
+        groups=cells.groups,
+        periods=cells.periods,
+        period=period,
+        by=by,
+        confidence_level=level,
+    )
+
+
+def measure(
+    metric: str, parameters: dict[str, Any], table: ContactsTable, cells: Cells, confidence_level: float
+) -> Measured:
+    """Compute one metric of :data:`STANDARD_METRICS` over the cells (no warnings for empty cells)."""
+    spec = STANDARD_METRICS[metric]
+    for role in spec.roles:
+        if not table.has(role):
+            raise table.missing(role, f"needed for {spec.label} ({ROLE_MEANINGS.get(role, role)})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        return spec.compute(table, cells, parameters, confidence_level)
+
+
+ROLE_MEANINGS = {
+    "created": "the contact's creation time",
+    "wait_seconds": "queue waits in seconds",
+    "talk_seconds": "talk time in seconds",
+    "abandoned": "the abandoned flag",
+    "first_reply": "first-reply timestamps",
+    "resolved": "resolution timestamps",
+    "nps": "0-10 answers",
+    "csat": "CSAT answers",
+    "ces": "CES answers",
+}
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _file_error(source: str, index: int | None, name: Any, message: str) -> InvalidInputError:
+    where = source
+    if index is not None:
+        where += f": standard {index + 1}" + (f" ({name!r})" if isinstance(name, str) else "")
+    return InvalidInputError(f"{where}: {message}")
+
+
+def standards_from_data(data: Any, *, source: str = "standards") -> tuple[Standard, ...]:
+    """Standards from parsed TOML/JSON data: ``{"standard": [{...}, ...]}`` or a list of tables."""
+    entries = data.get("standard") if isinstance(data, Mapping) else data
+    if isinstance(data, Mapping):
+        extra = sorted(set(data) - {"standard"})
+        if extra:
+            raise _file_error(
+                source, None, None, f"unknown top-level key {extra[0]!r} (expected [[standard]] tables)"
+            )
+    if entries is None:
+        raise _file_error(
+            source, None, None, "no standards: expected [[standard]] tables (TOML) or a 'standard' list"
+        )
+    if not isinstance(entries, list):
+        raise _file_error(
+            source, None, None, f"'standard' must be a list of tables; got {type(entries).__name__}"
+        )
+    standards = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise _file_error(source, index, None, f"must be a table of fields; got {type(entry).__name__}")
+        name = entry.get("name")
+        unknown = sorted(set(entry) - set(_FIELDS))
+        if unknown:
+            raise _file_error(
+                source, index, name, f"unknown field {unknown[0]!r} (fields: {', '.join(_FIELDS)})"
+            )
+        for field in ("name", "metric", "target"):
+            if field not in entry:
+                raise _file_error(source, index, name, f"field {field!r} is required")
+        try:
+            standards.append(Standard(**{str(key): value for key, value in entry.items()}))
+        except (InvalidInputError, InvalidTypeError) as error:
+            raise _file_error(source, index, name, f"field {error}") from None
+    try:
+        return _standard_list(standards)
+    except InvalidInputError as error:
+        raise _file_error(source, None, None, str(error)) from None
+
+
+def load_standards(path: str | Path) -> tuple[Standard, ...]:
+    """Load standards from a TOML (``.toml``) or JSON (``.json``) file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file holding ``[[standard]]`` tables (TOML) or ``{"standard": [...]}`` (JSON,
+        or a bare list), each with the fields of :class:`Standard`: ``name``,
+        ``metric``, ``target`` (required), ``direction``, ``tolerated``,
+        ``description`` and a ``params`` table.
+
+    Returns
+    -------
+    tuple of Standard
+
+    Raises
+    ------
+    InvalidInputError
+        For a file that cannot be parsed or a standard that is invalid; the message
+        names the file, the standard (position and name) and the field.
+
+    Examples
+    --------
+    A TOML standards file::
+
+        [[standard]]
+        name = "Calls answered within 20 s"
+        metric = "service_level"
+        target = 0.8
+        tolerated = 0.75
+
+        [standard.params]
+        threshold_seconds = 20
+    """
+    source = str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InvalidInputError(
+            f"{source}: standards files must be .toml or .json; got {suffix or 'no suffix'!r}"
+        )
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInputError(f"{source}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{source}: is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInputError(f"{source}: is not valid TOML ({error})") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(f"{source}: is not valid JSON ({error.msg} at line {error.lineno})") from None
+    return standards_from_data(data, source=source)
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_value(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInputError(f"cannot write a non-finite number to TOML; got {value!r}")
+        return repr(value)
+    if isinstance(value, str):
+        # JSON string escapes are TOML basic-string escapes; DEL must be escaped too in TOML.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise InvalidTypeError(f"cannot write {type(value).__name__} to TOML; got {value!r}")
+
+
+def standards_to_toml(standards: Iterable[Standard]) -> str:
+    """The TOML text of a standards file (``[[standard]]`` tables)."""
+    lines = ["# Service standards (cskpi). Rates are fractions (0.8 = 80 %), times in seconds."]
+    for standard in standards:
+        data = standard.to_dict()
+        params = data.pop("params", None)
+        lines += ["", "[[standard]]"]
+        lines += [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in data.items()]
+        if params:
+            lines += ["", "[standard.params]"]
+            lines += [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in params.items()]
+    return "\n".join(lines) + "\n"
+
+
+def save_standards(standards: Any, path: str | Path) -> None:
+    """Write standards to a TOML (``.toml``) or JSON (``.json``) file that :func:`load_standards` reads back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cskpi import Standard, load_standards, save_standards
+    >>> csat_goal = Standard(name="CSAT 85 %", metric="csat", target=0.85)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "standards.toml"
+    >>> save_standards([csat_goal], path)
+    >>> load_standards(path) == (csat_goal,)
+    True
+    """
+    items = _standard_list(standards)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        text = standards_to_toml(items)
+    elif suffix == ".json":
+        text = json.dumps(
+            {"standard": [standard.to_dict() for standard in items]}, indent=2, ensure_ascii=False
+        )
+        text += "\n"
+    else:
+        raise InvalidInputError(f"path must end in .toml or .json; got {str(path)!r}")
+    Path(path).write_text(text, encoding="utf-8")
