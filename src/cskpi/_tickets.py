@@ -23,7 +23,7 @@ same machinery after mapping instants to business-time coordinates (see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -38,7 +38,6 @@ from ._time import check_period, period_ordinals
 from ._validation import check_same_length, describe_first, first_index, to_array
 from ._volume import (
     ARRAY_EQ,
-    NEVER,
     PARAM,
     US_PER_SECOND,
     TimeSeriesResult,
@@ -74,6 +73,8 @@ __all__ = [
 ]
 
 _DAY_SECONDS = 86_400
+# Rows placed among the instants per searchsorted call (bounds the temporaries to a few MB).
+_CHUNK_ROWS = 1 << 20
 
 
 # --------------------------------------------------------------------------- inputs
@@ -90,12 +91,6 @@ def _tickets(
     return opened, closed
 
 
-def _resolution_us(closed: NDArray[np.datetime64]) -> NDArray[np.int64]:
-    """Resolution instants in µs with NaT (still open) mapped to +infinity (int64 maximum)."""
-    micro = as_int(closed)
-    return np.where(np.isnat(closed), NEVER, micro)
-
-
 def _sorted_instants(instants: Any) -> tuple[NDArray[np.datetime64], NDArray[np.int64], NDArray[np.intp]]:
     """The instants as given (read-only), sorted in µs, and the sorting order."""
     stamps, _ = instants_or_one(instants, "instants")
@@ -106,25 +101,42 @@ def _sorted_instants(instants: Any) -> tuple[NDArray[np.datetime64], NDArray[np.
     return frozen, micro[order], order
 
 
-def _count_at(
-    entries: NDArray[np.intp],
-    exits: NDArray[np.intp],
-    n_instants: int,
-    order: NDArray[np.intp],
+def _slot_counts(
+    values: NDArray[np.int64],
+    sorted_at: NDArray[np.int64],
+    side: Literal["left", "right"],
     groups: Groups | None,
     keep: NDArray[np.bool_] | None = None,
+    offset: int = 0,
 ) -> NDArray[np.int64]:
-    """Entries minus exits counted up to each instant, in the caller's instant order.
+    """Rows per (group, slot), slot = ``searchsorted(sorted_at, values + offset, side)``.
 
-    ``entries[i]`` (``exits[i]``) is the first sorted instant at which row i is counted
-    as entered (exited), ``n_instants`` for never. One bincount per side, one cumsum.
+    Streams the rows in chunks straight into ``count_cells`` so that no full-length
+    slot array is held. Shape ``(q + 1,)`` or ``(n_groups, q + 1)`` for q instants.
     """
-    width = n_instants + 1
-    codes = None if groups is None else groups.codes
+    width = sorted_at.shape[0] + 1
     n_groups = 1 if groups is None else groups.n_groups
-    entered = count_cells(entries, width, codes=codes, n_groups=n_groups, keep=keep)
-    exited = count_cells(exits, width, codes=codes, n_groups=n_groups, keep=keep)
-    running = np.cumsum(entered - exited, axis=-1)[..., :n_instants]
+    total = np.zeros(width if groups is None else (n_groups, width), dtype=np.int64)
+    for start in range(0, values.shape[0], _CHUNK_ROWS):
+        part = slice(start, start + _CHUNK_ROWS)
+        chunk = values[part] + offset if offset else values[part]
+        slots = np.searchsorted(sorted_at, chunk, side=side)
+        total += count_cells(
+            slots,
+            width,
+            codes=None if groups is None else groups.codes[part],
+            n_groups=n_groups,
+            keep=None if keep is None else keep[part],
+        )
+    return total
+
+
+def _running(
+    entered: NDArray[np.int64], exited: NDArray[np.int64], order: NDArray[np.intp]
+) -> NDArray[np.int64]:
+    """Entries minus exits up to each sorted instant (a cumulative sum over the slots),
+    returned in the caller's instant order."""
+    running = np.cumsum(entered - exited, axis=-1)[..., : order.shape[0]]
     counts = np.empty_like(running)
     counts[..., order] = running
     return counts
@@ -204,9 +216,10 @@ def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any = None) ->
     opened, closed = _tickets(created, resolved)
     stamps, ordered, order = _sorted_instants(instants)
     groups = groups_of(by, opened.shape[0])
-    entries = np.searchsorted(ordered, as_int(opened), side="right")
-    exits = np.searchsorted(ordered, _resolution_us(closed), side="right")
-    counts = _count_at(entries, exits, ordered.shape[0], order, groups)
+    # Counted at the instants strictly after the event: slot = #{instants <= event}.
+    entered = _slot_counts(as_int(opened), ordered, "right", groups)
+    exited = _slot_counts(as_int(closed), ordered, "right", groups, keep=~np.isnat(closed))
+    counts = _running(entered, exited, order)
     return finish(OpenCases(n_open=counts, instants=stamps), groups)
 
 
@@ -343,28 +356,29 @@ def backlog(
         )
     stamps, ordered, order = _sorted_instants(instants)
     groups = groups_of(by, opened.shape[0])
-    resolved_us = _resolution_us(closed)
-    exits = np.searchsorted(ordered, resolved_us, side="right")
-    n_instants = ordered.shape[0]
-    n_open = _count_at(
-        np.searchsorted(ordered, as_int(opened), side="right"), exits, n_instants, order, groups
+    still_open = np.isnat(closed)
+    entered = _slot_counts(as_int(opened), ordered, "right", groups)
+    n_open = _running(
+        entered, _slot_counts(as_int(closed), ordered, "right", groups, keep=~still_open), order
     )
     if limit == 0:
         n_backlog = n_open.copy()
     else:
-        still_open = np.isnat(closed)
         if calendar is None:
-            coordinates_at, due = ordered, as_int(opened) + limit
-            reached = still_open | (resolved_us >= due)
+            # Ticket i enters the backlog at created + L; it ever does when resolved at or after that.
+            reached = still_open | (as_int(closed) >= as_int(opened) + limit)
+            due_at, search, offset = as_int(opened), ordered, limit
         else:
             created_b, instants_b, resolved_b = _business_us(
                 [opened, stamps[order], closed[~still_open]], calendar
             )
-            coordinates_at, due = instants_b, created_b + limit
+            due_at, search, offset = created_b, instants_b, limit
             reached = still_open.copy()
-            reached[~still_open] = resolved_b >= due[~still_open]
-        entries = np.searchsorted(coordinates_at, due, side="left")
-        n_backlog = _count_at(entries, exits, n_instants, order, groups, keep=reached)
+            reached[~still_open] = resolved_b >= created_b[~still_open] + limit
+        # Counted at the sorted instants whose coordinate is at least due: slot = #{B(instant) < due}.
+        entered_backlog = _slot_counts(due_at, search, "left", groups, keep=reached, offset=offset)
+        exited_backlog = _slot_counts(as_int(closed), ordered, "right", groups, keep=reached & ~still_open)
+        n_backlog = _running(entered_backlog, exited_backlog, order)
     result = Backlog(
         n_open=n_open,
         n_backlog=n_backlog,

@@ -30,8 +30,6 @@ from ._validation import check_same_length, describe_first, first_index, to_arra
 __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
 
 US_PER_SECOND = 1_000_000
-_NAT = np.iinfo(np.int64).min
-NEVER = np.iinfo(np.int64).max
 
 
 # --------------------------------------------------------------------------- timestamps
