@@ -24,7 +24,7 @@ from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, count_cells, factorize
 from ._results import ConfidenceInterval, Grouped, Mergeable, param, stat
 from ._stats import divide, wilson_interval
-from ._time import to_seconds
+from ._time import timedelta_seconds, to_seconds
 from ._validation import check_same_length, first_index, to_array
 
 __all__ = [
@@ -71,9 +71,7 @@ def _duration(value: Any, name: str, *, positive: bool = False) -> float:
         if array.ndim != 0:
             raise InvalidInputError(f"{name} must be a single duration; got an array of shape {array.shape}")
         if array.dtype.kind == "m":
-            seconds = (
-                np.nan if np.isnat(array) else int(array.astype("timedelta64[ns]").astype(np.int64)) / 1e9
-            )
+            seconds = float(timedelta_seconds(array))
         elif array.dtype.kind in "iuf":
             seconds = float(array)
         else:

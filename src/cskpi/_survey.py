@@ -241,7 +241,9 @@ def _count_scale(
     if low < 0:
         # Shift negative scales to start at 0 (one temporary); others count from 0 and drop
         # the empty columns below ``low`` instead of making a shifted copy of the input.
-        values, first, width = values - low, 0, high - low + 1
+        # In a dtype wide enough for high - low: int8 answers on -100..100 would wrap.
+        wide = np.result_type(values.dtype, np.min_scalar_type(low), np.min_scalar_type(high - low))
+        values, first, width = np.subtract(values, low, dtype=wide), 0, high - low + 1
     else:
         first, width = low, high + 1
     counts = count_cells(values, width, codes=codes, n_groups=n_groups, keep=keep)

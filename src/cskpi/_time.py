@@ -28,6 +28,7 @@ __all__ = [
     "period_labels",
     "period_ordinals",
     "period_starts",
+    "timedelta_seconds",
     "to_datetime64",
     "to_seconds",
 ]
@@ -92,6 +93,37 @@ def _first_unparseable(array: NDArray[Any], unit: str) -> int:
     return low
 
 
+# Seconds in one unit of the coarse timedelta64 units (months and years at numpy's
+# average lengths), and units in one second of the fine ones ('generic' counts as ns).
+_SECONDS_PER_UNIT = {"Y": 31556952.0, "M": 2629746.0, "W": 604800.0, "D": 86400.0, "h": 3600.0, "m": 60.0}
+_UNITS_PER_SECOND = {
+    "s": 1.0,
+    "ms": 1e3,
+    "us": 1e6,
+    "ns": 1e9,
+    "ps": 1e12,
+    "fs": 1e15,
+    "as": 1e18,
+    "generic": 1e9,
+}
+
+
+def timedelta_seconds(array: NDArray[np.timedelta64]) -> NDArray[np.float64]:
+    """``timedelta64`` values as float seconds (NaT becomes NaN), without integer overflow.
+
+    Converting through ``timedelta64[ns]`` wraps silently beyond ±292 years; scaling the
+    integer ticks in floating point cannot overflow and is exact for sub-second units.
+    """
+    unit, count = np.datetime_data(array.dtype)
+    ticks = array.view(np.int64).astype(np.float64) * count
+    if unit in _SECONDS_PER_UNIT:
+        seconds = ticks * _SECONDS_PER_UNIT[unit]
+    else:
+        seconds = ticks / _UNITS_PER_SECOND[unit]
+    result: NDArray[np.float64] = np.where(np.isnat(array), np.nan, seconds)
+    return result
+
+
 def to_seconds(
     values: Any, name: str, *, allow_nan: bool = False, allow_negative: bool = False
 ) -> NDArray[np.float64]:
@@ -104,9 +136,7 @@ def to_seconds(
     array = to_array(values, name)
     kind = array.dtype.kind
     if kind == "m":
-        missing_td = np.isnat(array)
-        seconds = array.astype("timedelta64[ns]").astype(np.int64) / 1e9
-        seconds = np.where(missing_td, np.nan, seconds)
+        seconds = timedelta_seconds(array)
     elif kind in "iuf":
         seconds = array.astype(np.float64, copy=False)
     else:
