@@ -324,6 +324,16 @@ class TestFollowerGrowth:
         ),
         (lambda: complaints(["2024-01-01"], customers="many"), InvalidTypeError, "customers must be numbers"),
         (
+            lambda: complaints(["2024-01-01"], customers=[[1, 2], [3]]),
+            InvalidInputError,
+            "customers must be one number",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], customers=[np.nan]),
+            InvalidInputError,
+            "customers must be finite",
+        ),
+        (
             lambda: engagement(["a"], ["2024-01-01", "2024-01-02"]),
             InvalidInputError,
             "timestamps must have the same length",

@@ -585,9 +585,11 @@ class TestSingleReplyAndReopen:
         assert (result.n_resolved, result.n_reopened, result.n_reopens) == (5, 2, 3)
         assert result.rate == 0.4 and result.reopens_per_resolved == 0.6
 
-    def test_reopen_booleans_and_grouped(self):
-        grouped = reopen_rate([True, False, False, True], by=["a", "a", "b", "b"])
-        assert grouped.rate.tolist() == [0.5, 0.5]
+    def test_reopen_grouped_and_booleans_refused(self):
+        grouped = reopen_rate([1, 0, 0, 3], by=["a", "a", "b", "b"])
+        assert grouped.rate.tolist() == [0.5, 0.5] and grouped.n_reopens.tolist() == [1, 3]
+        with pytest.raises(InvalidTypeError, match=r"reopens must be counts.*not booleans.*astype\(int\)"):
+            reopen_rate([True, False])
 
     @given(data=st.data())
     def test_properties(self, data):
@@ -750,6 +752,7 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
         (lambda: fcr_single_reply([1, 1.5]), InvalidInputError, "replies must be whole numbers"),
         (lambda: fcr_single_reply([1, np.nan]), InvalidInputError, "replies must not contain NaN"),
         (lambda: fcr_single_reply(["1"]), InvalidTypeError, "replies must be counts"),
+        (lambda: fcr_single_reply([True, False]), InvalidTypeError, "replies must be counts"),
         (
             lambda: fcr_single_reply([1, 2], resolved=[1, 0]),
             InvalidTypeError,

@@ -151,7 +151,14 @@ def _joint_groups(by: Any, n_rows: int, other_by: Any, n_other: int) -> tuple[Gr
 
 
 def _customer_counts(customers: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    array = np.asarray(customers)
+    if isinstance(customers, str | bytes) or customers is None:
+        raise InvalidTypeError(f"customers must be numbers of customers; got {customers!r}")
+    try:
+        array = np.asarray(customers)
+    except ValueError:  # numpy refuses ragged nested sequences
+        raise InvalidInputError(
+            "customers must be one number or one per period; got a ragged sequence"
+        ) from None
     if array.dtype.kind not in "iuf" or array.dtype.kind == "b":
         raise InvalidTypeError(f"customers must be numbers of customers; got dtype {array.dtype}")
     values = array.astype(np.float64)

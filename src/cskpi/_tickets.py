@@ -807,11 +807,14 @@ def fcr_repeat_contact(
 
 
 def _counts(values: Any, name: str, meaning: str) -> NDArray[np.int64]:
-    """Non-negative whole counts per ticket (integers, whole floats or booleans)."""
+    """Non-negative whole counts per ticket (integers or whole floats; booleans raise)."""
     array = to_array(values, name)
     kind = array.dtype.kind
     if kind == "b":
-        return array.astype(np.int64)
+        raise InvalidTypeError(
+            f"{name} must be counts of {meaning} (integers), not booleans "
+            "(convert a yes/no column with .astype(int) if that is what it means)"
+        )
     if kind not in "iuf":
         raise InvalidTypeError(f"{name} must be counts of {meaning} (integers); got dtype {array.dtype}")
     if kind == "f":
@@ -981,9 +984,9 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
 
     Parameters
     ----------
-    reopens : array-like of int or bool, shape (n,)
-        Number of times each ticket was reopened (Zendesk's ``reopens``), or a
-        boolean "was reopened".
+    reopens : array-like of int, shape (n,)
+        Number of times each ticket was reopened (Zendesk's ``reopens``); a boolean
+        "was reopened" column raises (convert it with ``.astype(int)``).
     resolved : array-like of bool or datetime64, shape (n,), optional
         Which tickets are currently resolved (mask, or timestamps with NaT for
         unresolved). A reopened ticket has been resolved at least once and is always
