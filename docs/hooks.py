@@ -1,15 +1,17 @@
 """MkDocs hooks of the cskpi documentation site (registered in ``mkdocs.yml`` under ``hooks:``).
 
-1. **Executed examples.** Every page's ``>>>`` examples are run with the standard
-   library's :mod:`doctest` while the site is built, with the doctest option flags and
-   the warnings rule of ``[tool.pytest.ini_options]`` in ``pyproject.toml`` (the same
-   examples pytest runs through ``--doctest-glob=*.md``), in a fresh temporary working
-   directory. An example whose output differs is reported as a warning, so
-   ``mkdocs build --strict`` fails and no number on the site is pasted by hand. A page
-   whose examples need optional libraries says so in an HTML comment,
-   ``<!-- doctest-requires: pandas matplotlib -->``; when one is not installed its
-   examples are skipped (reported at INFO level), the same rule ``docs/conftest.py``
-   applies under pytest.
+1. **Executed examples.** Before any page is rendered, every page's ``>>>`` examples
+   are run with the standard library's :mod:`doctest`, with the doctest option flags
+   and the warnings rule of ``[tool.pytest.ini_options]`` in ``pyproject.toml`` (the
+   same examples pytest runs through ``--doctest-glob=*.md``), in a fresh temporary
+   working directory. An example whose output differs is reported as a warning, so
+   ``mkdocs build --strict`` fails and no number on the site is pasted by hand. Images
+   the examples save in their working directory (``fig.savefig("trend.png")``) are
+   published next to the page, so a page can show the plot its code drew
+   (``![NPS trend](trend.png)``). A page whose examples need optional libraries says so
+   in an HTML comment, ``<!-- doctest-requires: pandas matplotlib -->``; when one is not
+   installed its examples are skipped (reported at INFO level), the same rule
+   ``docs/conftest.py`` applies under pytest.
 2. **API pages.** A line ``<!-- api: _survey _scorecard -->`` on a page under
    ``docs/api/`` expands into one mkdocstrings block (``::: cskpi.name``) per public
    name that ``src/cskpi/__init__.py`` imports from those private modules, in the order
@@ -36,7 +38,9 @@ import importlib.util
 import io
 import logging
 import os
+import posixpath
 import re
+import sys
 import tempfile
 import tomllib
 import warnings
@@ -113,7 +117,7 @@ def pytest_settings() -> tuple[int, bool]:
 
 
 @contextlib.contextmanager
-def _isolated() -> Iterator[None]:
+def _isolated() -> Iterator[Path]:
     """A fresh temporary working directory and pytest's warnings rule, restored afterwards."""
     _, warnings_are_errors = pytest_settings()
     previous = os.getcwd()
@@ -122,35 +126,68 @@ def _isolated() -> Iterator[None]:
             warnings.simplefilter("error")
         os.chdir(directory)
         try:
-            yield
+            yield Path(directory)
         finally:
             os.chdir(previous)
 
 
-def run_examples(text: str, name: str, filename: str) -> tuple[int, int, str]:
-    """Run the ``>>>`` examples of a markdown text: (failed, attempted, report)."""
+def run_examples(text: str, name: str, filename: str) -> tuple[int, int, str, dict[str, bytes]]:
+    """Run the ``>>>`` examples of a markdown text.
+
+    Returns the number of failed and attempted examples, the failure report, and the
+    images (``*.png``, ``*.svg``) the examples saved in their working directory, by name.
+    """
     test = doctest.DocTestParser().get_doctest(text, {"__name__": "__main__"}, name, filename, 0)
     if not test.examples:
-        return 0, 0, ""
+        return 0, 0, "", {}
     flags, _ = pytest_settings()
     runner = doctest.DocTestRunner(checker=NumberChecker(), optionflags=flags)
     report = io.StringIO()
-    with _isolated():
+    with _isolated() as directory:
         result = runner.run(test, out=report.write, clear_globs=True)
-    return result.failed, result.attempted, report.getvalue()
+        images = {
+            path.name: path.read_bytes() for path in sorted(directory.glob("*")) if path.suffix in _IMAGES
+        }
+    _close_figures()
+    return result.failed, result.attempted, report.getvalue(), images
+
+
+_IMAGES = (".png", ".svg")
+
+
+def _close_figures() -> None:
+    """Close the matplotlib figures a page opened (they would pile up over the build)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def on_files(files: Any, *, config: Any) -> Any:
+    """Run every page's examples; add the images they saved next to the page; check the API pages."""
+    from mkdocs.structure.files import File  # imported here: pytest imports this file without MkDocs
+
+    for page in list(files.documentation_pages()):
+        source = Path(page.abs_src_path).read_text(encoding="utf-8")
+        if ">>>" not in source:
+            continue
+        missing = missing_modules(source)
+        if missing:
+            log.info("%s: examples not run (not installed: %s)", page.src_uri, ", ".join(missing))
+            continue
+        failed, attempted, report, images = run_examples(source, page.src_uri, page.abs_src_path)
+        if failed:
+            log.warning("%s: %d of %d examples failed\n%s", page.src_uri, failed, attempted, report)
+        elif attempted:
+            log.info("%s: %d examples passed", page.src_uri, attempted)
+        for name, content in images.items():
+            files.append(
+                File.generated(config, posixpath.join(posixpath.dirname(page.src_uri), name), content=content)
+            )
+    _check_api_coverage(files)
+    return files
 
 
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
-    source = page.file.content_string
-    missing = missing_modules(source)
-    if missing and ">>>" in source:
-        log.info("%s: examples not run (not installed: %s)", page.file.src_uri, ", ".join(missing))
-    else:
-        failed, attempted, report = run_examples(source, page.file.src_uri, page.file.abs_src_path)
-        if failed:
-            log.warning("%s: %d of %d examples failed\n%s", page.file.src_uri, failed, attempted, report)
-        else:
-            log.debug("%s: %d examples passed", page.file.src_uri, attempted)
     return _expand_api(markdown, page.file.src_uri)
 
 
@@ -244,6 +281,8 @@ def module_block(module: str) -> str:
 
 # Page -> public submodule whose names its Sphinx roles may name without the module.
 _ROLE_CONTEXT: dict[str, str] = {}
+# Public submodules that have an API page (``cskpi.dask``, ``cskpi.plot``).
+_SUBMODULE_PAGES: set[str] = set()
 
 
 def _expand_api(markdown: str, src_uri: str) -> str:
@@ -255,13 +294,15 @@ def _expand_api(markdown: str, src_uri: str) -> str:
     return _API.sub(lambda match: api_blocks(match["modules"].split()), markdown)
 
 
-def on_files(files: Any, *, config: Any) -> Any:
+def _check_api_coverage(files: Any) -> None:
     """Warn about public names that no API page covers (so ``--strict`` fails)."""
     covered: set[str] = set()
     for file in files.documentation_pages():
         if file.src_uri.startswith("api/"):
-            for match in _API.finditer(Path(file.abs_src_path).read_text(encoding="utf-8")):
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+            for match in _API.finditer(text):
                 covered.update(match["modules"].split())
+            _SUBMODULE_PAGES.update(match["module"] for match in _API_MODULE.finditer(text))
     left_out: dict[str, list[str]] = {}
     for name, module in public_names().items():
         if module not in covered:
@@ -273,7 +314,6 @@ def on_files(files: Any, *, config: Any) -> Any:
             module,
             module,
         )
-    return files
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,8 +342,8 @@ def _role_to_reference(match: re.Match[str], context: str | None) -> str:
     shown = html.escape(target.rsplit(".", 1)[-1] if match["tilde"] else target)
     identifier = _reference(target, context)
     documented = {f"cskpi.{name}" for name in public_names()}
-    for module in {context, "cskpi.dask"} - {None}:
-        documented |= {f"{module}.{name}" for name in submodule_names(str(module))}
+    for module in _SUBMODULE_PAGES:
+        documented |= {f"{module}.{name}" for name in submodule_names(module)}
     if identifier in documented:
         # A public object is on an API page: the reference must resolve (strict mode fails otherwise).
         return f'<autoref identifier="{identifier}"><code>{shown}</code></autoref>'
