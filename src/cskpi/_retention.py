@@ -513,7 +513,8 @@ def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[
     if last - first + 1 > days.shape[0]:
         return period_ordinals(days.astype("datetime64[D]"), period)
     table = period_ordinals(np.arange(first, last + 1).astype("datetime64[D]"), period)
-    return table[days - first]
+    days -= first  # in place: ``days`` is our own array
+    return table[days]
 
 
 def end_ordinal(end: Any, period: Period, latest: int, name: str = "end") -> int:
@@ -544,7 +545,10 @@ def active_pairs(
     cells = n_slots * width
     if cells <= max(_DENSE_CELLS_PER_RECORD * n, _DENSE_MIN_CELLS):
         marks = np.zeros(cells, dtype=np.bool_)
-        marks[customers * width + offsets] = True
+        cells_of_records = customers * width
+        cells_of_records += offsets
+        marks[cells_of_records] = True
+        del cells_of_records
         keys = np.flatnonzero(marks)  # sorted distinct cells (np.nonzero on 2-D is 3x slower)
         del marks
     else:
@@ -830,7 +834,9 @@ def repeat_contact_retention(
     latest = int(ordinals.max())
     last = latest if end is None else end_ordinal(end, valid_period, latest)
     width = last - first_ordinal + 1
-    rows, columns = active_pairs(customers, n_slots, ordinals - first_ordinal, width)
+    ordinals -= first_ordinal  # in place: the period offsets 0..width-1 (our own array)
+    rows, columns = active_pairs(customers, n_slots, ordinals, width)
+    del customers, seconds, ordinals  # the records are no longer needed: free them early
     starts, stops = customer_runs(rows)
     first = columns[starts]
     present = np.zeros(width, dtype=np.bool_)

@@ -553,7 +553,8 @@ def clv_inputs(
     latest = int(ordinals.max())
     last = latest if end is None else end_ordinal(end, valid_period, latest)
     width = last - first + 1
-    rows, columns = active_pairs(customers, n_slots, ordinals - first, width)
+    ordinals -= first  # in place: the period offsets 0..width-1 (our own array)
+    rows, columns = active_pairs(customers, n_slots, ordinals, width)
     distinct = int(np.count_nonzero(np.concatenate(([True], rows[1:] != rows[:-1])))) if rows.size else 0
     return CLVInputs(
         customers=distinct,
