@@ -627,3 +627,22 @@ def test_repeat_rate_bad_input(
 ) -> None:
     with pytest.raises(error, match=pattern):
         repeat_rate(*args, **kwargs)
+
+
+@pytest.mark.parametrize("library", ["list", "numpy", "pandas", "polars"])
+def test_cohort_input_types(library: str) -> None:
+    ids = ["a", "b", "a", "b", "c"]
+    times = ["2024-01-05", "2024-01-20", "2024-03-02", "2024-02-11", "2024-02-28"]
+    expected = [[2, 1, 1], [1, 0, 0]]
+    if library == "numpy":
+        ids_in: Any = np.array(ids)
+        times_in: Any = np.array(times, dtype="datetime64[ms]")
+    elif library == "pandas":
+        pd = pytest.importorskip("pandas")
+        ids_in, times_in = pd.Series(ids), pd.Series(pd.to_datetime(times))
+    elif library == "polars":
+        pl = pytest.importorskip("polars")
+        ids_in, times_in = pl.Series(ids), pl.Series(np.array(times, dtype="datetime64[us]"))
+    else:
+        ids_in, times_in = ids, times
+    assert repeat_contact_retention(ids_in, times_in).classic_counts.tolist() == expected

@@ -9,8 +9,9 @@ Two families of functions live here:
   timestamp) records, such as the phone number or e-mail address of every
   transaction, turned into cohort tables and shares of returning customers.
 
-The record-level functions factorise the customer identifiers once and then work on
-a dense integer key space: each (customer, period) cell is marked in a boolean
+The record-level functions factorise the customer identifiers once (compact integers
+as they are, strings by a 64-bit hash and one sort of the hashes, anything else with
+``np.unique``) and then work on a dense integer key space: each (customer, period) cell is marked in a boolean
 array (a bucket sort, O(records + cells)); only when that array would be much larger
 than the input do they fall back to one sort of the cell keys. Every result keeps
 counts of customers, so results computed on *disjoint sets of customers* (for
@@ -393,9 +394,11 @@ def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArr
 
     Integer identifiers with a compact range (at most about twice the number of
     records) are used directly, shifted to start at 0, so some slots may have no
-    customer; other identifiers (strings, floats, sparse integers) are factorised by
-    one sort. NaN, ``None`` and empty-string identifiers raise: they are missing
-    identifiers, and counting them as one customer would merge different people.
+    customer. Strings (and object arrays holding only strings) are factorised by
+    hashing (:func:`_factorize_text`); other identifiers (floats, sparse integers,
+    mixed objects) by ``np.unique`` through :func:`cskpi._grouping.factorize`. NaN,
+    ``None`` and empty-string identifiers raise: they are missing identifiers, and
+    counting them as one customer would merge different people.
     """
     ids = to_array(customer_ids, name)
     kind = ids.dtype.kind
@@ -798,10 +801,14 @@ def repeat_contact_retention(
     period out when that matters. Cells after ``end`` are unobserved, and their
     rates are NaN rather than 0 (no warning: they are censored, not undefined).
 
-    The computation marks each distinct (customer, period) cell in a boolean array,
-    reads the marked cells back in customer order, takes each customer's first and
-    last period, and counts cells with two ``np.bincount`` calls; no Python loop
-    runs over records, customers or cohorts.
+    The identifiers are factorised once (integers with a compact range are used as
+    they are; strings are hashed, the hashes sorted, and a collision check falls back
+    to ``np.unique``). Each distinct (customer, period) cell is then marked in a
+    boolean array and the marked cells are read back in customer order (a bucket
+    sort; the cell keys are sorted instead when that array would hold more than eight
+    cells per record). Each customer's first and last period are the ends of their
+    run of cells, and two ``np.bincount`` calls count the cells; no Python loop runs
+    over records, customers or cohorts.
 
     References
     ----------
