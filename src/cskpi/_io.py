@@ -17,6 +17,7 @@ with vectorised numpy operations, never a Python loop over rows.
 from __future__ import annotations
 
 import csv
+import importlib
 import os
 import re
 import sys
@@ -171,7 +172,7 @@ def read_csv_columns(
         chosen = "numpy"
         for candidate in ("pyarrow", "polars"):
             try:
-                __import__(candidate)
+                importlib.import_module(candidate)
             except ImportError:
                 continue
             chosen = candidate
@@ -186,7 +187,33 @@ def read_csv_columns(
         columns = reader(path, header, delimiter, meter)
     finally:
         meter.close()
+    if columns and columns[0].shape[0]:
+        # Rows whose fields are all empty (blank lines) are not contacts: every engine drops them.
+        blank = np.logical_and.reduce([column == "" for column in columns])
+        if blank.any():
+            columns = [column[~blank] for column in columns]
     return dict(zip(header, columns, strict=True))
+
+
+def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
+    """Line number (1-based) in the file of data row ``row`` (0-based, blank rows skipped).
+
+    Only used to word error messages: the file is scanned again with the csv module,
+    so quoted fields spanning lines are counted right.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            next(reader, None)
+            seen = -1
+            for fields in reader:
+                if any(field.strip() for field in fields):
+                    seen += 1
+                    if seen == row:
+                        return reader.line_num
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
 
 
 def _text(values: Any) -> NDArray[np.str_]:
@@ -196,18 +223,32 @@ def _text(values: Any) -> NDArray[np.str_]:
     return array
 
 
-def _ragged(
-    path: str | Path, lines: list[str], first_line: int, width: int, delimiter: str
-) -> InvalidInputError:
-    """Error for the first row of ``lines`` without ``width`` fields (found with the csv module)."""
-    for offset, row in enumerate(csv.reader(lines, delimiter=delimiter)):
-        if len(row) != width and any(field.strip() for field in row):
-            return _fail(
-                path,
-                f"row {first_line + offset - 1} (line {first_line + offset}): expected {width} fields "
-                f"separated by {delimiter!r}; got {len(row)}",
-            )
-    return _fail(path, f"lines {first_line}..{first_line + len(lines) - 1}: rows could not be parsed")
+def _ragged(path: str | Path, width: int, delimiter: str, message: str = "") -> InvalidInputError:
+    """Error for the first data row without ``width`` fields, found by scanning the file with the csv module.
+
+    Only reached on error; rows count non-blank data rows from 1, lines are the file's.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            next(reader, None)
+            row = 0
+            for fields in reader:
+                if not any(field.strip() for field in fields):
+                    continue
+                row += 1
+                if len(fields) != width:
+                    return _fail(
+                        path,
+                        f"row {row} (line {reader.line_num}): expected {width} fields separated by "
+                        f"{delimiter!r}; got {len(fields)}",
+                    )
+    except UnicodeDecodeError:
+        return _fail(path, "is not UTF-8 text")
+    except csv.Error as error:
+        return _fail(path, f"could not be parsed ({error})")
+    detail = f" ({message.splitlines()[0]})" if message else ""
+    return _fail(path, f"could not be parsed{detail}")
 
 
 def _read_numpy(
@@ -215,13 +256,13 @@ def _read_numpy(
 ) -> list[NDArray[np.str_]]:
     parts: list[NDArray[np.str_]] = []
     width = len(header)
-    for first_line, lines, done in _line_chunks(path):
+    for _, lines, done in _line_chunks(path):
         try:
             table = np.loadtxt(lines, delimiter=delimiter, dtype=str, quotechar='"', ndmin=2, comments=None)
         except ValueError:
-            raise _ragged(path, lines, first_line, width, delimiter) from None
+            raise _ragged(path, width, delimiter) from None
         if table.shape[0] and table.shape[1] != width:
-            raise _ragged(path, lines, first_line, width, delimiter)
+            raise _ragged(path, width, delimiter)
         parts.append(table)
         meter.update(done)
     if not parts:
@@ -252,8 +293,9 @@ def _line_chunks(path: str | Path) -> Iterator[tuple[int, list[str], int]]:
 def _read_pyarrow(
     path: str | Path, header: list[str], delimiter: str, meter: _Progress
 ) -> list[NDArray[np.str_]]:
-    import pyarrow as pa  # type: ignore[import-untyped]
-    from pyarrow import csv as pa_csv
+    # Imported by name: optional, and untyped (mypy must not need them installed).
+    pa: Any = importlib.import_module("pyarrow")
+    pa_csv: Any = importlib.import_module("pyarrow.csv")
 
     raw_names = _raw_header(path, delimiter)
     read = pa_csv.ReadOptions(column_names=raw_names, skip_rows=1, block_size=1 << 24)
@@ -289,24 +331,13 @@ def _raw_header(path: str | Path, delimiter: str) -> list[str]:
 def _pyarrow_error(path: str | Path, message: str, width: int, delimiter: str) -> InvalidInputError:
     if "UTF8" in message or "UTF-8" in message:
         return _fail(path, "is not UTF-8 text")
-    # Find the row ourselves: pyarrow's message does not always give a line number.
-    first_line = 2
-    for _, lines, _ in _line_chunks(path):
-        for offset, row in enumerate(csv.reader(lines, delimiter=delimiter)):
-            if len(row) != width:
-                return _fail(
-                    path,
-                    f"row {first_line + offset - 1} (line {first_line + offset}): expected {width} fields "
-                    f"separated by {delimiter!r}; got {len(row)}",
-                )
-        first_line += len(lines)
-    return _fail(path, f"could not be parsed ({message.splitlines()[0]})")
+    return _ragged(path, width, delimiter, message)
 
 
 def _read_polars(
     path: str | Path, header: list[str], delimiter: str, meter: _Progress
 ) -> list[NDArray[np.str_]]:
-    import polars as pl
+    pl: Any = importlib.import_module("polars")
 
     try:
         frame = pl.read_csv(
@@ -318,8 +349,31 @@ def _read_polars(
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
         raise _pyarrow_error(path, str(error), len(header), delimiter) from None
+    # polars pads short rows with empty fields instead of failing: count each line's delimiters.
+    if _has_short_rows(pl, path, len(header), delimiter):
+        raise _ragged(path, len(header), delimiter)
     meter.update(meter.size)
     return [np.char.strip(_text(frame.to_series(i).to_numpy())) for i in range(len(header))]
+
+
+def _has_short_rows(pl: Any, path: str | Path, width: int, delimiter: str) -> bool:
+    """Whether a line has fewer than ``width`` fields (polars pads them silently).
+
+    Without quote characters in the file, the delimiters of every line are counted by
+    polars itself (the file read as one column of lines); with quotes, the csv module
+    scans the file.
+    """
+    with open(path, "rb") as handle:
+        quoted = any(b'"' in block for block in iter(lambda: handle.read(1 << 24), b""))
+    if quoted:
+        return "expected" in str(_ragged(path, width, delimiter))
+    lines = pl.read_csv(
+        path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
+        skip_rows=1,
+    )["line"]  # fmt: skip
+    text = lines.fill_null("").str.strip_chars()
+    counts = text.str.count_matches(delimiter, literal=True)
+    return bool(((text != "") & (counts != width - 1)).any())
 
 
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
@@ -400,7 +454,8 @@ class ContactsTable:
     -----
     Errors name the source, the row and the column: ``contacts.csv: row 4 (line 5),
     column 'wait': …`` for a file, ``column 'wait' must be …; got … at index 3`` for
-    in-memory data. Row numbers count data rows from 1 (the header is line 1).
+    in-memory data. Rows count data rows from 1, blank lines skipped; lines are the
+    file's own (the header is line 1).
     """
 
     _cskpi_contacts_table = True
@@ -415,10 +470,12 @@ class ContactsTable:
         progress: bool | None = None,
     ) -> None:
         self.source: str | None = None
+        self._delimiter = delimiter
         if isinstance(data, str | os.PathLike):
             self.source = str(data)
             data = read_csv_columns(self.source, delimiter=delimiter, engine=engine, progress=progress)
         if is_table(data):
+            self.source, self._delimiter = data.source, data._delimiter
             data = data._raw
         names, getter = _columns_of(data)
         mapping = dict(columns or {})
@@ -466,7 +523,9 @@ class ContactsTable:
     def where(self, column: str, index: int) -> str:
         """Location for messages: ``file: row r (line l), column 'c'``, or ``column 'c', index i``."""
         if self.source is not None:
-            return f"{self.source}: row {index + 1} (line {index + 2}), column {column!r}"
+            line = line_of_row(self.source, index, self._delimiter)
+            where = f"row {index + 1}" + ("" if line is None else f" (line {line})")
+            return f"{self.source}: {where}, column {column!r}"
         return f"column {column!r}, index {index}"
 
     def _error(self, column: str, index: int, rule: str, value: Any) -> InvalidInputError:

@@ -18,7 +18,7 @@ import json
 import math
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -42,6 +42,7 @@ from ._standards import (
     Measured,
     StandardResults,
     _array_eq,
+    _Call,
     _plain,
     _standard_list,
     build_cells,
@@ -49,7 +50,8 @@ from ._standards import (
     measure,
 )
 from ._survey import nps_difference
-from ._time import PERIODS, to_datetime64
+from ._tickets import open_cases
+from ._time import PERIODS, check_period, period_ordinals, period_starts, to_datetime64
 from ._validation import check_confidence_level
 from ._volume import volume
 
@@ -263,6 +265,8 @@ class KPIReport:
         Options used (service-level threshold and policy, confidence level, trend
         tolerance).
     """
+
+    _cskpi_report: ClassVar[bool] = True
 
     period: str
     by: str | None
@@ -545,12 +549,24 @@ def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, C
     return Measured(values=values, n=n), cohorts
 
 
-def _unresolved_measured(resolution: Measured) -> Measured:
-    result = resolution.result
-    n_cells = resolution.values.shape[0]
-    counts = np.zeros(n_cells)
-    counts[np.asarray(result.labels, dtype=np.intp)] = np.asarray(result.totals.n_open)
-    return Measured(values=counts, n=counts.astype(np.int64))
+def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
+    """Tickets open at the end of each period (:func:`open_cases` at the next period's start)."""
+    assert cells.period is not None
+    assert cells.periods is not None
+    valid = check_period(cells.period)
+    ends = period_starts(period_ordinals(cells.periods.astype("datetime64[s]"), valid) + 1, valid)
+    rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else np.arange(table.n_rows)
+    labels = None if cells.by is None else table.labels(cells.by)[rows]
+    call = _Call(table, {"created": "created", "resolved": "resolved"}, rows)
+    result = call(open_cases, table.get("created")[rows], table.get("resolved")[rows], ends, by=labels)
+    counts = np.zeros((cells.n_groups, cells.n_periods))
+    if labels is None:
+        counts[0] = result.n_open
+    else:
+        assert cells.groups is not None
+        counts[np.searchsorted(cells.groups, result.labels)] = result.n_open
+    flat = counts.reshape(-1)
+    return Measured(values=flat, n=flat.astype(np.int64))
 
 
 def _baseline_index(baseline: Any, periods: NDArray[np.datetime64], period: str) -> int:
@@ -564,8 +580,6 @@ def _baseline_index(baseline: Any, periods: NDArray[np.datetime64], period: str)
             )
         return int(index % periods.shape[0])
     stamp = to_datetime64(np.asarray([str(baseline)]), "baseline")[0]
-    from ._time import period_ordinals, period_starts
-
     start = period_starts(period_ordinals(np.asarray([stamp]), period), period)[0]  # type: ignore[arg-type]
     matches = np.flatnonzero(periods == start)
     if matches.shape[0] == 0:
@@ -643,7 +657,7 @@ def kpi_report(
     ``abandonment_rate``      :func:`abandonment_rate`
     ``frt_median``            :func:`first_response_time`, median, not abandoned
     ``resolution_median``     :func:`resolution_time`, median, not abandoned
-    ``unresolved``            :func:`resolution_time`'s tickets still open
+    ``open_cases``            :func:`open_cases` at the end of the period
     ``nps``, ``csat``, ``ces``  :func:`nps`, :func:`csat`, :func:`ces` (unanswered skipped)
     ``retention``             :func:`repeat_contact_retention`: share of the
                               customers first seen in the period who came back
@@ -724,7 +738,7 @@ def kpi_report(
     if table.has("resolved"):
         resolution = measure("resolution_time", duration, table, cells, level)
         add("resolution_median", "resol. med.", "seconds", "lower", resolution)
-        add("unresolved", "open", "count", "lower", _unresolved_measured(resolution))
+        add("open_cases", "open at end", "count", "lower", _open_cases_measured(table, cells))
     if table.has("nps"):
         add("nps", "NPS", "points", "higher", measure("nps", {"method": "wald"}, table, cells, level))
     if table.has("csat"):

@@ -1,0 +1,313 @@
+"""Plots of cskpi results (optional: needs matplotlib, ``pip install "cskpi[plot]"``).
+
+Every function draws on a matplotlib ``Axes`` (a new figure when ``ax`` is None) and
+returns it (:func:`report_overview` returns the ``Figure``). matplotlib is imported
+when a function is called, never when cskpi is imported. The figures show what the
+metric functions computed; nothing is recomputed here:
+
+* :func:`nps_trend` — NPS per period with its confidence band (from a
+  :class:`~cskpi.KPIReport`, or a contacts table);
+* :func:`service_level_curve` — the service-level curve of :func:`~cskpi.service_level`
+  over thresholds, against a target;
+* :func:`retention_heatmap` — a cohort table of :func:`~cskpi.repeat_contact_retention`;
+* :func:`open_cases_over_time` — :func:`~cskpi.open_cases` at regular instants;
+* :func:`report_overview` — one small panel per KPI of a report.
+
+Examples
+--------
+>>> import cskpi, cskpi.plot  # doctest: +SKIP
+>>> report = cskpi.kpi_report(cskpi._io.example_contacts_path(), by="channel")  # doctest: +SKIP
+>>> cskpi.plot.report_overview(report).savefig("overview.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._report import KPIReport, kpi_report
+from ._retention import CohortRetention
+from ._service_level import service_level
+from ._tickets import open_cases
+from ._time import period_ordinals, period_starts, to_datetime64
+
+__all__ = [
+    "nps_trend",
+    "open_cases_over_time",
+    "report_overview",
+    "retention_heatmap",
+    "service_level_curve",
+]
+
+_STEPS = ("hour", "day", "week")
+
+
+def _pyplot() -> Any:
+    """matplotlib.pyplot, imported on first use (optional dependency)."""
+    try:
+        return importlib.import_module("matplotlib.pyplot")
+    except ImportError:
+        raise ImportError(
+            'cskpi.plot needs matplotlib, which is not installed; install it with pip install "cskpi[plot]"'
+        ) from None
+
+
+def _axes(ax: Any, figsize: tuple[float, float] = (7.0, 4.0)) -> Any:
+    if ax is not None:
+        return ax
+    _, new_ax = _pyplot().subplots(figsize=figsize, layout="constrained")
+    return new_ax
+
+
+def _as_report(data: Any, **options: Any) -> KPIReport:
+    if getattr(data, "_cskpi_report", False) is True:
+        report: KPIReport = data
+        return report
+    return kpi_report(data, **options)
+
+
+def _period_axis(ax: Any, periods: Any) -> Any:
+    """Positions 0..n-1 for the periods, labelled with their starts (``2026-01``, ``2026-01-05``)."""
+    positions = np.arange(len(periods))
+    step = max(1, len(periods) // 8)
+    ax.set_xticks(positions[::step], [str(start) for start in periods][::step])
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    return positions
+
+
+def nps_trend(data: Any, *, period: str = "month", by: str | None = None, ax: Any = None) -> Any:
+    """NPS per period with its confidence band, one line per group.
+
+    Parameters
+    ----------
+    data : KPIReport or contacts table
+        A report with an ``nps`` KPI, or a contacts table (dict of columns, DataFrame
+        or CSV path with ``created`` and ``nps`` columns), reported with
+        :func:`~cskpi.kpi_report` using ``period`` and ``by``.
+    period, by : str, optional
+        Used only when ``data`` is a contacts table.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Lines of the NPS, bands of its confidence interval (the report's level,
+        Wald), in NPS points.
+    """
+    report = _as_report(data, period=period, by=by)
+    series = report.kpi("nps")
+    ax = _axes(ax)
+    x = _period_axis(ax, report.periods)
+    labels = ["all"] if report.groups is None else [str(g) for g in report.groups]
+    for group, label in enumerate(labels):
+        (line,) = ax.plot(x, series.values[group], marker="o", label=label)
+        ax.fill_between(x, series.low[group], series.high[group], color=line.get_color(), alpha=0.15)
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    level = report.settings["confidence_level"]
+    ax.set_title(f"NPS per {report.period} with {level:.0%} confidence band")
+    ax.set_ylabel("NPS (points)")
+    if report.groups is not None:
+        ax.legend(title=report.by)
+    return ax
+
+
+def service_level_curve(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    target: float = 0.8,
+    threshold_seconds: float = 20.0,
+    policy: str = "abandoned_as_missed",
+    max_seconds: float | None = None,
+    by: Any = None,
+    ax: Any = None,
+) -> Any:
+    """The service-level curve (share answered within t, for every t) against a target.
+
+    Parameters
+    ----------
+    wait_seconds, abandoned, policy, by
+        As in :func:`~cskpi.service_level` (one curve per group with ``by``).
+    target : float, default 0.8
+        Target service level, a fraction in [0, 1], drawn as a horizontal line.
+    threshold_seconds : float, default 20
+        Threshold of the standard [s], drawn as a vertical line.
+    max_seconds : float, optional
+        Right end of the curve [s]; default four times the threshold.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not 0.0 <= float(target) <= 1.0:
+        raise InvalidInputError(f"target must be a fraction in [0, 1] (0.8, not 80); got {target!r}")
+    end = 4.0 * float(threshold_seconds) if max_seconds is None else float(max_seconds)
+    if not end > 0:
+        raise InvalidInputError(f"max_seconds must be positive; got {max_seconds!r}")
+    thresholds = np.linspace(0.0, end, 201)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        result = service_level(wait_seconds, thresholds, abandoned=abandoned, policy=policy, by=by)  # type: ignore[arg-type]
+        scores = np.atleast_2d(result.score)
+    ax = _axes(ax)
+    names = ["all"] if by is None else [str(label) for label in result]
+    for row, name in zip(scores, names, strict=True):
+        ax.plot(thresholds, row, label=name)
+    ax.axhline(target, color="tab:red", linestyle="--", linewidth=1, label=f"target {target:.0%}")
+    ax.axvline(threshold_seconds, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("threshold (s)")
+    ax.set_ylabel("share answered within threshold")
+    ax.set_title(f"Service level curve ({policy})")
+    ax.legend()
+    return ax
+
+
+def retention_heatmap(cohorts: CohortRetention, *, rolling: bool = False, ax: Any = None) -> Any:
+    """Cohort retention as a heatmap: cohorts (rows) by periods since first contact (columns).
+
+    Parameters
+    ----------
+    cohorts : CohortRetention
+        From :func:`~cskpi.repeat_contact_retention` (or a report's ``cohorts``).
+    rolling : bool, default False
+        Show the rolling rates instead of the classic ones.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Cells are annotated with the rate in percent; unobserved cells are blank.
+    """
+    if not hasattr(cohorts, "classic_rates"):
+        raise InvalidTypeError(f"cohorts must be a CohortRetention result; got {type(cohorts).__name__}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        rates = np.asarray(cohorts.rolling_rates if rolling else cohorts.classic_rates, dtype=float)
+    ax = _axes(ax, figsize=(1.0 + 0.7 * rates.shape[1], 1.0 + 0.45 * rates.shape[0]))
+    image = ax.imshow(np.ma.masked_invalid(rates), cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    for (row, column), value in np.ndenumerate(rates):
+        if not np.isnan(value):
+            color = "white" if value < 0.6 else "black"
+            ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=8, color=color)
+    ax.set_xticks(range(rates.shape[1]))
+    ax.set_yticks(range(rates.shape[0]), [str(start) for start in cohorts.cohorts])
+    ax.set_xlabel(f"{cohorts.period}s since first contact")
+    ax.set_ylabel("cohort (first contact)")
+    ax.set_title(f"Repeat-contact retention ({'rolling' if rolling else 'classic'})")
+    ax.figure.colorbar(image, ax=ax, label="share of cohort")
+    return ax
+
+
+def open_cases_over_time(
+    created: Any, resolved: Any, *, every: str = "day", by: Any = None, ax: Any = None
+) -> Any:
+    """Tickets open over time: :func:`~cskpi.open_cases` at the start of every hour, day or week.
+
+    Parameters
+    ----------
+    created, resolved, by
+        As in :func:`~cskpi.open_cases` (NaT resolved = still open).
+    every : {'hour', 'day', 'week'}, default 'day'
+        Spacing of the snapshots, from the first creation to the last event.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if every not in _STEPS:
+        raise InvalidInputError(f"every must be one of {_STEPS}; got {every!r}")
+    start = to_datetime64(created, "created")
+    end = to_datetime64(resolved, "resolved", allow_nat=True)
+    if start.shape[0] == 0:
+        raise InvalidInputError("created must hold at least one ticket; got an empty array")
+    last = max(start.max(), end[~np.isnat(end)].max()) if (~np.isnat(end)).any() else start.max()
+    # Snapshots at the start of every period (ISO weeks start on Monday), one past the last event.
+    bounds = period_ordinals(np.asarray([start.min(), last]), every)  # type: ignore[arg-type]
+    ordinals = np.arange(int(bounds[0]), int(bounds[1]) + 2, dtype=np.int64)
+    instants = period_starts(ordinals, every).astype("datetime64[s]")  # type: ignore[arg-type]
+    result = open_cases(start, end, instants, by=by)
+    ax = _axes(ax)
+    x = instants.astype("datetime64[s]")
+    if by is None:
+        ax.step(x, result.n_open, where="post", label="open")
+    else:
+        for label, row in zip(result, np.atleast_2d(result.n_open), strict=True):
+            ax.step(x, row, where="post", label=str(label))
+        ax.legend()
+    ax.set_ylabel("open tickets")
+    ax.set_title(f"Open cases at the start of each {every}")
+    return ax
+
+
+def report_overview(report: KPIReport, *, kpis: Sequence[str] | None = None, columns: int = 3) -> Any:
+    """One panel per KPI of a report (lines per group over the periods), with standards' targets.
+
+    Parameters
+    ----------
+    report : KPIReport
+    kpis : sequence of str, optional
+        Keys of the KPIs to show (default: all of the report's).
+    columns : int, default 3
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    if getattr(report, "_cskpi_report", False) is not True:
+        raise InvalidTypeError(f"report must be a KPIReport; got {type(report).__name__}")
+    keys = [series.key for series in report.kpis] if kpis is None else list(kpis)
+    if not keys:
+        raise InvalidInputError("kpis must name at least one KPI of the report")
+    chosen = [report.kpi(key) for key in keys]
+    rows = -(-len(chosen) // columns)
+    figure, axes = _pyplot().subplots(
+        rows, columns, figsize=(4.0 * columns, 2.8 * rows), squeeze=False, layout="constrained"
+    )
+    labels = ["all"] if report.groups is None else [str(g) for g in report.groups]
+    targets: dict[str, float] = {}
+    if report.standards is not None:
+        for standard in report.standards.standards:
+            params = standard.parameters
+            same_service_level = (
+                params.get("threshold_seconds") == report.settings["service_level_threshold"]
+                and params.get("policy") == report.settings["service_level_policy"]
+            )
+            if standard.metric != "service_level" or same_service_level:
+                targets.setdefault(_KPI_OF_METRIC.get(standard.metric, ""), standard.target)
+    for ax, series in zip(axes.ravel(), chosen, strict=False):
+        scale = 100.0 if series.unit == "fraction" else 1.0
+        x = _period_axis(ax, report.periods)
+        for group, label in enumerate(labels):
+            ax.plot(x, series.values[group] * scale, marker="o", markersize=3, label=label)
+        if series.key in targets:
+            ax.axhline(targets[series.key] * scale, color="tab:red", linestyle="--", linewidth=1)
+        unit = {"fraction": "%", "seconds": "s", "points": "points", "count": "", "score": ""}[series.unit]
+        ax.set_title(series.label + (f" ({unit})" if unit else ""), fontsize=10)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+    for ax in axes.ravel()[len(chosen) :]:
+        ax.set_visible(False)
+    if report.groups is not None:
+        axes.ravel()[0].legend(fontsize=7, title=report.by, title_fontsize=7)
+    figure.suptitle(f"KPIs per {report.period}")
+    return figure
+
+
+# Which report KPI a standard's metric is drawn on.
+_KPI_OF_METRIC = {
+    "service_level": "service_level",
+    "asa": "asa",
+    "aht": "aht",
+    "abandonment_rate": "abandonment_rate",
+    "nps": "nps",
+    "csat": "csat",
+    "ces": "ces",
+}
