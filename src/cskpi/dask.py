@@ -1,0 +1,1841 @@
+"""cskpi on Dask: the same KPIs on data larger than one machine, through mergeable partial results.
+
+Every function here takes Dask arrays or Dask Series (columns of a Dask DataFrame)
+and returns the same result object as the in-memory function of the same name
+(:func:`cskpi.nps`, :func:`cskpi.service_level`, …). Each partition is reduced to
+that function's result on the partition — a handful of counts and sums per group —
+on the worker that holds it; the partial results are then merged with ``+`` in a
+tree (``split_every`` at a time), so only partial results travel, never rows.
+Grouped partial results with different labels align on merge (see
+:class:`cskpi.Grouped`).
+
+The module is optional: ``import cskpi`` never imports Dask, and this module
+imports it only when one of its functions is called. Install it with
+``pip install 'cskpi[dask]'``.
+
+Conventions shared by every function:
+
+* Data arguments must be Dask collections partitioned alike: Dask arrays with the
+  same length (other arrays are rechunked to the chunks of the first), or Dask
+  Series with the same number of partitions (and the same divisions when both are
+  known) — for example columns of one Dask DataFrame. Rows are matched partition by
+  partition, position by position, as :meth:`dask.dataframe.Series.map_partitions`
+  does with ``align_dataframes=False``.
+* Options (thresholds, policies, scales) are checked at once, in the calling
+  process, by running the in-memory function on the collections' empty metadata.
+  Bad data (a negative wait, a score of 11) raises when the partition holding it is
+  computed, with the in-memory error message; its index is then the position
+  within that partition.
+* ``compute=True`` (the default) computes on the current Dask scheduler — the
+  ``distributed.Client`` you created, or Dask's local threads — and returns the
+  result. ``compute=False`` returns a :class:`dask.delayed.Delayed` instead;
+  compute several at once with ``dask.compute(a, b, c)`` so that they share the
+  reading of the data.
+* Counts are exact. Sums of float durations (AHT, ASA totals) are added in a
+  different order than in memory and agree with the in-memory result to rounding.
+
+Percentiles are order statistics and are not sums; :func:`answer_time_percentile`
+merges counts of contacts per (group, wait) instead, exactly while there are few
+distinct waits, otherwise per fixed-resolution bin (see :class:`AnswerTimeCounts`).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _operations, _retention, _service_level, _survey
+from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
+from ._grouping import Groups, factorize, quantile_positions
+from ._results import Grouped
+from ._time import period_ordinals, period_starts, to_seconds
+
+__all__ = [
+    "AnswerTimeCounts",
+    "abandonment_rate",
+    "aht",
+    "answer_time_counts",
+    "answer_time_percentile",
+    "asa",
+    "backlog",
+    "ces",
+    "count_answer_times",
+    "csat",
+    "nps",
+    "open_cases",
+    "reduce",
+    "repeat_contact_retention",
+    "service_level",
+    "volume",
+]
+
+#: Partial results merged by one task of the reduction tree.
+SPLIT_EVERY = 8
+
+_NO_CODES: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+
+
+def _require(module: str) -> Any:
+    """Import an optional dependency, or raise an ImportError saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"cskpi.dask needs the optional dependency {module.split('.')[0]!r}; "
+            "install it with: pip install 'cskpi[dask]'"
+        ) from exc
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+@attrs.frozen
+class _Data:
+    """One Dask collection passed as data, with the name of its argument."""
+
+    name: str
+    collection: Any
+
+
+def _is_collection(value: Any) -> bool:
+    return bool(_require("dask").is_dask_collection(value))
+
+
+def _kind(data: _Data, ndim: tuple[int, ...]) -> str:
+    """'array' or 'frame'; raises for other collections and wrong dimensions."""
+    da = _require("dask.array")
+    dd = _require("dask.dataframe")
+    value = data.collection
+    if isinstance(value, da.Array):
+        if value.ndim not in ndim:
+            wanted = " or ".join(f"{d}-D" for d in ndim)
+            raise InvalidInputError(f"{data.name} must be {wanted}; got a Dask array of shape {value.shape}")
+        return "array"
+    if isinstance(value, dd.Series | dd.Index):
+        return "frame"
+    if isinstance(value, dd.DataFrame):
+        if 2 not in ndim:
+            raise InvalidInputError(f"{data.name} must be 1-D (a Dask Series); got a Dask DataFrame")
+        return "frame"
+    raise InvalidTypeError(
+        f"{data.name} must be a Dask array or a Dask Series; got {type(value).__name__}"
+        + ("" if _is_collection(value) else " (use the in-memory cskpi function for in-memory data)")
+    )
+
+
+def _known(chunks: tuple[float, ...]) -> bool:
+    return not any(np.isnan(c) for c in chunks)
+
+
+def _aligned(reference: _Data, other: _Data, kind: str) -> Any:
+    """``other`` partitioned like ``reference`` (Dask arrays are rechunked), or an error."""
+    ref, value = reference.collection, other.collection
+    if kind == "array":
+        ref_chunks, chunks = ref.chunks[0], value.chunks[0]
+        if _known(ref_chunks) and _known(chunks):
+            if value.shape[0] != ref.shape[0]:
+                raise InvalidInputError(
+                    f"{other.name} must have the same length as {reference.name} ({ref.shape[0]}); "
+                    f"got length {value.shape[0]}"
+                )
+            if chunks != ref_chunks:
+                value = value.rechunk({0: ref_chunks})
+        elif value.numblocks[0] != ref.numblocks[0]:
+            raise InvalidInputError(
+                f"{other.name} must have the same chunks as {reference.name} when chunk sizes are "
+                f"unknown; got {value.numblocks[0]} chunks, not {ref.numblocks[0]}"
+            )
+        if value.ndim == 2 and value.numblocks[1] != 1:
+            value = value.rechunk({1: -1})
+        return value
+    if value.npartitions != ref.npartitions:
+        raise InvalidInputError(
+            f"{other.name} must have the same partitions as {reference.name} ({ref.npartitions}); "
+            f"got {value.npartitions} partitions"
+        )
+    if ref.known_divisions and value.known_divisions and tuple(ref.divisions) != tuple(value.divisions):
+        raise InvalidInputError(
+            f"{other.name} must have the same divisions as {reference.name}; "
+            f"got {tuple(value.divisions)!r}, not {tuple(ref.divisions)!r}"
+        )
+    return value
+
+
+def _partitions(value: Any, kind: str) -> list[Any]:
+    """One :class:`dask.delayed.Delayed` per partition (per row-block of a Dask array)."""
+    if kind == "array":
+        blocks = value.to_delayed()
+        return list(blocks.reshape(blocks.shape[0], -1)[:, 0])
+    return list(value.to_delayed())
+
+
+def _meta(value: Any) -> Any:
+    """The empty in-memory object (numpy array or pandas object) standing for a collection."""
+    if isinstance(value, _require("dask.array").Array):
+        return np.empty((0, *value.shape[1:]), dtype=value.dtype)
+    return value._meta
+
+
+def _substitute(value: Any, table: dict[int, Any]) -> Any:
+    """Replace collections (also inside a tuple such as ``by``) by their entry in ``table``."""
+    if isinstance(value, tuple):
+        return tuple(_substitute(item, table) for item in value)
+    return table.get(id(value), value)
+
+
+def _found(name: str, value: Any) -> list[_Data]:
+    if isinstance(value, tuple):
+        return [
+            data
+            for i, item in enumerate(value)
+            for data in _found(f"{name}[{i}]" if len(value) > 1 else name, item)
+        ]
+    return [_Data(name, value)] if _is_collection(value) else []
+
+
+def _data_arguments(
+    bound: inspect.BoundArguments, required: tuple[str, ...], ndim: dict[str, tuple[int, ...]]
+) -> list[_Data]:
+    """The collections among the arguments, checked and aligned in place in ``bound``."""
+    found: list[_Data] = []
+    for name, value in bound.arguments.items():
+        if required and name == required[0] and value is None:
+            raise InvalidTypeError(f"{name} must be a Dask array or a Dask Series; got None")
+        if name in required and value is not None:
+            for i, item in enumerate(value if isinstance(value, tuple) else (value,)):
+                if not _is_collection(item):
+                    where = f"{name}[{i}]" if isinstance(value, tuple) else name
+                    raise InvalidTypeError(
+                        f"{where} must be a Dask array or a Dask Series; got {type(item).__name__} "
+                        "(use the in-memory cskpi function for in-memory data)"
+                    )
+        found.extend(_found(name, value))
+    if not found:
+        raise InvalidTypeError("at least one argument must be a Dask array or a Dask Series; got none")
+    reference = found[0]
+    kind = _kind(reference, ndim.get(reference.name.split("[")[0], (1,)))
+    aligned = [reference]
+    replacement: dict[int, Any] = {}
+    for data in found[1:]:
+        if _kind(data, ndim.get(data.name.split("[")[0], (1,))) != kind:
+            wanted = "Dask arrays" if kind == "array" else "Dask Series"
+            raise InvalidTypeError(
+                f"{data.name} must be of the same kind as {reference.name} ({wanted}); "
+                f"got {type(data.collection).__name__}"
+            )
+        checked = _aligned(reference, data, kind)
+        replacement[id(data.collection)] = checked
+        aligned.append(_Data(data.name, checked))
+    if kind == "array" and reference.collection.ndim == 2 and reference.collection.numblocks[1] != 1:
+        checked = reference.collection.rechunk({1: -1})
+        replacement[id(reference.collection)] = checked
+        aligned[0] = _Data(reference.name, checked)
+    for name, value in list(bound.arguments.items()):
+        bound.arguments[name] = _substitute(value, replacement)
+    return aligned
+
+
+def _kind_of(data: list[_Data]) -> str:
+    return "array" if isinstance(data[0].collection, _require("dask.array").Array) else "frame"
+
+
+# --------------------------------------------------------------------------- the reduction
+
+
+def _apply(function: Callable[..., Any], probe: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The in-memory result of one partition; None when the partition (``probe``) is empty."""
+    if len(probe) == 0:
+        return None
+    return function(*args, **kwargs)
+
+
+def _merge(*parts: Any) -> Any:
+    """Sum of the partial results that are not None (None when all are)."""
+    present = [part for part in parts if part is not None]
+    if not present:
+        return None
+    return functools.reduce(operator.add, present)
+
+
+def _or_empty(result: Any, empty: Any) -> Any:
+    return empty if result is None else result
+
+
+def _tree(parts: list[Any], split_every: int) -> Any:
+    """Merge delayed partial results ``split_every`` at a time, level by level, into one."""
+    delayed = _require("dask").delayed
+    if not parts:
+        return delayed(None)
+    level = parts
+    while len(level) > 1:
+        level = [
+            delayed(_merge, pure=True)(*level[i : i + split_every]) for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+def _check_split_every(split_every: Any) -> int:
+    if isinstance(split_every, bool) or not isinstance(split_every, int | np.integer) or split_every < 2:
+        raise InvalidInputError(f"split_every must be an integer of at least 2; got {split_every!r}")
+    return int(split_every)
+
+
+def _check_compute(compute: Any) -> bool:
+    if not isinstance(compute, bool | np.bool_):
+        raise InvalidTypeError(f"compute must be True or False; got {compute!r}")
+    return bool(compute)
+
+
+def _partial_results(
+    partition: Callable[..., Any], bound: inspect.BoundArguments, data: list[_Data], kind: str
+) -> list[Any]:
+    """One delayed call of ``partition`` per partition, on that partition of every collection."""
+    delayed = _require("dask").delayed
+    columns = [_partitions(item.collection, kind) for item in data]
+    parts = []
+    for i in range(len(columns[0])):
+        table = {id(item.collection): column[i] for item, column in zip(data, columns, strict=True)}
+        args = tuple(_substitute(value, table) for value in bound.args)
+        kwargs = {name: _substitute(value, table) for name, value in bound.kwargs.items()}
+        parts.append(delayed(_apply, pure=True)(partition, columns[0][i], args, kwargs))
+    return parts
+
+
+def _on_metadata(function: Callable[..., Any], bound: inspect.BoundArguments, data: list[_Data]) -> Any:
+    """``function`` bound to the empty metadata of every collection (call it for the empty result)."""
+    table = {id(item.collection): _meta(item.collection) for item in data}
+    args = tuple(_substitute(value, table) for value in bound.args)
+    kwargs = {name: _substitute(value, table) for name, value in bound.kwargs.items()}
+    return functools.partial(function, *args, **kwargs)
+
+
+def _call_if_none(result: Any, empty: Callable[[], Any]) -> Any:
+    """The merged result, or the in-memory function on empty data (which may raise) when there is none."""
+    return empty() if result is None else result
+
+
+def _run(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    required: tuple[str, ...] = (),
+    ndim: dict[str, tuple[int, ...]] | None = None,
+    split_every: Any = SPLIT_EVERY,
+    compute: Any = True,
+    partition: Callable[..., Any] | None = None,
+    finish: Callable[[Any, Any], Any] = _or_empty,
+    check_options: bool = True,
+) -> Any:
+    """``partition`` (default ``function``) on every partition, tree-merged with ``+``, then ``finish``.
+
+    ``function`` is the in-memory function: its signature names the arguments, and
+    it is called at once on the collections' empty metadata to check the options
+    (unless ``check_options`` is False, for functions that refuse empty data).
+    ``finish(merged, empty)`` makes the final result from the merged partial results
+    (None when every partition was empty) and the empty result (or, without the
+    check, a callable giving it).
+    """
+    split = _check_split_every(split_every)
+    eager = _check_compute(compute)
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise InvalidTypeError(f"{getattr(function, '__name__', 'function')}: {exc}") from None
+    data = _data_arguments(bound, required, ndim or {})
+    empty = _on_metadata(function, bound, data)
+    if check_options:
+        empty = empty()
+    delayed = _require("dask").delayed
+    merged = _tree(_partial_results(partition or function, bound, data, _kind_of(data)), split)
+    result = delayed(finish, pure=True)(merged, empty)
+    return result.compute() if eager else result
+
+
+def reduce(
+    function: Callable[..., Any],
+    *args: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """Run any mergeable cskpi function on Dask collections, partition by partition.
+
+    Parameters
+    ----------
+    function : callable
+        A cskpi function whose results merge with ``+`` (:func:`cskpi.occupancy`,
+        :func:`cskpi.handle_time_against_target`, …), or any function of the same
+        kind.
+    *args, **kwargs
+        The arguments of ``function``. Dask arrays and Dask Series (also inside a
+        tuple, as in ``by=(a, b)``) are split into their partitions; every other
+        argument (thresholds, options, plain arrays) is passed unchanged to every
+        partition.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Compute and return the result (True) or return a
+        :class:`dask.delayed.Delayed` computing it (False).
+
+    Returns
+    -------
+    object
+        What ``function`` returns for the whole data: the sum, with ``+``, of its
+        results on the partitions.
+
+    Notes
+    -----
+    ``function`` runs on each partition where the partition lives; empty partitions
+    are skipped; the partial results are merged ``split_every`` at a time, level by
+    level (a tree reduction). The result equals ``function`` on all rows together
+    exactly when ``function(a) + function(b) == function(a ++ b)``, which holds for
+    every cskpi result that keeps counts and sums (see :class:`cskpi.Grouped` for
+    grouped results). The options are checked first by calling ``function`` on the
+    collections' empty metadata.
+
+    Examples
+    --------
+    Occupancy of two agents' intervals in two chunks: 1,500 s handled out of 2,000 s
+    available.
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi
+    >>> import cskpi.dask
+    >>> handled = da.from_array(np.array([600.0, 300.0, 400.0, 200.0]), chunks=2)
+    >>> available = da.from_array(np.array([800.0, 400.0, 500.0, 300.0]), chunks=2)
+    >>> cskpi.dask.reduce(cskpi.occupancy, handled, available).score
+    0.75
+    """
+    return _run(function, args, kwargs, split_every=split_every, compute=compute)
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def nps(
+    scores: Any,
+    *,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Net Promoter Score of a Dask array or Series of 0-10 answers (see :func:`cskpi.nps`).
+
+    Parameters
+    ----------
+    scores : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Answers on the 0-10 scale.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``scores``.
+    nan_policy : {'raise', 'omit'}, default 'raise'
+        What to do with NaN (unanswered).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    NPS or Grouped[NPS]
+        The same as ``cskpi.nps`` on all answers: promoter, passive and detractor
+        counts, ``score`` in [-100, 100].
+
+    Notes
+    -----
+    Each partition's counts come from :func:`cskpi.nps`; counts add, so the merged
+    result is exact: ``NPS = 100 * (promoters - detractors) / n`` over all answers
+    (Reichheld 2003).
+
+    References
+    ----------
+    F. F. Reichheld (2003), "The One Number You Need to Grow", Harvard Business
+    Review 81(12), 46-54.
+
+    Examples
+    --------
+    Four promoters, three passives, three detractors in three chunks: +10.
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> scores = da.from_array(np.array([10, 9, 9, 10, 8, 7, 7, 6, 0, 3]), chunks=4)
+    >>> result = cskpi.dask.nps(scores)
+    >>> result.score, result.n
+    (10.0, 10)
+    """
+    return _run(
+        _survey.nps,
+        (scores,),
+        {"by": by, "nan_policy": nan_policy},
+        required=("scores", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def _ordered_aspects(result: Any, aspects: NDArray[Any] | None) -> Any:
+    """Grouped CSAT in the in-memory order: groups sorted, aspects in column order within each."""
+    if aspects is None or not isinstance(result, Grouped) or len(result.names) < 2:
+        return result
+    labels = result.labels
+    keys, aspect = labels[:-1], labels[-1]
+    n = aspect.shape[0]
+    changed = np.zeros(n, dtype=bool)
+    if n:
+        changed[0] = True
+        for key in keys:
+            changed[1:] |= key[1:] != key[:-1]
+    block = np.cumsum(changed)
+    lookup = {label: i for i, label in enumerate(aspects.tolist())}
+    position = np.array([lookup[label] for label in aspect.tolist()], dtype=np.intp)
+    order = np.lexsort((position, block))
+    values = attrs.evolve(result.values, counts=np.asarray(result.values.counts)[order])
+    groups = Groups(codes=_NO_CODES, labels=tuple(lab[order] for lab in labels), names=result.names)
+    return Grouped(values, groups)
+
+
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any = None,
+    aspects: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Customer satisfaction (CSAT) of Dask ratings (see :func:`cskpi.csat`).
+
+    Parameters
+    ----------
+    ratings : dask.array.Array, dask.dataframe.Series or dask.dataframe.DataFrame
+        Answers on the integer ``scale``: shape (n,), or a table (n, k) of one
+        column per aspect — a Dask DataFrame (column names become the aspect labels)
+        or a 2-D Dask array.
+    scale : tuple of int, default (1, 5)
+        Inclusive answer scale.
+    satisfied_from : int, default 4
+        Lowest answer counted as satisfied.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``ratings``.
+    aspects : sequence, optional
+        Names of the columns of a table (default: the DataFrame's columns, or 0..k-1).
+    nan_policy : {'raise', 'omit'}, default 'raise'
+        What to do with NaN (unanswered).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    CSAT or Grouped[CSAT]
+        The same as ``cskpi.csat`` on all answers: counts per scale point;
+        ``score`` is the satisfied fraction in [0, 1]. Aspects keep the column order.
+
+    Notes
+    -----
+    ``CSAT = answers >= satisfied_from / all answers``, from counts per scale point
+    that add across partitions, so the merged result is exact.
+
+    Examples
+    --------
+    Seven of ten answers are 4 or 5:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> ratings = da.from_array(np.array([5, 4, 4, 3, 5, 2, 4, 5, 1, 5]), chunks=3)
+    >>> result = cskpi.dask.csat(ratings)
+    >>> result.score, result.satisfied, result.n
+    (0.7, 7, 10)
+    """
+    result = _run(
+        _survey.csat,
+        (ratings,),
+        {
+            "scale": scale,
+            "satisfied_from": satisfied_from,
+            "by": by,
+            "aspects": aspects,
+            "nan_policy": nan_policy,
+        },
+        required=("ratings", "by"),
+        ndim={"ratings": (1, 2)},
+        split_every=split_every,
+        compute=compute,
+        finish=functools.partial(_csat_finish, aspects=_aspect_order(ratings, aspects)),
+    )
+    return result
+
+
+def _csat_finish(result: Any, empty: Any, *, aspects: NDArray[Any] | None) -> Any:
+    return _ordered_aspects(_or_empty(result, empty), aspects)
+
+
+def _aspect_order(ratings: Any, aspects: Any) -> NDArray[Any] | None:
+    """Aspect labels in column order, for a table of ratings; None for 1-D ratings."""
+    if getattr(ratings, "ndim", 1) != 2:
+        return None
+    if aspects is not None:
+        return np.asarray(list(aspects))
+    columns = getattr(ratings, "columns", None)
+    if columns is not None:
+        return np.asarray(list(columns))
+    return np.arange(ratings.shape[1])
+
+
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Customer Effort Score (CES) of Dask ratings (see :func:`cskpi.ces`).
+
+    Parameters
+    ----------
+    ratings : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Answers on the integer ``scale``, higher meaning easier.
+    scale : tuple of int, default (1, 7)
+        Inclusive answer scale.
+    easy_from : int, default 5
+        Lowest answer counted as "easy".
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``ratings``.
+    nan_policy : {'raise', 'omit'}, default 'raise'
+        What to do with NaN (unanswered).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    CES or Grouped[CES]
+        The same as ``cskpi.ces`` on all answers: ``score`` is the mean answer in
+        scale points, ``easy_share`` in [0, 1].
+
+    Notes
+    -----
+    The mean effort answer (Dixon, Toman and DeLisi 2013) derives from the counts
+    per scale point, which add across partitions: the merged result is exact.
+
+    Examples
+    --------
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> result = cskpi.dask.ces(da.from_array(np.array([7, 6, 5, 5, 3, 1]), chunks=4))
+    >>> result.score, round(result.easy_share, 4)
+    (4.5, 0.6667)
+    """
+    return _run(
+        _survey.ces,
+        (ratings,),
+        {"scale": scale, "easy_from": easy_from, "by": by, "nan_policy": nan_policy},
+        required=("ratings", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+# --------------------------------------------------------------------------- operations
+
+
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: str = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Service level of Dask waits in any of the five published variants (see :func:`cskpi.service_level`).
+
+    Parameters
+    ----------
+    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Queue wait of each offered contact [s] (numbers or timedelta64).
+    threshold_seconds : float, timedelta64 or array-like of shape (k,)
+        The threshold T [s], or several thresholds for the service-level curve.
+    abandoned : Dask array or Series of bool, shape (n,), optional
+        True for contacts that abandoned, partitioned like ``wait_seconds``.
+    policy : str, default 'abandoned_as_missed'
+        One of :data:`cskpi.SERVICE_LEVEL_POLICIES` (formulas 1-5).
+    short_abandon_seconds : float or timedelta64, optional
+        Short-abandon time S [s].
+    exclude_short_abandons : bool, default False
+        Remove short abandons from the population first.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``wait_seconds``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    ServiceLevel or Grouped[ServiceLevel]
+        The same as ``cskpi.service_level`` on all contacts: the counts against each
+        threshold, ``score`` in [0, 1] under ``policy``.
+
+    Notes
+    -----
+    Every variant is a ratio of counts of answered and abandoned contacts within
+    and after T (ICMI 2002); the counts add across partitions, so every variant and
+    the whole curve are exact.
+
+    References
+    ----------
+    International Customer Management Institute (ICMI) (2002), "Service Level
+    Calculations", Queue Tips.
+
+    Examples
+    --------
+    The published example (1,000 answered, 860 within 20 s; 60 abandoned, 20 within
+    20 s), in chunks of 100 contacts: formula 1 gives 880 / 1,060 = 83.0 %.
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> waits = np.r_[[10.0] * 860, [30.0] * 140, [3.0] * 10, [12.0] * 10, [45.0] * 40]
+    >>> gave_up = np.r_[[False] * 1000, [True] * 60]
+    >>> sl = cskpi.dask.service_level(
+    ...     da.from_array(waits, chunks=100), 20,
+    ...     abandoned=da.from_array(gave_up, chunks=100), policy="abandoned_within_as_met",
+    ... )
+    >>> round(sl.score, 4), sl.n_met, sl.n
+    (0.8302, 880, 1060)
+    """
+    return _run(
+        _service_level.service_level,
+        (wait_seconds, threshold_seconds),
+        {
+            "abandoned": abandoned,
+            "policy": policy,
+            "short_abandon_seconds": short_abandon_seconds,
+            "exclude_short_abandons": exclude_short_abandons,
+            "by": by,
+        },
+        required=("wait_seconds", "abandoned", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def abandonment_rate(
+    abandoned: Any,
+    *,
+    wait_seconds: Any = None,
+    short_abandon_seconds: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Abandonment rate of a Dask boolean column (see :func:`cskpi.abandonment_rate`).
+
+    Parameters
+    ----------
+    abandoned : dask.array.Array or dask.dataframe.Series of bool, shape (n,)
+        True for each offered contact that abandoned.
+    wait_seconds : Dask array or Series, shape (n,), optional
+        Queue waits [s], needed with ``short_abandon_seconds``.
+    short_abandon_seconds : float or timedelta64, optional
+        Abandons after a shorter wait [s] leave numerator and denominator.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``abandoned``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    AbandonmentRate or Grouped[AbandonmentRate]
+        The same as ``cskpi.abandonment_rate`` on all contacts; ``score`` in [0, 1].
+
+    Notes
+    -----
+    ``rate = (abandoned - short) / (offered - short)`` from counts that add across
+    partitions: exact.
+
+    Examples
+    --------
+    6 of 100 calls abandoned, in chunks of 30:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> gave_up = da.from_array(np.array([True] * 6 + [False] * 94), chunks=30)
+    >>> cskpi.dask.abandonment_rate(gave_up).score
+    0.06
+    """
+    return _run(
+        _operations.abandonment_rate,
+        (abandoned,),
+        {"wait_seconds": wait_seconds, "short_abandon_seconds": short_abandon_seconds, "by": by},
+        required=("abandoned", "wait_seconds", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def aht(
+    talk_seconds: Any,
+    hold_seconds: Any = None,
+    after_work_seconds: Any = None,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Average handle time of Dask durations (see :func:`cskpi.aht`).
+
+    Parameters
+    ----------
+    talk_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Talk time of each handled contact [s].
+    hold_seconds, after_work_seconds : Dask array or Series, shape (n,), optional
+        Hold time and after-contact work [s]; omitted components count as 0.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``talk_seconds``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    AHT or Grouped[AHT]
+        Contacts handled and the total of each component; ``score`` is the AHT [s].
+
+    Notes
+    -----
+    ``AHT = (talk + hold + after-contact work) / handled``. The counts are exact;
+    the float totals are summed per partition and then across partitions, so they
+    agree with the in-memory totals to rounding (exactly for whole seconds).
+
+    Examples
+    --------
+    (300 + 30 + 60 + 200 + 0 + 10) / 2 = 300 s:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> talk = da.from_array(np.array([300.0, 200.0]), chunks=1)
+    >>> hold = da.from_array(np.array([30.0, 0.0]), chunks=1)
+    >>> wrap = da.from_array(np.array([60.0, 10.0]), chunks=1)
+    >>> cskpi.dask.aht(talk, hold, wrap).score
+    300.0
+    """
+    return _run(
+        _operations.aht,
+        (talk_seconds, hold_seconds, after_work_seconds),
+        {"by": by},
+        required=("talk_seconds", "hold_seconds", "after_work_seconds", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def asa(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Average speed of answer of Dask waits (see :func:`cskpi.asa`).
+
+    Parameters
+    ----------
+    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Queue wait of each contact [s].
+    abandoned : Dask array or Series of bool, shape (n,), optional
+        True for contacts that abandoned (left out of ASA).
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``wait_seconds``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    ASA or Grouped[ASA]
+        Answered contacts and their total wait; ``score`` is the ASA [s].
+
+    Notes
+    -----
+    ``ASA = total wait of answered contacts / answered contacts``; the total is a
+    float sum and agrees with the in-memory one to rounding.
+
+    Examples
+    --------
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> cskpi.dask.asa(da.from_array(np.array([10.0, 20.0, 30.0, 60.0]), chunks=3)).score
+    30.0
+    """
+    return _run(
+        _operations.asa,
+        (wait_seconds,),
+        {"abandoned": abandoned, "by": by},
+        required=("wait_seconds", "abandoned", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+# --------------------------------------------------------------------------- volume
+
+
+@attrs.frozen(kw_only=True)
+class _VolumePart:
+    """Volume of some partitions over the periods they have contacts in, with their first and last period.
+
+    ``result`` counts the contacts over the partitions' own range of periods, clipped
+    to ``start`` and ``end`` (None when no contact falls in it); ``first`` and
+    ``last`` are the ordinals of the earliest and latest contact, not clipped, so
+    that the final range is chosen exactly as :func:`cskpi.volume` chooses it.
+    """
+
+    result: Any
+    first: int
+    last: int
+
+    def __add__(self, other: _VolumePart) -> _VolumePart:
+        return _VolumePart(
+            result=_add_volumes(self.result, other.result),
+            first=min(self.first, other.first),
+            last=max(self.last, other.last),
+        )
+
+
+def _volume_values(result: Any) -> Any:
+    return result.values if isinstance(result, Grouped) else result
+
+
+def _first_period(result: Any) -> int | None:
+    values = _volume_values(result)
+    if values.periods.shape[0] == 0:
+        return None
+    return int(period_ordinals(values.periods[:1], values.period)[0])
+
+
+def _reframe(result: Any, first: int, n_periods: int) -> Any:
+    """The volume over the periods ``first .. first + n_periods - 1``: zeros where it had none."""
+    from ._volume import period_labels_of
+
+    values = _volume_values(result)
+    counts = np.asarray(values.n_contacts, dtype=np.int64)
+    own_first = _first_period(result)
+    framed = np.zeros((*counts.shape[:-1], n_periods), dtype=np.int64)
+    if own_first is not None:
+        low, high = max(own_first, first), min(own_first + counts.shape[-1], first + n_periods)
+        if low < high:
+            framed[..., low - first : high - first] = counts[..., low - own_first : high - own_first]
+    framed_values = attrs.evolve(
+        values, n_contacts=framed, periods=period_labels_of(values.period, first, n_periods)
+    )
+    if not isinstance(result, Grouped):
+        return framed_values
+    labels = result.labels if isinstance(result.labels, tuple) else (result.labels,)
+    return Grouped(framed_values, Groups(codes=_NO_CODES, labels=labels, names=result.names))
+
+
+def _add_volumes(a: Any, b: Any) -> Any:
+    """``a + b`` once both cover the union of their ranges of periods."""
+    if a is None or b is None:
+        return b if a is None else a
+    ranges = [
+        (first, first + _volume_values(r).periods.shape[0])
+        for r in (a, b)
+        if (first := _first_period(r)) is not None
+    ]
+    if not ranges:
+        return a + b
+    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    return _reframe(a, low, high - low) + _reframe(b, low, high - low)
+
+
+def _ordinal(value: Any, name: str, period: Any) -> int:
+    from ._volume import to_instant
+
+    return int(period_ordinals(np.array([to_instant(value, name)]), period)[0])
+
+
+def _volume_partition(
+    timestamps: Any, *, period: Any = "day", by: Any = None, start: Any = None, end: Any = None
+) -> _VolumePart:
+    """One partition's volume over its own periods clipped to ``[start, end]`` (same signature as volume)."""
+    from ._volume import to_instants
+    from ._volume import volume as memory_volume
+
+    stamps = to_instants(timestamps, "timestamps")
+    first, last = (int(o) for o in period_ordinals(np.array([stamps.min(), stamps.max()]), period))
+    low = first if start is None else max(first, _ordinal(start, "start", period))
+    high = last if end is None else min(last, _ordinal(end, "end", period))
+    if low <= high:
+        bounds = period_starts(np.array([low, high], dtype=np.int64), period)
+        result = memory_volume(stamps, period=period, by=by, start=bounds[0], end=bounds[1])
+        return _VolumePart(result=result, first=first, last=last)
+    # No contact of this partition falls in the range: keep its groups, with no periods.
+    if by is None:
+        return _VolumePart(result=None, first=first, last=last)
+    groups = factorize(by, stamps.shape[0], name="by")
+    nothing = memory_volume(stamps[:0], period=period)
+    counts = np.zeros((groups.n_groups, 0), dtype=np.int64)
+    return _VolumePart(
+        result=Grouped(attrs.evolve(nothing, n_contacts=counts), groups), first=first, last=last
+    )
+
+
+def _volume_finish(part: _VolumePart | None, empty: Any, *, period: Any, start: Any, end: Any) -> Any:
+    """The merged volume over the range :func:`cskpi.volume` chooses for all the data."""
+    from ._volume import period_axis
+
+    if part is None:
+        return empty
+    first, n_periods = period_axis(period, [np.array([part.first, part.last], dtype=np.int64)], start, end)
+    return _reframe(empty if part.result is None else part.result, first, n_periods)
+
+
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "day",
+    by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Contacts per calendar period from Dask timestamps (see :func:`cskpi.volume`).
+
+    Parameters
+    ----------
+    timestamps : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Arrival time of each contact (naive datetime64 or ISO 8601 strings).
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'day'
+        Calendar period (weeks are ISO weeks).
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``timestamps``.
+    start, end : timestamp, optional
+        Range of periods, both included (default: the earliest and latest contact).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    Volume or Grouped[Volume]
+        The same as ``cskpi.volume`` on all contacts: ``n_contacts`` per period of
+        the dense range, with the period starts in ``periods``.
+
+    Notes
+    -----
+    Volumes merge only over the same periods, and partitions cover different ones
+    (a Parquet data set partitioned by month has one month a file). Each partition
+    is therefore counted over its own periods (clipped to ``start`` and ``end``) and
+    keeps its earliest and latest period; two partial volumes are padded with zero
+    periods to the union of their ranges and added. At the end the range is the one
+    :func:`cskpi.volume` chooses for all contacts, so the result is exact, from one
+    pass over the data.
+
+    Examples
+    --------
+    Three contacts on Monday, none on Tuesday, one on Wednesday, in two chunks:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> days = np.array(["2024-05-13T08:00", "2024-05-13T09:30", "2024-05-13T23:59", "2024-05-15T00:00"],
+    ...                 dtype="datetime64[m]")
+    >>> result = cskpi.dask.volume(da.from_array(days, chunks=2))
+    >>> result.n_contacts.tolist(), [str(day) for day in result.periods]
+    ([3, 0, 1], ['2024-05-13', '2024-05-14', '2024-05-15'])
+    """
+    from ._volume import volume as memory_volume
+
+    return _run(
+        memory_volume,
+        (timestamps,),
+        {"period": period, "by": by, "start": start, "end": end},
+        required=("timestamps", "by"),
+        split_every=split_every,
+        compute=compute,
+        partition=_volume_partition,
+        finish=functools.partial(_volume_finish, period=period, start=start, end=end),
+    )
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def _frame_of(customer_ids: Any, timestamps: Any) -> Any:
+    """One partition's records as a two-column pandas DataFrame."""
+    pd = _require("pandas")
+    return pd.DataFrame({"customer_id": _plain(customer_ids), "timestamp": _plain(timestamps)}, copy=False)
+
+
+def _plain(values: Any) -> Any:
+    return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+
+
+def repeat_contact_retention(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    period: str = "month",
+    convention: str = "classic",
+    end: Any = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Repeat-contact cohort retention of Dask records (see :func:`cskpi.repeat_contact_retention`).
+
+    Parameters
+    ----------
+    customer_ids : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Customer of each contact (integers or strings).
+    timestamps : Dask array or Series, shape (n,)
+        Time of each contact (naive datetime64 or ISO 8601 strings).
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
+        Calendar period of cohorts and columns.
+    convention : {'classic', 'rolling'}, default 'classic'
+        Which counts ``rates`` reports.
+    end : timestamp, optional
+        End of the observation (default: the latest timestamp).
+    partitioned_by_customer : bool, default False
+        True when every customer's contacts already sit in one partition (for
+        example a data set written partitioned by a hash of the customer): the
+        shuffle is skipped. False: the records are first shuffled by customer with
+        :meth:`dask.dataframe.DataFrame.shuffle`.
+    npartitions : int, optional
+        Partitions after the shuffle (default: as many as before).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    CohortRetention
+        The same as ``cskpi.repeat_contact_retention`` on all records.
+
+    Notes
+    -----
+    A customer's cohort is the period of their *first* contact, which a partition
+    knows only if it holds all of that customer's contacts. Cohort tables of
+    disjoint sets of customers add (:class:`cskpi.CohortRetention`), so the records
+    are shuffled by customer (each customer's contacts to one partition), each
+    partition's table is computed where it lives, and the tables are merged with
+    ``+``. The shuffle moves rows between workers once; nothing is gathered to one
+    process. Tables of parts observed to different last periods are taken as
+    observed to the latest one, as for the records together.
+
+    References
+    ----------
+    P. S. Fader and B. G. S. Hardie (2007), "How to project customer retention",
+    Journal of Interactive Marketing 21(1), 76-90.
+
+    Examples
+    --------
+    Customer 1 comes in January and March, 2 in January and February, 3 in February,
+    in chunks that split customers 1 and 2:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> ids = da.from_array(np.array([1, 2, 1, 2, 3]), chunks=2)
+    >>> times = da.from_array(
+    ...     np.array(["2024-01-05", "2024-01-20", "2024-03-02", "2024-02-11", "2024-02-28"],
+    ...              dtype="datetime64[D]"), chunks=2)
+    >>> table = cskpi.dask.repeat_contact_retention(ids, times)
+    >>> table.sizes.tolist(), table.classic_counts.tolist()
+    ([2, 1], [[2, 1, 1], [1, 0, 0]])
+    """
+    # The options are checked on one made-up record (the function refuses empty data).
+    _retention.repeat_contact_retention(
+        np.zeros(1, dtype=np.int64),
+        np.array(["1970-01-01"], dtype="datetime64[s]"),
+        period=period,  # type: ignore[arg-type]
+        convention=convention,  # type: ignore[arg-type]
+    )
+    if not isinstance(partitioned_by_customer, bool | np.bool_):
+        raise InvalidTypeError(
+            f"partitioned_by_customer must be True or False; got {partitioned_by_customer!r}"
+        )
+    options = {"period": period, "convention": convention, "end": end}
+    if partitioned_by_customer:
+        return _run(
+            _retention.repeat_contact_retention,
+            (customer_ids, timestamps),
+            options,
+            required=("customer_ids", "timestamps"),
+            split_every=split_every,
+            compute=compute,
+            finish=_call_if_none,
+            check_options=False,
+        )
+    if npartitions is not None and (
+        isinstance(npartitions, bool) or not isinstance(npartitions, int | np.integer) or npartitions < 1
+    ):
+        raise InvalidInputError(f"npartitions must be a positive integer; got {npartitions!r}")
+    bound = inspect.signature(_retention.repeat_contact_retention).bind(customer_ids, timestamps, **options)
+    data = _data_arguments(bound, ("customer_ids", "timestamps"), {})
+    kind = _kind_of(data)
+    dask = _require("dask")
+    dd = _require("dask.dataframe")
+    columns = [_partitions(item.collection, kind) for item in data]
+    frames = [dask.delayed(_frame_of, pure=True)(ids, times) for ids, times in zip(*columns, strict=True)]
+    meta = _frame_of(_meta(data[0].collection), _meta(data[1].collection))
+    records = dd.from_delayed(frames, meta=meta, verify_meta=False)
+    shuffled = records.shuffle(on="customer_id", npartitions=npartitions or len(frames))
+    return _run(
+        _retention.repeat_contact_retention,
+        (shuffled["customer_id"], shuffled["timestamp"]),
+        options,
+        required=("customer_ids", "timestamps"),
+        split_every=split_every,
+        compute=compute,
+        finish=_call_if_none,
+        check_options=False,
+    )
+
+
+# --------------------------------------------------------------------------- percentiles
+
+
+def _tuple_eq(a: Any, b: Any) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _array_eq(a: Any, b: Any) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+def _round_up(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
+    """The smallest multiple ``k * resolution`` (in floating point) at or above each value; inf stays inf."""
+    with np.errstate(invalid="ignore"):
+        k = np.ceil(seconds / resolution)
+        k = np.where((k - 1.0) * resolution >= seconds, k - 1.0, k)
+        k = np.where(k * resolution < seconds, k + 1.0, k)
+        rounded: NDArray[np.float64] = np.where(np.isinf(seconds), seconds, k * resolution)
+    return rounded
+
+
+def _check_max_exact(max_exact_values: Any) -> int | None:
+    if max_exact_values is None:
+        return None
+    if isinstance(max_exact_values, bool) or not isinstance(max_exact_values, int | np.integer):
+        raise InvalidTypeError(
+            f"max_exact_values must be a non-negative integer or None; got {max_exact_values!r}"
+        )
+    if max_exact_values < 0:
+        raise InvalidInputError(
+            f"max_exact_values must be a non-negative integer or None; got {max_exact_values!r}"
+        )
+    return int(max_exact_values)
+
+
+def _tabulate(
+    labels: tuple[NDArray[Any], ...],
+    seconds: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    *,
+    names: tuple[str, ...],
+    resolution_seconds: float,
+    max_exact_values: int | None,
+    exact: bool,
+) -> AnswerTimeCounts:
+    """Counts summed per distinct (labels, seconds), rounded up to the resolution unless ``exact``."""
+    values = seconds if exact else _round_up(seconds, resolution_seconds)
+    n_rows = values.shape[0]
+    cells = factorize((*labels, values), n_rows, name="by")
+    totals = np.zeros(cells.n_groups, dtype=np.int64)
+    np.add.at(totals, cells.codes, counts)
+    if exact and max_exact_values is not None and cells.n_groups > max_exact_values:
+        return _tabulate(
+            cells.labels[:-1],
+            cells.labels[-1],
+            totals,
+            names=names,
+            resolution_seconds=resolution_seconds,
+            max_exact_values=max_exact_values,
+            exact=False,
+        )
+    return AnswerTimeCounts(
+        labels=tuple(cells.labels[:-1]),
+        seconds=cells.labels[-1].astype(np.float64),
+        counts=totals,
+        names=names,
+        resolution_seconds=resolution_seconds,
+        max_exact_values=max_exact_values,
+        exact=exact,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AnswerTimeCounts:
+    """Contacts counted per (group, answer time): a mergeable table from which answer-time percentiles follow.
+
+    Percentiles are order statistics and do not add, but the counts of contacts at
+    each distinct wait do. While the table holds at most ``max_exact_values``
+    distinct (group, wait) pairs it keeps the exact waits; beyond that every wait
+    is rounded *up* to the next multiple of ``resolution_seconds`` (a fixed-
+    resolution histogram), and stays so through every later merge.
+
+    Attributes
+    ----------
+    labels : tuple of ndarray
+        Group labels of each row, one array per grouping key (empty when not grouped).
+    seconds : ndarray of float, shape (m,)
+        Each row's wait [s]: exact, or rounded up to a multiple of
+        ``resolution_seconds``; ``inf`` for abandoned contacts. Rows are sorted by
+        labels, then wait.
+    counts : ndarray of int64, shape (m,)
+        Contacts of the row's group with the row's wait.
+    names : tuple of str
+        Name of each grouping key.
+    resolution_seconds : float
+        Width of the histogram bins [s] once rounded.
+    max_exact_values : int or None
+        Most distinct (group, wait) pairs kept exactly (None: no limit).
+    exact : bool
+        True while the waits are exact; False once rounded.
+    """
+
+    labels: tuple[NDArray[Any], ...] = attrs.field(eq=attrs.cmp_using(eq=_tuple_eq))
+    seconds: NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    counts: NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    names: tuple[str, ...]
+    resolution_seconds: float
+    max_exact_values: int | None
+    exact: bool
+
+    @property
+    def n(self) -> int:
+        """Contacts counted."""
+        return int(self.counts.sum())
+
+    def __add__(self, other: AnswerTimeCounts) -> AnswerTimeCounts:
+        if type(other) is not type(self):
+            return NotImplemented
+        for name in ("names", "resolution_seconds", "max_exact_values"):
+            if getattr(self, name) != getattr(other, name):
+                raise InvalidInputError(
+                    f"cannot add AnswerTimeCounts with different {name}: "
+                    f"{getattr(self, name)!r} and {getattr(other, name)!r}"
+                )
+        return _tabulate(
+            tuple(np.concatenate([a, b]) for a, b in zip(self.labels, other.labels, strict=True)),
+            np.concatenate([self.seconds, other.seconds]),
+            np.concatenate([self.counts, other.counts]),
+            names=self.names,
+            resolution_seconds=self.resolution_seconds,
+            max_exact_values=self.max_exact_values,
+            exact=self.exact and other.exact,
+        )
+
+    def __radd__(self, other: object) -> AnswerTimeCounts:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def percentiles(
+        self, percentiles: Any, *, abandoned_policy: str = "never_answered"
+    ) -> _service_level.AnswerTimePercentiles:
+        """Answer-time percentiles of the counted contacts (as :func:`cskpi.answer_time_percentile`).
+
+        Parameters
+        ----------
+        percentiles : float or array-like of float, shape (k,)
+            Percentiles in percent, each in (0, 100].
+        abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
+            Abandoned contacts kept with an infinite answer time, or left out.
+
+        Returns
+        -------
+        AnswerTimePercentiles
+            Equal to ``cskpi.answer_time_percentile`` on the same contacts while
+            ``exact``; once rounded, each percentile is the exact one rounded up to
+            the next multiple of ``resolution_seconds``.
+
+        Notes
+        -----
+        The p-th percentile of m contacts is the ``ceil(p m / 100)``-th smallest wait
+        (Hyndman and Fan 1996, definition 1), found here by a binary search in the
+        cumulative counts of each group. Rounding up is monotone, and the order
+        statistics of rounded waits are the rounded order statistics, so a rounded
+        percentile ``r * ceil(t / r)`` lies in ``[t, t + r)`` for the exact
+        percentile t, and equals t when the waits are whole multiples of r (waits
+        recorded in whole seconds, at ``r = 1``).
+
+        References
+        ----------
+        R. J. Hyndman and Y. Fan (1996), "Sample Quantiles in Statistical Packages",
+        The American Statistician 50(4), 361-365.
+
+        Examples
+        --------
+        Ten answered calls: the 80th percentile is the 8th smallest wait, 40 s.
+
+        >>> from cskpi.dask import count_answer_times
+        >>> counts = count_answer_times([2, 5, 8, 12, 15, 20, 30, 40, 90, 200])
+        >>> counts.percentiles([50, 80, 90]).seconds.tolist()
+        [15.0, 40.0, 90.0]
+        """
+        fractions, stored = _service_level._percentiles(percentiles)
+        _check_abandoned_policy(abandoned_policy)
+        m = self.seconds.shape[0]
+        weights = (
+            self.counts
+            if abandoned_policy == "never_answered"
+            else np.where(np.isinf(self.seconds), 0, self.counts)
+        )
+        changed = np.zeros(m, dtype=bool)
+        if m:
+            changed[0] = True
+            for key in self.labels:
+                changed[1:] |= key[1:] != key[:-1]
+        starts = np.flatnonzero(changed) if self.labels else np.zeros(1, dtype=np.intp)
+        cumulative = np.cumsum(weights, dtype=np.int64)
+        ends = np.append(starts[1:], m)
+        before = (
+            np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0) if m else np.zeros(1, np.int64)
+        )
+        sizes = (cumulative[ends - 1] - before) if m else np.zeros(1, dtype=np.int64)
+        ranks = quantile_positions(sizes.astype(np.int64), fractions)
+        positions = np.searchsorted(cumulative, before[:, None] + ranks, side="right")
+        empty = sizes == 0
+        if m:
+            seconds = np.where(empty[:, None], np.nan, self.seconds[np.minimum(positions, m - 1)])
+        else:
+            seconds = np.full(ranks.shape, np.nan)
+        if empty.any():
+            warn_undefined("answer-time percentile is undefined for zero contacts; returning NaN")
+        if isinstance(stored, float):
+            seconds = seconds[:, 0]
+        if not self.labels:
+            return _service_level.AnswerTimePercentiles(
+                seconds=_unwrap(seconds[0]),
+                n=int(sizes[0]),
+                percentiles=stored,
+                abandoned_policy=abandoned_policy,
+            )
+        labels = tuple(key[starts] for key in self.labels)
+        return _service_level.AnswerTimePercentiles(
+            seconds=seconds,
+            n=sizes.astype(np.int64),
+            percentiles=stored,
+            abandoned_policy=abandoned_policy,
+            labels=labels[0] if len(labels) == 1 else labels,
+            names=self.names,
+        )
+
+
+def _check_abandoned_policy(abandoned_policy: Any) -> None:
+    policies = _service_level.ABANDONED_POLICIES
+    if not isinstance(abandoned_policy, str) or abandoned_policy not in policies:
+        raise InvalidInputError(f"abandoned_policy must be one of {policies}; got {abandoned_policy!r}")
+
+
+def _unwrap(value: Any) -> Any:
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array
+
+
+DEFAULT_RESOLUTION_SECONDS = 1.0
+DEFAULT_MAX_EXACT_VALUES = 100_000
+
+
+def count_answer_times(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+) -> AnswerTimeCounts:
+    """Count in-memory contacts per (group, wait): the mergeable partial result behind Dask percentiles.
+
+    Parameters
+    ----------
+    wait_seconds : array-like of float or timedelta64, shape (n,)
+        Queue wait of each offered contact [s]; finite and non-negative.
+    abandoned : array-like of bool, shape (n,), optional
+        True for contacts that abandoned (counted with an infinite answer time).
+    by : array-like or tuple of array-likes, shape (n,), optional
+        Group labels.
+    resolution_seconds : float, default 1.0
+        Bin width [s] used once the table is rounded.
+    max_exact_values : int or None, default 100000
+        Keep exact waits while there are at most this many distinct (group, wait)
+        pairs; None keeps them exact whatever their number.
+
+    Returns
+    -------
+    AnswerTimeCounts
+        Mergeable with ``+``; :meth:`AnswerTimeCounts.percentiles` gives the
+        percentiles.
+
+    Notes
+    -----
+    Whether the merged table is exact does not depend on how the data was split:
+    a part has no more distinct pairs than the whole, so a part is rounded only when
+    the whole has more than ``max_exact_values`` pairs, and then the whole is rounded
+    too.
+
+    Examples
+    --------
+    >>> from cskpi.dask import count_answer_times
+    >>> counts = count_answer_times([20.5, 3.2, 20.5], abandoned=[False, False, True])
+    >>> counts.seconds.tolist(), counts.counts.tolist(), counts.exact
+    ([3.2, 20.5, inf], [1, 1, 1], True)
+    >>> count_answer_times([20.5, 3.2, 20.5], max_exact_values=0).seconds.tolist()
+    [4.0, 21.0]
+    """
+    waits = to_seconds(wait_seconds, "wait_seconds")
+    mask = _operations._abandoned_mask(abandoned, ("wait_seconds", waits))
+    resolution = _operations._duration(resolution_seconds, "resolution_seconds", positive=True)
+    limit = _check_max_exact(max_exact_values)
+    values = waits if mask is None else np.where(mask, np.inf, waits)
+    if by is None:
+        labels: tuple[NDArray[Any], ...] = ()
+        names: tuple[str, ...] = ()
+    else:
+        groups = factorize(by, waits.shape[0], name="by")
+        labels = tuple(key[groups.codes] for key in groups.labels)
+        names = groups.names
+    return _tabulate(
+        labels,
+        values,
+        np.ones(values.shape[0], dtype=np.int64),
+        names=names,
+        resolution_seconds=resolution,
+        max_exact_values=limit,
+        exact=True,
+    )
+
+
+def answer_time_counts(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Count Dask contacts per (group, wait): :func:`count_answer_times` on each partition, merged.
+
+    Parameters
+    ----------
+    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Queue wait of each offered contact [s].
+    abandoned : Dask array or Series of bool, shape (n,), optional
+        True for contacts that abandoned.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``wait_seconds``.
+    resolution_seconds : float, default 1.0
+        Bin width [s] once the table is rounded.
+    max_exact_values : int or None, default 100000
+        Most distinct (group, wait) pairs kept exactly.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    AnswerTimeCounts
+        The table of all contacts; ``exact`` says whether it kept the exact waits.
+
+    Examples
+    --------
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> waits = da.from_array(np.array([12.0, 3.0, 12.0, 40.0]), chunks=2)
+    >>> counts = cskpi.dask.answer_time_counts(waits)
+    >>> counts.seconds.tolist(), counts.counts.tolist(), counts.exact
+    ([3.0, 12.0, 40.0], [1, 2, 1], True)
+    """
+    return _run(
+        count_answer_times,
+        (wait_seconds,),
+        {
+            "abandoned": abandoned,
+            "by": by,
+            "resolution_seconds": resolution_seconds,
+            "max_exact_values": max_exact_values,
+        },
+        required=("wait_seconds", "abandoned", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def _percentiles_of(counts: AnswerTimeCounts, percentiles: Any, abandoned_policy: str) -> Any:
+    return counts.percentiles(percentiles, abandoned_policy=abandoned_policy)
+
+
+def answer_time_percentile(
+    wait_seconds: Any,
+    percentiles: Any,
+    *,
+    abandoned: Any = None,
+    abandoned_policy: str = "never_answered",
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Answer-time percentiles of Dask waits: exact for few distinct waits, else to ``resolution_seconds``.
+
+    Parameters
+    ----------
+    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
+        Queue wait of each offered contact [s].
+    percentiles : float or array-like of float, shape (k,)
+        Percentiles in percent, each in (0, 100].
+    abandoned : Dask array or Series of bool, shape (n,), optional
+        True for contacts that abandoned.
+    abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
+        As in :func:`cskpi.answer_time_percentile`.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``wait_seconds``.
+    resolution_seconds : float, default 1.0
+        Bin width [s] of the histogram used when there are too many distinct waits.
+    max_exact_values : int or None, default 100000
+        Exact while all the data has at most this many distinct (group, wait) pairs
+        (None: always exact, with partial results as large as the distinct waits).
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    AnswerTimePercentiles
+        The same class as :func:`cskpi.answer_time_percentile` returns.
+
+    Notes
+    -----
+    Each partition counts its contacts per (group, wait) (:func:`count_answer_times`);
+    the tables merge with ``+`` and the percentiles are read from the merged counts.
+
+    * **Exact** when the whole data has at most ``max_exact_values`` distinct
+      (group, wait) pairs — few groups and waits recorded to the second, or little
+      data after grouping: equal to :func:`cskpi.answer_time_percentile`.
+    * **Otherwise a fixed-resolution histogram**: each wait is rounded up to the next
+      multiple r of ``resolution_seconds``, and each percentile is the exact one
+      rounded up the same way, ``r * ceil(t / r)``: never below the exact value t,
+      less than r above it, and equal to it for waits in whole multiples of r. The
+      partial results then hold at most one count per group and bin, however many
+      contacts there are. :func:`answer_time_counts` tells which case applied
+      (``exact``).
+
+    With ``compute=False`` the percentiles are read in the task that finishes the
+    Delayed; a warning for a group without contacts is then emitted on that worker.
+
+    Examples
+    --------
+    Ten answered calls in three chunks: the 80th percentile is the 8th smallest wait.
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> waits = da.from_array(np.array([2, 5, 8, 12, 15, 20, 30, 40, 90, 200.0]), chunks=4)
+    >>> cskpi.dask.answer_time_percentile(waits, [50, 80, 90]).seconds.tolist()
+    [15.0, 40.0, 90.0]
+
+    With at most 5 distinct waits kept exactly, the waits are rounded up to 10 s bins:
+
+    >>> rounded = cskpi.dask.answer_time_percentile(waits, 50, resolution_seconds=10, max_exact_values=5)
+    >>> rounded.seconds
+    20.0
+    """
+    _service_level._percentiles(percentiles)
+    _check_abandoned_policy(abandoned_policy)
+    counts = answer_time_counts(
+        wait_seconds,
+        abandoned=abandoned,
+        by=by,
+        resolution_seconds=resolution_seconds,
+        max_exact_values=max_exact_values,
+        split_every=split_every,
+        compute=compute,
+    )
+    if _check_compute(compute):
+        return counts.percentiles(percentiles, abandoned_policy=abandoned_policy)
+    return _require("dask").delayed(_percentiles_of, pure=True)(counts, percentiles, abandoned_policy)
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def _in_memory(value: Any, name: str) -> Any:
+    if _is_collection(value):
+        raise InvalidTypeError(
+            f"{name} must be in memory (a list, numpy array or one timestamp), the same for every "
+            f"partition; got {type(value).__name__} (compute it first)"
+        )
+    return value
+
+
+def open_cases(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Tickets open at each of a set of instants, from Dask columns (see :func:`cskpi.open_cases`).
+
+    Parameters
+    ----------
+    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
+        Creation time of each ticket.
+    resolved : Dask array or Series of datetime64, shape (n,)
+        Resolution time of each ticket; NaT while still open.
+    instants : array-like of datetime64, or one timestamp
+        The instants at which to count (in memory: the same for every partition).
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``created``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    OpenCases or Grouped[OpenCases]
+        The same as ``cskpi.open_cases`` on all tickets: ``n_open`` at each instant.
+
+    Notes
+    -----
+    ``open(t) = #{created < t} - #{resolved < t}`` counts each ticket on its own, so
+    the counts of disjoint sets of tickets add: exact.
+
+    Examples
+    --------
+    Ticket A open 09:00-11:00, B 10:00-still open, C 10:30-10:45, one ticket a chunk:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> created = np.array(["2024-05-13T09:00", "2024-05-13T10:00", "2024-05-13T10:30"], "M8[m]")
+    >>> resolved = np.array(["2024-05-13T11:00", "NaT", "2024-05-13T10:45"], "M8[m]")
+    >>> at = ["2024-05-13T10:40", "2024-05-13T11:00", "2024-05-13T12:00"]
+    >>> cskpi.dask.open_cases(da.from_array(created, chunks=1), da.from_array(resolved, chunks=1), at).n_open
+    array([3, 2, 1])
+    """
+    from ._tickets import open_cases as memory_open_cases
+
+    return _run(
+        memory_open_cases,
+        (created, resolved, _in_memory(instants, "instants")),
+        {"by": by},
+        required=("created", "resolved", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Open tickets and tickets past an age limit at each instant, from Dask columns (:func:`cskpi.backlog`).
+
+    Parameters
+    ----------
+    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
+        Creation time of each ticket.
+    resolved : Dask array or Series of datetime64, shape (n,)
+        Resolution time of each ticket; NaT while still open.
+    instants : array-like of datetime64, or one timestamp
+        The instants at which to count (in memory).
+    age_limit_seconds : float or timedelta64
+        Age [s] from which an open ticket is in backlog.
+    calendar : BusinessHours, optional
+        Measure ages in business time.
+    by : Dask array or Series, or tuple of them, shape (n,), optional
+        Group labels, partitioned like ``created``.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    Backlog or Grouped[Backlog]
+        The same as ``cskpi.backlog`` on all tickets.
+
+    Notes
+    -----
+    Both counts count each ticket on its own: exact.
+
+    Examples
+    --------
+    At 12:00, A (09:00) and B (11:30) are open; only A is two hours old:
+
+    >>> import pytest; da = pytest.importorskip("dask.array")
+    >>> import numpy as np
+    >>> import cskpi.dask
+    >>> created = da.from_array(np.array(["2024-05-13T09:00", "2024-05-13T11:30"], "M8[m]"), chunks=1)
+    >>> resolved = da.from_array(np.array(["NaT", "NaT"], "M8[m]"), chunks=1)
+    >>> result = cskpi.dask.backlog(created, resolved, ["2024-05-13T12:00"], age_limit_seconds=7200)
+    >>> result.n_open.tolist(), result.n_backlog.tolist()
+    ([2], [1])
+    """
+    from ._tickets import backlog as memory_backlog
+
+    return _run(
+        memory_backlog,
+        (created, resolved, _in_memory(instants, "instants")),
+        {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by},
+        required=("created", "resolved", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
