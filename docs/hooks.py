@@ -18,7 +18,9 @@
    of the module's source: functions, then result classes, then constants. A public
    name that no API page covers is reported as a warning, so a new function cannot be
    left out of the reference.
-3. **Sphinx roles in docstrings.** The docstrings use numpydoc's Sphinx roles
+3. **Display.** Fenced ``python`` blocks that start with ``>>>`` are highlighted as
+   interactive sessions (``pycon``), so output is not coloured as code.
+4. **Sphinx roles in docstrings.** The docstrings use numpydoc's Sphinx roles
    (``:func:`volume```, ``:class:`~cskpi.Grouped```). MkDocs would print them
    literally; they become cross-references to the API pages, or plain code where the
    target is not a public object.
@@ -187,7 +189,12 @@ def on_files(files: Any, *, config: Any) -> Any:
     return files
 
 
+_SESSION_BLOCK = re.compile(r"^(?P<fence>```+)python[ \t]*\n(?=>>> )", re.MULTILINE)
+
+
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
+    # Interactive sessions are highlighted as such (prompts and output apart from code).
+    markdown = _SESSION_BLOCK.sub(lambda match: f"{match['fence']}pycon\n", markdown)
     return _expand_api(markdown, page.file.src_uri)
 
 
@@ -231,7 +238,7 @@ def submodule_names(module: str) -> tuple[str, ...]:
 
 @cache
 def definitions(module: str) -> dict[str, tuple[int, str]]:
-    """Top-level name -> (line, kind) in a private module's source."""
+    """Top-level name -> (line, kind) in the source of a module of the package (``_survey``, ``dask``)."""
     path = PACKAGE / f"{module}.py"
     if not path.exists():
         return {}
@@ -267,13 +274,16 @@ def api_blocks(modules: list[str]) -> str:
 
 def module_block(module: str) -> str:
     """The mkdocstrings block of a public submodule: its docstring, then its ``__all__`` in source order."""
+    lines = definitions(module.removeprefix("cskpi."))
+    members = sorted(submodule_names(module), key=lambda name: lines.get(name, (0, ""))[0])
     return "\n".join(
         [
             f"::: {module}",
             "    options:",
             "      show_root_heading: false",
+            "      show_root_toc_entry: false",
             "      heading_level: 2",
-            f"      members: {list(submodule_names(module))}",
+            f"      members: {members}",
             "",
         ]
     )
