@@ -57,11 +57,14 @@ def contacts(seed: int, n: int = 240) -> pd.DataFrame:
     resolved[rng.random(n) < 0.2] = np.datetime64("NaT")
     score_nan = rng.integers(0, 11, n).astype(float)
     score_nan[rng.random(n) < 0.1] = np.nan
+    billing = rng.integers(1, 6, n).astype(float)
+    billing[rng.random(n) < 0.3] = np.nan
     return pd.DataFrame(
         {
             "score": rng.integers(0, 11, n),
             "score_nan": score_nan,
             "rating": rng.integers(1, 6, n),
+            "billing": billing,
             "effort": rng.integers(1, 8, n),
             "wait": rng.integers(0, 90, n).astype(float),
             "wait_frac": np.round(rng.exponential(25.0, n), 3),
@@ -79,8 +82,11 @@ def contacts(seed: int, n: int = 240) -> pd.DataFrame:
     )
 
 
+TABLE = ["rating", "billing"]
+
+
 def memory_columns(frame: pd.DataFrame) -> dict[str, Any]:
-    return {name: frame[name] for name in frame.columns}
+    return {**{name: frame[name] for name in frame.columns}, "table": frame[TABLE]}
 
 
 def dask_columns(frame: pd.DataFrame, kind: str, seed: int) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -91,13 +97,18 @@ def dask_columns(frame: pd.DataFrame, kind: str, seed: int) -> tuple[dict[str, A
         cuts = np.sort(rng.choice(np.arange(1, n), 4, replace=False))
         sizes = np.diff(np.r_[0, cuts, n]).tolist()
         chunks = ((*sizes[:2], 0, *sizes[2:]),)
-        return {name: da.from_array(frame[name].to_numpy(), chunks=chunks) for name in frame.columns}, frame
+        columns = {name: da.from_array(frame[name].to_numpy(), chunks=chunks) for name in frame.columns}
+        # A 2-D table chunked along rows only.
+        columns["table"] = da.from_array(frame[TABLE].to_numpy(dtype=float), chunks=(chunks[0], 1))
+        return columns, frame
     # Dask DataFrame columns; the rows of the second partition are filtered out.
     ddf = dd.from_pandas(frame, npartitions=5, sort=True)
     low, high = ddf.divisions[1], ddf.divisions[2]
     kept = (frame.index < low) | (frame.index >= high)
     filtered = ddf.map_partitions(lambda part: part[(part.index < low) | (part.index >= high)])
-    return {name: filtered[name] for name in frame.columns}, frame.loc[np.asarray(kept)]
+    columns = {name: filtered[name] for name in frame.columns}
+    columns["table"] = filtered[TABLE]
+    return columns, frame.loc[np.asarray(kept)]
 
 
 INSTANTS = np.array(["2024-01-15T00:00", "2024-02-01T12:00", "2024-03-01T00:00", "2024-03-20T08:00"], "M8[s]")
@@ -119,6 +130,11 @@ CASES: dict[str, Any] = {
     "nps_omit_nan": lambda m, c: m.nps(c["score_nan"], by=c["channel"], nan_policy="omit"),
     "csat_by_channel": lambda m, c: m.csat(c["rating"], by=c["channel"]),
     "csat_0_10": lambda m, c: m.csat(c["score"], scale=(0, 10), satisfied_from=9),
+    # Aspect labels not in sorted order: results keep the column order within each group.
+    "csat_table": lambda m, c: m.csat(c["table"], aspects=["zeta", "alpha"], nan_policy="omit"),
+    "csat_table_by_channel": lambda m, c: m.csat(
+        c["table"], aspects=["zeta", "alpha"], by=c["channel"], nan_policy="omit"
+    ),
     "ces_by_agent": lambda m, c: m.ces(c["effort"], by=c["agent"]),
     **{f"service_level_{policy}": service_level_case(policy) for policy in cskpi.SERVICE_LEVEL_POLICIES},
     "service_level_curve_excluding_short": lambda m, c: m.service_level(
@@ -636,3 +652,57 @@ def test_without_dask_the_module_says_how_to_install_it() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "pip install 'cskpi[dask]'" in done.stdout
+
+
+def test_csat_table_keeps_the_column_order_of_aspects(client: Any) -> None:
+    # The first partition has only chat answers, the second only phone: merging aligns
+    # differing groups, and the aspects must still come in column order (zeta before alpha).
+    answers = pd.DataFrame(
+        {"zeta": [5, 4, 1, 2], "alpha": [3, 5, 5, 4], "channel": ["chat", "chat", "phone", "phone"]}
+    )
+    frame = dd.from_pandas(answers, npartitions=2, sort=False)
+    result = cd.csat(frame[["zeta", "alpha"]], by=frame["channel"])
+    expected = cskpi.csat(answers[["zeta", "alpha"]], by=answers["channel"])
+    assert result == expected
+    assert result.keys() == [("chat", "zeta"), ("chat", "alpha"), ("phone", "zeta"), ("phone", "alpha")]
+    # chat: zeta 5, 4 -> both satisfied; alpha 3, 5 -> one of two.
+    assert result.score.tolist() == [1.0, 0.5, 0.0, 1.0]
+
+
+def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any, tmp_path: Any) -> None:
+    # The how-to (docs/howto/dask-cluster.md) on the cluster: the bundled example contacts
+    # written as Parquet with one directory per month, a KPI report by channel in one compute.
+    from cskpi._io import example_contacts_path
+
+    contacts = pd.read_csv(example_contacts_path(), parse_dates=["created", "first_reply", "resolved"])
+    contacts["month"] = contacts["created"].dt.strftime("%Y-%m")
+    contacts.to_parquet(tmp_path / "contacts", partition_cols=["month"])
+    frame = dd.read_parquet(tmp_path / "contacts")
+    assert frame.npartitions == contacts["month"].nunique() > 1
+    queued = frame[frame["wait_seconds"].notnull()]
+    answered = queued[~queued["abandoned"]]
+    sl, aht, nps, p90, volume = dask.compute(
+        cd.service_level(
+            queued["wait_seconds"], 20, abandoned=queued["abandoned"], by=queued["channel"], compute=False
+        ),
+        cd.aht(answered["talk_seconds"], answered["hold_seconds"], by=answered["channel"], compute=False),
+        cd.nps(frame["nps"], nan_policy="omit", by=frame["channel"], compute=False),
+        cd.answer_time_percentile(queued["wait_seconds"], 90, by=queued["channel"], compute=False),
+        cd.volume(frame["created"], period="week", by=(frame["month"], frame["channel"]), compute=False),
+    )
+    local = contacts[contacts["wait_seconds"].notna()]
+    local_answered = local[~local["abandoned"]]
+    assert sl == cskpi.service_level(
+        local["wait_seconds"], 20, abandoned=local["abandoned"], by=local["channel"]
+    )
+    assert nps == cskpi.nps(contacts["nps"], nan_policy="omit", by=contacts["channel"])
+    assert p90 == cskpi.answer_time_percentile(local["wait_seconds"], 90, by=local["channel"])
+    assert volume == cskpi.volume(
+        contacts["created"], period="week", by=(contacts["month"], contacts["channel"])
+    )
+    expected_aht = cskpi.aht(
+        local_answered["talk_seconds"], local_answered["hold_seconds"], by=local_answered["channel"]
+    )
+    assert aht.keys() == expected_aht.keys()
+    assert aht.n_handled.tolist() == expected_aht.n_handled.tolist()
+    np.testing.assert_allclose(aht.score, expected_aht.score, rtol=1e-12)
