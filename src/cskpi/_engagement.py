@@ -35,6 +35,7 @@ from ._volume import (
     period_index,
     period_labels_of,
     to_instants,
+    to_stamps,
     unwrap,
 )
 
@@ -245,9 +246,9 @@ def complaints(
     >>> result.n_complaints.tolist(), result.per_1000_contacts.tolist(), result.per_1000_customers.tolist()
     ([2, 1], [5.0, 2.0], [2.0, 1.0])
     """
-    stamps = to_instants(timestamps, "timestamps")
+    stamps = to_stamps(timestamps, "timestamps")
     valid = check_period(period)
-    contact_stamps = None if contacts is None else to_instants(contacts, "contacts")
+    contact_stamps = None if contacts is None else to_stamps(contacts, "contacts")
     contact_codes: NDArray[np.intp] | None = None
     if by is not None and contact_stamps is not None:
         if contacts_by is None:

@@ -267,10 +267,16 @@ def _business_us(stamps: list[NDArray[np.datetime64]], calendar: BusinessHours) 
     if not nonempty:
         return [np.zeros(0, dtype=np.int64) for _ in stamps]
     origin = min(s.min() for s in nonempty)
+    origins = np.full(min(_CHUNK_ROWS, max(s.shape[0] for s in stamps)), origin)
     out = []
     for s in stamps:
-        seconds = business_seconds(np.full(s.shape[0], origin), s, calendar)
-        out.append(np.rint(np.asarray(seconds) * US_PER_SECOND).astype(np.int64))
+        coordinates = np.empty(s.shape[0], dtype=np.int64)
+        # In chunks: business_seconds makes several full-length temporaries of its input.
+        for start in range(0, s.shape[0], _CHUNK_ROWS):
+            part = s[start : start + _CHUNK_ROWS]
+            seconds = business_seconds(origins[: part.shape[0]], part, calendar)
+            coordinates[start : start + part.shape[0]] = np.rint(np.asarray(seconds) * US_PER_SECOND)
+        out.append(coordinates)
     return out
 
 

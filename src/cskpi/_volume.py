@@ -97,6 +97,19 @@ def to_instants(values: Any, name: str, *, allow_nat: bool = False) -> NDArray[n
             ) from None
 
 
+def to_stamps(values: Any, name: str) -> NDArray[np.datetime64]:
+    """Like :func:`to_instants` (no NaT), but a ``datetime64`` array keeps its own unit (no copy).
+
+    For functions that only need calendar periods of one column.
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M" and values.ndim == 1:
+        missing = np.isnat(values)
+        if missing.any():
+            raise InvalidInputError(f"{name} must not contain NaT; got NaT at index {first_index(missing)}")
+        return values
+    return to_instants(values, name)
+
+
 def to_instant(value: Any, name: str) -> np.datetime64:
     """One naive timestamp (``str``, ``datetime``, ``date``, ``datetime64``, pandas ``Timestamp``) in µs."""
     if value is None or isinstance(value, list | tuple | np.ndarray):
@@ -398,7 +411,7 @@ def volume(
     >>> by_channel["phone"].n_contacts.tolist(), by_channel.total.tolist()
     ([3], [1, 3])
     """
-    stamps = to_instants(timestamps, "timestamps")
+    stamps = to_stamps(timestamps, "timestamps")
     valid = check_period(period)
     groups = groups_of(by, stamps.shape[0])
     ordinals = period_ordinals(stamps, valid)
@@ -525,7 +538,7 @@ def channel_share(
     >>> mix.share_change[:, 1].tolist()
     [0.25, -0.25]
     """
-    stamps = to_instants(timestamps, "timestamps")
+    stamps = to_stamps(timestamps, "timestamps")
     labels = to_array(channels, "channels")
     check_same_length(("timestamps", stamps), ("channels", labels))
     valid = check_period(period)
