@@ -296,3 +296,13 @@ def test_percentile_results_index_by_label() -> None:
     assert single == first_response_time(created[1:], replied[1:])
     assert single.n == 1 and single.n_unanswered == 1 and single.median_seconds == 1800.0
     assert resolution_time(created, replied, by=[1, 2, 2])[2].p90_seconds == 1800.0
+
+
+def test_results_render_as_html_tables() -> None:
+    from cskpi import answer_time_percentile, nps
+
+    single = nps([10, 9, 0])._repr_html_()
+    assert single.startswith("<table") and "<td>33.33</td>" in single
+    grouped = nps([10, 9, 0], by=["a", "a", "b"])._repr_html_()
+    assert "Grouped[NPS] (2 groups)" in grouped and "<td>a</td>" in grouped
+    assert answer_time_percentile([1.0, 2.0], 50)._repr_html_().startswith("<table")

@@ -91,6 +91,12 @@ class Mergeable:
             return self
         return NotImplemented
 
+    def _repr_html_(self) -> str:
+        """Compact HTML table for Jupyter (fields and headline figures)."""
+        from ._display import result_html  # imported here: _display imports this module
+
+        return result_html(self)
+
 
 R = TypeVar("R", bound=Mergeable)
 
@@ -203,6 +209,12 @@ class LabelledResult:
             elif field.name == "names":
                 changes[field.name] = ()
         return attrs.evolve(self, **changes)  # type: ignore[misc]
+
+    def _repr_html_(self) -> str:
+        """Compact HTML table for Jupyter (fields and headline figures)."""
+        from ._display import result_html  # imported here: _display imports this module
+
+        return result_html(self)
 
 
 class Grouped(Generic[R]):
@@ -343,6 +355,12 @@ class Grouped(Generic[R]):
 
     def __repr__(self) -> str:
         return f"Grouped[{type(self.values).__name__}]({len(self)} groups by {', '.join(self.names)})"
+
+    def _repr_html_(self) -> str:
+        """Compact HTML table for Jupyter (fields and headline figures)."""
+        from ._display import result_html  # imported here: _display imports this module
+
+        return result_html(self)
 
     def to_dict(self) -> dict[Any, R]:
         """Results by label as a plain dict."""

@@ -1,0 +1,1 @@
+"""cskpi test suite (a package so that its conftest does not clash with docs/conftest.py)."""
