@@ -251,3 +251,12 @@ __all__ = [
     "scheduled_agents",
     "traffic_intensity",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the optional submodules ``cskpi.plot`` (matplotlib) and ``cskpi.dask`` on first use."""
+    if name in ("plot", "dask"):
+        import importlib
+
+        return importlib.import_module(f"cskpi.{name}")
+    raise AttributeError(f"module 'cskpi' has no attribute {name!r}")
