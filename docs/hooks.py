@@ -175,6 +175,7 @@ def on_files(files: Any, *, config: Any) -> Any:
         missing = missing_modules(source)
         if missing:
             log.info("%s: examples not run (not installed: %s)", page.src_uri, ", ".join(missing))
+            _NOT_RUN[page.src_uri] = missing
             continue
         failed, attempted, report, images = run_examples(source, page.src_uri, page.abs_src_path)
         if failed:
@@ -190,11 +191,20 @@ def on_files(files: Any, *, config: Any) -> Any:
 
 
 _SESSION_BLOCK = re.compile(r"^(?P<fence>```+)python[ \t]*\n(?=>>> )", re.MULTILINE)
+# An image of the page's own directory, such as one its examples save: ![alt](name.png).
+_LOCAL_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<name>[\w.-]+\.(?:png|svg))\)")
+# Pages whose examples were not run -> the modules that were missing.
+_NOT_RUN: dict[str, list[str]] = {}
 
 
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
     # Interactive sessions are highlighted as such (prompts and output apart from code).
     markdown = _SESSION_BLOCK.sub(lambda match: f"{match['fence']}pycon\n", markdown)
+    missing = _NOT_RUN.get(page.file.src_uri)
+    if missing:
+        # The examples did not run, so the images they save do not exist: say so instead.
+        note = f"*(Figure not drawn: this site was built without {', '.join(missing)}.)*"
+        markdown = _LOCAL_IMAGE.sub(lambda match: f"{note} <!-- {match['alt']} -->", markdown)
     return _expand_api(markdown, page.file.src_uri)
 
 
