@@ -177,6 +177,9 @@ CASES: dict[str, Any] = {
         by=(c["channel"], c["agent"]),
     ),
     "percentile_flat": lambda m, c: m.answer_time_percentile(c["wait"], 50),
+    "percentiles_whole_seconds": lambda m, c: m.answer_time_percentile(
+        c["wait"], [50, 90, 99], abandoned=c["abandoned"], by=c["agent"]
+    ),
 }
 
 

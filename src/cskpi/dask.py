@@ -1242,13 +1242,21 @@ def _array_eq(a: Any, b: Any) -> bool:
     return bool(np.array_equal(a, b))
 
 
-def _round_up(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
-    """The smallest multiple ``k * resolution`` (in floating point) at or above each value; inf stays inf."""
+def _steps(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
+    """The smallest whole k with ``k * resolution >= seconds`` (in floating point); inf stays inf."""
     with np.errstate(invalid="ignore"):
         k = np.ceil(seconds / resolution)
         k = np.where((k - 1.0) * resolution >= seconds, k - 1.0, k)
-        k = np.where(k * resolution < seconds, k + 1.0, k)
-        rounded: NDArray[np.float64] = np.where(np.isinf(seconds), seconds, k * resolution)
+        steps: NDArray[np.float64] = np.where(k * resolution < seconds, k + 1.0, k)
+    return steps
+
+
+def _round_up(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
+    """Each wait rounded up to the next multiple ``k * resolution`` (itself when it is one); inf stays inf."""
+    with np.errstate(invalid="ignore"):
+        rounded: NDArray[np.float64] = np.where(
+            np.isinf(seconds), seconds, _steps(seconds, resolution) * resolution
+        )
     return rounded
 
 
@@ -1528,22 +1536,92 @@ def count_answer_times(
     resolution = _operations._duration(resolution_seconds, "resolution_seconds", positive=True)
     limit = _check_max_exact(max_exact_values)
     values = waits if mask is None else np.where(mask, np.inf, waits)
-    if by is None:
-        labels: tuple[NDArray[Any], ...] = ()
-        names: tuple[str, ...] = ()
+    groups = None if by is None else factorize(by, waits.shape[0], name="by")
+    n_rows = values.shape[0]
+    exact = True
+    uniques, inverse = _exact_codes(values)
+    if limit is not None and uniques.shape[0] > limit:
+        exact = False
+        uniques, inverse = _bin_codes(values, resolution)
+    width = uniques.shape[0]
+    codes = inverse.reshape(-1).astype(np.intp, copy=False)
+    if groups is not None:
+        codes = groups.codes * width + codes
+    n_cells = width * (1 if groups is None else groups.n_groups)
+    if n_cells <= 4 * n_rows + 1024:
+        dense = np.bincount(codes, minlength=n_cells)
+        cells = np.flatnonzero(dense)
+        counts = dense[cells].astype(np.int64)
     else:
-        groups = factorize(by, waits.shape[0], name="by")
-        labels = tuple(key[groups.codes] for key in groups.labels)
-        names = groups.names
-    return _tabulate(
-        labels,
-        values,
-        np.ones(values.shape[0], dtype=np.int64),
-        names=names,
+        cells, counts = np.unique(codes, return_counts=True)
+    group_index, value_index = np.divmod(cells, width)
+    table = AnswerTimeCounts(
+        labels=() if groups is None else tuple(key[group_index] for key in groups.labels),
+        seconds=uniques[value_index].astype(np.float64),
+        counts=counts.astype(np.int64),
+        names=() if groups is None else groups.names,
         resolution_seconds=resolution,
         max_exact_values=limit,
-        exact=True,
+        exact=exact,
     )
+    if exact and limit is not None and cells.shape[0] > limit:
+        # Few distinct waits but too many (group, wait) pairs: round the (smaller) table.
+        return _tabulate(
+            table.labels,
+            table.seconds,
+            table.counts,
+            names=table.names,
+            resolution_seconds=resolution,
+            max_exact_values=limit,
+            exact=False,
+        )
+    return table
+
+
+def _exact_codes(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Distinct waits and the index of each value among them (whole seconds without a sort)."""
+    finite = np.isfinite(values)
+    whole = values[finite]
+    if whole.size and np.array_equal(whole, np.floor(whole)):
+        dense = _dense_codes(values, finite, 1.0)
+        if dense is not None:
+            return dense
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return uniques, inverse.reshape(-1).astype(np.intp)
+
+
+def _bin_codes(
+    values: NDArray[np.float64], resolution: float
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Distinct rounded-up waits ``k * resolution`` and the index of each value among them."""
+    steps = _steps(values, resolution)
+    dense = _dense_codes(steps, np.isfinite(steps), resolution)
+    if dense is not None:
+        return dense
+    uniques, inverse = np.unique(_round_up(values, resolution), return_inverse=True)
+    return uniques, inverse.reshape(-1).astype(np.intp)
+
+
+def _dense_codes(
+    steps: NDArray[np.float64], finite: NDArray[np.bool_], resolution: float
+) -> tuple[NDArray[np.float64], NDArray[np.intp]] | None:
+    """Codes of whole-number ``steps`` by a dense scatter over their range (None when it is not compact).
+
+    The values are ``steps * resolution``; ``inf`` (abandoned contacts) comes last.
+    """
+    if not finite.any():
+        return None
+    low, high = float(steps[finite].min()), float(steps[finite].max())
+    span = int(high - low) + 2  # one more for inf
+    if span > 4 * steps.shape[0] + 1024:
+        return None
+    offsets = np.where(finite, steps - low, span - 1).astype(np.intp)
+    present = np.bincount(offsets, minlength=span) > 0
+    lookup = np.cumsum(present, dtype=np.intp) - 1
+    kept = np.flatnonzero(present)
+    # The same product k * resolution as _round_up, so that bins compare equal on merge.
+    bins = np.where(kept == span - 1, np.inf, (kept + low) * resolution)
+    return bins, lookup[offsets]
 
 
 def answer_time_counts(
