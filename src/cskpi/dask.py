@@ -400,7 +400,8 @@ def reduce(
     exactly when ``function(a) + function(b) == function(a ++ b)``, which holds for
     every cskpi result that keeps counts and sums (see :class:`cskpi.Grouped` for
     grouped results). The options are checked first by calling ``function`` on the
-    collections' empty metadata.
+    collections' empty metadata, so ``function`` must accept empty data (use
+    :func:`repeat_contact_retention` for the cohort tables, which do not).
 
     Examples
     --------
@@ -1657,6 +1658,17 @@ def answer_time_counts(
     -------
     AnswerTimeCounts
         The table of all contacts; ``exact`` says whether it kept the exact waits.
+
+    Notes
+    -----
+    The rule, whatever the partitioning: the table keeps the exact waits when all
+    the data has at most ``max_exact_values`` distinct (group, wait) pairs, and its
+    percentiles then equal :func:`cskpi.answer_time_percentile`. Otherwise every wait
+    is rounded up to the next multiple r of ``resolution_seconds`` (a histogram with
+    bins ``((k - 1) r, k r]``) and each percentile is the exact one rounded up the
+    same way: at least the exact value t and below ``t + r``, equal to t when the
+    waits are whole multiples of r. A partial result then holds at most one count
+    per group and bin, however many contacts it covers.
 
     Examples
     --------
