@@ -126,6 +126,24 @@ def whole(values: Any, name: str) -> FloatArray:
     return array
 
 
+#: Largest offered traffic accepted [Erlangs]. The Erlang series needs about 8 sqrt(A)
+#: terms (about 2 s at 1e10 Erlangs) and never converges from about 1e16 on, where
+#: ``n + 1 - i`` rounds to ``n``: larger traffic raises instead of running for hours.
+MAX_TRAFFIC = 1e10
+
+
+def traffic_values(values: Any, name: str) -> FloatArray:
+    """Offered traffic [Erlangs]: finite, >= 0 and at most :data:`MAX_TRAFFIC`."""
+    array = nonnegative(values, name)
+    check_traffic(array, name)
+    return array
+
+
+def check_traffic(array: FloatArray, name: str) -> None:
+    """Raise for traffic above :data:`MAX_TRAFFIC` (``name`` says where it came from)."""
+    _reject(array, array > MAX_TRAFFIC, name, f"at most {MAX_TRAFFIC:.0e} Erlangs (offered traffic)")
+
+
 def fraction(values: Any, name: str, *, low_open: bool = False, high_open: bool = False) -> FloatArray:
     """Numbers in [0, 1], with either end excluded on request."""
     array = _numbers(values, name)
@@ -183,7 +201,7 @@ def _stirling_error(n: FloatArray) -> FloatArray:
     out = np.empty_like(n)
     out[small] = _STIRLERR_TABLE[n[small].astype(np.intp)]
     big = n[~small]
-    inv2 = 1.0 / (big * big)
+    inv2 = 1.0 / big / big  # not 1 / (big * big): big * big overflows (a RuntimeWarning) past 1e154
     out[~small] = (
         1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - inv2 / 1188.0) * inv2) * inv2) * inv2
     ) / big
@@ -211,7 +229,8 @@ def _deviance(x: FloatArray, m: FloatArray) -> FloatArray:
 
 def _poisson_pmf(n: FloatArray, a: FloatArray) -> FloatArray:
     """``exp(-a) a**n / n!`` for whole ``n >= 1`` and ``a > 0`` in saddle-point form."""
-    return np.exp(-_stirling_error(n) - _deviance(n, a)) / np.sqrt(2.0 * math.pi * n)
+    # sqrt(2 pi) sqrt(n), not sqrt(2 pi n): 2 pi n overflows for n near the largest float.
+    return np.exp(-_stirling_error(n) - _deviance(n, a)) / (math.sqrt(2.0 * math.pi) * np.sqrt(n))
 
 
 def _ratio_series(n: FloatArray, a: FloatArray, *, upper: bool) -> FloatArray:
@@ -328,7 +347,7 @@ def traffic_intensity(calls: Any, *, aht_seconds: Any, interval_seconds: Any) ->
 
 
 def _traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[FloatArray, FloatArray]:
-    a = nonnegative(traffic, "traffic")
+    a = traffic_values(traffic, "traffic")
     n = whole(agents, agents_name)
     a, n = broadcast(traffic=a, **{agents_name: n})
     return a, n
@@ -506,7 +525,8 @@ def erlang_c_service_level(traffic: Any, agents: Any, *, aht_seconds: Any, thres
     a, n, c = _erlang_c(traffic, agents, "the service level")
     a, n, c, h, t = broadcast(traffic=a, agents=n, probability=c, aht_seconds=h, threshold_seconds=t)
     stable = n > a
-    sl = np.where(stable, 1.0 - c * np.exp(-np.where(stable, n - a, 0.0) * t / h), 0.0)
+    with np.errstate(over="ignore"):  # (n - a) t / h overflows to inf only where exp(-it) is 0
+        sl = np.where(stable, 1.0 - c * np.exp(-np.where(stable, n - a, 0.0) * t / h), 0.0)
     return unwrap(np.clip(sl, 0.0, 1.0))
 
 

@@ -25,10 +25,12 @@ from ._queueing import (
     FloatArray,
     blocking,
     broadcast,
+    check_traffic,
     fraction,
     nonnegative,
     occupancy,
     positive,
+    traffic_values,
     unwrap,
     waiting,
     whole,
@@ -223,6 +225,7 @@ def _staff(
     flat = {name: array.reshape(-1) for name, array in arrays.items()}
     h = flat["aht_seconds"]
     a = flat["calls"] * h / flat["interval_seconds"]
+    check_traffic(a, "calls * aht_seconds / interval_seconds")
 
     agents = np.zeros_like(a)
     b = np.zeros_like(a)
@@ -445,7 +448,7 @@ def lines_required(traffic: Any, *, max_blocking: Any) -> Any:
     >>> lines_required(10.0, max_blocking=0.01), lines_required(1.0, max_blocking=0.5)
     (18, 1)
     """
-    a = nonnegative(traffic, "traffic")
+    a = traffic_values(traffic, "traffic")
     target = fraction(max_blocking, "max_blocking", low_open=True)
     a, target = broadcast(traffic=a, max_blocking=target)
     shape = a.shape

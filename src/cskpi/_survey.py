@@ -134,6 +134,8 @@ class NPS(Mergeable):
 
     def _shares(self, method: str) -> tuple[Any, Any, Any]:
         """Promoter share, detractor share and effective n for an interval method."""
+        if not isinstance(method, str):  # an array has no truth value: compare strings only
+            raise InvalidInputError(f"method must be 'wald' or 'adjusted_wald'; got {method!r}")
         if method == "wald":
             n = np.asarray(self.n, dtype=np.float64)
             promoters = np.asarray(self.promoters, dtype=np.float64)
@@ -575,7 +577,7 @@ class CSAT(_RatingCounts):
         >>> round(ci.low, 3), round(ci.high, 3)
         (0.49, 0.943)
         """
-        if method != "wilson":
+        if not isinstance(method, str) or method != "wilson":
             raise InvalidInputError(f"method must be 'wilson'; got {method!r}")
         low, high = wilson_interval(self.satisfied, self.n, confidence_level)
         return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)

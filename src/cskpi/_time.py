@@ -42,7 +42,7 @@ _MONDAY_OFFSET = 4
 
 def check_period(period: str) -> Period:
     """Validate a calendar period name."""
-    if period not in PERIODS:
+    if not isinstance(period, str) or period not in PERIODS:  # an array has no truth value
         raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
     return period  # type: ignore[return-value]
 
@@ -61,9 +61,19 @@ def to_datetime64(
     if kind == "M":
         converted = array.astype(f"datetime64[{unit}]")
     elif kind in "UO":
+        if kind == "O":
+            # numpy would read numbers in an object array as ticks since 1970 (1.5 -> 00:00:01,
+            # inf -> NaT with a RuntimeWarning): a wrong column, not timestamps. NaN and None
+            # stay missing values (NaT).
+            numbers = np.asarray(_is_number(array), dtype=bool)
+            if numbers.any():
+                raise InvalidTypeError(
+                    f"{name} must be timestamps (datetime64 or ISO 8601 strings), not numbers; "
+                    f"got {describe_first(array, numbers)}"
+                )
         try:
             converted = array.astype(f"datetime64[{unit}]")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # OverflowError: an int too big in an object array
             bad = np.zeros(array.shape, dtype=bool)
             bad[_first_unparseable(array, unit)] = True
             rule = f"{name} must be timestamps (datetime64 or ISO 8601 strings)"
@@ -79,6 +89,15 @@ def to_datetime64(
     return converted
 
 
+def _number_not_nan(value: Any) -> bool:
+    return isinstance(value, int | float | complex | np.number) and not (
+        isinstance(value, float | np.floating) and np.isnan(value)
+    )
+
+
+_is_number = np.frompyfunc(_number_not_nan, 1, 1)
+
+
 def _first_unparseable(array: NDArray[Any], unit: str) -> int:
     # Only reached on error: bisect for the first value numpy refuses to parse.
     low, high = 0, array.shape[0]
@@ -86,7 +105,7 @@ def _first_unparseable(array: NDArray[Any], unit: str) -> int:
         middle = (low + high) // 2
         try:
             array[low:middle].astype(f"datetime64[{unit}]")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             high = middle
         else:
             low = middle

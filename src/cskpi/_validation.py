@@ -94,7 +94,7 @@ def describe_first(array: NDArray[Any], mask: NDArray[np.bool_]) -> str:
 
 def check_nan_policy(nan_policy: str) -> NanPolicy:
     """Validate a ``nan_policy`` argument (scipy's name): 'raise' or 'omit'."""
-    if nan_policy not in _NAN_POLICIES:
+    if not isinstance(nan_policy, str) or nan_policy not in _NAN_POLICIES:  # an array has no truth value
         raise InvalidInputError(f"nan_policy must be one of {_NAN_POLICIES}; got {nan_policy!r}")
     return nan_policy  # type: ignore[return-value]
 
