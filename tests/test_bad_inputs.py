@@ -37,6 +37,7 @@ import numpy as np
 import pytest
 
 import cskpi
+import cskpi._time
 from cskpi import BusinessHours, Grouped, InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 
 N = 4  # rows of every valid per-row array
@@ -1170,9 +1171,6 @@ def _is_optional(spec: Spec, name: str) -> bool:
 # Bugs found by this matrix in modules still being written, reported to their authors
 # (not fixed here). Non-strict xfail: the run shows XPASS once they are fixed.
 KNOWN_ISSUES: dict[str, str] = {
-    "fcr_single_reply-replies-booleans": "boolean reply counts are taken as 0/1 (reported)",
-    "reopen_rate-reopens-booleans": "boolean reopen counts are taken as 0/1 (reported)",
-    "complaints-customers-ragged": "a ragged customers list raises numpy's ValueError (reported)",
     "kpi_report-threshold_negative": "the message names threshold_seconds and column wait_seconds (reported)",
     "evaluate_standards-standards_none": "None raises a bare TypeError ('not iterable') (reported)",
     "evaluate_standards-standards_number": "3 raises a bare TypeError ('not iterable') (reported)",
@@ -1334,3 +1332,59 @@ def test_regression_agents_required_threshold_none_names_the_argument() -> None:
     # threshold_seconds=None skipped validation and failed later with a KeyError.
     with pytest.raises(InvalidTypeError, match="threshold_seconds"):
         cskpi.agents_required(100, 180, 1800, service_level=0.8, threshold_seconds=None)
+
+
+def test_regression_option_arrays_raise_cskpi_errors() -> None:
+    # ``array not in (...)`` and ``array == "wald"`` raised numpy's "truth value of an array
+    # is ambiguous" ValueError (found by fuzzing the validation layer).
+    with pytest.raises(InvalidInputError, match="nan_policy"):
+        cskpi.nps([10, 9], nan_policy=np.array(["raise", "omit"]))
+    with pytest.raises(InvalidInputError, match="period"):
+        cskpi._time.check_period(np.array([]))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="method"):
+        cskpi.nps_difference(cskpi.nps([10, 9]), cskpi.nps([3, 9]), method=np.array([]))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="method"):
+        cskpi.csat([5, 4]).confidence_interval(method=np.array(["wilson"]))  # type: ignore[arg-type]
+
+
+def test_regression_numbers_in_object_timestamps_raise() -> None:
+    # An object array with a huge int raised OverflowError; other numbers became ticks
+    # since 1970 (1.5 -> 00:00:01, inf -> NaT with a RuntimeWarning) instead of an error.
+    for values in (
+        np.array(["2024-01-01", 2**70], dtype=object),
+        [np.float64(np.inf), None],
+        np.array([1, "2024-01-01"], dtype=object),
+    ):
+        with pytest.raises((InvalidInputError, InvalidTypeError), match="created"):
+            cskpi.resolution_time(values, np.array(["2024-01-02"] * len(values)))
+    # Strings, datetimes and None (missing) in an object array still work.
+    result = cskpi.resolution_time(
+        np.array(["2024-05-13T09:00", np.datetime64("2024-05-13T10:00")], dtype=object),
+        np.array(["2024-05-13T11:00", None], dtype=object),
+    )
+    assert (result.n, result.n_unresolved, result.mean_seconds) == (1, 1, 7200.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: cskpi.erlang_b(1e200, 1e200),
+        lambda: cskpi.erlang_c(1e16, 1e16 + 2),
+        lambda: cskpi.lines_required(1e16, max_blocking=0.01),
+        lambda: cskpi.agents_required(1e17, 180, 1800, service_level=0.8, threshold_seconds=20),
+    ],
+    ids=["erlang_b", "erlang_c", "lines_required", "agents_required"],
+)
+def test_regression_huge_traffic_raises_instead_of_hanging(call: Callable[[], Any]) -> None:
+    # Found by atheris: near 1e16 Erlangs n + 1 - i rounds to n and the Erlang series never
+    # converged (an endless loop); from 1e11 on it ran for minutes.
+    with pytest.raises(InvalidInputError, match=r"at most 1e\+10 Erlangs"):
+        call()
+
+
+def test_regression_huge_agent_counts_do_not_overflow() -> None:
+    # big * big in the Stirling correction, 2 pi n in the Poisson pmf and (n - a) t / h
+    # overflowed (RuntimeWarning) for agents near the largest float; the limits are 0 and 1.
+    assert cskpi.erlang_c(52, 1e308) == 0.0
+    assert cskpi.erlang_b(5.0, 1e300) == 0.0
+    assert cskpi.erlang_c_service_level(1e10, 1e308, aht_seconds=1e-300, threshold_seconds=1e308) == 1.0

@@ -1,0 +1,81 @@
+"""Short hypothesis runs of the fuzz targets (the long coverage-guided runs use ``fuzz_main.py``).
+
+Hypothesis feeds random byte strings to the same targets atheris fuzzes; a few hundred
+inputs each keep this file under ten seconds. Crashes found by longer runs are pinned
+as regression inputs in ``CRASHES`` below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fuzz.targets import csv_target, validation_target
+
+# Inputs that once crashed a target (found by fuzzing), replayed on every run.
+VALIDATION_CRASHES: list[bytes] = [
+    b"\xbcJ\x02\x05\x01\xd3",  # [np.float64(inf), None] as timestamps: RuntimeWarning, NaT
+    b",\x1e\x01\x9cY\x00\x00\x00\x00\x00\x00\x00\x00\x01",  # a huge int in an object array: OverflowError
+    b"\x04\x07\x00",  # check_nan_policy(array): ambiguous truth value
+    bytes.fromhex("5fec2822ecececfcecec28282422ececececec7aef"),  # erlang_c(52, 1e308): overflow warning
+]
+CSV_CRASHES: list[bytes] = []
+
+SMOKE = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SMOKE
+@given(st.binary(max_size=200))
+def test_validation_layer_never_crashes(data: bytes) -> None:
+    validation_target(data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_csv_reader_never_crashes(data: bytes) -> None:
+    csv_target(data, run_cli=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "7", "10", " 3 ", "x", '"a,b"', "nan", "1e400", "-1", "phone"]),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=6,
+    )
+)
+def test_csv_like_files_never_crash(rows: list[list[str]]) -> None:
+    """Well-formed-ish CSV files with the CLI's columns (fuzzing deeper than random bytes)."""
+    text = "nps,csat,channel\n" + "".join(",".join(row) + "\n" for row in rows)
+    csv_target(b"\x00" + text.encode())
+
+
+@pytest.mark.parametrize("data", VALIDATION_CRASHES)
+def test_validation_regressions(data: bytes) -> None:
+    validation_target(data)
+
+
+@pytest.mark.parametrize("data", CSV_CRASHES)
+def test_csv_regressions(data: bytes) -> None:
+    csv_target(data)
+
+
+# Found by fuzzing the reader of src/cskpi/_io.py (in progress by another developer;
+# reported, not fixed here): a header-only file. The numpy engine returns empty
+# columns; polars raises its own NoDataError; pyarrow raises InvalidInputError
+# ("could not be parsed") when the header has no final newline.
+KNOWN_CSV_ISSUES = [
+    pytest.param(b"\x00a,b\n", id="header-only"),
+    pytest.param(b"\x00a,b", id="header-only-no-newline"),
+    pytest.param(b"\x00\x00", id="nul-header"),
+]
+
+
+@pytest.mark.parametrize("data", KNOWN_CSV_ISSUES)
+@pytest.mark.xfail(reason="header-only CSV: engines disagree or raise non-cskpi errors (reported)")
+def test_known_csv_issues(data: bytes) -> None:
+    csv_target(data, tolerate_known=False)
