@@ -67,8 +67,11 @@ def _factorize_one(key: NDArray[Any], name: str) -> tuple[NDArray[np.intp], NDAr
     if kind in "biu":
         ints = key.view(np.uint8) if kind == "b" else key
         low = int(ints.min())
-        span = int(ints.max()) - low + 1
-        if span <= 2 * n + 1024:
+        high = int(ints.max())
+        span = high - low + 1
+        # Past ±2**62 the intp offsets and the arange labels below would wrap (int64 max as a
+        # label came back as int64 min); np.unique below handles such keys exactly.
+        if span <= 2 * n + 1024 and low >= -(2**62) and high <= 2**62:
             offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=True)
             present = np.bincount(offset, minlength=span) > 0
             if present.all():  # every label in low..high occurs: the offsets are the codes
