@@ -1388,3 +1388,13 @@ def test_regression_huge_agent_counts_do_not_overflow() -> None:
     assert cskpi.erlang_c(52, 1e308) == 0.0
     assert cskpi.erlang_b(5.0, 1e300) == 0.0
     assert cskpi.erlang_c_service_level(1e10, 1e308, aht_seconds=1e-300, threshold_seconds=1e308) == 1.0
+
+
+def test_regression_extreme_integer_labels_keep_their_value() -> None:
+    # Found by atheris: the dense factorisation built labels with np.arange past int64 max,
+    # so the label 2**63 - 1 came back as -2**63 (with a RuntimeWarning); uint64 labels near
+    # 2**64 wrapped in the intp offsets.
+    assert cskpi.nps([10, 3], by=np.array([2**63 - 1, 2**63 - 1])).labels.tolist() == [2**63 - 1]
+    grouped = cskpi.nps([10, 3, 9], by=np.array([2**64 - 1, 2**64 - 2, 2**64 - 1], dtype=np.uint64))
+    assert grouped.labels.tolist() == [2**64 - 2, 2**64 - 1]
+    assert grouped.promoters.tolist() == [0, 2]

@@ -19,6 +19,9 @@ VALIDATION_CRASHES: list[bytes] = [
     b",\x1e\x01\x9cY\x00\x00\x00\x00\x00\x00\x00\x00\x01",  # a huge int in an object array: OverflowError
     b"\x04\x07\x00",  # check_nan_policy(array): ambiguous truth value
     bytes.fromhex("5fec2822ecececfcecec28282422ececececec7aef"),  # erlang_c(52, 1e308): overflow warning
+    bytes.fromhex(
+        "21696b6b6b6b6b6b6b6b6b6b6b6b6b6b6b7e42425d5d6b6b6b6b6b02000000000000006b6b6b6b6b6b6b6b6b6b4a"
+    ),  # factorize([2**63 - 1] * 2): label wrapped to -2**63
 ]
 CSV_CRASHES: list[bytes] = []
 

@@ -1,0 +1,194 @@
+"""Tests written to kill mutants that survived the module test files (see docs/reliability.md).
+
+Each test pins a behaviour the module tests left open: exact error messages (a message
+that names the wrong argument misleads the caller), dtypes and Python scalar types of
+results, exact bounds of intervals, and edge counts. Hand-computed values show their
+arithmetic in a comment.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import cskpi
+from cskpi import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from cskpi._stats import divide, normal_two_sided_p, wald_mean_interval, wilson_interval
+
+# --------------------------------------------------------------------------- _stats
+
+
+def test_two_sided_p_types_and_float64_arithmetic() -> None:
+    # |z| = 1.959964 gives p = 0.05; a scalar gives a Python float, an array a float64 array.
+    p = normal_two_sided_p(1.959963984540054)
+    assert type(p) is float and abs(p - 0.05) < 1e-12
+    array = normal_two_sided_p(np.array([0.0, 1.959963984540054]))
+    assert array.dtype == np.float64 and array.tolist()[0] == 1.0
+    # float32 input is computed in float64 (erfc of the exact float32 value over sqrt 2).
+    z32 = np.float32(1.1)
+    assert normal_two_sided_p(z32) == math.erfc(float(z32) / math.sqrt(2.0))
+
+
+def test_divide_types_float64_and_no_numpy_warnings() -> None:
+    assert type(divide(1, 4, "x")) is float and divide(1, 4, "x") == 0.25
+    # float32 operands are divided in float64: 1/3 exactly as Python computes it.
+    assert divide(np.float32(1.0), np.float32(3.0), "x") == 1.0 / 3.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(divide(math.inf, math.inf, "x"))  # no RuntimeWarning from numpy
+    with pytest.warns(UndefinedMetricWarning, match="^share is undefined for zero observations"):
+        result = divide(np.array([1.0, 2.0]), np.array([0.0, 4.0]), "share")
+    assert math.isnan(result[0]) and result[1] == 0.5
+
+
+def _wilson_reference(k: int, n: int, z: float) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_wilson_exact_ends_and_reference_values() -> None:
+    z = 1.959963984540054
+    for n in range(1, 80):
+        low, high = wilson_interval(0, n, 0.95)
+        assert low == 0.0 and high > 0.0
+        low, high = wilson_interval(n, n, 0.95)
+        assert high == 1.0 and low < 1.0
+    # 1 of 10: centre (0.1 + 0.19207) / 1.38415 = 0.21105, half 0.19315 -> [0.0179, 0.4042]
+    low, high = wilson_interval(1, 10, 0.95)
+    assert type(low) is float and low > 0.0
+    assert (low, high) == pytest.approx(_wilson_reference(1, 10, z), abs=1e-12)
+    assert (round(low, 4), round(high, 4)) == (0.0179, 0.4042)
+    # float32 counts give the float64 result; arrays give arrays.
+    assert wilson_interval(np.float32(3), np.float32(7), 0.95) == wilson_interval(3, 7, 0.95)
+    lows, highs = wilson_interval(np.array([1, 10]), np.array([10, 10]), 0.95)
+    assert lows.dtype == np.float64 and highs.tolist()[1] == 1.0
+
+
+def test_wilson_and_wald_at_zero_observations_warn_nothing() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, _ = wilson_interval(0, 0, 0.95)
+        assert math.isnan(low) or low == 0.0
+        assert not math.isfinite(wald_mean_interval(1.0, 0.5, 0, 0.95)[0])
+
+
+def test_wald_mean_interval_values_and_types() -> None:
+    # mean 3, variance 4, n 16: 3 ± 1.959964 * sqrt(4 / 16) = 3 ± 0.979982
+    low, high = wald_mean_interval(3.0, 4.0, 16, 0.95)
+    assert type(low) is float
+    assert (low, high) == pytest.approx((3.0 - 0.979981992270027, 3.0 + 0.979981992270027), abs=1e-12)
+    lows, highs = wald_mean_interval(np.array([3.0, 1.0]), np.array([4.0, 0.0]), np.array([16, 4]), 0.9)
+    assert lows.shape == (2,) and lows[1] == highs[1] == 1.0
+
+
+# --------------------------------------------------------------------------- _scorecard
+
+WEIGHTS = [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("checks", "weights", "critical", "error", "message"),
+    [
+        (
+            np.array([[1, "x", 0]], dtype=object),
+            WEIGHTS,
+            None,
+            InvalidTypeError,
+            "checks must contain numbers in [0, 1]; got non-numeric values",
+        ),
+        (
+            [["1", "0", "1"]],
+            WEIGHTS,
+            None,
+            InvalidTypeError,
+            "checks must contain numbers in [0, 1]; got dtype <U1",
+        ),
+        ([[1, 0, 1]], ["a", "b", "c"], None, InvalidTypeError, "weights must be numbers; got dtype <U1"),
+        ([[1, 0, 1]], [True, True, True], None, InvalidTypeError, "weights must be numbers; got dtype bool"),
+        (
+            [[1, 0, 1]],
+            [[1.0, 2.0, 3.0]],
+            None,
+            InvalidInputError,
+            "weights must be 1-D; got an array of shape (1, 3)",
+        ),
+        ([[1, 0, 1]], [0, 0, 0], None, InvalidInputError, "weights must not all be zero"),
+        (
+            [[1, 0, 1]],
+            WEIGHTS,
+            [[True, False, False]],
+            InvalidInputError,
+            "critical must be 1-D; got an array of shape (1, 3)",
+        ),
+        (
+            [[1, 0, 1]],
+            WEIGHTS,
+            [1, 0, 0],
+            InvalidTypeError,
+            "critical must be a boolean mask over the items; got dtype int64",
+        ),
+    ],
+)
+def test_scorecard_error_messages_are_exact(
+    checks: object, weights: object, critical: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        cskpi.qa_review_scores(checks, weights, critical=critical)
+    assert str(raised.value) == message
+
+
+def test_scorecard_accepts_object_and_integer_tables() -> None:
+    # Object arrays of numbers (pandas object columns) are numbers: (1 + 0 + 3 * 0.5) / 6 = 0.4167
+    table = np.array([[1, 0, 0.5]], dtype=object)
+    assert cskpi.qa_review_scores(table, WEIGHTS).tolist() == [2.5 / 6.0]
+    assert cskpi.qa_review_scores(np.array([[1, 1, 0]], dtype=np.int8), WEIGHTS).tolist() == [0.5]
+
+
+def test_review_score_warning_names_the_metric() -> None:
+    with pytest.warns(UndefinedMetricWarning, match="^QA review score is undefined"):
+        scores = cskpi.qa_review_scores([[np.nan, np.nan, np.nan], [1, 1, 1]], WEIGHTS, nan_policy="omit")
+    assert math.isnan(scores[0]) and scores[1] == 1.0
+
+
+def test_scorecard_unscored_reviews_flat_and_grouped() -> None:
+    checks = [[np.nan] * 3, [1, 1, 1], [np.nan] * 3, [1, 0, 1]]
+    card = cskpi.qa_scorecard(checks, WEIGHTS, nan_policy="omit")
+    assert (card.n_reviews, card.n_unscored) == (2, 2)
+    # Group "z" has only an unscored review: its counts must still be there (minlength).
+    grouped = cskpi.qa_scorecard(checks, WEIGHTS, nan_policy="omit", by=["a", "a", "z", "a"])
+    assert grouped.n_reviews.tolist() == [2, 0]
+    assert grouped.n_unscored.tolist() == [1, 1]
+    assert grouped.total.tolist() == [1.0 + 4.0 / 6.0, 0.0]
+    assert grouped.total.dtype == np.float64
+
+
+def test_qa_confidence_interval_values_clipping_and_types() -> None:
+    # Scores 1, 0.5, 0.5, 0: mean 0.5, sample variance (0.25 + 0 + 0 + 0.25) / 3 = 1/6,
+    # half-width 1.959964 * sqrt(1/6 / 4) = 1.959964 * 0.204124 = 0.400076.
+    card = cskpi.qa_scorecard([[1, 1, 1], [1, 1, 0], [1, 1, 0], [0, 0, 0]], [1.0, 1.0, 2.0])
+    interval = card.confidence_interval()
+    assert type(interval.low) is float
+    assert (interval.low, interval.high) == pytest.approx((0.5 - 0.400076, 0.5 + 0.400076), abs=1e-6)
+    assert (interval.confidence_level, interval.method) == (0.95, "normal")
+    # All perfect but one zero: the interval is clipped to [0, 1] on both sides.
+    wide = cskpi.qa_scorecard([[1, 1, 1], [0, 0, 0]], WEIGHTS).confidence_interval(0.99)
+    assert wide.low == 0.0 and wide.high == 1.0
+    grouped = cskpi.qa_scorecard(
+        [[1, 1, 1], [0, 0, 0], [1, 1, 1], [1, 1, 1]], WEIGHTS, by=["a", "a", "b", "b"]
+    ).confidence_interval()
+    assert grouped.low.tolist()[0] == 0.0 and grouped.high.tolist() == [1.0, 1.0]
+    assert isinstance(grouped.low, np.ndarray)
+
+
+def test_qa_confidence_interval_of_zero_and_one_review_warns_nothing() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one = cskpi.qa_scorecard([[1, 1, 1]], WEIGHTS).confidence_interval()
+        none = cskpi.qa_scorecard(np.zeros((0, 3)), WEIGHTS).confidence_interval()
+    assert math.isnan(one.low) or one.low <= 1.0
+    assert math.isnan(none.low) and math.isnan(none.high)
