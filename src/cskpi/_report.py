@@ -170,7 +170,7 @@ def _compare(
         with np.errstate(invalid="ignore"):
             apart = (low[:, second] > high[:, first]) | (high[:, second] < low[:, first])
         return difference, apart, "interval_overlap"
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # tiny earlier values: inf is right
         relative = np.abs(difference) / np.abs(earlier)
         beyond = np.where(earlier == 0, difference != 0, relative > tolerance)
     return difference, beyond & ~np.isnan(difference), "relative_tolerance"
