@@ -336,8 +336,12 @@ def available_engines() -> tuple[str, ...]:
 ENGINES = available_engines()
 
 
-def _header_only(body: bytes) -> bool:
-    return sum(1 for line in body.splitlines() if line.strip()) <= 1
+def _known_divergence(body: bytes) -> bool:
+    """Files on which the engines are known to disagree (reported): header-only files, and
+    an unbalanced quote in the header line (polars lets the quote swallow the next line)."""
+    lines = body.splitlines()
+    header_only = sum(1 for line in lines if line.strip()) <= 1
+    return header_only or (bool(lines) and lines[0].count(b'"') % 2 == 1)
 
 
 def csv_target(
@@ -345,15 +349,15 @@ def csv_target(
 ) -> None:
     """One fuzz input for the CSV reader: the first byte picks the delimiter, the rest is the file.
 
-    ``tolerate_known`` compares only the numpy engine on header-only files: pyarrow
-    and polars fail on those (reported; replayed as expected failures in
-    ``test_fuzz_smoke.py``) and would hide every other finding of a run.
+    ``tolerate_known`` reads only with the numpy engine the files on which the engines
+    are known to disagree (reported; replayed as expected failures in
+    ``test_fuzz_smoke.py``): they would hide every other finding of a run.
     """
     from cskpi import __main__ as cli
     from cskpi._io import numeric_column, read_csv_columns
 
     delimiter = (",", ";", "\t", "|")[data[0] % 4] if data else ","
-    if tolerate_known and _header_only(data[1:]):
+    if tolerate_known and _known_divergence(data[1:]):
         engines, run_cli = ("numpy",), False
     handle, path = tempfile.mkstemp(suffix=".csv")
     try:
