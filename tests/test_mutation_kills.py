@@ -192,3 +192,134 @@ def test_qa_confidence_interval_of_zero_and_one_review_warns_nothing() -> None:
         none = cskpi.qa_scorecard(np.zeros((0, 3)), WEIGHTS).confidence_interval()
     assert math.isnan(one.low) or one.low <= 1.0
     assert math.isnan(none.low) and math.isnan(none.high)
+
+
+def test_stats_results_are_float64_even_for_object_inputs() -> None:
+    # pandas object columns reach these helpers as object arrays: results must still be floats.
+    objects = np.array([1, 2], dtype=object)
+    assert divide(objects, np.array([4.0, 4.0]), "x").dtype == np.float64
+    assert divide(np.array([1.0, 2.0]), np.array([4, 4], dtype=object), "x").dtype == np.float64
+    low, high = wilson_interval(objects, np.array([10, 10]), 0.95)
+    assert low.dtype == np.float64 and high.dtype == np.float64
+    low, high = wilson_interval(np.array([1, 2]), np.array([10, 10], dtype=object), 0.95)
+    assert low.dtype == np.float64 and high.dtype == np.float64
+    for mean, variance, n in (
+        (objects, np.array([1.0, 1.0]), np.array([4, 4])),
+        (np.array([1.0, 2.0]), np.array([1, 1], dtype=object), np.array([4, 4])),
+        (np.array([1.0, 2.0]), np.array([1.0, 1.0]), np.array([4, 4], dtype=object)),
+    ):
+        low, high = wald_mean_interval(mean, variance, n, 0.95)
+        assert low.dtype == np.float64 and high.dtype == np.float64
+
+
+def test_wald_interval_of_zero_variance_over_zero_rows_warns_nothing() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = wald_mean_interval(0.0, 0.0, 0, 0.95)  # 0 / 0 inside: NaN, quietly
+    assert math.isnan(low) and math.isnan(high)
+
+
+# --------------------------------------------------------------------------- _survey
+
+
+def test_nps_interval_messages_fields_and_quiet_empty() -> None:
+    result = cskpi.nps([10] * 5 + [3] * 5)
+    with pytest.raises(InvalidInputError) as raised:
+        result.confidence_interval(method="exact")
+    assert str(raised.value) == "method must be 'wald' or 'adjusted_wald'; got 'exact'"
+    interval = result.confidence_interval(0.9, method="adjusted_wald")
+    assert (interval.confidence_level, interval.method) == (0.9, "adjusted_wald")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        empty = cskpi.nps(np.zeros(0, dtype=np.int64))
+        assert math.isnan(empty.confidence_interval().low)
+        assert math.isnan(empty.margin_of_error())
+
+
+def test_nps_difference_messages_warnings_and_interval() -> None:
+    a = cskpi.nps([10] * 50 + [7] * 30 + [2] * 20)
+    b = cskpi.nps([10] * 40 + [7] * 30 + [2] * 30)
+    with pytest.raises(InvalidTypeError) as raised:
+        cskpi.nps_difference([10, 9], b)  # type: ignore[arg-type]
+    assert str(raised.value) == "a must be an NPS result; got list"
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.nps_difference(cskpi.nps([10, 9], by=["x", "y"]), cskpi.nps([10], by=["x"]))
+    assert str(raised.value) == "a and b must be grouped with the same labels to compare per group"
+    # difference 20 points, se 100 * sqrt(0.61/100 + 0.69/100) = 11.402; 95 %: 20 ± 22.348
+    test = cskpi.nps_difference(a, b, confidence_level=0.95)
+    assert test.confidence_interval.high == pytest.approx(20.0 + 1.959963984540054 * 11.40175425, abs=1e-6)
+    assert test.confidence_interval.low == pytest.approx(20.0 - 1.959963984540054 * 11.40175425, abs=1e-6)
+    assert (test.confidence_interval.confidence_level, test.confidence_interval.method) == (0.95, "wald")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cskpi.nps_difference(a, cskpi.nps([10]))  # one answer in b: defined, no warning
+        same = cskpi.nps_difference(a, a)  # difference 0 with variance: defined, no warning
+    assert same.difference == 0.0 and same.p_value == 1.0
+    with pytest.warns(
+        UndefinedMetricWarning, match="^NPS difference is undefined when a sample has zero answers"
+    ):
+        cskpi.nps_difference(a, cskpi.nps(np.zeros(0, dtype=np.int64)))
+    with pytest.warns(UndefinedMetricWarning, match="^NPS difference test is undefined when both samples"):
+        cskpi.nps_difference(cskpi.nps([10, 10]), cskpi.nps([10]))
+
+
+@pytest.mark.parametrize(
+    ("answers", "scale", "satisfied_from", "expected"),
+    [
+        (np.array([100, -100, 60, 0], dtype=np.int8), (-100, 100), 50, (4, 2)),  # int8 shifted by 100
+        (np.array([5, 0, 3], dtype=np.uint8), (-3, 10), 4, (3, 1)),  # uint8 minus a negative low
+        (np.array([-2, 2, 1, 0], dtype=np.int64), (-2, 2), 1, (4, 2)),
+        (np.array([-2.0, 2.0, np.nan, 1.0]), (-2, 2), 1, (3, 2)),  # floats, NaN omitted
+    ],
+)
+def test_csat_on_scales_with_negative_points(
+    answers: np.ndarray, scale: tuple[int, int], satisfied_from: int, expected: tuple[int, int]
+) -> None:
+    result = cskpi.csat(answers, scale=scale, satisfied_from=satisfied_from, nan_policy="omit")
+    assert (result.n, result.satisfied) == expected
+    grouped = cskpi.csat(
+        answers, scale=scale, satisfied_from=satisfied_from, nan_policy="omit", by=["a"] * answers.shape[0]
+    )
+    assert (grouped.n.tolist(), grouped.satisfied.tolist()) == ([expected[0]], [expected[1]])
+
+
+def test_grouped_and_aspect_counts_leave_out_missing_answers() -> None:
+    # Grouped with NaN omitted: group a has 5 and NaN -> 1 answer; group b has 4, 3 -> 2.
+    grouped = cskpi.csat([5.0, np.nan, 4.0, 3.0], by=["a", "a", "b", "b"], nan_policy="omit")
+    assert grouped.n.tolist() == [1, 2] and grouped.satisfied.tolist() == [1, 1]
+    table = np.array([[5.0, np.nan], [3.0, 4.0], [4.0, 2.0]])
+    per_aspect = cskpi.csat(table, aspects=["x", "y"], nan_policy="omit", by=["g", "g", "h"])
+    assert per_aspect.n.tolist() == [2, 1, 1, 1]
+    assert per_aspect.names == ("by", "aspect")
+    assert cskpi.csat(table, aspects=("x", "y"), nan_policy="omit").names == ("aspect",)
+    # Aspect names from any iterable (dict keys), and a clear error for a table of names.
+    assert cskpi.csat(table, aspects={"x": 0, "y": 1}.keys(), nan_policy="omit").labels.tolist() == ["x", "y"]
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.csat(table, aspects=[["x", "y"]], nan_policy="omit")
+    assert str(raised.value).startswith("aspects must be 1-D")
+
+
+def test_ces_nan_policy_and_grouping() -> None:
+    with pytest.raises(InvalidInputError, match=r"^ratings must not contain NaN"):
+        cskpi.ces([7.0, np.nan])
+    with pytest.raises(InvalidInputError, match=r"^nan_policy must be one of"):
+        cskpi.ces([7, 5], nan_policy="skip")  # type: ignore[arg-type]
+    assert isinstance(cskpi.ces([7, 5], by=["a", "b"]), cskpi.Grouped)
+
+
+def test_mean_interval_values_types_and_fields() -> None:
+    # Ratings 7, 5, 3, 1: mean 4, sample variance (9 + 1 + 1 + 9) / 3 = 20/3,
+    # half-width 1.959964 * sqrt(20/3 / 4) = 1.959964 * 1.290994 = 2.530303.
+    interval = cskpi.ces([7, 5, 3, 1]).confidence_interval(0.95)
+    assert (interval.low, interval.high) == pytest.approx((4 - 2.5303026, 4 + 2.5303026), abs=1e-6)
+    assert (interval.confidence_level, interval.method) == (0.95, "normal")
+    # All answers equal: variance 0, the interval is the point itself.
+    flat = cskpi.csat([4, 4, 4]).mean_confidence_interval()
+    assert (flat.low, flat.high) == (4.0, 4.0)
+    with pytest.warns(
+        UndefinedMetricWarning, match="^the interval for a mean rating needs at least two answers"
+    ):
+        one = cskpi.ces([5], by=["a"]).confidence_interval()
+    assert one.low.dtype == np.float64 and math.isnan(one.low[0])
+    wilson = cskpi.csat([5, 4, 1]).confidence_interval(0.9)
+    assert (wilson.confidence_level, wilson.method) == (0.9, "wilson")
