@@ -15,28 +15,24 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize, quantile_positions, sort_within_groups
-from ._results import param, stat
+from ._grouping import Groups, count_cells, factorize, optional_groups, quantile_positions, sort_within_groups
+from ._results import param, single_or_grouped, stat
 from ._stats import divide
-from ._time import check_period, period_ordinals
-from ._validation import check_integer_scale, check_same_length, describe_first, first_index, to_array
+from ._time import US_PER_SECOND, check_period, period_ordinals
+from ._validation import check_integer_scale, check_same_length, describe_first, first_index, to_array, unwrap
 from ._volume import (
     ARRAY_EQ,
     PARAM,
-    US_PER_SECOND,
     TimeSeriesResult,
     as_int,
     check_not_before,
     count_periods,
-    finish,
-    groups_of,
     growth,
     period_axis,
     period_index,
     period_labels_of,
     to_instants,
     to_stamps,
-    unwrap,
 )
 
 __all__ = [
@@ -258,7 +254,7 @@ def complaints(
     else:
         if contacts_by is not None:
             raise InvalidInputError("contacts_by is only used with both by and contacts")
-        groups = groups_of(by, stamps.shape[0])
+        groups = optional_groups(by, stamps.shape[0])
     ordinals = period_ordinals(stamps, valid)
     contact_ordinals = (
         np.zeros(0, dtype=np.int64) if contact_stamps is None else period_ordinals(contact_stamps, valid)
@@ -288,7 +284,7 @@ def complaints(
         has_contacts=contact_stamps is not None,
         has_customers=customers is not None,
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- engagement
@@ -431,7 +427,7 @@ def engagement(
         isinstance(max_count, bool) or not isinstance(max_count, int | np.integer) or max_count < 1
     ):
         raise InvalidInputError(f"max_count must be a positive integer or None; got {max_count!r}")
-    groups = groups_of(by, n_rows)
+    groups = optional_groups(by, n_rows)
     n_groups = 1 if groups is None else groups.n_groups
     if period is None:
         if start is not None or end is not None:
@@ -636,7 +632,7 @@ def reviews(
         check_same_length(("timestamps", stamps), ("responded", answered_at))
         check_not_before(stamps, answered_at, "timestamps", "responded")
     valid = check_period(period)
-    groups = groups_of(by, n_rows)
+    groups = optional_groups(by, n_rows)
     ordinals = period_ordinals(stamps, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end)
     index, keep = period_index(ordinals, first, n_periods)
@@ -660,7 +656,7 @@ def reviews(
         period=valid,
         periods=period_labels_of(valid, first, n_periods),
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 def _ratings(array: NDArray[Any], low: int, high: int) -> NDArray[np.int64]:
@@ -785,7 +781,7 @@ def follower_growth(
             f"counts must be finite non-negative numbers; got {describe_first(array, bad)}"
         )
     valid = check_period(period)
-    groups = groups_of(by, values.shape[0])
+    groups = optional_groups(by, values.shape[0])
     n_groups = 1 if groups is None else groups.n_groups
     ordinals = period_ordinals(stamps, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end)

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from ._errors import InvalidInputError, InvalidTypeError
 from ._validation import arrays_equal, first_index, to_array
 
-__all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize"]
+__all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize", "optional_groups"]
 
 # Rows handled per bincount call: keeps the intp temporaries of a large int8 input
 # (8 bytes a row) in a few megabytes instead of a copy of the whole column.
@@ -112,6 +112,11 @@ def decode_combos(combos: NDArray[np.intp], key_labels: tuple[NDArray[Any], ...]
         decoded.append(labels[remainder % size])
         remainder = remainder // size
     return tuple(reversed(decoded))
+
+
+def optional_groups(by: Any, n_rows: int) -> Groups | None:
+    """``factorize(by, n_rows)``, or None when ``by`` is None (an ungrouped call)."""
+    return None if by is None else factorize(by, n_rows, name="by")
 
 
 def factorize(by: Any, n_rows: int, *, name: str = "by") -> Groups:

@@ -12,7 +12,6 @@ with :mod:`cskpi._service_level`.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from typing import Any
 
@@ -21,11 +20,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize
-from ._results import ConfidenceInterval, Grouped, Mergeable, param, stat
-from ._stats import divide, wilson_interval
-from ._time import timedelta_seconds, to_seconds
-from ._validation import check_same_length, first_index, to_array
+from ._grouping import Groups, count_cells, optional_groups
+from ._results import (
+    ConfidenceInterval,
+    Mergeable,
+    param,
+    single_or_grouped,
+    stat,
+    wilson_confidence_interval,
+)
+from ._stats import divide
+from ._time import duration_seconds, to_seconds
+from ._validation import check_same_length, first_index, to_array, unwrap
 
 __all__ = [
     "AHT",
@@ -48,38 +54,9 @@ DEFAULT_DEVIATION_EDGES: tuple[float, ...] = (-0.5, -0.25, -0.1, 0.0, 0.1, 0.25,
 # --------------------------------------------------------------------------- helpers
 
 
-def _unwrap(value: Any) -> Any:
-    """A Python scalar for 0-d arrays and numpy scalars; arrays unchanged."""
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
-
-
 def _durations(values: Any, name: str) -> NDArray[np.float64]:
     """Per-contact durations as float seconds: finite, non-negative, no NaN (never modified)."""
     return to_seconds(values, name)
-
-
-def _duration(value: Any, name: str, *, positive: bool = False) -> float:
-    """One duration (number of seconds, ``timedelta64`` or ``datetime.timedelta``) as float seconds."""
-    rule = f"{name} must be a {'positive' if positive else 'non-negative'} duration in seconds"
-    if value is None or isinstance(value, bool | np.bool_ | str | bytes):
-        raise InvalidTypeError(f"{rule} (a number or timedelta64); got {value!r}")
-    if isinstance(value, datetime.timedelta):
-        seconds = value.total_seconds()
-    else:
-        array = np.asarray(value)
-        if array.ndim != 0:
-            raise InvalidInputError(f"{name} must be a single duration; got an array of shape {array.shape}")
-        if array.dtype.kind == "m":
-            seconds = float(timedelta_seconds(array))
-        elif array.dtype.kind in "iuf":
-            seconds = float(array)
-        else:
-            raise InvalidTypeError(f"{rule} (a number or timedelta64); got {value!r}")
-    seconds = float(seconds)
-    if not np.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
-        raise InvalidInputError(f"{rule}; got {value!r}")
-    return seconds
 
 
 def _boolean_mask(values: Any, name: str, meaning: str) -> NDArray[np.bool_]:
@@ -101,10 +78,6 @@ def _abandoned_mask(abandoned: Any, reference: tuple[str, NDArray[Any]]) -> NDAr
     return mask
 
 
-def _groups(by: Any, n_rows: int) -> Groups | None:
-    return None if by is None else factorize(by, n_rows, name="by")
-
-
 def _count(mask: NDArray[np.bool_], groups: Groups | None) -> Any:
     """Number of True rows, per group when ``groups`` is given (exact int64)."""
     if groups is None:
@@ -119,15 +92,6 @@ def _total(values: NDArray[np.float64], groups: Groups | None, keep: NDArray[np.
     codes = groups.codes if keep is None else groups.codes[keep]
     kept = values if keep is None else values[keep]
     return np.bincount(codes, weights=kept, minlength=groups.n_groups).astype(np.float64)
-
-
-def _finish(result: Any, groups: Groups | None) -> Any:
-    return result if groups is None else Grouped(result, groups)
-
-
-def _wilson(successes: Any, n: Any, confidence_level: float) -> ConfidenceInterval:
-    low, high = wilson_interval(successes, n, confidence_level)
-    return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="wilson")
 
 
 # --------------------------------------------------------------------------- ASA
@@ -211,10 +175,10 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> Any:
     """
     waits = _durations(wait_seconds, "wait_seconds")
     mask = _abandoned_mask(abandoned, ("wait_seconds", waits))
-    groups = _groups(by, waits.shape[0])
+    groups = optional_groups(by, waits.shape[0])
     answered = np.ones(waits.shape[0], dtype=bool) if mask is None else ~mask
     result = ASA(n_answered=_count(answered, groups), total_wait_seconds=_total(waits, groups, answered))
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- AHT
@@ -246,7 +210,7 @@ class AHT(Mergeable):
     @property
     def total_handle_seconds(self) -> Any:
         """Talk + hold + after-contact work, summed over contacts [s]."""
-        return _unwrap(
+        return unwrap(
             np.asarray(self.total_talk_seconds, dtype=np.float64)
             + np.asarray(self.total_hold_seconds, dtype=np.float64)
             + np.asarray(self.total_after_work_seconds, dtype=np.float64)
@@ -335,7 +299,7 @@ def aht(
         component = _durations(values, name)
         check_same_length(("talk_seconds", talk), (name, component))
         components.append(component)
-    groups = _groups(by, talk.shape[0])
+    groups = optional_groups(by, talk.shape[0])
     zero = 0.0 if groups is None else np.zeros(groups.n_groups)
     hold, after_work = components
     result = AHT(
@@ -344,7 +308,7 @@ def aht(
         total_hold_seconds=zero if hold is None else _total(hold, groups),
         total_after_work_seconds=zero if after_work is None else _total(after_work, groups),
     )
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- abandonment
@@ -383,12 +347,12 @@ class AbandonmentRate(Mergeable):
     @property
     def n(self) -> Any:
         """Contacts the rate is taken over: offered, minus short abandons when they are excluded."""
-        return _unwrap(self._parts()[1])
+        return unwrap(self._parts()[1])
 
     @property
     def n_counted_abandoned(self) -> Any:
         """Abandons counted in the rate: all abandons, minus short abandons when they are excluded."""
-        return _unwrap(self._parts()[0])
+        return unwrap(self._parts()[0])
 
     @property
     def score(self) -> Any:
@@ -409,7 +373,7 @@ class AbandonmentRate(Mergeable):
         (0.028, 0.125)
         """
         abandoned, offered = self._parts()
-        return _wilson(abandoned, offered, confidence_level)
+        return wilson_confidence_interval(abandoned, offered, confidence_level)
 
 
 def abandonment_rate(
@@ -469,7 +433,9 @@ def abandonment_rate(
     """
     mask = _boolean_mask(abandoned, "abandoned", "abandoned")
     short_limit = (
-        None if short_abandon_seconds is None else _duration(short_abandon_seconds, "short_abandon_seconds")
+        None
+        if short_abandon_seconds is None
+        else duration_seconds(short_abandon_seconds, "short_abandon_seconds")
     )
     short = np.zeros(mask.shape[0], dtype=bool)
     if wait_seconds is not None:
@@ -481,14 +447,14 @@ def abandonment_rate(
         raise InvalidInputError(
             "wait_seconds must be given with short_abandon_seconds (short abandons are found from the waits)"
         )
-    groups = _groups(by, mask.shape[0])
+    groups = optional_groups(by, mask.shape[0])
     result = AbandonmentRate(
         n_offered=_count(np.ones(mask.shape[0], dtype=bool), groups),
         n_abandoned=_count(mask, groups),
         n_abandoned_short=_count(short, groups),
         short_abandon_seconds=short_limit,
     )
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- occupancy
@@ -518,7 +484,7 @@ class Occupancy(Mergeable):
     @property
     def idle_seconds(self) -> Any:
         """Available time not spent handling contacts [s]."""
-        return _unwrap(
+        return unwrap(
             np.asarray(self.total_available_seconds, dtype=np.float64)
             - np.asarray(self.total_handle_seconds, dtype=np.float64)
         )
@@ -577,11 +543,11 @@ def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any = None) ->
             f"handle_seconds must not exceed available_seconds on the same record; "
             f"got {float(handle[index])!r} > {float(available[index])!r} at index {index}"
         )
-    groups = _groups(by, handle.shape[0])
+    groups = optional_groups(by, handle.shape[0])
     result = Occupancy(
         total_handle_seconds=_total(handle, groups), total_available_seconds=_total(available, groups)
     )
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- handle time vs target
@@ -653,7 +619,7 @@ class HandleTimeAgainstTarget(Mergeable):
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Wilson score interval for the share within target, in [0, 1] (NaN when n is 0)."""
-        return _wilson(self.n_within, self.n, confidence_level)
+        return wilson_confidence_interval(self.n_within, self.n, confidence_level)
 
 
 def handle_time_against_target(
@@ -708,7 +674,9 @@ def handle_time_against_target(
     handle = _durations(handle_seconds, "handle_seconds")
     edges = _deviation_edges(deviation_edges)
     if np.ndim(target_seconds) == 0:
-        target: float | NDArray[np.float64] = _duration(target_seconds, "target_seconds", positive=True)
+        target: float | NDArray[np.float64] = duration_seconds(
+            target_seconds, "target_seconds", positive=True
+        )
     else:
         target = _durations(target_seconds, "target_seconds")
         check_same_length(("handle_seconds", handle), ("target_seconds", target))
@@ -720,7 +688,7 @@ def handle_time_against_target(
     deviation = (handle - target) / target
     bins = np.searchsorted(np.asarray(edges), deviation, side="left")
     within = handle <= target
-    groups = _groups(by, handle.shape[0])
+    groups = optional_groups(by, handle.shape[0])
     width = len(edges) + 1
     if groups is None:
         counts = count_cells(bins, width)
@@ -732,4 +700,4 @@ def handle_time_against_target(
         deviation_counts=counts,
         deviation_edges=edges,
     )
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._validation import first_index
+from ._validation import first_index, unwrap
 
 __all__ = [
     "UnstableQueueWarning",
@@ -162,11 +162,6 @@ def broadcast(**named: FloatArray) -> list[FloatArray]:
         raise InvalidInputError(
             f"{' and '.join(named)} must broadcast to one shape; got shapes {shapes}"
         ) from None
-
-
-def unwrap(array: NDArray[Any]) -> Any:
-    """A Python scalar for a 0-d array, the array otherwise."""
-    return array.item() if array.ndim == 0 else array
 
 
 def warn_unstable(unstable: NDArray[np.bool_], what: str, limit: str) -> None:

@@ -38,11 +38,6 @@ _US_PER_SECOND = 1_000_000
 _FRACTIONS = np.array([0.5, 0.9])
 
 
-def _unwrap(value: Any) -> Any:
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
-
-
 @attrs.frozen(kw_only=True)
 class DurationTotals(Mergeable):
     """Additive totals of a set of durations; merge two batches with ``+``.

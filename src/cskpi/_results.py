@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, combine_codes, decode_combos
+from ._stats import wilson_interval
 from ._validation import arrays_equal
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "normalise_label",
     "param",
     "per_group",
+    "single_or_grouped",
     "stat",
+    "wilson_confidence_interval",
 ]
 
 _STAT = "cskpi_stat"
@@ -148,6 +151,17 @@ def label_position(key_labels: tuple[NDArray[Any], ...], label: Any) -> int:
     if positions.shape[0] == 0:
         raise KeyError(label)
     return int(positions[0])
+
+
+def single_or_grouped(result: Any, groups: Groups | None) -> Any:
+    """The result itself for an ungrouped call, wrapped in :class:`Grouped` otherwise."""
+    return result if groups is None else Grouped(result, groups)
+
+
+def wilson_confidence_interval(successes: Any, n: Any, confidence_level: float) -> ConfidenceInterval:
+    """Wilson score interval of ``successes`` out of ``n`` as a :class:`ConfidenceInterval`."""
+    low, high = wilson_interval(successes, n, confidence_level)
+    return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="wilson")
 
 
 def _scalarize(value: Any) -> Any:

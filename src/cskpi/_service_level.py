@@ -19,12 +19,22 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, count_cells, grouped_quantiles
-from ._operations import _abandoned_mask, _count, _duration, _durations, _finish, _groups, _unwrap, _wilson
-from ._results import ConfidenceInterval, LabelledResult, Mergeable, arrays_equal, param, per_group, stat
+from ._grouping import Groups, count_cells, grouped_quantiles, optional_groups
+from ._operations import _abandoned_mask, _count, _durations
+from ._results import (
+    ConfidenceInterval,
+    LabelledResult,
+    Mergeable,
+    arrays_equal,
+    param,
+    per_group,
+    single_or_grouped,
+    stat,
+    wilson_confidence_interval,
+)
 from ._stats import divide
-from ._time import to_seconds
-from ._validation import first_index, to_array
+from ._time import duration_seconds, to_seconds
+from ._validation import first_index, to_array, unwrap
 
 __all__ = [
     "ABANDONED_POLICIES",
@@ -83,7 +93,7 @@ def _thresholds(threshold_seconds: Any) -> tuple[NDArray[np.float64], float | tu
     """Thresholds as a float array, and the parameter value stored in the result."""
     # Lists and tuples go through to_seconds, which reports a ragged one (np.ndim would raise).
     if not isinstance(threshold_seconds, list | tuple) and np.ndim(threshold_seconds) == 0:
-        value = _duration(threshold_seconds, "threshold_seconds")
+        value = duration_seconds(threshold_seconds, "threshold_seconds")
         return np.array([value]), value
     array = to_seconds(threshold_seconds, "threshold_seconds")
     if array.shape[0] == 0:
@@ -162,18 +172,18 @@ class ServiceLevel(Mergeable):
     @property
     def n_offered(self) -> Any:
         """Contacts offered: answered + abandoned."""
-        return _unwrap(np.add(self.n_answered, self.n_abandoned, dtype=np.int64))
+        return unwrap(np.add(self.n_answered, self.n_abandoned, dtype=np.int64))
 
     @property
     def n_abandoned_after(self) -> Any:
         """Abandoned contacts that waited longer than the threshold."""
-        return _unwrap(np.subtract(self.n_abandoned, self.n_abandoned_within, dtype=np.int64))
+        return unwrap(np.subtract(self.n_abandoned, self.n_abandoned_within, dtype=np.int64))
 
     @property
     def n_excluded(self) -> Any:
         """Short abandons removed from the population (0 unless ``exclude_short_abandons``)."""
         short = np.asarray(self.n_abandoned_short, dtype=np.int64)
-        return _unwrap(short if self.exclude_short_abandons else np.zeros_like(short))
+        return unwrap(short if self.exclude_short_abandons else np.zeros_like(short))
 
     def _met_and_n(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         answered_within = np.asarray(self.n_answered_within, dtype=np.int64)
@@ -201,12 +211,12 @@ class ServiceLevel(Mergeable):
     @property
     def n_met(self) -> Any:
         """Contacts counted as meeting the threshold under ``policy`` (the numerator)."""
-        return _unwrap(self._met_and_n()[0])
+        return unwrap(self._met_and_n()[0])
 
     @property
     def n(self) -> Any:
         """Contacts the service level is taken over under ``policy`` (the denominator)."""
-        return _unwrap(self._met_and_n()[1])
+        return unwrap(self._met_and_n()[1])
 
     @property
     def score(self) -> Any:
@@ -231,7 +241,7 @@ class ServiceLevel(Mergeable):
         (0.779, 0.915)
         """
         met, n = self._met_and_n()
-        return _wilson(met, n, confidence_level)
+        return wilson_confidence_interval(met, n, confidence_level)
 
 
 def _count_against_thresholds(
@@ -390,10 +400,12 @@ def service_level(
     thresholds, stored_thresholds = _thresholds(threshold_seconds)
     mask = _abandoned_mask(abandoned, ("wait_seconds", waits))
     short_limit = (
-        None if short_abandon_seconds is None else _duration(short_abandon_seconds, "short_abandon_seconds")
+        None
+        if short_abandon_seconds is None
+        else duration_seconds(short_abandon_seconds, "short_abandon_seconds")
     )
     checked = _check_policy(policy, short_limit, exclude_short_abandons)
-    groups = _groups(by, waits.shape[0])
+    groups = optional_groups(by, waits.shape[0])
 
     within, totals = _count_against_thresholds(waits, mask, thresholds, groups)
     k = thresholds.shape[0]
@@ -405,7 +417,7 @@ def service_level(
     def shaped(per_threshold: NDArray[np.int64]) -> Any:
         # (groups, k) -> drop the group axis when ungrouped, the threshold axis for one threshold.
         out = per_threshold if groups is not None else per_threshold[0]
-        return _unwrap(out[..., 0]) if isinstance(stored_thresholds, float) else out
+        return unwrap(out[..., 0]) if isinstance(stored_thresholds, float) else out
 
     def repeated(per_group: NDArray[np.int64]) -> Any:
         return shaped(np.repeat(per_group[:, None], k, axis=1))
@@ -421,7 +433,7 @@ def service_level(
         short_abandon_seconds=short_limit,
         exclude_short_abandons=bool(exclude_short_abandons),
     )
-    return _finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- percentiles
@@ -552,7 +564,7 @@ def answer_time_percentile(
         raise InvalidInputError(
             f"abandoned_policy must be one of {ABANDONED_POLICIES}; got {abandoned_policy!r}"
         )
-    groups = _groups(by, waits.shape[0])
+    groups = optional_groups(by, waits.shape[0])
     n_groups = 1 if groups is None else groups.n_groups
     codes = None if groups is None else groups.codes
     values = waits
@@ -570,7 +582,7 @@ def answer_time_percentile(
         seconds = seconds[:, 0]
     if groups is None:
         return AnswerTimePercentiles(
-            seconds=_unwrap(seconds[0]),
+            seconds=unwrap(seconds[0]),
             n=int(sizes[0]),
             percentiles=stored,
             abandoned_policy=abandoned_policy,

@@ -31,10 +31,10 @@ from ._queueing import (
     occupancy,
     positive,
     traffic_values,
-    unwrap,
     waiting,
     whole,
 )
+from ._validation import unwrap
 
 __all__ = ["Staffing", "agents_required", "agents_required_for_asa", "lines_required", "scheduled_agents"]
 

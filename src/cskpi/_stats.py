@@ -12,10 +12,9 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._errors import warn_undefined
-from ._validation import check_confidence_level
+from ._validation import check_confidence_level, unwrap
 
 __all__ = [
     "divide",
@@ -78,7 +77,7 @@ def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[An
     # leave the point estimate a hair outside its own interval.
     low = np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0))
     high = np.where(k == total, 1.0, np.clip(center + half, 0.0, 1.0))
-    return _unwrap(low), _unwrap(high)
+    return unwrap(low), unwrap(high)
 
 
 def wald_mean_interval(mean: Any, variance: Any, n: Any, confidence_level: float) -> tuple[Any, Any]:
@@ -87,8 +86,4 @@ def wald_mean_interval(mean: Any, variance: Any, n: Any, confidence_level: float
     with np.errstate(divide="ignore", invalid="ignore"):
         half = z * np.sqrt(np.asarray(variance, dtype=np.float64) / np.asarray(n, dtype=np.float64))
     centre = np.asarray(mean, dtype=np.float64)
-    return _unwrap(centre - half), _unwrap(centre + half)
-
-
-def _unwrap(value: NDArray[np.float64]) -> Any:
-    return value.item() if value.ndim == 0 else value
+    return unwrap(centre - half), unwrap(centre + half)

@@ -26,6 +26,7 @@ from ._validation import (
     check_nan_policy,
     integer_scores,
     to_array,
+    unwrap,
 )
 
 __all__ = [
@@ -195,7 +196,7 @@ class NPS(Mergeable):
         low = np.clip(100.0 * (centre - half), -100.0, 100.0)
         high = np.clip(100.0 * (centre + half), -100.0, 100.0)
         return ConfidenceInterval(
-            low=_unwrap(low), high=_unwrap(high), confidence_level=confidence_level, method=method
+            low=unwrap(low), high=unwrap(high), confidence_level=confidence_level, method=method
         )
 
     def margin_of_error(self, confidence_level: float = 0.95) -> Any:
@@ -211,12 +212,7 @@ class NPS(Mergeable):
         promoter, detractor, n = self._shares("wald")
         with np.errstate(divide="ignore", invalid="ignore"):
             half = z * 100.0 * np.sqrt((promoter + detractor - (promoter - detractor) ** 2) / n)
-        return _unwrap(np.asarray(half))
-
-
-def _unwrap(value: Any) -> Any:
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
+        return unwrap(np.asarray(half))
 
 
 @attrs.frozen(kw_only=True)
@@ -358,9 +354,9 @@ def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> Any:
             return _nps_flat_integers(array)
     counts, groups = _scale_counts(scores, "scores", _NPS_SCALE, by=by, nan_policy=nan_policy)
     result = NPS(
-        promoters=_unwrap(counts[..., 9:].sum(axis=-1)),
-        passives=_unwrap(counts[..., 7:9].sum(axis=-1)),
-        detractors=_unwrap(counts[..., :7].sum(axis=-1)),
+        promoters=unwrap(counts[..., 9:].sum(axis=-1)),
+        passives=unwrap(counts[..., 7:9].sum(axis=-1)),
+        detractors=unwrap(counts[..., :7].sum(axis=-1)),
     )
     return result if groups is None else Grouped(result, groups)
 
@@ -442,15 +438,15 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
         warn_undefined("NPS difference test is undefined when both samples have zero variance; returning NaN")
     p_value = normal_two_sided_p(z)
     interval = ConfidenceInterval(
-        low=_unwrap(100.0 * (difference - z_crit * se)),
-        high=_unwrap(100.0 * (difference + z_crit * se)),
+        low=unwrap(100.0 * (difference - z_crit * se)),
+        high=unwrap(100.0 * (difference + z_crit * se)),
         confidence_level=confidence_level,
         method=method,
     )
     return NPSDifference(
-        difference=_unwrap(100.0 * difference),
-        standard_error=_unwrap(100.0 * se),
-        z=_unwrap(z),
+        difference=unwrap(100.0 * difference),
+        standard_error=unwrap(100.0 * se),
+        z=unwrap(z),
         p_value=p_value,
         confidence_interval=interval,
         method=method,
@@ -474,7 +470,7 @@ class _RatingCounts(Mergeable):
     @property
     def n(self) -> Any:
         """Number of answers."""
-        return _unwrap(np.asarray(self.counts).sum(axis=-1))
+        return unwrap(np.asarray(self.counts).sum(axis=-1))
 
     @property
     def points(self) -> NDArray[np.int64]:
@@ -527,7 +523,7 @@ class _RatingCounts(Mergeable):
 
     def _count_from(self, threshold: int) -> Any:
         counts = np.asarray(self.counts)
-        return _unwrap(counts[..., threshold - self.scale[0] :].sum(axis=-1))
+        return unwrap(counts[..., threshold - self.scale[0] :].sum(axis=-1))
 
 
 @attrs.frozen(kw_only=True)

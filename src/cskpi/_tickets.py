@@ -31,22 +31,18 @@ from numpy.typing import NDArray
 
 from ._business_hours import BusinessHours, business_seconds
 from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize
-from ._results import Mergeable, param, stat
+from ._grouping import Groups, count_cells, factorize, optional_groups
+from ._results import Mergeable, param, single_or_grouped, stat
 from ._stats import divide
-from ._time import check_period, period_ordinals
+from ._time import US_PER_SECOND, check_period, duration_us, period_ordinals
 from ._validation import check_same_length, describe_first, first_index, to_array
 from ._volume import (
     ARRAY_EQ,
     PARAM,
-    US_PER_SECOND,
     TimeSeriesResult,
     as_int,
     check_not_before,
     count_periods,
-    duration_us,
-    finish,
-    groups_of,
     instants_or_one,
     period_axis,
     period_index,
@@ -215,12 +211,12 @@ def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any = None) ->
     """
     opened, closed = _tickets(created, resolved)
     stamps, ordered, order = _sorted_instants(instants)
-    groups = groups_of(by, opened.shape[0])
+    groups = optional_groups(by, opened.shape[0])
     # Counted at the instants strictly after the event: slot = #{instants <= event}.
     entered = _slot_counts(as_int(opened), ordered, "right", groups)
     exited = _slot_counts(as_int(closed), ordered, "right", groups, keep=~np.isnat(closed))
     counts = _running(entered, exited, order)
-    return finish(OpenCases(n_open=counts, instants=stamps), groups)
+    return single_or_grouped(OpenCases(n_open=counts, instants=stamps), groups)
 
 
 # --------------------------------------------------------------------------- backlog
@@ -361,7 +357,7 @@ def backlog(
             f"calendar must be a BusinessHours calendar or None; got {type(calendar).__name__}"
         )
     stamps, ordered, order = _sorted_instants(instants)
-    groups = groups_of(by, opened.shape[0])
+    groups = optional_groups(by, opened.shape[0])
     still_open = np.isnat(closed)
     entered = _slot_counts(as_int(opened), ordered, "right", groups)
     n_open = _running(
@@ -392,7 +388,7 @@ def backlog(
         age_limit_seconds=limit / US_PER_SECOND,
         calendar=calendar,
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- flow
@@ -494,7 +490,7 @@ def ticket_flow(
     """
     opened, closed = _tickets(created, resolved)
     valid = check_period(period)
-    groups = groups_of(by, opened.shape[0])
+    groups = optional_groups(by, opened.shape[0])
     was_resolved = ~np.isnat(closed)
     created_ord = period_ordinals(opened, valid)
     resolved_ord = period_ordinals(closed[was_resolved], valid)
@@ -516,7 +512,7 @@ def ticket_flow(
         period=valid,
         periods=period_labels_of(valid, first, n_periods),
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 def _squeeze(counts: NDArray[np.int64], groups: Groups | None) -> NDArray[np.int64]:
@@ -625,7 +621,7 @@ def resolution_rate(
     [0.5]
     """
     opened, closed = _tickets(assigned, resolved, "assigned", "resolved")
-    groups = groups_of(by, opened.shape[0])
+    groups = optional_groups(by, opened.shape[0])
     if not isinstance(same_period, bool | np.bool_):
         raise InvalidTypeError(f"same_period must be True or False; got {same_period!r}")
     was_resolved = ~np.isnat(closed)
@@ -640,7 +636,7 @@ def resolution_rate(
         result = ResolutionRate(
             n_assigned=assigned_n, n_resolved=resolved_n, period=None, periods=empty, same_period=False
         )
-        return finish(result, groups)
+        return single_or_grouped(result, groups)
     valid = check_period(period)
     ordinals = period_ordinals(opened, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end)
@@ -656,7 +652,7 @@ def resolution_rate(
         periods=period_labels_of(valid, first, n_periods),
         same_period=bool(same_period),
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 def _count_rows(mask: NDArray[np.bool_] | None, groups: Groups | None, n_rows: int = 0) -> Any:
@@ -785,7 +781,7 @@ def fcr_repeat_contact(
         reason_labels = to_array(reasons, "reasons")
         check_same_length(("timestamps", stamps), ("reasons", reason_labels))
         customer = factorize((keys, reason_labels), n_rows, name="customers")
-    groups = groups_of(by, n_rows)
+    groups = optional_groups(by, n_rows)
     micro = as_int(stamps)
     order = np.lexsort((micro, customer.codes))
     key_sorted, time_sorted = customer.codes[order], micro[order]
@@ -809,7 +805,7 @@ def fcr_repeat_contact(
         window_seconds=window / US_PER_SECOND,
         same_reason=reasons is not None,
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 def _counts(values: Any, name: str, meaning: str) -> NDArray[np.int64]:
@@ -943,14 +939,14 @@ def fcr_single_reply(
     if not isinstance(count_zero_replies, bool | np.bool_):
         raise InvalidTypeError(f"count_zero_replies must be True or False; got {count_zero_replies!r}")
     done = _resolved_mask(resolved, counts.shape[0], "replies")
-    groups = groups_of(by, counts.shape[0])
+    groups = optional_groups(by, counts.shape[0])
     result = SingleReplyFCR(
         n_resolved=_count_rows(done, groups),
         n_single_reply=_count_rows(done & (counts == 1), groups),
         n_zero_replies=_count_rows(done & (counts == 0), groups),
         count_zero_replies=bool(count_zero_replies),
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- reopen rate
@@ -1029,7 +1025,7 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
     """
     counts = _counts(reopens, "reopens", "reopen events")
     done = _resolved_mask(resolved, counts.shape[0], "reopens")
-    groups = groups_of(by, counts.shape[0])
+    groups = optional_groups(by, counts.shape[0])
     reopened = counts > 0
     ever = done | reopened
     if groups is None:
@@ -1041,4 +1037,4 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
         n_reopened=_count_rows(reopened, groups),
         n_reopens=n_reopens,
     )
-    return finish(result, groups)
+    return single_or_grouped(result, groups)

@@ -13,6 +13,7 @@ Conventions
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -23,8 +24,11 @@ from ._validation import describe_first, first_index, to_array
 
 __all__ = [
     "PERIODS",
+    "US_PER_SECOND",
     "Period",
     "check_period",
+    "duration_seconds",
+    "duration_us",
     "period_labels",
     "period_ordinals",
     "period_starts",
@@ -183,6 +187,55 @@ def to_seconds(
                 f"{name} must be non-negative durations; got {describe_first(seconds, negative)}"
             )
     return seconds
+
+
+US_PER_SECOND = 1_000_000
+
+
+def _scalar_duration(value: Any, name: str, positive: bool) -> tuple[float, int | None, str]:
+    """One duration as float seconds, with its exact microseconds when given as a timedelta."""
+    rule = f"{name} must be a {'positive' if positive else 'non-negative'} duration in seconds"
+    if value is None or isinstance(value, bool | np.bool_ | str | bytes):
+        raise InvalidTypeError(f"{rule} (a number, timedelta64 or timedelta); got {value!r}")
+    exact_us: int | None = None
+    if isinstance(value, datetime.timedelta):
+        exact_us = (value.days * 86_400 + value.seconds) * US_PER_SECOND + value.microseconds
+        seconds = value.total_seconds()
+    else:
+        array = np.asarray(value)
+        if array.ndim != 0:
+            raise InvalidInputError(f"{name} must be a single duration; got an array of shape {array.shape}")
+        if array.dtype.kind == "m":
+            if np.isnat(array):
+                raise InvalidInputError(f"{rule}; got NaT")
+            seconds = float(timedelta_seconds(array.reshape(1))[0])
+            exact_us = int(array.astype("timedelta64[us]").astype(np.int64)) if abs(seconds) < 9e12 else None
+        elif array.dtype.kind in "iuf":
+            seconds = float(array)
+        else:
+            raise InvalidTypeError(f"{rule} (a number, timedelta64 or timedelta); got {value!r}")
+    if not np.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
+        raise InvalidInputError(f"{rule}; got {value!r}")
+    return seconds, exact_us, rule
+
+
+def duration_seconds(value: Any, name: str, *, positive: bool = False) -> float:
+    """One duration (a number of seconds, ``timedelta64`` or ``datetime.timedelta``) as float seconds.
+
+    Raises :class:`InvalidTypeError` for None, booleans and strings, and
+    :class:`InvalidInputError` for arrays, NaN, NaT, infinite, negative (and, when
+    ``positive``, zero) durations, naming the argument.
+    """
+    return _scalar_duration(value, name, positive)[0]
+
+
+def duration_us(value: Any, name: str, *, positive: bool = False) -> int:
+    """One duration as whole microseconds: exact for timedeltas, rounded for float seconds."""
+    seconds, exact_us, rule = _scalar_duration(value, name, positive)
+    micro = exact_us if exact_us is not None else round(seconds * US_PER_SECOND)
+    if positive and micro == 0:
+        raise InvalidInputError(f"{rule}; got {value!r} (below one microsecond)")
+    return micro
 
 
 def period_ordinals(timestamps: NDArray[np.datetime64], period: Period) -> NDArray[np.int64]:

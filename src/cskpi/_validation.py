@@ -27,6 +27,7 @@ __all__ = [
     "first_index",
     "integer_scores",
     "to_array",
+    "unwrap",
 ]
 
 NanPolicy: TypeAlias = Literal["raise", "omit"]
@@ -66,6 +67,12 @@ def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDAr
         wanted = " or ".join(f"{d}-D" for d in allowed)
         raise InvalidInputError(f"{name} must be {wanted}; got an array of shape {array.shape}")
     return array
+
+
+def unwrap(value: Any) -> Any:
+    """A Python scalar for 0-d arrays and numpy scalars; arrays unchanged (scalar in, scalar out)."""
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array
 
 
 def arrays_equal(a: Any, b: Any) -> bool:

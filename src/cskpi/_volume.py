@@ -21,27 +21,27 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize
-from ._results import _STAT, Grouped, Mergeable, _param_names, param, stat
+from ._grouping import Groups, count_cells, factorize, optional_groups
+from ._results import _STAT, Mergeable, _param_names, param, single_or_grouped, stat
 from ._stats import divide
-from ._time import Period, check_period, period_ordinals, period_starts, to_datetime64
-from ._validation import check_same_length, describe_first, first_index, to_array
+from ._time import (
+    Period,
+    check_period,
+    period_ordinals,
+    period_starts,
+    to_datetime64,
+)
+from ._validation import arrays_equal, check_same_length, describe_first, first_index, to_array, unwrap
 
 __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
-
-US_PER_SECOND = 1_000_000
 
 
 # --------------------------------------------------------------------------- timestamps
 
 
-def _array_eq(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(a, b))
-
-
 # A parameter field holding an array (period starts, instants, labels), compared by value:
 # ``attrs.field(eq=ARRAY_EQ, metadata=PARAM)``.
-ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
+ARRAY_EQ = attrs.cmp_using(eq=arrays_equal)
 PARAM = {_STAT: False}
 
 
@@ -148,35 +148,6 @@ def check_not_before(
         )
 
 
-def duration_us(value: Any, name: str, *, positive: bool = False) -> int:
-    """One duration (seconds, ``timedelta64`` or ``datetime.timedelta``) as whole microseconds."""
-    rule = f"{name} must be a {'positive' if positive else 'non-negative'} duration in seconds"
-    if value is None or isinstance(value, bool | np.bool_ | str | bytes):
-        raise InvalidTypeError(f"{rule} (a number, timedelta64 or timedelta); got {value!r}")
-    if isinstance(value, datetime.timedelta):
-        seconds = value.total_seconds()
-    else:
-        array = np.asarray(value)
-        if array.ndim != 0:
-            raise InvalidInputError(f"{name} must be a single duration; got an array of shape {array.shape}")
-        if array.dtype.kind == "m":
-            if np.isnat(array):
-                raise InvalidInputError(f"{rule}; got NaT")
-            return _checked_us(int(array.astype("timedelta64[us]").astype(np.int64)), rule, value, positive)
-        if array.dtype.kind not in "iuf":
-            raise InvalidTypeError(f"{rule} (a number, timedelta64 or timedelta); got {value!r}")
-        seconds = float(array)
-    if not np.isfinite(seconds):
-        raise InvalidInputError(f"{rule}; got {value!r}")
-    return _checked_us(round(seconds * US_PER_SECOND), rule, value, positive)
-
-
-def _checked_us(micro: int, rule: str, value: Any, positive: bool) -> int:
-    if micro < 0 or (positive and micro == 0):
-        raise InvalidInputError(f"{rule}; got {value!r}")
-    return micro
-
-
 # --------------------------------------------------------------------------- periods
 
 
@@ -233,10 +204,6 @@ def period_labels_of(period: Period, first: int, n_periods: int) -> NDArray[np.d
     return labels
 
 
-def groups_of(by: Any, n_rows: int) -> Groups | None:
-    return None if by is None else factorize(by, n_rows, name="by")
-
-
 def count_periods(
     index: NDArray[np.intp], keep: NDArray[np.bool_] | None, n_periods: int, groups: Groups | None
 ) -> NDArray[np.int64]:
@@ -244,10 +211,6 @@ def count_periods(
     if groups is None:
         return count_cells(index, n_periods, keep=keep)
     return count_cells(index, n_periods, codes=groups.codes, n_groups=groups.n_groups, keep=keep)
-
-
-def finish(result: Any, groups: Groups | None) -> Any:
-    return result if groups is None else Grouped(result, groups)
 
 
 def growth(values: Any, what: str = "growth rate") -> Any:
@@ -305,12 +268,6 @@ def _short(value: Any) -> str:
             return "[] (empty)"
         return f"[{value[0]} … {value[-1]}] ({value.shape[0]} values)"
     return repr(value)
-
-
-def unwrap(value: Any) -> Any:
-    """A Python scalar for 0-d arrays and numpy scalars; arrays unchanged."""
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
 
 
 # --------------------------------------------------------------------------- volume
@@ -413,13 +370,13 @@ def volume(
     """
     stamps = to_stamps(timestamps, "timestamps")
     valid = check_period(period)
-    groups = groups_of(by, stamps.shape[0])
+    groups = optional_groups(by, stamps.shape[0])
     ordinals = period_ordinals(stamps, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end)
     index, keep = period_index(ordinals, first, n_periods)
     counts = count_periods(index, keep, n_periods, groups)
     result = Volume(n_contacts=counts, period=valid, periods=period_labels_of(valid, first, n_periods))
-    return finish(result, groups)
+    return single_or_grouped(result, groups)
 
 
 # --------------------------------------------------------------------------- channel share

@@ -56,7 +56,8 @@ from . import _operations, _retention, _service_level, _survey
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._grouping import Groups, factorize, quantile_positions
 from ._results import Grouped
-from ._time import period_ordinals, period_starts, to_seconds
+from ._time import duration_seconds, period_ordinals, period_starts, to_seconds
+from ._validation import unwrap
 
 __all__ = [
     "AnswerTimeCounts",
@@ -1455,7 +1456,7 @@ class AnswerTimeCounts:
             seconds = seconds[:, 0]
         if not self.labels:
             return _service_level.AnswerTimePercentiles(
-                seconds=_unwrap(seconds[0]),
+                seconds=unwrap(seconds[0]),
                 n=int(sizes[0]),
                 percentiles=stored,
                 abandoned_policy=abandoned_policy,
@@ -1475,11 +1476,6 @@ def _check_abandoned_policy(abandoned_policy: Any) -> None:
     policies = _service_level.ABANDONED_POLICIES
     if not isinstance(abandoned_policy, str) or abandoned_policy not in policies:
         raise InvalidInputError(f"abandoned_policy must be one of {policies}; got {abandoned_policy!r}")
-
-
-def _unwrap(value: Any) -> Any:
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
 
 
 DEFAULT_RESOLUTION_SECONDS = 1.0
@@ -1534,7 +1530,7 @@ def count_answer_times(
     """
     waits = to_seconds(wait_seconds, "wait_seconds")
     mask = _operations._abandoned_mask(abandoned, ("wait_seconds", waits))
-    resolution = _operations._duration(resolution_seconds, "resolution_seconds", positive=True)
+    resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
     limit = _check_max_exact(max_exact_values)
     values = waits if mask is None else np.where(mask, np.inf, waits)
     groups = None if by is None else factorize(by, waits.shape[0], name="by")
