@@ -1170,12 +1170,7 @@ def _is_optional(spec: Spec, name: str) -> bool:
 
 # Bugs found by this matrix in modules still being written, reported to their authors
 # (not fixed here). Non-strict xfail: the run shows XPASS once they are fixed.
-KNOWN_ISSUES: dict[str, str] = {
-    "kpi_report-threshold_negative": "the message names threshold_seconds and column wait_seconds (reported)",
-    "evaluate_standards-standards_none": "None raises a bare TypeError ('not iterable') (reported)",
-    "evaluate_standards-standards_number": "3 raises a bare TypeError ('not iterable') (reported)",
-    "save_standards-standards_none": "None raises a bare TypeError ('not iterable') (reported)",
-}
+KNOWN_ISSUES: dict[str, str] = {}
 
 
 def _marks(case_id: str) -> list[Any]:
@@ -1398,3 +1393,12 @@ def test_regression_extreme_integer_labels_keep_their_value() -> None:
     grouped = cskpi.nps([10, 3, 9], by=np.array([2**64 - 1, 2**64 - 2, 2**64 - 1], dtype=np.uint64))
     assert grouped.labels.tolist() == [2**64 - 2, 2**64 - 1]
     assert grouped.promoters.tolist() == [0, 2]
+
+
+def test_regression_unorderable_object_labels_raise_a_type_error() -> None:
+    # Found by atheris: an array inside an object array of labels made np.unique raise its
+    # own ValueError ("truth value of an empty array is ambiguous").
+    labels = np.empty(3, dtype=object)
+    labels[:] = [np.array([], dtype=np.float32), -5, ()]
+    with pytest.raises(InvalidTypeError, match="by must hold labels of one comparable type"):
+        cskpi.nps([1, 2, 3], by=labels)

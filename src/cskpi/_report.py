@@ -51,7 +51,7 @@ from ._standards import (
 )
 from ._survey import nps_difference
 from ._tickets import open_cases
-from ._time import PERIODS, check_period, period_ordinals, period_starts, to_datetime64
+from ._time import PERIODS, check_period, duration_seconds, period_ordinals, period_starts, to_datetime64
 from ._validation import check_confidence_level
 from ._volume import volume
 
@@ -717,7 +717,10 @@ def kpi_report(
     kpis: list[KPISeries] = []
     add("volume", "contacts", "count", None, _volume_measured(table, cells))
     if table.has("wait_seconds"):
-        params = {"threshold_seconds": service_level_threshold, "policy": service_level_policy}
+        params = {
+            "threshold_seconds": duration_seconds(service_level_threshold, "service_level_threshold"),
+            "policy": service_level_policy,
+        }
         add("service_level", f"SL {service_level_threshold:g}s", "fraction", "higher",
             measure("service_level", params, table, cells, level))  # fmt: skip
         add("asa", "ASA", "seconds", "lower", measure("asa", {}, table, cells, level))

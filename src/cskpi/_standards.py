@@ -920,6 +920,11 @@ def _standard_list(standards: Any) -> tuple[Standard, ...]:
         return (standards,)
     if isinstance(standards, str | Path):
         return load_standards(standards)
+    if not isinstance(standards, list | tuple):
+        raise InvalidTypeError(
+            "standards must be a Standard, a list or tuple of Standard objects, or the path of a "
+            f"standards file; got {type(standards).__name__}"
+        )
     items = tuple(standards)
     for index, item in enumerate(items):
         if not _is_standard(item):
