@@ -646,3 +646,17 @@ def test_cohort_input_types(library: str) -> None:
     else:
         ids_in, times_in = ids, times
     assert repeat_contact_retention(ids_in, times_in).classic_counts.tolist() == expected
+
+
+@given(
+    st.lists(st.integers(-(10**10), 10**10), min_size=1, max_size=50),
+    st.sampled_from(PERIODS),
+)
+def test_fast_period_ordinals_equal_the_calendar_ones(seconds: list[int], period: str) -> None:
+    # The per-day lookup table (and the direct path for wide day ranges) against _time.period_ordinals,
+    # before and after 1970.
+    from cskpi._time import period_ordinals
+
+    stamps = np.array(seconds, dtype="datetime64[s]")
+    fast = retention_module.fast_period_ordinals(stamps.view(np.int64).copy(), period)  # type: ignore[arg-type]
+    assert fast.tolist() == period_ordinals(stamps, period).tolist()  # type: ignore[arg-type]

@@ -50,6 +50,9 @@ Convention: TypeAlias = Literal["classic", "rolling"]
 _DENOMINATORS = ("start", "average", "serviced")
 _CONVENTIONS = ("classic", "rolling")
 _SECONDS_PER_DAY = 86_400
+_SECONDS_DTYPE = np.dtype("datetime64[s]")
+# Records handled per step where a temporary per record would otherwise be allocated.
+_CHUNK_ROWS = 1 << 20
 # The (customer, period) cells are marked in a boolean array when it holds at most this
 # many cells per record (or at most _DENSE_MIN_CELLS in all); otherwise the keys are sorted.
 _DENSE_CELLS_PER_RECORD = 8
@@ -436,12 +439,12 @@ def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArr
     if n and kind in "iu":
         low, high = int(ids.min()), int(ids.max())
         span = high - low + 1
-        if span <= 2 * n + 1024:
-            shifted = ids.astype(np.intp) if high <= np.iinfo(np.intp).max else None
-            if shifted is not None:
-                if low:
-                    shifted -= low
-                return shifted, span
+        if span <= 2 * n + 1024 and high <= np.iinfo(np.intp).max:
+            if low == 0:  # may be the input itself: callers never write to it
+                return ids.astype(np.intp, copy=False), span
+            shifted = ids.astype(np.intp)
+            shifted -= low
+            return shifted, span
     if n and kind == "O":
         is_text = np.frompyfunc(lambda value: isinstance(value, str), 1, 1)(ids).astype(np.bool_)
         if is_text.all():  # all strings: the fast text path; mixed types go to factorize (and raise)
@@ -491,8 +494,18 @@ def _factorize_text(ids: NDArray[Any]) -> tuple[NDArray[np.intp], int] | None:
 
 
 def record_seconds(timestamps: Any, n_rows: int, name: str = "timestamps") -> NDArray[np.int64]:
-    """Timestamps as int64 seconds since 1970, checked against the number of records."""
-    seconds = to_datetime64(timestamps, name).view(np.int64)
+    """Timestamps as int64 seconds since 1970, checked against the number of records.
+
+    A 1-D ``datetime64[s]`` array is used through a view (never modified) instead of
+    the copy :func:`cskpi._time.to_datetime64` makes, so that large inputs cost no
+    extra memory.
+    """
+    if isinstance(timestamps, np.ndarray) and timestamps.ndim == 1 and timestamps.dtype == _SECONDS_DTYPE:
+        if np.isnat(timestamps).any():
+            to_datetime64(timestamps, name)  # raises the library's NaT message
+        seconds = timestamps.view(np.int64)
+    else:
+        seconds = to_datetime64(timestamps, name).view(np.int64)
     if seconds.shape[0] != n_rows:
         raise InvalidInputError(
             f"{name} must have the same length as customer_ids ({n_rows}); got length {seconds.shape[0]}"
@@ -517,7 +530,9 @@ def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[
         return period_ordinals(days.astype("datetime64[D]"), period)
     table = period_ordinals(np.arange(first, last + 1).astype("datetime64[D]"), period)
     days -= first  # in place: ``days`` is our own array
-    return table[days]
+    # Each output element depends only on the index at the same position, so the lookup
+    # can overwrite its indices ('clip' takes the unbuffered path; all indices are in range).
+    return np.take(table, days, out=days, mode="clip")
 
 
 def end_ordinal(end: Any, period: Period, latest: int, name: str = "end") -> int:
@@ -548,10 +563,10 @@ def active_pairs(
     cells = n_slots * width
     if cells <= max(_DENSE_CELLS_PER_RECORD * n, _DENSE_MIN_CELLS):
         marks = np.zeros(cells, dtype=np.bool_)
-        cells_of_records = customers * width
-        cells_of_records += offsets
-        marks[cells_of_records] = True
-        del cells_of_records
+        for start in range(0, n, _CHUNK_ROWS):  # chunks of records keep the key temporaries small
+            cells_of_records = customers[start : start + _CHUNK_ROWS] * width
+            cells_of_records += offsets[start : start + _CHUNK_ROWS]
+            marks[cells_of_records] = True
         keys = np.flatnonzero(marks)  # sorted distinct cells (np.nonzero on 2-D is 3x slower)
         del marks
     else:
@@ -559,7 +574,8 @@ def active_pairs(
         if n:
             keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     rows = (keys // width).astype(np.intp, copy=False)
-    keys -= rows * width  # the period offset of each cell, in place
+    for start in range(0, rows.shape[0], _CHUNK_ROWS):  # the period offset of each cell, in place
+        keys[start : start + _CHUNK_ROWS] -= rows[start : start + _CHUNK_ROWS] * width
     return rows, keys.astype(np.intp, copy=False)
 
 
