@@ -81,7 +81,7 @@ def _factorize_one(key: NDArray[Any], name: str) -> tuple[NDArray[np.intp], NDAr
             return lookup[offset], labels
     try:
         labels, codes = np.unique(key, return_inverse=True)
-    except TypeError:
+    except (TypeError, ValueError):  # ValueError: arrays inside an object array cannot be ordered
         raise InvalidTypeError(
             f"{name} must hold labels of one comparable type; got mixed values in dtype {key.dtype}"
         ) from None
