@@ -22,6 +22,9 @@ VALIDATION_CRASHES: list[bytes] = [
     bytes.fromhex(
         "21696b6b6b6b6b6b6b6b6b6b6b6b6b6b6b7e42425d5d6b6b6b6b6b02000000000000006b6b6b6b6b6b6b6b6b6b4a"
     ),  # factorize([2**63 - 1] * 2): label wrapped to -2**63
+    bytes.fromhex(
+        "3909eb33ebff7733e500ff3000e9ebfbe500ff3000e9ebfbeb3909eb3909eb33eb3007e9ebeb"
+    ),  # factorize(object array holding an array): numpy's ValueError
 ]
 CSV_CRASHES: list[bytes] = []
 
@@ -78,6 +81,9 @@ KNOWN_CSV_ISSUES = [
     # Found by atheris: an unbalanced quote in the header. numpy and pyarrow read one data
     # row ("\x0e"); polars lets the quote run on and reads none.
     pytest.param(bytes.fromhex("58222c0a0e"), id="quote-in-header"),
+    # Found by atheris: an unterminated quote on the last line ('`' header, rows '\x17' and
+    # '"\x00'). numpy and pyarrow drop that row silently; polars raises.
+    pytest.param(bytes.fromhex("00600a170a0a2200"), id="unterminated-quote-last-row"),
 ]
 
 
