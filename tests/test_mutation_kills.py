@@ -323,3 +323,84 @@ def test_mean_interval_values_types_and_fields() -> None:
     assert one.low.dtype == np.float64 and math.isnan(one.low[0])
     wilson = cskpi.csat([5, 4, 1]).confidence_interval(0.9)
     assert (wilson.confidence_level, wilson.method) == (0.9, "wilson")
+
+
+# --------------------------------------------------------------------------- _operations
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cskpi.asa([-1.0]), "wait_seconds must be non-negative durations; got -1.0 at index 0"),
+        (lambda: cskpi.asa([1.0], abandoned=[1]), "abandoned must be a boolean mask (True = abandoned)"),
+        (
+            lambda: cskpi.asa([1.0, 2.0], abandoned=[True]),
+            "abandoned must have the same length as wait_seconds (2)",
+        ),
+        (lambda: cskpi.abandonment_rate([1]), "abandoned must be a boolean mask (True = abandoned)"),
+        (lambda: cskpi.abandonment_rate([True], wait_seconds=[-1.0]), "wait_seconds must be non-negative"),
+        (
+            lambda: cskpi.abandonment_rate([True], short_abandon_seconds=5),
+            "wait_seconds must be given with short_abandon_seconds (short abandons are found from the waits)",
+        ),
+        (lambda: cskpi.aht([-1.0]), "talk_seconds must be non-negative"),
+        (lambda: cskpi.occupancy([-1.0], [1.0]), "handle_seconds must be non-negative"),
+        (
+            lambda: cskpi.occupancy([1.0, 2.0], [5.0]),
+            "available_seconds must have the same length as handle_seconds (2); got length 1",
+        ),
+        (lambda: cskpi.handle_time_against_target([-1.0], 300), "handle_seconds must be non-negative"),
+        (lambda: cskpi.handle_time_against_target([1.0], [-300.0]), "target_seconds must be non-negative"),
+        (
+            lambda: cskpi.handle_time_against_target([1.0, 2.0], [300.0, 300.0, 300.0]),
+            "target_seconds must have the same length as handle_seconds (2); got length 3",
+        ),
+        (
+            lambda: cskpi.handle_time_against_target([1.0], 300, deviation_edges=()),
+            "deviation_edges must hold at least one edge; got an empty sequence",
+        ),
+        (
+            lambda: cskpi.handle_time_against_target([1.0], 300, deviation_edges=[[0.1]]),
+            "deviation_edges must be 1-D",
+        ),
+    ],
+)
+def test_operations_messages_name_the_argument(call: object, message: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value).startswith(message), str(raised.value)
+
+
+def test_deviation_edges_must_strictly_increase() -> None:
+    with pytest.raises(InvalidInputError, match="deviation_edges") as raised:
+        cskpi.handle_time_against_target([1.0], 300, deviation_edges=(0.0, 0.5, 0.5))
+    assert "index 2" in str(raised.value)
+    # A list works as well as a tuple.
+    assert cskpi.handle_time_against_target(
+        [250.0], 200, deviation_edges=[0.0, 0.5]
+    ).deviation_counts.tolist() == [
+        0,
+        1,
+        0,
+    ]
+
+
+def test_deviation_on_an_edge_falls_in_the_lower_bin() -> None:
+    # 250 s against 200 s is +25 % exactly: the bin (10%, 25%] (edges are right-closed).
+    result = cskpi.handle_time_against_target([250.0], 200)
+    assert result.deviation_counts.tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert result.bin_labels[5] == "(10%, 25%]"
+    # Wilson interval of the within-target share (0 of 1): [0, 0.7935].
+    interval = result.confidence_interval(0.95)
+    assert interval.low == 0.0 and interval.high == pytest.approx(0.7934506, abs=1e-6)
+    assert interval.confidence_level == 0.95
+
+
+def test_grouped_asa_and_aht_keep_every_group() -> None:
+    # Group z has only an abandoned call: no answered wait, but the group is kept (NaN ASA).
+    grouped = cskpi.asa([10.0, 30.0, 99.0], abandoned=[False, False, True], by=["a", "a", "z"])
+    assert grouped.n_answered.tolist() == [2, 0]
+    assert grouped.total_wait_seconds.tolist() == [40.0, 0.0]
+    handle = cskpi.aht([300.0, 200.0, 100.0], by=["a", "a", "b"])
+    assert handle.mean_hold_seconds.tolist() == [0.0, 0.0]
+    assert handle.mean_after_work_seconds.tolist() == [0.0, 0.0]
