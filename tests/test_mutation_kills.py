@@ -157,8 +157,8 @@ def test_review_score_warning_names_the_metric() -> None:
 
 def test_scorecard_unscored_reviews_flat_and_grouped() -> None:
     checks = [[np.nan] * 3, [1, 1, 1], [np.nan] * 3, [1, 0, 1]]
-    card = cskpi.qa_scorecard(checks, WEIGHTS, nan_policy="omit")
-    assert (card.n_reviews, card.n_unscored) == (2, 2)
+    card = cskpi.qa_scorecard([*checks, [1, 1, 1]], WEIGHTS, nan_policy="omit")
+    assert (card.n_reviews, card.n_unscored) == (3, 2)
     # Group "z" has only an unscored review: its counts must still be there (minlength).
     grouped = cskpi.qa_scorecard(checks, WEIGHTS, nan_policy="omit", by=["a", "a", "z", "a"])
     assert grouped.n_reviews.tolist() == [2, 0]
