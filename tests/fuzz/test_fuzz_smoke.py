@@ -87,6 +87,18 @@ KNOWN_CSV_ISSUES = [
 ]
 
 
+# Found by atheris in the finished operations module and left as a documented limit:
+# durations whose sum exceeds the largest float (two waits of 1e308 s) overflow to an
+# infinite total with numpy's RuntimeWarning. Reported; no real duration comes near.
+@pytest.mark.xfail(reason="sums of durations beyond 1.8e308 s overflow (reported)")
+def test_known_duration_sum_overflow() -> None:
+    validation_target(
+        bytes.fromhex(
+            "5f5f5f88088eebeb3e0b6900f9f8b6f8ff00f9c300c369f8f8f980b6fec3000000000000364100c000000457aa08400e"
+        )
+    )
+
+
 @pytest.mark.parametrize("data", KNOWN_CSV_ISSUES)
 @pytest.mark.xfail(reason="engines disagree or raise non-cskpi errors (reported)")
 def test_known_csv_issues(data: bytes) -> None:
