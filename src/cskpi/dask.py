@@ -1221,15 +1221,29 @@ def repeat_contact_retention(
     meta = _frame_of(_meta(data[0].collection), _meta(data[1].collection))
     records = dd.from_delayed(frames, meta=meta, verify_meta=False)
     shuffled = records.shuffle(on="customer_id", npartitions=npartitions or len(frames))
-    return _run(
+    split = _check_split_every(split_every)
+    eager = _check_compute(compute)
+    # Each partial table is computed from one partition of the shuffled *frame*. Taking
+    # the two shuffled columns as separate collections let Dask push the column
+    # projection into the shuffle and run it twice, and the two runs need not order a
+    # partition's rows alike: ids were then paired with other customers' timestamps.
+    parts = [dask.delayed(_frame_cohorts, pure=True)(part, options) for part in shuffled.to_delayed()]
+    empty = functools.partial(
         _retention.repeat_contact_retention,
-        (shuffled["customer_id"], shuffled["timestamp"]),
-        options,
-        required=("customer_ids", "timestamps"),
-        split_every=split_every,
-        compute=compute,
-        finish=_call_if_none,
-        check_options=False,
+        _meta(data[0].collection),
+        _meta(data[1].collection),
+        **options,
+    )
+    result = dask.delayed(_call_if_none, pure=True)(_tree(parts, split), empty)
+    return result.compute() if eager else result
+
+
+def _frame_cohorts(frame: Any, options: dict[str, Any]) -> Any:
+    """Cohort table of one shuffled partition, or None when it holds no record."""
+    if len(frame) == 0:
+        return None
+    return _retention.repeat_contact_retention(
+        frame["customer_id"].to_numpy(), frame["timestamp"].to_numpy(), **options
     )
 
 
