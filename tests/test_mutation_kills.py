@@ -404,3 +404,92 @@ def test_grouped_asa_and_aht_keep_every_group() -> None:
     handle = cskpi.aht([300.0, 200.0, 100.0], by=["a", "a", "b"])
     assert handle.mean_hold_seconds.tolist() == [0.0, 0.0]
     assert handle.mean_after_work_seconds.tolist() == [0.0, 0.0]
+
+
+# --------------------------------------------------------------------------- _service_level
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: cskpi.service_level([1.0], 20, abandoned=[False], policy="short_abandoned_as_met"),
+            "short_abandon_seconds must be given with policy 'short_abandoned_as_met' "
+            "(it counts abandons shorter than that as met)",
+        ),
+        (
+            lambda: cskpi.service_level([1.0], 20, exclude_short_abandons=True),
+            "short_abandon_seconds must be given with exclude_short_abandons=True",
+        ),
+        (
+            lambda: cskpi.service_level(
+                [1.0],
+                20,
+                policy="short_abandoned_as_met",
+                short_abandon_seconds=5,
+                exclude_short_abandons=True,
+            ),
+            "exclude_short_abandons=True contradicts policy 'short_abandoned_as_met', which counts "
+            "short abandons as met; choose one",
+        ),
+        (
+            lambda: cskpi.service_level([1.0], []),
+            "threshold_seconds must hold at least one threshold; got an empty array",
+        ),
+        (lambda: cskpi.service_level([1.0], 20, abandoned=[1]), "abandoned must be a boolean mask"),
+        (
+            lambda: cskpi.service_level([1.0, 2.0], 20, abandoned=[True]),
+            "abandoned must have the same length as wait_seconds",
+        ),
+        (
+            lambda: cskpi.answer_time_percentile([1.0], []),
+            "percentiles must hold at least one percentile; got an empty array",
+        ),
+        (
+            lambda: cskpi.answer_time_percentile([1.0], None),
+            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got None",
+        ),
+        (
+            lambda: cskpi.answer_time_percentile([1.0], "90"),
+            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got '90'",
+        ),
+        (
+            lambda: cskpi.answer_time_percentile([1.0], 150),
+            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got 150.0",
+        ),
+        (
+            lambda: cskpi.answer_time_percentile([1.0], [50, 150]),
+            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got 150.0 at index 1",
+        ),
+        (lambda: cskpi.answer_time_percentile([1.0], 50, abandoned=[1]), "abandoned must be a boolean mask"),
+    ],
+)
+def test_service_level_messages_are_exact(call: object, message: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as raised:
+        call()  # type: ignore[operator]
+    text = str(raised.value)
+    assert text == message or (text.startswith(message) and not message.endswith(("0.9", ")"))), text
+
+
+def test_percentile_results_compare_by_labels() -> None:
+    waits = [1.0, 2.0, 3.0, 4.0]
+    two_keys = (["a", "a", "b", "b"], [1, 2, 1, 2])
+    first = cskpi.answer_time_percentile(waits, [50], by=two_keys)
+    assert first == cskpi.answer_time_percentile(waits, [50], by=two_keys)
+    assert first != cskpi.answer_time_percentile(waits, [50], by=(["a", "a", "b", "b"], [1, 2, 1, 3]))
+    assert first != cskpi.answer_time_percentile(
+        waits, [50], by=(["a", "a", "b", "b"], [1, 2, 1, 2], [0] * 4)
+    )
+    assert first != cskpi.answer_time_percentile(waits, [50], by=["a", "a", "b", "b"])
+    assert first != cskpi.answer_time_percentile(waits, [50])
+    flat = cskpi.answer_time_percentile(waits, [50])
+    assert flat == cskpi.answer_time_percentile(waits, [50])
+    with pytest.warns(UndefinedMetricWarning, match="^answer-time percentile is undefined for zero contacts"):
+        cskpi.answer_time_percentile(np.zeros(0), [50])
+
+
+def test_service_level_counts_are_integers() -> None:
+    result = cskpi.service_level([5.0, 25.0, 3.0], 20, abandoned=[False, False, True])
+    assert type(result.n) is int and result.n == 3 and result.n_met == 1
+    grouped = cskpi.service_level([5.0, 25.0, 3.0], 20, abandoned=[False, False, True], by=["a", "a", "b"])
+    assert grouped.n.dtype == np.int64 and grouped.n.tolist() == [2, 1]
