@@ -9,6 +9,7 @@ scatter (O(n + range)), every other key by one sort (``np.unique``).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import attrs
@@ -239,12 +240,24 @@ def grouped_order_statistics(
     out = np.full(ranks.shape, np.nan)
     if flat.shape[0] == 0 or n_groups == 0:
         return out
-    keys = _sortable_keys(flat)
     group_of = np.zeros(flat.shape[0], dtype=np.intp) if codes is None else codes
     bits = int(np.clip(22 - int(np.ceil(np.log2(max(n_groups, 1)))), 4, 16))
     first_shift = 64 - bits
-    # Digits are below 2**16, so the shifted keys reinterpret as intp without a copy.
-    digits = (keys >> np.uint64(first_shift)).view(np.intp)
+    # The top 16 bits of each float (a strided view, no copy). Without a sign bit set, the
+    # raw bits already sort like the values, so the first digit needs no key array; the
+    # keys of the few candidates left are made when the refinement passes need them.
+    top = flat.view(np.uint16)[3::4] if sys.byteorder == "little" else flat.view(np.uint16)[0::4]
+    keys: NDArray[np.uint64] | None = None
+    if int(top.max()) < 0x8000:
+        digits = (top >> np.uint16(16 - bits)).astype(np.intp)
+    else:
+        keys = _sortable_keys(flat)
+        # Digits are below 2**16, so the shifted keys reinterpret as intp without a copy.
+        digits = (keys >> np.uint64(first_shift)).view(np.intp)
+
+    def keys_of(rows_: NDArray[np.intp]) -> NDArray[np.uint64]:
+        return keys[rows_] if keys is not None else _sortable_keys(flat[rows_])
+
     hist, cumulative = _digit_histogram(digits, group_of, n_groups, bits)
     rows = np.arange(n_groups)
     for column in range(ranks.shape[1]):
@@ -256,14 +269,14 @@ def grouped_order_statistics(
         while candidates.shape[0] > _FINAL_CANDIDATES and shift > 0:
             step = min(bits, shift)
             shift -= step
-            part = ((keys[candidates] >> np.uint64(shift)) & np.uint64((1 << step) - 1)).view(np.intp)
+            part = ((keys_of(candidates) >> np.uint64(shift)) & np.uint64((1 << step) - 1)).view(np.intp)
             part_groups = group_of[candidates]
             sub_hist, sub_cumulative = _digit_histogram(part, part_groups, n_groups, step)
             sub_target = np.argmax(sub_cumulative > remaining[:, None], axis=1)
             remaining = remaining - (sub_cumulative[rows, sub_target] - sub_hist[rows, sub_target])
             candidates = candidates[part == sub_target[part_groups]]
         candidate_groups = group_of[candidates]
-        candidates = candidates[np.lexsort((keys[candidates], candidate_groups))]
+        candidates = candidates[np.lexsort((keys_of(candidates), candidate_groups))]
         starts = np.searchsorted(group_of[candidates], rows)
         valid = wanted >= 0
         out[valid, column] = flat[candidates[starts[valid] + remaining[valid]]]
