@@ -493,3 +493,71 @@ def test_service_level_counts_are_integers() -> None:
     assert type(result.n) is int and result.n == 3 and result.n_met == 1
     grouped = cskpi.service_level([5.0, 25.0, 3.0], 20, abandoned=[False, False, True], by=["a", "a", "b"])
     assert grouped.n.dtype == np.int64 and grouped.n.tolist() == [2, 1]
+
+
+# --------------------------------------------------------------------------- _queueing
+
+
+class _Column:
+    """A minimal column object with ``to_numpy()`` only (as pandas and polars Series have)."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+
+    def to_numpy(self) -> np.ndarray:
+        return np.array(self.values)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cskpi.erlang_b(-1.0, 2), "traffic must be finite and non-negative; got -1.0"),
+        (
+            lambda: cskpi.erlang_b([1.0, -1.0], 2),
+            "traffic must be finite and non-negative; got -1.0 at index 1",
+        ),
+        (
+            lambda: cskpi.erlang_b(1.0, 2.5),
+            "servers must be whole numbers (a count of agents or lines); got 2.5",
+        ),
+        (lambda: cskpi.erlang_b(1.0, -2), "servers must be non-negative whole numbers; got -2.0"),
+        (
+            lambda: cskpi.erlang_c_asa(1.0, 2, aht_seconds=0.0),
+            "aht_seconds must be finite and positive; got 0.0",
+        ),
+        (
+            lambda: cskpi.erlang_c_answer_time(1.0, 2, aht_seconds=1.0, quantile=2.0),
+            "quantile must be in [0, 1]; got 2.0",
+        ),
+        (lambda: cskpi.lines_required(1.0, max_blocking=0.0), "max_blocking must be in (0, 1]; got 0.0"),
+        (lambda: cskpi.scheduled_agents(3, shrinkage=1.0), "shrinkage must be in [0, 1); got 1.0"),
+        (
+            lambda: cskpi.erlang_b(np.array([1.0, 2.0]), np.array([1, 2, 3])),
+            "traffic and servers must broadcast to one shape; got shapes traffic (2,), servers (3,)",
+        ),
+        (
+            lambda: cskpi.erlang_b(np.array(["a"], dtype=object), 1),
+            "traffic must be numbers; got non-numeric values of dtype object",
+        ),
+        (
+            lambda: cskpi.erlang_b(1e11, 2),
+            "traffic must be at most 1e+10 Erlangs (offered traffic); got 100000000000.0",
+        ),
+    ],
+)
+def test_queueing_messages_are_exact(call: object, message: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value) == message
+
+
+def test_queueing_accepts_columns_and_object_numbers() -> None:
+    # Anything with to_numpy() (pandas, polars) and object arrays of numbers are numbers.
+    assert cskpi.erlang_b(_Column([1.0, 1.0]), 1).tolist() == [0.5, 0.5]
+    assert cskpi.erlang_b(np.array([1, 1.0], dtype=object), 2).tolist() == [0.2, 0.2]
+    assert cskpi.traffic_intensity(_Column([100.0]), aht_seconds=180, interval_seconds=1800).tolist() == [
+        10.0
+    ]
+    # Erlang C is never below Erlang B (it is clipped to [B, 1]): 10 Erlangs, 11 agents.
+    b, c = cskpi.erlang_b(10.0, 11), cskpi.erlang_c(10.0, 11)
+    assert b <= c <= 1.0 and c == pytest.approx(0.6821, abs=1e-4)
