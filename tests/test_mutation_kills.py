@@ -561,3 +561,83 @@ def test_queueing_accepts_columns_and_object_numbers() -> None:
     # Erlang C is never below Erlang B (it is clipped to [B, 1]): 10 Erlangs, 11 agents.
     b, c = cskpi.erlang_b(10.0, 11), cskpi.erlang_c(10.0, 11)
     assert b <= c <= 1.0 and c == pytest.approx(0.6821, abs=1e-4)
+
+
+# --------------------------------------------------------------------------- _staffing
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: cskpi.scheduled_agents(-1, shrinkage=0.3),
+            "agents must be non-negative whole numbers; got -1.0",
+        ),
+        (
+            lambda: cskpi.agents_required(-1, 180, 1800, service_level=0.8, threshold_seconds=20),
+            "calls must be finite and non-negative; got -1.0",
+        ),
+        (
+            lambda: cskpi.agents_required(10, 0, 1800, service_level=0.8, threshold_seconds=20),
+            "aht_seconds must be finite and positive; got 0.0",
+        ),
+        (
+            lambda: cskpi.agents_required(10, 180, 0, service_level=0.8, threshold_seconds=20),
+            "interval_seconds must be finite and positive; got 0.0",
+        ),
+        (
+            lambda: cskpi.agents_required(10, 180, 1800, service_level=0.8, threshold_seconds=-1),
+            "threshold_seconds must be finite and non-negative; got -1.0",
+        ),
+        (
+            lambda: cskpi.agents_required(
+                10, 180, 1800, service_level=0.8, threshold_seconds=20, shrinkage=1.0
+            ),
+            "shrinkage must be in [0, 1); got 1.0",
+        ),
+        (
+            lambda: cskpi.agents_required(
+                10, 180, 1800, service_level=0.8, threshold_seconds=20, max_occupancy=0
+            ),
+            "max_occupancy must be in (0, 1]; got 0.0",
+        ),
+        (
+            lambda: cskpi.agents_required_for_asa(1e9, 180, 1, asa_seconds=10),
+            "calls * aht_seconds / interval_seconds must be at most 1e+10 Erlangs (offered traffic); "
+            "got 180000000000.0 at index 0",
+        ),
+    ],
+)
+def test_staffing_messages_are_exact(call: object, message: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value) == message
+
+
+def test_staffing_results_keep_shape_parameters_and_integer_counts() -> None:
+    # 14 / (1 - 0.3) = 20.000000000000004 schedules 20; 15 / 0.7 = 21.4 schedules 22.
+    assert cskpi.scheduled_agents(14, shrinkage=0.3) == 20
+    counts = cskpi.scheduled_agents(np.array([[14, 15]]), shrinkage=0.3)
+    assert counts.dtype == np.int64 and counts.tolist() == [[20, 22]]
+    grid = cskpi.agents_required(
+        np.array([[100.0], [50.0]]), 180, 1800, service_level=0.8, threshold_seconds=20
+    )
+    assert (
+        grid.agents.shape == (2, 1) and grid.traffic.shape == (2, 1) and grid.scheduled_agents.shape == (2, 1)
+    )
+    single = cskpi.agents_required(100, 180, 1800, service_level=0.8, threshold_seconds=20, shrinkage=0.3)
+    assert (single.threshold_seconds, single.shrinkage) == (20.0, 0.3)
+    asa = cskpi.agents_required_for_asa(100, 180, 1800, asa_seconds=10)
+    assert asa.threshold_seconds is None and asa.service_level is None
+    # Results compare by value, NaN-aware, and None only equals None.
+    assert single == cskpi.agents_required(
+        100, 180, 1800, service_level=0.8, threshold_seconds=20, shrinkage=0.3
+    )
+    assert asa != cskpi.agents_required_for_asa(100, 180, 1800, asa_seconds=10, threshold_seconds=20)
+    assert single != cskpi.agents_required(
+        100, 180, 1800, service_level=0.8, threshold_seconds=20, shrinkage=0.2
+    )
+    with pytest.warns(UndefinedMetricWarning, match="occupancy is undefined for zero agents"):
+        idle = cskpi.agents_required(0, 180, 1800, service_level=0.8, threshold_seconds=20)
+        again = cskpi.agents_required(0, 180, 1800, service_level=0.8, threshold_seconds=20)
+    assert math.isnan(idle.occupancy) and idle == again  # NaN fields compare equal
