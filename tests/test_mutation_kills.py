@@ -639,5 +639,6 @@ def test_staffing_results_keep_shape_parameters_and_integer_counts() -> None:
     )
     with pytest.warns(UndefinedMetricWarning, match="occupancy is undefined for zero agents"):
         idle = cskpi.agents_required(0, 180, 1800, service_level=0.8, threshold_seconds=20)
+    with pytest.warns(UndefinedMetricWarning, match="occupancy is undefined for zero agents"):
         again = cskpi.agents_required(0, 180, 1800, service_level=0.8, threshold_seconds=20)
     assert math.isnan(idle.occupancy) and idle == again  # NaN fields compare equal
