@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import numpy as np
+
+from cskpi import Grouped
+from cskpi._results import _stat_names
 
 
 def read_only(array: object) -> np.ndarray:
@@ -10,3 +16,25 @@ def read_only(array: object) -> np.ndarray:
     frozen = np.array(array)
     frozen.setflags(write=False)
     return frozen
+
+
+def assert_same_result(left: Any, right: Any, *, atol: float | None = None) -> None:
+    """Two results (or grouped results) hold the same statistics and parameters.
+
+    Counts must be equal. Float sums must be equal too, unless ``atol`` is given: then
+    they may differ by floating-point summation order (``rtol=1e-9`` and ``atol``).
+    """
+    if isinstance(left, Grouped):
+        assert isinstance(right, Grouped)
+        assert left.keys() == right.keys()
+        left, right = left.values, right.values
+    assert type(left) is type(right)
+    for name in _stat_names(type(left)):
+        a, b = np.asarray(getattr(left, name)), np.asarray(getattr(right, name))
+        if atol is not None and (a.dtype.kind == "f" or b.dtype.kind == "f"):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=atol)
+        else:
+            assert np.array_equal(a, b), name
+    for field in attrs.fields(type(left)):
+        if field.name not in _stat_names(type(left)):
+            assert getattr(left, field.name) == getattr(right, field.name)

@@ -7,7 +7,6 @@ import warnings
 from fractions import Fraction
 from typing import Any
 
-import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -26,8 +25,7 @@ from cskpi import (
     answer_time_percentile,
     service_level,
 )
-from cskpi._results import _stat_names
-from helpers import read_only
+from helpers import assert_same_result, read_only
 
 Z95 = 1.959963984540054
 
@@ -89,19 +87,6 @@ def reference_percentile(waits: Any, abandoned: Any, percent: float, policy: str
         if Fraction(sum(1 for x in population if x <= t)) / m >= Fraction(percent) / 100:
             return t
     raise AssertionError("unreachable: the largest value always qualifies")
-
-
-def assert_same_result(left: Any, right: Any) -> None:
-    if isinstance(left, Grouped):
-        assert isinstance(right, Grouped)
-        assert left.keys() == right.keys()
-        left, right = left.values, right.values
-    assert type(left) is type(right)
-    for name in _stat_names(type(left)):
-        assert np.array_equal(np.asarray(getattr(left, name)), np.asarray(getattr(right, name))), name
-    for field in attrs.fields(type(left)):
-        if field.name not in _stat_names(type(left)):
-            assert getattr(left, field.name) == getattr(right, field.name)
 
 
 @st.composite
