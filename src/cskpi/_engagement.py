@@ -16,12 +16,11 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, count_cells, factorize, optional_groups, quantile_positions, sort_within_groups
-from ._results import param, single_or_grouped, stat
+from ._results import ARRAY_EQ, param, single_or_grouped, stat
 from ._stats import divide
 from ._time import US_PER_SECOND, check_period, period_ordinals
 from ._validation import check_integer_scale, check_same_length, describe_first, first_index, to_array, unwrap
 from ._volume import (
-    ARRAY_EQ,
     PARAM,
     TimeSeriesResult,
     as_int,
@@ -47,16 +46,6 @@ __all__ = [
 ]
 
 _QUANTILES = np.array([0.5, 0.9])
-
-
-def _eq_nan(a: Any, b: Any) -> bool:
-    a_array, b_array = np.asarray(a), np.asarray(b)
-    if a_array.dtype.kind == "f" and b_array.dtype.kind == "f":
-        return bool(np.array_equal(a_array, b_array, equal_nan=True))
-    return bool(np.array_equal(a_array, b_array))
-
-
-_NAN_EQ = attrs.cmp_using(eq=_eq_nan)
 
 
 def _labels(groups: Groups | None) -> Any:
@@ -318,14 +307,14 @@ class Engagement:
         Group labels when ``by`` was given.
     """
 
-    n_customers: Any = attrs.field(eq=_NAN_EQ)
-    n_events: Any = attrs.field(eq=_NAN_EQ)
-    median: Any = attrs.field(eq=_NAN_EQ)
-    p90: Any = attrs.field(eq=_NAN_EQ)
+    n_customers: Any = attrs.field(eq=ARRAY_EQ)
+    n_events: Any = attrs.field(eq=ARRAY_EQ)
+    median: Any = attrs.field(eq=ARRAY_EQ)
+    p90: Any = attrs.field(eq=ARRAY_EQ)
     distribution: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
     period: str | None
     periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ)
-    labels: Any = attrs.field(eq=_NAN_EQ)
+    labels: Any = attrs.field(eq=ARRAY_EQ)
 
     @property
     def mean(self) -> Any:
@@ -697,10 +686,10 @@ class FollowerGrowth:
         Group labels (platform, account) when ``by`` was given.
     """
 
-    n_followers: NDArray[np.float64] = attrs.field(eq=_NAN_EQ)
+    n_followers: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     period: str
     periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ)
-    labels: Any = attrs.field(eq=_NAN_EQ)
+    labels: Any = attrs.field(eq=ARRAY_EQ)
 
     @property
     def net_change(self) -> NDArray[np.float64]:

@@ -35,13 +35,13 @@ from ._display import (
 )
 from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from ._io import ContactsTable, is_table
+from ._results import ARRAY_EQ
 from ._retention import CohortRetention, repeat_contact_retention
 from ._service_level import SERVICE_LEVEL_POLICIES
 from ._standards import (
     Cells,
     Measured,
     StandardResults,
-    _array_eq,
     _Call,
     _plain,
     _standard_list,
@@ -58,9 +58,6 @@ from ._volume import volume
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
 
 TRENDS: tuple[str, ...] = ("up", "down", "flat", "")
-
-
-_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -101,16 +98,16 @@ class KPISeries:
     label: str
     unit: str
     better: str | None
-    values: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    n: NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ)
-    low: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    high: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    change: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    change_clear: NDArray[np.bool_] = attrs.field(eq=_ARRAY_EQ)
+    values: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    n: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    low: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    high: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    change: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    change_clear: NDArray[np.bool_] = attrs.field(eq=ARRAY_EQ)
     test: str
-    baseline: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    latest: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    trend: NDArray[np.str_] = attrs.field(eq=_ARRAY_EQ)
+    baseline: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    latest: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    trend: NDArray[np.str_] = attrs.field(eq=ARRAY_EQ)
 
     @property
     def has_interval(self) -> bool:
@@ -270,8 +267,8 @@ class KPIReport:
 
     period: str
     by: str | None
-    periods: NDArray[np.datetime64] = attrs.field(eq=_ARRAY_EQ)
-    groups: NDArray[Any] | None = attrs.field(eq=_ARRAY_EQ)
+    periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ)
+    groups: NDArray[Any] | None = attrs.field(eq=ARRAY_EQ)
     baseline_index: int
     kpis: tuple[KPISeries, ...]
     standards: StandardResults | None

@@ -24,6 +24,7 @@ from ._stats import wilson_interval
 from ._validation import arrays_equal
 
 __all__ = [
+    "ARRAY_EQ",
     "ConfidenceInterval",
     "Grouped",
     "LabelledResult",
@@ -40,6 +41,10 @@ __all__ = [
 ]
 
 _STAT = "cskpi_stat"
+
+
+ARRAY_EQ = attrs.cmp_using(eq=arrays_equal)
+"""The ``eq=`` of attrs fields holding arrays (see :func:`arrays_equal`)."""
 
 
 def array_field() -> Any:

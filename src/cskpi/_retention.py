@@ -28,10 +28,10 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import factorize
-from ._results import Mergeable, param, stat
+from ._results import ARRAY_EQ, Mergeable, param, stat
 from ._stats import divide
 from ._time import Period, check_period, period_ordinals, period_starts, to_datetime64
-from ._validation import describe_first, first_index, to_array
+from ._validation import describe_first, first_index, to_array, unwrap
 
 __all__ = [
     "CohortRetention",
@@ -59,15 +59,6 @@ _DENSE_CELLS_PER_RECORD = 8
 _DENSE_MIN_CELLS = 1 << 20
 # Largest cohort matrix (cohorts x offsets) built; beyond it a coarser period is needed.
 _MAX_MATRIX_CELLS = 1 << 25
-
-
-def _array_eq(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(a, b))
-
-
-def _unwrap(value: Any) -> Any:
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
 
 
 # ----------------------------------------------------------------------------------------
@@ -348,7 +339,7 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:
     churn, factor = _broadcast(("rate", churn), ("periods", factor))
     with np.errstate(divide="ignore"):  # log1p(-1) = -inf: churn 1 stays 1 for any period length
         converted = -np.expm1(factor * np.log1p(-churn))
-    return _unwrap(converted)
+    return unwrap(converted)
 
 
 def _numbers(values: Any, name: str) -> NDArray[np.float64]:
@@ -650,7 +641,7 @@ class CohortRetention(Mergeable):
     ``end=`` to every part otherwise).
     """
 
-    cohort_ordinals: NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    cohort_ordinals: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
     classic_counts: NDArray[np.int64] = stat()
     last_contact_counts: NDArray[np.int64] = stat()
     last_ordinal: int = attrs.field()

@@ -34,6 +34,7 @@ from ._queueing import (
     waiting,
     whole,
 )
+from ._results import ARRAY_EQ
 from ._validation import unwrap
 
 __all__ = ["Staffing", "agents_required", "agents_required_for_asa", "lines_required", "scheduled_agents"]
@@ -48,18 +49,6 @@ def _ceil(x: FloatArray) -> FloatArray:
     close = np.abs(x - nearest) <= _ROUNDING_TOLERANCE * np.maximum(np.abs(x), 1.0)
     out: FloatArray = np.where(close, nearest, np.ceil(x))
     return out
-
-
-def _array_eq(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is b
-    a_arr, b_arr = np.asarray(a), np.asarray(b)
-    if a_arr.dtype.kind == "f" or b_arr.dtype.kind == "f":
-        return bool(np.array_equal(a_arr, b_arr, equal_nan=True))
-    return bool(np.array_equal(a_arr, b_arr))
-
-
-_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
 
 
 @attrs.frozen(kw_only=True)
@@ -94,15 +83,15 @@ class Staffing:
         The shrinkage used for ``scheduled_agents``.
     """
 
-    traffic: Any = attrs.field(eq=_ARRAY_EQ)
-    agents: Any = attrs.field(eq=_ARRAY_EQ)
-    scheduled_agents: Any = attrs.field(eq=_ARRAY_EQ)
-    probability_of_waiting: Any = attrs.field(eq=_ARRAY_EQ)
-    service_level: Any = attrs.field(eq=_ARRAY_EQ)
-    asa_seconds: Any = attrs.field(eq=_ARRAY_EQ)
-    occupancy: Any = attrs.field(eq=_ARRAY_EQ)
-    threshold_seconds: Any = attrs.field(eq=_ARRAY_EQ)
-    shrinkage: Any = attrs.field(eq=_ARRAY_EQ)
+    traffic: Any = attrs.field(eq=ARRAY_EQ)
+    agents: Any = attrs.field(eq=ARRAY_EQ)
+    scheduled_agents: Any = attrs.field(eq=ARRAY_EQ)
+    probability_of_waiting: Any = attrs.field(eq=ARRAY_EQ)
+    service_level: Any = attrs.field(eq=ARRAY_EQ)
+    asa_seconds: Any = attrs.field(eq=ARRAY_EQ)
+    occupancy: Any = attrs.field(eq=ARRAY_EQ)
+    threshold_seconds: Any = attrs.field(eq=ARRAY_EQ)
+    shrinkage: Any = attrs.field(eq=ARRAY_EQ)
 
 
 def scheduled_agents(agents: Any, *, shrinkage: Any) -> Any:

@@ -33,7 +33,7 @@ from ._grouping import factorize
 from ._io import ContactsTable, is_table, located
 from ._operations import abandonment_rate, aht, asa
 from ._responses import first_response_time, resolution_time
-from ._results import _stat_names
+from ._results import ARRAY_EQ, _stat_names
 from ._service_level import ABANDONED_POLICIES, SERVICE_LEVEL_POLICIES, answer_time_percentile, service_level
 from ._survey import ces, csat, nps
 from ._time import PERIODS, check_period, period_ordinals, period_starts
@@ -695,18 +695,6 @@ class Standard:
 # --------------------------------------------------------------------------- results
 
 
-def _array_eq(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is b
-    a_array, b_array = np.asarray(a), np.asarray(b)
-    if a_array.dtype.kind == "f" and b_array.dtype.kind == "f":
-        return bool(np.array_equal(a_array, b_array, equal_nan=True))
-    return bool(np.array_equal(a_array, b_array))
-
-
-_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
-
-
 @attrs.frozen(kw_only=True, repr=False)
 class StandardResults:
     """Standards evaluated per group and period (not mergeable: it holds figures, not counts).
@@ -736,12 +724,12 @@ class StandardResults:
     """
 
     standards: tuple[Standard, ...]
-    achieved: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    n: NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ)
-    low: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    high: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ)
-    groups: NDArray[Any] | None = attrs.field(eq=_ARRAY_EQ)
-    periods: NDArray[np.datetime64] | None = attrs.field(eq=_ARRAY_EQ)
+    achieved: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    n: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    low: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    high: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    groups: NDArray[Any] | None = attrs.field(eq=ARRAY_EQ)
+    periods: NDArray[np.datetime64] | None = attrs.field(eq=ARRAY_EQ)
     period: str | None
     by: str | None
     confidence_level: float

@@ -32,12 +32,11 @@ from numpy.typing import NDArray
 from ._business_hours import BusinessHours, business_seconds
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, count_cells, factorize, optional_groups
-from ._results import Mergeable, param, single_or_grouped, stat
+from ._results import ARRAY_EQ, Mergeable, param, single_or_grouped, stat
 from ._stats import divide
 from ._time import US_PER_SECOND, check_period, duration_us, period_ordinals
 from ._validation import check_same_length, describe_first, first_index, to_array
 from ._volume import (
-    ARRAY_EQ,
     PARAM,
     TimeSeriesResult,
     as_int,

@@ -76,7 +76,12 @@ def unwrap(value: Any) -> Any:
 
 
 def arrays_equal(a: Any, b: Any) -> bool:
-    """Equality of array-valued fields: ``numpy.array_equal``, with NaN equal to NaN for float data."""
+    """Equality of array-valued fields: ``numpy.array_equal``, with NaN equal to NaN for float data.
+
+    ``None`` (an optional field left empty) equals only ``None``.
+    """
+    if a is None or b is None:
+        return a is b
     left, right = np.asarray(a), np.asarray(b)
     if left.dtype.kind in "fc" and right.dtype.kind in "fc":
         return bool(np.array_equal(left, right, equal_nan=True))

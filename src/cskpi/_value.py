@@ -32,7 +32,6 @@ from ._retention import (
     _fractions,
     _numbers,
     _shown,
-    _unwrap,
     _where,
     active_pairs,
     customer_index,
@@ -43,7 +42,7 @@ from ._retention import (
 )
 from ._stats import divide
 from ._time import Period, check_period
-from ._validation import describe_first, first_index, to_array
+from ._validation import describe_first, first_index, to_array, unwrap
 
 __all__ = [
     "CLVInputs",
@@ -333,7 +332,7 @@ def clv_finite_horizon(
         value = m * annuity / (1.0 + d)
     else:
         value = m * q * annuity
-    return _unwrap(value)
+    return unwrap(value)
 
 
 def clv_simple(average_order_value: Any, purchase_frequency: Any, margin_rate: Any, churn_rate: Any) -> Any:

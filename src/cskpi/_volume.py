@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ._errors import InvalidInputError, InvalidTypeError
 from ._grouping import Groups, count_cells, factorize, optional_groups
-from ._results import _STAT, Mergeable, _param_names, param, single_or_grouped, stat
+from ._results import _STAT, ARRAY_EQ, Mergeable, _param_names, param, single_or_grouped, stat
 from ._stats import divide
 from ._time import (
     Period,
@@ -31,7 +31,7 @@ from ._time import (
     period_starts,
     to_datetime64,
 )
-from ._validation import arrays_equal, check_same_length, describe_first, first_index, to_array, unwrap
+from ._validation import check_same_length, describe_first, first_index, to_array, unwrap
 
 __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
 
@@ -41,7 +41,6 @@ __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
 
 # A parameter field holding an array (period starts, instants, labels), compared by value:
 # ``attrs.field(eq=ARRAY_EQ, metadata=PARAM)``.
-ARRAY_EQ = attrs.cmp_using(eq=arrays_equal)
 PARAM = {_STAT: False}
 
 

@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from . import _operations, _retention, _service_level, _survey
 from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._grouping import Groups, factorize, quantile_positions
-from ._results import Grouped
+from ._results import ARRAY_EQ, Grouped
 from ._time import duration_seconds, period_ordinals, period_starts, to_seconds
 from ._validation import unwrap
 
@@ -1254,10 +1254,6 @@ def _tuple_eq(a: Any, b: Any) -> bool:
     return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def _array_eq(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(a, b))
-
-
 def _steps(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
     """The smallest whole k with ``k * resolution >= seconds`` (in floating point); inf stays inf."""
     with np.errstate(invalid="ignore"):
@@ -1358,8 +1354,8 @@ class AnswerTimeCounts:
     """
 
     labels: tuple[NDArray[Any], ...] = attrs.field(eq=attrs.cmp_using(eq=_tuple_eq))
-    seconds: NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
-    counts: NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_array_eq))
+    seconds: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    counts: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
     names: tuple[str, ...]
     resolution_seconds: float
     max_exact_values: int | None
