@@ -8,6 +8,7 @@ in plain Python checks the vectorised implementation on random calendars.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cskpi import BusinessHours, InvalidInputError, InvalidTypeError, business_seconds
+from cskpi._business_hours import check_not_before, elapsed_microseconds
 from helpers import read_only
 
 HOUR = 3600.0
@@ -536,3 +538,301 @@ def test_whole_week_shift_invariant_without_holidays(
     base = business_seconds(_as_stamps([start]), _as_stamps([end]), calendar)
     moved = business_seconds(_as_stamps([start + shift]), _as_stamps([end + shift]), calendar)
     assert base.tolist() == moved.tolist()
+
+
+# --------------------------------------------------------------------------- edge cases and exact messages
+# Each test below pins a behaviour that the tests above leave open (found by mutation testing).
+
+
+def test_datetime_time_keeps_hours_minutes_and_seconds() -> None:
+    # 09:30:15 is 9 * 3600 + 30 * 60 + 15 = 34215 s; 17:45:30 is 61200 + 2700 + 30 = 63930 s.
+    calendar = BusinessHours(schedule={"mon": (datetime.time(9, 30, 15), datetime.time(17, 45, 30))})
+    assert calendar.schedule[0] == ((34_215, 63_930),)
+    assert calendar == BusinessHours(schedule={"mon": ("09:30:15", "17:45:30")})
+
+
+def test_seconds_60_is_not_a_time_of_day() -> None:
+    message = "schedule['mon'][0] start must be a time of day between 00:00 and 24:00; got '09:00:60'"
+    with pytest.raises(InvalidInputError, match=re.escape(message)):
+        BusinessHours(schedule={"mon": ("09:00:60", "17:00")})
+    # 59 seconds is the last valid value: 09:00:59 is 32459 s.
+    assert BusinessHours(schedule={"mon": ("09:00:59", "17:00")}).schedule[0] == ((32_459, 61_200),)
+
+
+EXACT_SCHEDULE_MESSAGES = [
+    pytest.param(
+        {"mon": (datetime.time(9, 0, 0, 500), "17:00")},
+        InvalidInputError,
+        "schedule['mon'][0] start must be a whole number of seconds; got datetime.time(9, 0, 0, 500)",
+        id="microseconds",
+    ),
+    pytest.param(
+        {"fri": [(9, "17:00")]},
+        InvalidTypeError,
+        "schedule['fri'][0] start must be a time of day as an 'HH:MM' or 'HH:MM:SS' string or a "
+        "datetime.time; got int 9",
+        id="int-start",
+    ),
+    pytest.param(
+        {"mon": 9},
+        InvalidTypeError,
+        "schedule['mon'] must be a (start, end) pair or a list of (start, end) pairs; got int",
+        id="not-iterable-day",
+    ),
+    pytest.param(
+        {"thu": [("09:00", "12:00"), ("09:00", "12:00")]},
+        InvalidInputError,
+        "schedule['thu'] must not repeat an interval; got ('09:00', '12:00') twice at index 1",
+        id="duplicated",
+    ),
+    pytest.param(
+        # Unsorted, and the second interval also overlaps the first: the order is reported.
+        {"tue": [("13:00", "17:00"), ("09:00", "14:00")]},
+        InvalidInputError,
+        "schedule['tue'] intervals must be sorted by start time; got ('09:00', '14:00') after "
+        "('13:00', '17:00') at index 1",
+        id="unsorted-overlapping",
+    ),
+    pytest.param(
+        # Same start, different end: sorted (ties allowed) but overlapping.
+        {"wed": [("09:00", "12:00"), ("09:00", "13:00")]},
+        InvalidInputError,
+        "schedule['wed'] intervals must not overlap; got ('09:00', '13:00') starting before the previous "
+        "interval ends at '12:00' at index 1",
+        id="same-start",
+    ),
+    pytest.param(
+        5,
+        InvalidTypeError,
+        "schedule must be a mapping from weekday to open intervals or a sequence of 7 entries "
+        "(Monday..Sunday); got int",
+        id="int-schedule",
+    ),
+    pytest.param(
+        [("17:00", "09:00"), None, None, None, None, None, None],
+        InvalidInputError,
+        "schedule[0][0] end must be after start; got ('17:00', '09:00')",
+        id="sequence-entry-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("schedule", "error", "message"), EXACT_SCHEDULE_MESSAGES)
+def test_bad_schedule_exact_messages(schedule: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        BusinessHours(schedule=schedule)
+
+
+@pytest.mark.parametrize("key", [True, False, -1, 7, 3.0, "7"])
+def test_weekday_keys_outside_0_to_6_raise(key: Any) -> None:
+    message = (
+        f"schedule keys must be weekdays ('mon'..'sun', 'monday'..'sunday' or 0..6 from Monday); got {key!r}"
+    )
+    with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
+        BusinessHours(schedule={key: ("09:00", "17:00")})
+
+
+def test_weekday_key_6_is_sunday() -> None:
+    sunday = BusinessHours(schedule={"sun": ("10:00", "14:00")})
+    assert BusinessHours(schedule={6: ("10:00", "14:00")}) == sunday
+    assert BusinessHours(schedule={np.int64(6): ("10:00", "14:00")}) == sunday
+    assert sunday.schedule[6] == ((36_000, 50_400),)
+
+
+class _Column:
+    """A minimal column object: ``to_numpy()`` and a length, but no iteration (like some dataframe
+    libraries' column types). ``to_array`` accepts anything with ``to_numpy()``."""
+
+    def __init__(self, values: Any) -> None:
+        self._values = np.asarray(values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def to_numpy(self) -> np.ndarray:
+        return self._values
+
+
+CHRISTMAS = [np.datetime64("2024-12-25"), np.datetime64("2024-12-26")]
+
+
+@pytest.mark.parametrize(
+    "holidays",
+    [
+        pytest.param({"2024-12-26", "2024-12-25"}, id="set"),
+        pytest.param((day for day in ["2024-12-26", "2024-12-25"]), id="generator"),
+        pytest.param(_Column(["2024-12-25", "2024-12-26"]), id="to_numpy-column"),
+        pytest.param(_Column(np.array(CHRISTMAS, dtype="datetime64[D]")), id="to_numpy-datetime64"),
+    ],
+)
+def test_holiday_containers(holidays: Any) -> None:
+    assert list(BusinessHours.weekdays(holidays=holidays).holidays) == CHRISTMAS
+
+
+def test_single_holiday_string() -> None:
+    calendar = BusinessHours.weekdays(holidays="2024-12-25")
+    assert list(calendar.holidays) == [np.datetime64("2024-12-25")]
+    # Wednesday 2024-12-25 is closed: Tuesday 16:00 to Thursday 10:00 is 1 h + 1 h.
+    assert business_seconds("2024-12-24T16:00", "2024-12-26T10:00", calendar) == 2 * HOUR
+
+
+def test_holidays_from_pandas() -> None:
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(pd.to_datetime(["2024-12-26", "2024-12-25"]))
+    assert list(BusinessHours.weekdays(holidays=series).holidays) == CHRISTMAS
+    with pytest.raises(
+        InvalidInputError, match=re.escape("holidays must not contain NaT; got NaT at index 1")
+    ):
+        BusinessHours.weekdays(holidays=pd.Series(pd.to_datetime(["2024-12-25", None])))
+    # A data frame is 2-D, even when its column names look like dates.
+    frame = pd.DataFrame({"2024-12-25": [1]})
+    with pytest.raises(
+        InvalidInputError, match=re.escape("holidays must be 1-D; got an array of shape (1, 1)")
+    ):
+        BusinessHours.weekdays(holidays=frame)
+
+
+def test_holiday_with_time_message_names_the_index() -> None:
+    message = "holidays must be dates without a time of day; got 2024-12-25T10:00:00 at index 1"
+    with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
+        BusinessHours.weekdays(holidays=["2024-12-24", "2024-12-25T10:00"])
+
+
+def test_holiday_with_time_far_from_1970() -> None:
+    # The first midnight at or after 2**53 seconds (about 285 million years after 1970), then one
+    # second later: a time of day that float64 seconds could not see (their spacing is 2 there),
+    # so the check must stay in integers.
+    midnight = -(-(2**53) // 86_400) * 86_400
+    holidays = np.array([midnight, midnight + 1], dtype="datetime64[s]")
+    with pytest.raises(
+        InvalidInputError, match=r"^holidays must be dates without a time of day; got .* at index 1$"
+    ):
+        BusinessHours.weekdays(holidays=holidays)
+
+
+def test_every_day_keeps_its_holidays() -> None:
+    calendar = BusinessHours.every_day(holidays=["2024-12-25"])
+    assert list(calendar.holidays) == [np.datetime64("2024-12-25")]
+    # Round the clock, closed on the 25th: 24th 12:00 to 26th 12:00 is 12 h + 12 h.
+    assert business_seconds("2024-12-24T12:00", "2024-12-26T12:00", calendar) == 24 * HOUR
+
+
+def test_monday_holiday() -> None:
+    # 2024-05-13 is a Monday holiday; Mon-Fri 09:00-17:00.
+    calendar = BusinessHours.weekdays(holidays=["2024-05-13"])
+    start = _stamps("2024-05-13T10:00", "2024-05-10T16:00", "2024-05-13T10:00")
+    end = _stamps("2024-05-14T10:00", "2024-05-13T12:00", "2024-05-13T16:00")
+    expected = [
+        1 * HOUR,  # Monday is closed; Tuesday 09:00-10:00
+        1 * HOUR,  # Friday 16:00-17:00; Monday is closed
+        0.0,  # both instants on the holiday
+    ]
+    assert business_seconds(start, end, calendar).tolist() == expected
+    assert calendar.is_open(_stamps("2024-05-13T10:00", "2024-05-14T10:00")).tolist() == [False, True]
+
+
+def test_last_of_several_holidays() -> None:
+    # Wednesday 25th and Thursday 26th December 2024 closed; Mon-Fri 09:00-17:00.
+    calendar = BusinessHours.weekdays(holidays=["2024-12-25", "2024-12-26"])
+    start = _stamps("2024-12-26T12:00", "2024-12-24T16:00", "2024-12-26T09:00")
+    end = _stamps("2024-12-27T10:00", "2024-12-26T12:00", "2024-12-26T17:00")
+    expected = [
+        1 * HOUR,  # the 26th is closed; Friday 09:00-10:00
+        1 * HOUR,  # Tuesday 16:00-17:00; the 25th and 26th are closed
+        0.0,  # a whole working day on the last holiday
+    ]
+    assert business_seconds(start, end, calendar).tolist() == expected
+    stamps = _stamps("2024-12-25T12:00", "2024-12-26T12:00", "2024-12-27T12:00")
+    assert calendar.is_open(stamps).tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "day"),
+    [
+        # 9999-12-31 is a Friday (datetime.date(9999, 12, 31).weekday() == 4): about 6e16 open
+        # microseconds after the origin with 40 h a week, far beyond float64's 2**53 ~ 9e15.
+        pytest.param(WEEKDAYS_9_TO_5, "9999-12-31", id="weekdays-9999"),
+        # 2500-01-01 (a Friday): about 1.7e16 microseconds after the origin round the clock.
+        pytest.param(BusinessHours.every_day(), "2500-01-01", id="every-day-2500"),
+    ],
+)
+def test_microsecond_exact_far_from_1970(calendar: BusinessHours, day: str) -> None:
+    # Integer microseconds are exact everywhere datetime64[us] reaches; float64 would round
+    # to multiples of 2-8 us here.
+    start = _stamps(f"{day}T16:59:59.999997", f"{day}T10:00:00.000001")
+    end = _stamps(f"{day}T16:59:59.999999", f"{day}T10:00:00.000004")
+    assert business_seconds(start, end, calendar).tolist() == [2e-6, 3e-6]
+
+
+def test_is_open_is_exact_to_the_microsecond_far_from_1970() -> None:
+    stamps = _stamps("9999-12-31T16:59:59.999999", "9999-12-31T17:00", "9999-12-31T08:59:59.999999")
+    assert WEEKDAYS_9_TO_5.is_open(stamps).tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    "calendar",
+    [
+        pytest.param(BusinessHours(schedule={}), id="closed"),
+        pytest.param(BusinessHours(schedule={}, holidays=["2024-05-13"]), id="closed-with-holiday"),
+    ],
+)
+def test_is_open_on_a_closed_calendar(calendar: BusinessHours) -> None:
+    result = calendar.is_open(_stamps("2024-05-13T10:00", "2024-05-14T10:00"))
+    assert result.dtype == np.bool_
+    assert result.tolist() == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("timestamps", "error", "message"),
+    [
+        pytest.param(
+            ["NaT"], InvalidInputError, "timestamps must not contain NaT; got NaT at index 0", id="nat"
+        ),
+        pytest.param(
+            ["2024-05-13T10:00", "tomorrow"],
+            InvalidInputError,
+            "timestamps must be timestamps (datetime64 or ISO 8601 strings); got 'tomorrow' at index 1",
+            id="unparseable",
+        ),
+        pytest.param(None, InvalidTypeError, "timestamps must be array-like; got None", id="none"),
+    ],
+)
+def test_is_open_bad_input_names_the_argument(timestamps: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        WEEKDAYS_9_TO_5.is_open(timestamps)
+
+
+def test_business_seconds_exact_messages() -> None:
+    message = "calendar must be a BusinessHours calendar; got dict"
+    with pytest.raises(InvalidTypeError, match=f"^{re.escape(message)}$"):
+        business_seconds([MONDAY], [MONDAY], {"mon": ("09:00", "17:00")})
+    message = "end must have the same length as start (2); got length 1"
+    with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
+        business_seconds([MONDAY, MONDAY], [MONDAY], WEEKDAYS_9_TO_5)
+
+
+def test_one_scalar_and_one_array_give_an_array() -> None:
+    # A float only when both arguments are single timestamps.
+    for start, end in [(MONDAY, ["2024-05-13T11:00"]), ([MONDAY], "2024-05-13T11:00")]:
+        result = business_seconds(start, end, WEEKDAYS_9_TO_5)
+        assert isinstance(result, np.ndarray)
+        assert result.tolist() == [HOUR]
+
+
+def test_elapsed_microseconds_without_a_calendar_is_calendar_time() -> None:
+    start = np.array([10, 1_000_000], dtype=np.int64)
+    end = np.array([25, 4_000_000], dtype=np.int64)
+    assert elapsed_microseconds(start, end, None).tolist() == [15, 3_000_000]
+    # With a calendar: Friday 16:30 to Monday 09:30 is 1 h = 3.6e9 us.
+    stamps = _stamps("2024-05-10T16:30", "2024-05-13T09:30").astype(np.int64)
+    assert elapsed_microseconds(stamps[:1], stamps[1:], WEEKDAYS_9_TO_5).tolist() == [3_600_000_000]
+
+
+def test_check_not_before_checks_only_the_rows_in_where() -> None:
+    start = _stamps("2024-05-13T10:00", "2024-05-13T10:00", "2024-05-13T10:00")
+    end = _stamps("2024-05-13T09:00", "2024-05-13T11:00", "2024-05-13T10:00")
+    # Row 0 ends before it starts but is not checked; rows 1 and 2 are in order.
+    check_not_before(start, end, "created", "resolved", where=np.array([False, True, True]))
+    message = "resolved must not be before created; got 2024-05-13T09:00:00.000000 before created"
+    with pytest.raises(InvalidInputError, match=re.escape(message)):
+        check_not_before(start, end, "created", "resolved", where=np.array([True, True, False]))
