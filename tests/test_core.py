@@ -237,7 +237,7 @@ def test_period_labels_validates_period() -> None:
         st.integers(0, 120),
         elements=st.one_of(
             st.floats(-1e6, 1e6, allow_nan=False),
-            st.sampled_from([0.0, -0.0, 1.5, np.inf, -np.inf, 5e-324, 1e300]),
+            st.sampled_from([0.0, -0.0, 1.5, np.inf, -np.inf, 5e-324, 1e-320, 1e300, -1.7e308, 1.7e308]),
         ),
     ),
     st.integers(1, 6),
@@ -263,6 +263,33 @@ def test_radix_selection_matches_sorting(
         else:
             expected = np.quantile(members, fractions, method="inverted_cdf")
             assert np.array_equal(got[group], expected)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([-1.7e308, 1.7e308, 0.0, 1.0, -1.0] * 3),  # the range overflows: taken in halves
+        np.array([0.0, 5e-324, 1e-323, 5e-324, 0.0, 2e-323]),  # a subnormal range: divided by
+        np.full(50, 7.25),  # every candidate tied
+        np.r_[np.full(40, 3.0), [1.0, 2.0, np.inf, -np.inf]],
+        np.geomspace(1e-300, 1e300, 97),  # one bucket holds nearly all rows: sorted early
+    ],
+)
+@pytest.mark.parametrize("final_candidates", [1, 1 << 16])
+def test_bucket_selection_edge_ranges(values: np.ndarray, final_candidates: int) -> None:
+    import cskpi._grouping as grouping
+
+    fractions = np.array([0.0001, 0.25, 0.5, 0.9, 1.0])
+    saved = grouping._FINAL_CANDIDATES
+    grouping._FINAL_CANDIDATES = final_candidates
+    try:
+        codes = (np.arange(values.shape[0]) % 2).astype(np.intp)
+        got, _ = grouping.grouped_quantiles(values, codes, 2, fractions)
+    finally:
+        grouping._FINAL_CANDIDATES = saved
+    for group in range(2):
+        expected = np.quantile(values[codes == group], fractions, method="inverted_cdf")
+        assert np.array_equal(got[group], expected)
 
 
 def test_radix_selection_ungrouped() -> None:

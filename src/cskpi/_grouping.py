@@ -9,7 +9,6 @@ scatter (O(n + range)), every other key by one sort (``np.unique``).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import attrs
@@ -21,9 +20,9 @@ from ._validation import arrays_equal, first_index, to_array
 
 __all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize", "optional_groups"]
 
-# Rows handled per bincount call: keeps the intp temporaries of a large int8 input
-# (8 bytes a row) in a few megabytes instead of a copy of the whole column.
-_CHUNK_ROWS = 1 << 20
+# Rows handled per bincount call: the cell codes of a chunk (8 bytes a row) stay in a
+# reused 2 MiB buffer instead of a copy of the whole column.
+_CHUNK_ROWS = 1 << 18
 
 
 @attrs.frozen
@@ -74,7 +73,8 @@ def _factorize_one(key: NDArray[Any], name: str) -> tuple[NDArray[np.intp], NDAr
         # label came back as int64 min); np.unique below handles such keys exactly.
         if span <= 2 * n + 1024 and low >= -(2**62) and high <= 2**62:
             offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=True)
-            present = np.bincount(offset, minlength=span) > 0
+            present = np.zeros(span, dtype=bool)
+            present[offset] = True
             if present.all():  # every label in low..high occurs: the offsets are the codes
                 return offset, np.arange(low, low + span).astype(key.dtype)
             lookup = np.cumsum(present, dtype=np.intp) - 1
@@ -161,11 +161,16 @@ def count_cells(
     flat_keep = None if keep is None else keep.reshape(-1)
     n_cells = width * (1 if codes is None else n_groups)
     total = np.zeros(n_cells, dtype=np.int64)
-    for start in range(0, max(flat_values.shape[0], 1), _CHUNK_ROWS):
+    buffer = np.empty(min(flat_values.shape[0], _CHUNK_ROWS), dtype=np.intp)
+    for start in range(0, flat_values.shape[0], _CHUNK_ROWS):
         stop = start + _CHUNK_ROWS
-        cells = flat_values[start:stop].astype(np.intp)
-        if flat_codes is not None:
-            cells += flat_codes[start:stop] * width
+        part = flat_values[start:stop]
+        cells = buffer[: part.shape[0]]
+        if flat_codes is None:
+            np.copyto(cells, part)
+        else:
+            np.multiply(flat_codes[start:stop], width, out=cells)
+            cells += part
         if flat_keep is not None:
             cells = cells[flat_keep[start:stop]]
         total += np.bincount(cells, minlength=n_cells)
@@ -204,20 +209,167 @@ def quantile_positions(sizes: NDArray[np.int64], fractions: NDArray[np.float64])
     return np.clip(ranks, 0, np.maximum(sizes[:, None] - 1, 0))
 
 
-_SIGN_BIT = np.uint64(1 << 63)
-# Histogram cells per refinement pass (groups x digit values): 4 Mi int64 = 32 MiB.
-_MAX_CELLS = 1 << 22
+# Histogram cells of the first pass (groups x buckets): 256 Ki int64 = 2 MiB, cache-resident.
+_CELLS = 1 << 18
+# Rows per chunk of the first pass: its float and intp temporaries stay in the L3 cache.
+_SELECT_CHUNK = 1 << 20
 # Candidates left when the remaining ones are simply sorted.
 _FINAL_CANDIDATES = 1 << 16
 
 
-def _sortable_keys(values: NDArray[np.float64]) -> NDArray[np.uint64]:
-    """Unsigned keys whose integer order is the order of the floats (IEEE 754 trick)."""
-    bits = values.view(np.uint64)
-    negative = bits >= _SIGN_BIT
-    if not negative.any():
-        return bits | _SIGN_BIT
-    return np.where(negative, ~bits, bits | _SIGN_BIT)
+def _positions(
+    values: NDArray[np.float64], low: Any, high: Any, buckets: int, out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """``(values - low) / (high - low) * buckets``, non-decreasing in ``values``.
+
+    Every step rounds monotonically, so rows keep their order across buckets, which is
+    all the selection needs. For ``low <= values <= high`` the result lies in
+    ``[0, buckets]``. ``low``/``high`` are floats or per-row arrays. Spans beyond the
+    largest float are taken in halves, and a span too small for its reciprocal is
+    divided by; a zero span gives 0 for finite values, and infinite values stay infinite.
+    """
+    if np.ndim(low) == 0 and np.ndim(high) == 0:
+        span = float(high) - float(low)
+        scale = buckets / span if span > 0 else 1.0
+        if np.isfinite(span) and np.isfinite(scale):  # the usual case: two cheap passes
+            result: NDArray[np.float64] = np.subtract(values, low, out=out)
+            result *= scale
+            return result
+    # Both branches of each np.where are computed; the overflowing one is thrown away.
+    with np.errstate(over="ignore"):
+        span_all = np.subtract(high, low)
+        overflow = ~np.isfinite(span_all)
+        numerator: NDArray[np.float64] = np.where(
+            overflow, np.multiply(values, 0.5) - np.multiply(low, 0.5), np.subtract(values, low)
+        )
+    denominator = np.where(overflow, np.multiply(high, 0.5) - np.multiply(low, 0.5), span_all)
+    numerator /= np.where(denominator > 0, denominator, 1.0)
+    numerator *= buckets
+    if out is None:
+        return numerator
+    np.copyto(out, numerator)
+    return out
+
+
+@attrs.frozen
+class _FirstPass:
+    """Bucket histogram of every group over ``stride`` buckets: bucket 0 holds -inf,
+    bucket ``stride - 1`` holds +inf, and the buckets between split the finite range."""
+
+    cells: NDArray[np.intp]  # bucket cell of each row: group * stride + bucket
+    hist: NDArray[np.int64]  # (n_groups, stride)
+    stride: int
+
+
+def _first_pass(flat: NDArray[np.float64], group_of: NDArray[np.intp] | None, n_groups: int) -> _FirstPass:
+    n = flat.shape[0]
+    stride = max(16, _CELLS // max(n_groups, 1))
+    n_cells = n_groups * stride
+    low = float(flat.min())
+    high = float(flat.max())
+    infinite = not (np.isfinite(low) and np.isfinite(high))
+    if infinite:
+        finite = np.isfinite(flat)
+        low = float(np.min(flat, where=finite, initial=np.inf))
+        high = float(np.max(flat, where=finite, initial=-np.inf))
+        if low > high:  # no finite value at all
+            low = high = 0.0
+    # Finite x goes to bucket floor(1.5 + (x - low) / (high - low) * (stride - 3)) in 1..stride-2.
+    cells = np.empty(n, dtype=np.intp)
+    hist = np.zeros(n_cells, dtype=np.int64)
+    scaled_buffer = np.empty(min(n, _SELECT_CHUNK))
+    offset_buffer = np.empty(min(n, _SELECT_CHUNK), dtype=np.intp)
+    for start in range(0, n, _SELECT_CHUNK):
+        part = flat[start : start + _SELECT_CHUNK]
+        scaled = scaled_buffer[: part.shape[0]]
+        _positions(part, low, high, stride - 3, out=scaled)
+        scaled += 1.5
+        if infinite:  # -inf to bucket 0, +inf to the last bucket
+            np.clip(scaled, 0.0, stride - 1.0, out=scaled)
+        cell = cells[start : start + _SELECT_CHUNK]
+        np.copyto(cell, scaled, casting="unsafe")
+        if group_of is not None:
+            offset = offset_buffer[: part.shape[0]]
+            np.multiply(group_of[start : start + _SELECT_CHUNK], stride, out=offset)
+            cell += offset
+        hist += np.bincount(cell, minlength=n_cells)
+    return _FirstPass(cells=cells, hist=hist.reshape(n_groups, stride), stride=stride)
+
+
+def _locate(hist: NDArray[np.int64], wanted: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    """The bucket holding each group's ``wanted``-th value and its rank inside that bucket."""
+    cumulative = np.cumsum(hist, axis=1)
+    bucket = np.argmax(cumulative > wanted[:, None], axis=1)
+    rows = np.arange(hist.shape[0])
+    return bucket, wanted - (cumulative[rows, bucket] - hist[rows, bucket])
+
+
+def _select(
+    flat: NDArray[np.float64],
+    group_of: NDArray[np.intp] | None,
+    n_groups: int,
+    ranks: NDArray[np.int64],
+    first: _FirstPass,
+) -> NDArray[np.float64]:
+    out = np.full(ranks.shape, np.nan)
+    stride = first.stride
+    groups = np.arange(n_groups)
+    for column in range(ranks.shape[1]):
+        wanted = ranks[:, column].astype(np.int64)
+        valid = wanted >= 0
+        bucket, remaining = _locate(first.hist, np.where(valid, wanted, 0))
+        # Ranks in the infinite buckets need no candidates.
+        out[valid & (bucket == 0), column] = -np.inf
+        out[valid & (bucket == stride - 1), column] = np.inf
+        active = valid & (bucket > 0) & (bucket < stride - 1)
+        is_target = np.zeros(n_groups * stride, dtype=bool)
+        is_target[groups[active] * stride + bucket[active]] = True
+        rows = np.flatnonzero(is_target[first.cells])
+        values = flat[rows]
+        value_groups = np.zeros(rows.shape[0], dtype=np.intp) if group_of is None else group_of[rows]
+        out[:, column] = _refine(values, value_groups, remaining, active, out[:, column])
+    return out
+
+
+def _refine(
+    values: NDArray[np.float64],
+    value_groups: NDArray[np.intp],
+    remaining: NDArray[np.int64],
+    active: NDArray[np.bool_],
+    out: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """The ``remaining[g]``-th smallest of each active group's candidate ``values``.
+
+    Narrows the candidates bucket by bucket over each group's own range while that
+    halves them at least; groups whose candidates are all equal are answered at once;
+    what is left is sorted once.
+    """
+    out = out.copy()
+    n_groups = remaining.shape[0]
+    width = 256
+    while values.shape[0] > _FINAL_CANDIDATES:
+        low = np.full(n_groups, np.inf)
+        high = np.full(n_groups, -np.inf)
+        np.minimum.at(low, value_groups, values)
+        np.maximum.at(high, value_groups, values)
+        tied = active & (low == high)
+        out[tied] = low[tied]
+        active = active & ~tied
+        position = _positions(values, low[value_groups], high[value_groups], width)
+        bucket = np.minimum(position, width - 1).astype(np.intp)
+        hist = np.bincount(value_groups * width + bucket, minlength=n_groups * width).reshape(n_groups, width)
+        target, remaining = _locate(hist, remaining)
+        keep = active[value_groups] & (bucket == target[value_groups])
+        kept = int(np.count_nonzero(keep))
+        values, value_groups = values[keep], value_groups[keep]
+        if 2 * kept > keep.shape[0]:  # a skewed range: sorting what is left is cheaper
+            break
+    order = np.lexsort((values, value_groups))
+    ordered_groups = value_groups[order]
+    starts = np.searchsorted(ordered_groups, np.arange(n_groups))
+    picked = np.flatnonzero(active)
+    out[picked] = values[order][starts[picked] + remaining[picked]]
+    return out
 
 
 def grouped_order_statistics(
@@ -226,71 +378,21 @@ def grouped_order_statistics(
     n_groups: int,
     ranks: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """The ``ranks[g, j]``-th smallest value (0-based) of each group ``g``, by radix selection.
+    """The ``ranks[g, j]``-th smallest value (0-based) of each group ``g``, by bucket selection.
 
-    Exact, and no full sort: the values are mapped to order-preserving 64-bit keys
-    and each group's wanted element is located digit by digit, one ``np.bincount``
-    histogram over (group, digit) cells per pass, keeping only the rows whose digits
-    so far match their group's target. The few rows left are then sorted. A negative
-    rank (an empty group) gives NaN. ``values`` must be free of NaN.
+    Exact, and no full sort. One chunked pass puts every row in one of a few hundred
+    buckets splitting the finite range evenly (a histogram of (group, bucket) cells
+    that stays in cache); each group's wanted value lies in a known bucket, so only
+    the rows of those buckets are kept. These candidates are narrowed the same way
+    over each group's own range, then the few left are sorted. A negative rank (an
+    empty group) gives NaN. ``values`` must be free of NaN.
 
     Returns an array of shape ``ranks.shape``.
     """
     flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
-    out = np.full(ranks.shape, np.nan)
     if flat.shape[0] == 0 or n_groups == 0:
-        return out
-    group_of = np.zeros(flat.shape[0], dtype=np.intp) if codes is None else codes
-    bits = int(np.clip(22 - int(np.ceil(np.log2(max(n_groups, 1)))), 4, 16))
-    first_shift = 64 - bits
-    # The top 16 bits of each float (a strided view, no copy). Without a sign bit set, the
-    # raw bits already sort like the values, so the first digit needs no key array; the
-    # keys of the few candidates left are made when the refinement passes need them.
-    top = flat.view(np.uint16)[3::4] if sys.byteorder == "little" else flat.view(np.uint16)[0::4]
-    keys: NDArray[np.uint64] | None = None
-    if int(top.max()) < 0x8000:
-        digits = (top >> np.uint16(16 - bits)).astype(np.intp)
-    else:
-        keys = _sortable_keys(flat)
-        # Digits are below 2**16, so the shifted keys reinterpret as intp without a copy.
-        digits = (keys >> np.uint64(first_shift)).view(np.intp)
-
-    def keys_of(rows_: NDArray[np.intp]) -> NDArray[np.uint64]:
-        return keys[rows_] if keys is not None else _sortable_keys(flat[rows_])
-
-    hist, cumulative = _digit_histogram(digits, group_of, n_groups, bits)
-    rows = np.arange(n_groups)
-    for column in range(ranks.shape[1]):
-        wanted = ranks[:, column].astype(np.int64)
-        target = np.argmax(cumulative > wanted[:, None], axis=1)
-        remaining = wanted - (cumulative[rows, target] - hist[rows, target])
-        candidates = np.flatnonzero(digits == target[group_of])
-        shift = first_shift
-        while candidates.shape[0] > _FINAL_CANDIDATES and shift > 0:
-            step = min(bits, shift)
-            shift -= step
-            part = ((keys_of(candidates) >> np.uint64(shift)) & np.uint64((1 << step) - 1)).view(np.intp)
-            part_groups = group_of[candidates]
-            sub_hist, sub_cumulative = _digit_histogram(part, part_groups, n_groups, step)
-            sub_target = np.argmax(sub_cumulative > remaining[:, None], axis=1)
-            remaining = remaining - (sub_cumulative[rows, sub_target] - sub_hist[rows, sub_target])
-            candidates = candidates[part == sub_target[part_groups]]
-        candidate_groups = group_of[candidates]
-        candidates = candidates[np.lexsort((keys_of(candidates), candidate_groups))]
-        starts = np.searchsorted(group_of[candidates], rows)
-        valid = wanted >= 0
-        out[valid, column] = flat[candidates[starts[valid] + remaining[valid]]]
-    return out
-
-
-def _digit_histogram(
-    digits: NDArray[np.intp], group_of: NDArray[np.intp], n_groups: int, bits: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    width = 1 << bits
-    cells = np.left_shift(group_of, bits)
-    cells += digits
-    hist = np.bincount(cells, minlength=n_groups * width).reshape(n_groups, width)
-    return hist, np.cumsum(hist, axis=1)
+        return np.full(ranks.shape, np.nan)
+    return _select(flat, codes, n_groups, ranks, _first_pass(flat, codes, n_groups))
 
 
 def grouped_quantiles(
@@ -301,11 +403,12 @@ def grouped_quantiles(
     NaN for empty groups. See :func:`quantile_positions` for the definition and
     :func:`grouped_order_statistics` for the method.
     """
-    sizes = (
-        np.array([values.shape[0]], dtype=np.int64)
-        if codes is None
-        else np.bincount(codes, minlength=n_groups).astype(np.int64)
-    )
+    flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    if flat.shape[0] == 0 or n_groups == 0:
+        sizes = np.zeros(max(n_groups, 1) if codes is None else n_groups, dtype=np.int64)
+        return np.full((sizes.shape[0], fractions.shape[0]), np.nan), sizes
+    first = _first_pass(flat, codes, n_groups)
+    sizes = first.hist.sum(axis=1)
     ranks = quantile_positions(sizes, fractions)
     ranks[sizes == 0] = -1
-    return grouped_order_statistics(values, codes, n_groups, ranks), sizes
+    return _select(flat, codes, n_groups, ranks, first), sizes

@@ -267,10 +267,17 @@ def _count_against_thresholds(
         else np.searchsorted(thresholds[order], waits, side="left")
     )
     n_groups = 1 if groups is None else groups.n_groups
-    cell_codes = np.zeros(waits.shape[0], dtype=np.intp) if groups is None else groups.codes << 1
-    if mask is not None:
-        cell_codes |= mask
-    counts = count_cells(bins, k + 1, codes=cell_codes, n_groups=2 * n_groups).reshape(n_groups, 2, k + 1)
+    # Cell value = category * (k + 1) + bin, category 0 answered, 1 abandoned.
+    values: NDArray[np.integer[Any]]
+    if mask is None:
+        values = bins
+    elif 2 * (k + 1) <= 256:
+        values = bins.astype(np.uint8) + mask.view(np.uint8) * np.uint8(k + 1)
+    else:
+        values = bins.astype(np.intp) + mask * (k + 1)
+    counts = count_cells(
+        values, 2 * (k + 1), codes=None if groups is None else groups.codes, n_groups=n_groups
+    ).reshape(n_groups, 2, k + 1)
     within_sorted = np.cumsum(counts, axis=-1)[..., :k]
     inverse = np.empty(k, dtype=np.intp)
     inverse[order] = np.arange(k)
