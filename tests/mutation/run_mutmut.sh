@@ -25,6 +25,15 @@ trap 'rm -rf "$work"' EXIT
 tar -C "$root" --exclude=.git --exclude='.venv*' --exclude=mutants --exclude=__pycache__ \
     --exclude=.hypothesis --exclude=.mypy_cache --exclude=.ruff_cache -cf - . | tar -C "$work" -xf -
 cd "$work"
+# mutmut calls each test several times in one process, on fresh instances of its test
+# class, which trips hypothesis' differing-executors health check: silence it here only.
+cat >> tests/conftest.py <<'PROFILE'
+
+from hypothesis import HealthCheck  # noqa: E402  (added by run_mutmut.sh)
+
+settings.register_profile("mutmut", deadline=None, suppress_health_check=[HealthCheck.differing_executors])
+settings.load_profile("mutmut")
+PROFILE
 selection=$(printf '"%s", ' "${tests[@]}")
 cat >> pyproject.toml <<CONFIG
 
