@@ -16,7 +16,7 @@ tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
     tests=("tests/test${module}.py")
 fi
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 out="${OUT:-/tmp/cskpi-mutation}"
 mkdir -p "$out"
 work="$(mktemp -d "/tmp/cskpi-mutmut${module}.XXXX")"
