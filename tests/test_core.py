@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -333,3 +334,24 @@ def test_results_render_as_html_tables() -> None:
     grouped = nps([10, 9, 0], by=["a", "a", "b"])._repr_html_()
     assert "Grouped[NPS] (2 groups)" in grouped and "<td>a</td>" in grouped
     assert answer_time_percentile([1.0, 2.0], 50)._repr_html_().startswith("<table")
+
+
+class _RefusesZeroCopy:
+    """Like a pyarrow array of dates with a null: to_numpy() refuses, __array__ copies."""
+
+    def to_numpy(self) -> np.ndarray:
+        raise RuntimeError("Needed to copy 1 chunks with 1 nulls, but zero_copy_only was True")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.array(["2024-01-01", "NaT"], dtype="datetime64[D]")
+
+
+class _CannotConvert:
+    def to_numpy(self) -> np.ndarray:
+        raise RuntimeError("no numpy view of this column")
+
+
+def test_to_array_falls_back_to_array_protocol_and_names_the_argument() -> None:
+    assert to_array(_RefusesZeroCopy(), "holidays").astype(str).tolist() == ["2024-01-01", "NaT"]
+    with pytest.raises(InvalidTypeError, match=r"^holidays could not be converted to an array \(no numpy"):
+        to_array(_CannotConvert(), "holidays")

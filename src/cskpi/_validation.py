@@ -49,7 +49,12 @@ def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDAr
     if isinstance(values, np.ndarray):
         array = values
     elif hasattr(values, "to_numpy"):
-        array = np.asarray(values.to_numpy())
+        try:
+            array = np.asarray(values.to_numpy())
+        except Exception as exc:  # pyarrow refuses a zero-copy to_numpy() of dates or nulls
+            if not hasattr(values, "__array__"):
+                raise InvalidTypeError(f"{name} could not be converted to an array ({exc})") from None
+            array = np.asarray(values)
     elif isinstance(values, list | tuple | range) or hasattr(values, "__array__"):
         try:
             array = np.asarray(values)
