@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -341,3 +342,156 @@ def test_clv_inputs_read_only() -> None:
     times = read_only(np.array([dt.datetime(2023, 1, 1), dt.datetime(2024, 1, 1)], dtype="datetime64[s]"))
     amounts = read_only([10.0, 30.0])
     assert clv_inputs(ids, times, amounts).average_order_value == 20.0
+
+
+# --------------------------------------------------------------------------- exact messages (mutation kills)
+# The messages below are written out from the documented pattern "<argument> must <rule>; got <value> at
+# index <i>", so a renamed argument, a lost value or a reworded rule fails the test.
+
+_UNDEFINED = "{} is undefined for zero observations; returning NaN"
+
+
+def exact(message: str) -> str:
+    """A pattern matching the whole of ``message`` (``match=`` searches, so anchor both ends)."""
+    return f"^{re.escape(message)}$"
+
+
+@pytest.mark.parametrize(
+    ("referred", "new", "message"),
+    [
+        (
+            [1, -1],
+            [3, 3],
+            "referred_customers must be non-negative whole numbers of customers; got -1.0 at index 1",
+        ),
+        (
+            [1, 1],
+            [3, -2],
+            "new_customers must be non-negative whole numbers of customers; got -2.0 at index 1",
+        ),
+        (
+            [1, 2],
+            [3, 4, 5],
+            "referred_customers and new_customers must have matching shapes; "
+            "got referred_customers (2,), new_customers (3,)",
+        ),
+    ],
+)
+def test_referral_rate_exact_messages(referred: Any, new: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=exact(message)):
+        referral_rate(referred, new)
+
+
+def test_undefined_warnings_name_the_metric() -> None:
+    with pytest.warns(UndefinedMetricWarning, match=exact(_UNDEFINED.format("referral rate"))):
+        referral_rate([1, 0], [2, 0])
+    perpetuity = "CLV (infinite for retention 1 and discount 0)"
+    for form in (clv_period_start, clv_period_end, clv_after_first_period):
+        with pytest.warns(UndefinedMetricWarning, match=exact(_UNDEFINED.format(perpetuity))):
+            form(100, 1.0, 0.0)
+    with pytest.warns(
+        UndefinedMetricWarning, match=exact(_UNDEFINED.format("CLV (infinite lifetime for churn 0)"))
+    ):
+        clv_simple(50, 4, 0.3, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # Array arguments: the first bad value and its index are shown.
+        (([1.0, np.inf], 0.8, 0.1), "margin must be finite; got inf at index 1"),
+        (
+            (100, 0.8, [0.1, -0.2]),
+            "discount_rate must be a non-negative, finite rate per period; got -0.2 at index 1",
+        ),
+        ((100, 0.8, np.nan), "discount_rate must not be NaN; got nan"),
+        ((100, 0.8, [0.1, np.nan]), "discount_rate must not contain NaN; got nan at index 1"),
+        (
+            ([1, 2], [0.5, 0.5, 0.5], 0.1),
+            "margin and retention_rate and discount_rate must have matching shapes; "
+            "got margin (2,), retention_rate (3,), discount_rate ()",
+        ),
+        (
+            (1, [0.5, 0.5, 0.5], [0.1, 0.2]),
+            "margin and retention_rate and discount_rate must have matching shapes; "
+            "got margin (), retention_rate (3,), discount_rate (2,)",
+        ),
+    ],
+)
+def test_closed_forms_exact_messages(args: tuple[Any, ...], message: str) -> None:
+    for form in (clv_period_start, clv_period_end, clv_after_first_period):
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            form(*args)
+
+
+def test_finite_horizon_shape_message_names_every_argument() -> None:
+    # margin, retention and discount are broadcast together first (to (2,)), then with periods.
+    message = (
+        "margin and retention_rate and discount_rate and periods must have matching shapes; "
+        "got margin (2,), retention_rate (2,), discount_rate (2,), periods (3,)"
+    )
+    with pytest.raises(InvalidInputError, match=exact(message)):
+        clv_finite_horizon([1, 2], 0.5, 0.1, [1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((np.nan, 4, 0.3, 0.25), "average_order_value must not be NaN; got nan"),
+        ((50, [4, np.nan], 0.3, 0.25), "purchase_frequency must not contain NaN; got nan at index 1"),
+        (([5, -1], 4, 0.3, 0.25), "average_order_value must be non-negative and finite; got -1 at index 1"),
+        (
+            (50, [2, np.inf], 0.3, 0.25),
+            "purchase_frequency must be non-negative and finite; got inf at index 1",
+        ),
+        (
+            ([1, 2], 4, 0.3, [0.1, 0.2, 0.3]),
+            "average_order_value and purchase_frequency and margin_rate and churn_rate must have matching "
+            "shapes; got average_order_value (2,), purchase_frequency (), margin_rate (), churn_rate (3,)",
+        ),
+        (
+            (1, [1, 2], [0.1, 0.2, 0.3], 0.5),
+            "average_order_value and purchase_frequency and margin_rate and churn_rate must have matching "
+            "shapes; got average_order_value (), purchase_frequency (2,), margin_rate (3,), churn_rate ()",
+        ),
+    ],
+)
+def test_clv_simple_exact_messages(args: tuple[Any, ...], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=exact(message)):
+        clv_simple(*args)
+
+
+def test_clv_simple_accepts_zero_and_fractional_order_values_and_frequencies() -> None:
+    # Non-negative means 0 is allowed, and values below 1 are ordinary amounts:
+    # 0 x 4 x 0.3 / 0.25 = 0; 0.5 x 4 x 0.3 / 0.25 = 2.4; 50 x 0 x 0.3 / 0.25 = 0; 50 x 0.5 x 0.3 / 0.25 = 30.
+    np.testing.assert_allclose(clv_simple([0.0, 0.5], 4, 0.3, 0.25), [0.0, 2.4])
+    np.testing.assert_allclose(clv_simple(50, [0.0, 0.5], 0.3, 0.25), [0.0, 30.0])
+
+
+def test_clv_inputs_exact_messages() -> None:
+    a = clv_inputs([1], ["2024-01-01"], [1.0])
+    with pytest.raises(InvalidTypeError, match=exact("cannot add int to CLVInputs")):
+        a + 1  # type: ignore[operator]
+    message = "customer_ids must not be empty: CLV inputs need at least one transaction"
+    with pytest.raises(InvalidInputError, match=exact(message)):
+        clv_inputs([], [], [])
+    with pytest.raises(InvalidTypeError, match=exact("amounts must be array-like; got None")):
+        clv_inputs([1], ["2024-01-01"], None)
+    with pytest.raises(InvalidInputError, match=exact("amounts must be 1-D; got an array of shape (1, 1)")):
+        clv_inputs([1], ["2024-01-01"], [[1.0]])
+    with pytest.raises(InvalidTypeError, match=exact("amounts must be numbers; got dtype bool")):
+        clv_inputs([1], ["2024-01-01"], [True])
+
+
+def test_clv_inputs_end_is_read_in_the_chosen_period() -> None:
+    # Customer 1 buys in January and February 2024, customer 2 in March; monthly periods observed to the end
+    # of May. Active customer-months (1,Jan) (1,Feb) (2,Mar) = 3, retained 1 (Jan -> Feb), nobody active in
+    # May, so every customer-month is in the churn denominator: retention 1/3. The last period is May 2024,
+    # month (2024 - 1970) x 12 + 4 = 652 since January 1970.
+    ids, times, amounts = [1, 1, 2], ["2024-01-15", "2024-02-10", "2024-03-05"], [10.0, 20.0, 30.0]
+    inputs = clv_inputs(ids, times, amounts, period="month", end="2024-05-31")
+    assert (inputs.active_periods, inputs.retained, inputs.active_in_last) == (3, 1, 0)
+    assert inputs.last_ordinal == 652
+    assert inputs.retention_rate == pytest.approx(1 / 3)
+    # Observed only to March: customer 2 is in the last period and leaves the denominator (1 of 2).
+    assert clv_inputs(ids, times, amounts, period="month").retention_rate == pytest.approx(1 / 2)
