@@ -30,7 +30,18 @@ def test_report_example_text() -> None:
     assert completed.returncode == 0, completed.stderr
     out = completed.stdout
     assert out.startswith("KPI report of ") and "per month" in out
-    for heading in ("contacts", "SL 20s", "ASA", "AHT", "abandoned", "FRT med.", "NPS", "CSAT", "CES", "Trend"):
+    for heading in (
+        "contacts",
+        "SL 20s",
+        "ASA",
+        "AHT",
+        "abandoned",
+        "FRT med.",
+        "NPS",
+        "CSAT",
+        "CES",
+        "Trend",
+    ):
         assert heading in out
     # --example brings the bundled standards.
     assert "Standards" in out and "Calls answered within 20 s" in out
@@ -136,7 +147,9 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("text", "arguments", "pieces"), BROKEN)
-def test_broken_files_one_line_error(tmp_path: Path, text: str, arguments: list[str], pieces: list[str]) -> None:
+def test_broken_files_one_line_error(
+    tmp_path: Path, text: str, arguments: list[str], pieces: list[str]
+) -> None:
     path = _write(tmp_path, text)
     completed = run("report", str(path), *arguments)
     assert completed.returncode == 2, completed.stdout
@@ -151,7 +164,9 @@ def test_broken_files_one_line_error(tmp_path: Path, text: str, arguments: list[
 
 
 def test_bad_standards_file_one_line_error(tmp_path: Path) -> None:
-    standards = _write(tmp_path, '[[standard]]\nname = "CSAT"\nmetric = "csat"\ntarget = 85\n', "standards.toml")
+    standards = _write(
+        tmp_path, '[[standard]]\nname = "CSAT"\nmetric = "csat"\ntarget = 85\n', "standards.toml"
+    )
     completed = run("report", "--example", "--standards", str(standards))
     assert completed.returncode == 2
     assert f"cskpi: {standards}: standard 1 ('CSAT'): field target must lie in [0, 1]" in completed.stderr
@@ -178,7 +193,9 @@ def test_directory_and_bad_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"created,channel\n2026-01-05,caf\xe9\n")
     completed = run("report", str(path), "--engine", "numpy")
-    assert completed.returncode == 2 and "not UTF-8" in completed.stderr and "Traceback" not in completed.stderr
+    assert (
+        completed.returncode == 2 and "not UTF-8" in completed.stderr and "Traceback" not in completed.stderr
+    )
 
 
 def test_argparse_errors_exit_2() -> None:
@@ -200,6 +217,36 @@ def test_engines_read_the_same_columns(engine: str, tmp_path: Path) -> None:
     ragged = _write(tmp_path, "a,b\n1,2\n3\n", "ragged.csv")
     with pytest.raises(cskpi.InvalidInputError, match=r"row 2 \(line 3\): expected 2 fields"):
         read_csv_columns(ragged, engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
+@pytest.mark.parametrize(
+    "text", ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r"], ids=["newline", "no-newline", "blank-lines", "cr"]
+)
+def test_header_only_file_gives_empty_columns(engine: str, text: str, tmp_path: Path) -> None:
+    if engine != "numpy":
+        pytest.importorskip(engine)
+    columns = read_csv_columns(_write(tmp_path, text), engine=engine)
+    assert list(columns) == ["a", "b"] and all(column.shape == (0,) for column in columns.values())
+
+
+@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('a,b\n1,"2\n3,4\n', 2),  # the quote opened on line 2 never closes
+        ('a",b\n1,2\n', 1),  # a stray quote in the header
+        ('a,b\n1,"x ""y"" z"\n3,"4\n', 3),  # escaped quotes pair up; line 3's does not
+    ],
+)
+def test_unclosed_quote_is_an_error_naming_the_line(
+    engine: str, text: str, line: int, tmp_path: Path
+) -> None:
+    if engine != "numpy":
+        pytest.importorskip(engine)
+    path = _write(tmp_path, text)
+    with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a quoted field is never closed"):
+        read_csv_columns(path, engine=engine)
 
 
 def test_progress_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -153,7 +153,10 @@ def read_csv_columns(
     -------
     dict of str to ndarray of str
         One text column per header name, in file order; empty fields are ``''``.
-        Quoted fields (``"a, b"``) are supported.
+        Quoted fields (``"a, b"``) are supported. A file with a header and no data
+        row gives empty columns; a file with an odd number of double quotes (a quoted
+        field never closed) raises :class:`InvalidInputError` naming the line of the
+        last quote, whatever the engine.
 
     Examples
     --------
@@ -167,6 +170,8 @@ def read_csv_columns(
     if engine not in ("auto", "pyarrow", "polars", "numpy"):
         raise InvalidInputError(f"engine must be 'auto', 'pyarrow', 'polars' or 'numpy'; got {engine!r}")
     header = _header(path, delimiter)
+    if not _scan_body(path):  # no data row: the same empty columns from every engine
+        return {name: np.zeros(0, dtype=str) for name in header}
     chosen = engine
     if engine == "auto":
         chosen = "numpy"
@@ -193,6 +198,42 @@ def read_csv_columns(
         if blank.any():
             columns = [column[~blank] for column in columns]
     return dict(zip(header, columns, strict=True))
+
+
+def _scan_body(path: str | Path) -> bool:
+    """Whether the file has a data line that is not blank; raise on an unclosed quote.
+
+    One pass over the bytes. A quoted field that is never closed is read differently by
+    every parser (numpy and pyarrow drop the row, polars runs on to the end), so a file
+    with an odd number of double quotes is rejected, naming the line of the last one.
+    """
+    quotes = 0
+    last_quote_line = 0
+    lines_before = 0
+    has_data = False
+    first_line_done = False
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            count = block.count(b'"')
+            if count:
+                quotes += count
+                last = block.rfind(b'"')
+                last_quote_line = lines_before + block.count(b"\n", 0, last) + 1
+            if not has_data:
+                body = block
+                if not first_line_done:  # the header ends at the first line break (\n, \r\n or \r)
+                    ends = [at for at in (block.find(b"\n"), block.find(b"\r")) if at >= 0]
+                    body = block[min(ends) + 1 :] if ends else b""
+                    first_line_done = bool(ends)
+                has_data = bool(body.strip())
+            lines_before += block.count(b"\n")
+    if quotes % 2:
+        raise _fail(
+            path,
+            f"line {last_quote_line}: a quoted field is never closed (the file has an odd number "
+            f"of double quotes)",
+        )
+    return has_data
 
 
 def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
