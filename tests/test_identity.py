@@ -295,3 +295,155 @@ def test_phone_output_is_canonical_and_idempotent(phones: list[str], country: st
     for number in valid.tolist():
         assert number[0] == "+" and number[1:].isdigit() and number[1] != "0" and 7 <= len(number) - 1 <= 15
     assert normalize_phone(valid, default_country_code=country).tolist() == valid.tolist()
+
+
+# --------------------------------------------------------------------------- edges and messages
+# Written against the survivors of a mutmut run (issue 11): the shape of empty results, the
+# bounds of the options and of E.164, and every error message word for word.
+
+
+@pytest.mark.parametrize("normalize", [normalize_email, normalize_phone])
+@pytest.mark.parametrize("empty", [[], (), np.array([], dtype=object), np.array([], dtype="U5")])
+def test_empty_input_keeps_the_documented_return_types(normalize: Any, empty: Any) -> None:
+    # Returns: "ndarray of str, or numpy.ma.MaskedArray of str with invalid='mask'" — also for
+    # no input, and the mask of a masked result is an array as long as the input, as for n > 0.
+    plain = normalize(empty)
+    assert type(plain) is np.ndarray
+    assert plain.dtype.kind == "U" and plain.shape == (0,)
+    masked = normalize(empty, invalid="mask")
+    assert isinstance(masked, np.ma.MaskedArray)
+    assert masked.dtype.kind == "U" and masked.shape == (0,)
+    assert masked.mask.shape == (0,) and masked.mask.tolist() == []
+
+
+_PHONE_RULE = (
+    "phones must be phone numbers of 7 to 15 digits with a country code "
+    "(international, or national with default_country_code)"
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: normalize_email(["ok@example.com", "Bad Address"]),
+            InvalidInputError,
+            "emails must be e-mail addresses of the form local@domain.tld; got 'Bad Address' at index 1",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018", "555-CALL-NOW"]),
+            InvalidInputError,
+            _PHONE_RULE + "; got '555-CALL-NOW' at index 1",
+        ),
+        (  # the offending value is shown as the caller wrote it: bytes stay bytes
+            lambda: normalize_phone(np.array([b"+44 20 7946 0018", b"12"])),
+            InvalidInputError,
+            _PHONE_RULE + "; got b'12' at index 1",
+        ),
+        (
+            lambda: normalize_email(np.array([1, 2], dtype=np.int64)),
+            InvalidTypeError,
+            "emails must be strings; got dtype int64 (numbers lose leading zeros and '+', "
+            "keep identifiers as text)",
+        ),
+        (
+            lambda: normalize_phone(np.array([4.4e11], dtype=np.float64)),
+            InvalidTypeError,
+            "phones must be strings; got dtype float64 (numbers lose leading zeros and '+', "
+            "keep identifiers as text)",
+        ),
+        (  # valid UTF-8, but only ASCII bytes are decoded: "café" must be decoded by the caller
+            lambda: normalize_email(np.array(["café@example.com".encode()])),
+            InvalidTypeError,
+            "emails must be text; got non-ASCII bytes (decode them first)",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], default_country_code=44),
+            InvalidTypeError,
+            "default_country_code must be a string of digits or None; got 44",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], default_country_code="1234"),
+            InvalidInputError,
+            "default_country_code must be 1 to 3 ASCII digits; got '1234'",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], trunk_prefix=0),
+            InvalidTypeError,
+            "trunk_prefix must be a string of digits or None; got 0",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], trunk_prefix="1234"),
+            InvalidInputError,
+            "trunk_prefix must be 1 to 3 ASCII digits; got '1234'",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], international_prefix=0),
+            InvalidTypeError,
+            "international_prefix must be a string of digits or None; got 0",
+        ),
+        (
+            lambda: normalize_phone(["+44 20 7946 0018"], international_prefix="12345"),
+            InvalidInputError,
+            "international_prefix must be 1 to 4 ASCII digits; got '12345'",
+        ),
+    ],
+    ids=[
+        "email-rule",
+        "phone-rule",
+        "phone-rule-bytes",
+        "email-int-dtype",
+        "phone-float-dtype",
+        "email-utf8-bytes",
+        "country-type",
+        "country-length",
+        "trunk-type",
+        "trunk-length",
+        "exit-type",
+        "exit-length",
+    ],
+)
+def test_error_messages_word_for_word(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_phone_options_at_their_longest_are_accepted() -> None:
+    # Ireland: country code 353 (3 digits, the longest); Australia dials abroad with 0011 (4 digits).
+    phones = ["0011 353 1 234 5678", "01 234 5678", "+353 1 234 5678"]
+    result = normalize_phone(phones, default_country_code="353", international_prefix="0011")
+    assert result.tolist() == ["+35312345678"] * 3
+    # A one-digit exit code and a three-digit trunk prefix are inside the documented ranges too.
+    result = normalize_phone(
+        ["7 44 20 7946 0018", "123 20 7946 0018"],
+        default_country_code="44",
+        trunk_prefix="123",
+        international_prefix="7",
+    )
+    assert result.tolist() == ["+442079460018"] * 2
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("+123456", None),  # 6 digits: too short
+        ("+1234567", "+1234567"),  # 7: the shortest accepted
+        ("+123456789012345", "+123456789012345"),  # 15: the E.164 maximum
+        ("+1234567890123456", None),  # 16: too long
+    ],
+)
+def test_phone_length_bounds_of_e164(phone: str, expected: str | None) -> None:
+    masked = normalize_phone([phone], invalid="mask")
+    assert [
+        None if m else v for v, m in zip(masked.data.tolist(), np.ma.getmaskarray(masked), strict=True)
+    ] == [expected]
+
+
+@pytest.mark.parametrize("neighbour", [":", "\u0660", "\uff10"])
+def test_phone_code_points_next_to_the_digits_are_not_digits(neighbour: str) -> None:
+    # ':' is U+003A, right after '9' (U+0039); '/' (U+002F, right before '0') is a separator.
+    # Arabic-Indic and full-width zeros are digits to str.isdigit but not ASCII digits.
+    assert normalize_phone(["+44/20/7946/0018"]).tolist() == ["+442079460018"]
+    masked = normalize_phone(["+44 20 7946 0018", f"+44 20 7946 001{neighbour}"], invalid="mask")
+    assert masked.mask.tolist() == [False, True]
