@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import cskpi
 from cskpi import ConfidenceInterval, InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from cskpi._grouping import count_cells, factorize, quantile_positions, sort_within_groups
 from cskpi._stats import divide, normal_quantile, normal_two_sided_p, wilson_interval
@@ -355,3 +356,23 @@ def test_to_array_falls_back_to_array_protocol_and_names_the_argument() -> None:
     assert to_array(_RefusesZeroCopy(), "holidays").astype(str).tolist() == ["2024-01-01", "NaT"]
     with pytest.raises(InvalidTypeError, match=r"^holidays could not be converted to an array \(no numpy"):
         to_array(_CannotConvert(), "holidays")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: cskpi.nps([]).score,  # a property of a result, through divide()
+        lambda: cskpi.service_level([], 20).score,
+        lambda: cskpi.erlang_c_occupancy(1.0, 0),
+        lambda: cskpi.answer_time_percentile(np.zeros(0), 90),
+    ],
+)
+def test_warnings_point_at_the_callers_line(call: Any) -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    assert caught and all(warning.filename == __file__ for warning in caught), [
+        (warning.filename, warning.lineno) for warning in caught
+    ]

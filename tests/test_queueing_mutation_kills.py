@@ -205,25 +205,19 @@ def test_zero_agent_occupancy_warning_is_not_attributed_to_cskpi() -> None:
     assert os.path.dirname(os.path.abspath(caught[0].filename)) != _cskpi_dir()
 
 
-@pytest.mark.skipif(
-    hasattr(erlang_c, "__wrapped__"), reason="a wrapper (e.g. mutmut's trampoline) adds stack frames"
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: warn_unstable uses stacklevel=3 but sits two helper calls below the public "
-    "function, so UnstableQueueWarning is attributed to a line in cskpi/_queueing.py",
-)
 @pytest.mark.parametrize(
     "call",
     [
         lambda: erlang_c(10.0, 10),
         lambda: erlang_c_asa(10.0, 10, aht_seconds=180),
         lambda: erlang_c_occupancy(10.0, 10),
+        lambda: erlang_c_service_level(10.0, 10, aht_seconds=180, threshold_seconds=20),
+        lambda: erlang_c_answer_time(10.0, 10, aht_seconds=180, quantile=0.8),
     ],
 )
 def test_unstable_queue_warning_is_attributed_to_the_caller(call: Callable[[], Any]) -> None:
-    # Fix: stacklevel=4 in warn_unstable (both of its callers are one helper below the public
-    # function); this test then passes and the xfail marker goes.
+    # Fixed: warnings are attributed to the first frame outside the cskpi package
+    # (cskpi._errors.warn_outside), whatever the depth of helpers below the public function.
     _, caught = _call_recording(call)
     assert [w.category for w in caught] == [UnstableQueueWarning]
     assert os.path.abspath(caught[0].filename) == os.path.abspath(__file__)

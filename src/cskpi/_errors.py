@@ -10,9 +10,19 @@ emits :class:`UndefinedMetricWarning`; turn it into an error with
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
-__all__ = ["InvalidInputError", "InvalidTypeError", "UndefinedMetricWarning", "warn_undefined"]
+__all__ = [
+    "InvalidInputError",
+    "InvalidTypeError",
+    "UndefinedMetricWarning",
+    "warn_outside",
+    "warn_undefined",
+]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class InvalidInputError(ValueError):
@@ -30,6 +40,21 @@ class UndefinedMetricWarning(RuntimeWarning):
     """
 
 
+def warn_outside(message: str, category: type[Warning]) -> None:
+    """Emit a warning attributed to the first caller outside the cskpi package.
+
+    A fixed ``stacklevel`` is right for one call depth only; public functions reach
+    their warnings through different numbers of helpers, and the warning should name
+    the user's line (Python's default filter shows it once per such line).
+    """
+    level = 2
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
+
+
 def warn_undefined(message: str) -> None:
-    """Emit :class:`UndefinedMetricWarning` pointing at the caller of the public function."""
-    warnings.warn(message, UndefinedMetricWarning, stacklevel=3)
+    """Emit :class:`UndefinedMetricWarning` attributed to the caller of the public function."""
+    warn_outside(message, UndefinedMetricWarning)

@@ -17,13 +17,12 @@ Staffing (the inverse problems) lives in :mod:`cskpi._staffing`.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_outside, warn_undefined
 from ._validation import first_index, unwrap
 
 __all__ = [
@@ -168,11 +167,10 @@ def warn_unstable(unstable: NDArray[np.bool_], what: str, limit: str) -> None:
     """One :class:`UnstableQueueWarning` for all positions where agents <= traffic."""
     count = int(np.count_nonzero(unstable))
     if count:
-        warnings.warn(
+        warn_outside(
             f"{what} is undefined where agents <= traffic (the queue grows without bound); "
             f"returning {limit} for {count} of {unstable.size} value(s)",
             UnstableQueueWarning,
-            stacklevel=3,
         )
 
 
@@ -666,11 +664,9 @@ def occupancy(a: FloatArray, n: FloatArray) -> FloatArray:
     """``min(A / N, 1)`` with the warnings for no agents and for an unstable queue."""
     none = n == 0.0
     if none.any():
-        warnings.warn(
+        warn_undefined(
             f"occupancy is undefined for zero agents; returning NaN for {int(np.count_nonzero(none))} "
-            f"of {none.size} value(s)",
-            UndefinedMetricWarning,
-            stacklevel=3,
+            f"of {none.size} value(s)"
         )
     warn_unstable(~none & (n <= a), "occupancy", "occupancy 1")
     with np.errstate(divide="ignore", invalid="ignore"):
