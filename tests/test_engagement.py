@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -397,3 +399,406 @@ def test_read_only_inputs():
     assert engagement(read_only([1, 1]), stamps).n_events == 2
     assert reviews(read_only([5, 3]), stamps, responded=stamps).n_answered.tolist() == [1, 1]
     assert follower_growth(read_only([5.0, 10.0]), stamps).growth_rate[1] == 1.0
+
+
+# --------------------------------------------------------------------------- exact messages
+# Word-for-word messages (anchored: a plain ``match`` searches and would accept extra text around
+# them), including the argument names each check must report.
+
+TS = "(datetime64 or ISO 8601 strings)"
+ONE_TWO = (["a"], ["x"])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        # complaints: joint grouping of complaints and contacts
+        (
+            lambda: complaints(["2024-01-01"], by=ONE_TWO, contacts=["2024-01-01"], contacts_by=["a"]),
+            InvalidInputError,
+            "contacts_by must have as many keys as by (2); got 1",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], by=["a", "b"], contacts=["2024-01-01"], contacts_by=["a"]),
+            InvalidInputError,
+            "by must have one label per row (1); got length 2",
+        ),
+        (
+            lambda: complaints(
+                ["2024-01-01"], by=(["a"], ["x", "y"]), contacts=["2024-01-01"], contacts_by=ONE_TWO
+            ),
+            InvalidInputError,
+            "by[1] must have one label per row (1); got length 2",
+        ),
+        (
+            lambda: complaints(
+                ["2024-01-01"], by=ONE_TWO, contacts=["2024-01-01"], contacts_by=(["a"], ["x", "y"])
+            ),
+            InvalidInputError,
+            "contacts_by[1] must have one label per contact (1); got length 2",
+        ),
+        (
+            lambda: complaints(
+                ["2024-01-01"], by=(["a"], None), contacts=["2024-01-01"], contacts_by=ONE_TWO
+            ),
+            InvalidTypeError,
+            "by[1] must be array-like; got None",
+        ),
+        (
+            lambda: complaints(
+                ["2024-01-01"], by=ONE_TWO, contacts=["2024-01-01"], contacts_by=(["a"], None)
+            ),
+            InvalidTypeError,
+            "contacts_by[1] must be array-like; got None",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], by=["a"], contacts=["2024-01-01"], contacts_by="a"),
+            InvalidTypeError,
+            "contacts_by must be array-like, not a single string; got 'a'",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], by=["a"], contacts=["2024-01-01"]),
+            InvalidInputError,
+            "contacts_by must label the contacts when by and contacts are both given",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], contacts_by=["a"]),
+            InvalidInputError,
+            "contacts_by is only used with both by and contacts",
+        ),
+        (
+            lambda: complaints(["soon"]),
+            InvalidInputError,
+            f"timestamps must be timestamps {TS}; got 'soon' at index 0",
+        ),
+        # complaints: customers
+        (
+            lambda: complaints(["2024-01-01"], customers="many"),
+            InvalidTypeError,
+            "customers must be numbers of customers; got 'many'",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], customers=["a"]),
+            InvalidTypeError,
+            "customers must be numbers of customers; got dtype <U1",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], customers=[[1, 2], [3]]),
+            InvalidInputError,
+            "customers must be one number or one per period; got a ragged sequence",
+        ),
+        (
+            lambda: complaints(["2024-01-01"], customers=[1, 2]),
+            InvalidInputError,
+            "customers must be one number or one per period (shape (1,)); got shape (2,)",
+        ),
+        (
+            # Two groups x one period: the index of the bad value is its flat position.
+            lambda: complaints(["2024-01-01"] * 2, by=["a", "b"], customers=[[5.0], [-1.0]]),
+            InvalidInputError,
+            "customers must be finite non-negative counts; got -1.0 at index 1",
+        ),
+        # engagement
+        (
+            lambda: engagement("abc", ["2024-01-01"]),
+            InvalidTypeError,
+            "customers must be array-like, not a single string; got 'abc'",
+        ),
+        (
+            lambda: engagement(["a"], ["soon"]),
+            InvalidInputError,
+            f"timestamps must be timestamps {TS}; got 'soon' at index 0",
+        ),
+        (
+            lambda: engagement(["a"], ["2024-01-01", "2024-01-02"]),
+            InvalidInputError,
+            "timestamps must have the same length as customers (1); got length 2",
+        ),
+        (
+            lambda: engagement(["a"], ["2024-01-01"], max_count=True),
+            InvalidInputError,
+            "max_count must be a positive integer or None; got True",
+        ),
+        (
+            lambda: engagement(["a"], ["2024-01-01"], max_count=2.5),
+            InvalidInputError,
+            "max_count must be a positive integer or None; got 2.5",
+        ),
+        (
+            lambda: engagement(["a"], ["2024-01-01"], end="2024-01-01"),
+            InvalidInputError,
+            "start and end need a period; got period=None",
+        ),
+        (
+            lambda: engagement(["a"], ["2024-01-01"], customer_base="abc"),
+            InvalidTypeError,
+            "customer_base must be array-like, not a single string; got 'abc'",
+        ),
+        (
+            lambda: engagement([1.0], ["2024-01-01"], customer_base=[1.0, np.nan]),
+            InvalidInputError,
+            "customer_base must not contain NaN labels; got nan at index 1",
+        ),
+        (
+            lambda: engagement(["z"], ["2024-01-01"], customer_base=["a"]),
+            InvalidInputError,
+            "customers must all be in customer_base; got 'z' at index 0",
+        ),
+        (
+            lambda: engagement(
+                np.array([1, "a"], dtype=object), ["2024-01-01"] * 2, customer_base=["a", "b"]
+            ),
+            InvalidTypeError,
+            "customers and customer_base must hold labels of one comparable type",
+        ),
+        # reviews
+        (
+            lambda: reviews([5], ["2024-01-02"], scale=(5, 1)),
+            InvalidInputError,
+            "scale must satisfy low < high; got (5, 1)",
+        ),
+        (
+            lambda: reviews("5", ["2024-01-01"]),
+            InvalidTypeError,
+            "ratings must be array-like, not a single string; got '5'",
+        ),
+        (
+            lambda: reviews([5, 4], ["2024-01-01"]),
+            InvalidInputError,
+            "timestamps must have the same length as ratings (2); got length 1",
+        ),
+        (
+            lambda: reviews([5], ["2024-01-01"], responded=["soon"]),
+            InvalidInputError,
+            f"responded must be timestamps {TS}; got 'soon' at index 0",
+        ),
+        (
+            lambda: reviews([5], ["2024-01-02"], responded=["2024-01-03", "NaT"]),
+            InvalidInputError,
+            "responded must have the same length as timestamps (1); got length 2",
+        ),
+        # follower growth
+        (
+            lambda: follower_growth("5", ["2024-01-01"]),
+            InvalidTypeError,
+            "counts must be array-like, not a single string; got '5'",
+        ),
+        (
+            lambda: follower_growth([5], ["soon"]),
+            InvalidInputError,
+            f"timestamps must be timestamps {TS}; got 'soon' at index 0",
+        ),
+        (
+            lambda: follower_growth([5, 6], ["2024-01-01"]),
+            InvalidInputError,
+            "timestamps must have the same length as counts (2); got length 1",
+        ),
+        (
+            # Strings that parse as numbers are still not counts.
+            lambda: follower_growth(["5"], ["2024-01-01"]),
+            InvalidTypeError,
+            "counts must be numbers (followers, likes); got dtype <U1",
+        ),
+    ],
+)
+def test_exact_messages(call, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        call()
+
+
+def test_empty_customer_base_names_the_first_customer():
+    # Nothing is in an empty base: the first event's customer is the one reported.
+    with pytest.raises(
+        InvalidInputError, match=r"^customers must all be in customer_base; got .*'z'.* at index 0$"
+    ):
+        engagement(["z", "y"], ["2024-01-01"] * 2, customer_base=[])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: with an empty customer_base the message shows the numpy repr np.str_('z'), "
+    "not the plain 'z' every other message shows",
+)
+def test_empty_customer_base_message_shows_plain_value():
+    message = "customers must all be in customer_base; got 'z' at index 0"
+    with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
+        engagement(["z", "y"], ["2024-01-01"] * 2, customer_base=[])
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def period_strings(periods: np.ndarray) -> list[str]:
+    return [str(p) for p in periods.astype("datetime64[D]")]
+
+
+class TestComplaintsEdgeCases:
+    def test_start_end_drop_rows_outside_the_range(self):
+        # Complaints on 2023-12-31 and 2024-03-05 and contacts on 2023-12-30 and 2024-04-01 fall outside
+        # January-February 2024: they count nowhere (not in the first period either).
+        stamps = ["2023-12-31", "2024-01-10", "2024-03-05"]
+        contacts = ["2023-12-30", "2024-01-02", "2024-01-03", "2024-02-01", "2024-04-01"]
+        kw = {"contacts": contacts, "start": "2024-01-01", "end": "2024-02-29"}
+        result = complaints(stamps, **kw)
+        assert period_strings(result.periods) == ["2024-01-01", "2024-02-01"]
+        assert result.n_complaints.tolist() == [1, 0]
+        assert result.n_contacts.tolist() == [2, 1]
+        # a: no complaint inside, contacts on 01-02 and 02-01; b: the complaint of 01-10, the contact of 01-03.
+        grouped = complaints(stamps, by=["a", "b", "a"], contacts_by=["a", "a", "b", "a", "b"], **kw)
+        assert grouped.n_complaints.tolist() == [[0, 0], [1, 0]]
+        assert grouped.n_contacts.tolist() == [[1, 1], [1, 0]]
+
+    def test_period_and_period_starts(self):
+        result = complaints(["2024-02-10", "2024-07-01"], period="quarter")
+        assert result.period == "quarter"
+        assert period_strings(result.periods) == ["2024-01-01", "2024-04-01", "2024-07-01"]
+        assert result.n_complaints.tolist() == [1, 0, 1]
+
+    def test_without_contacts_contact_counts_are_int_zeros(self):
+        result = complaints(["2024-01-05", "2024-02-05"])
+        assert result.n_contacts.dtype == np.int64
+        assert result.n_contacts.tolist() == [0, 0]
+        assert not result.has_contacts and not result.has_customers
+
+    def test_zero_customers_is_allowed_and_undefined(self):
+        # 0 customers is a valid count; the rate over it is undefined.
+        result = complaints(["2024-01-05"], customers=0)
+        assert result.n_customers.tolist() == [0.0]
+        with pytest.warns(UndefinedMetricWarning, match="per 1,000 customers"):
+            assert np.isnan(result.per_1000_customers).all()
+
+    def test_grouped_with_contacts_names_and_several_keys(self):
+        grouped = complaints(["2024-01-05"], by=["card"], contacts=["2024-01-01"], contacts_by=["card"])
+        assert grouped.names == ("by",)
+        # Groups sorted by (product, channel): (card, chat), (card, phone), (loan, chat).
+        # Complaints: card/phone 1, card/chat 1. Contacts: card/phone 2, loan/chat 1.
+        grouped = complaints(
+            ["2024-01-05", "2024-01-06"],
+            by=(["card", "card"], ["phone", "chat"]),
+            contacts=["2024-01-01"] * 3,
+            contacts_by=(["card", "card", "loan"], ["phone", "phone", "chat"]),
+        )
+        assert grouped.names == ("by[0]", "by[1]")
+        products, channels = grouped.labels
+        assert products.tolist() == ["card", "card", "loan"]
+        assert channels.tolist() == ["chat", "phone", "chat"]
+        assert grouped.n_complaints.tolist() == [[1], [1], [0]]
+        assert grouped.n_contacts.tolist() == [[0], [2], [1]]
+
+
+class TestEngagementEdgeCases:
+    def test_no_events(self):
+        # No events and no base: no customers, undefined quantiles, one column of zeros.
+        e = engagement([], [])
+        assert (e.n_customers, e.n_events) == (0, 0)
+        assert np.isnan(e.median) and np.isnan(e.p90)
+        assert e.distribution.tolist() == [0]
+        # A base of two customers and no events: both have 0 interactions.
+        e = engagement([], [], customer_base=["a", "b"])
+        assert (e.n_customers, e.n_events, e.median, e.p90) == (2, 0, 0.0, 0.0)
+        assert e.distribution.tolist() == [2]
+        e = engagement([], [], customer_base=[])
+        assert (e.n_customers, e.n_events) == (0, 0) and np.isnan(e.median)
+
+    def test_small_customer_bases(self):
+        # A base of one customer, a, with 2 events.
+        e = engagement(["a", "a"], ["2024-05-01"] * 2, customer_base=["a"])
+        assert (e.n_customers, e.n_events, e.median, e.p90) == (1, 2, 2.0, 2.0)
+        assert e.distribution.tolist() == [0, 0, 1]
+        # b is the last label of the base: a 0, b 1 -> sorted 0, 1: median the ceil(0.5 * 2) = 1st (0),
+        # p90 the ceil(0.9 * 2) = 2nd (1).
+        e = engagement(["b"], ["2024-05-01"], customer_base=["a", "b"])
+        assert (e.n_customers, e.n_events, e.median, e.p90) == (2, 1, 0.0, 1.0)
+        assert e.distribution.tolist() == [1, 1]
+
+    def test_max_count_one_and_numpy_integer(self):
+        # a: 2 events, b: 1 -> sorted 1, 2: median 1, p90 2; with max_count=1 both are in "1 or more".
+        e = engagement(["a", "a", "b"], ["2024-05-01"] * 3, max_count=1)
+        assert e.distribution.tolist() == [0, 2]
+        assert (e.median, e.p90) == (1.0, 2.0)
+        e = engagement(["a", "a", "b"], ["2024-05-01"] * 3, max_count=np.int64(2))
+        assert e.distribution.tolist() == [0, 1, 1]
+
+    def test_whole_table_period_fields_and_types(self):
+        e = engagement(["a", "b", "a"], ["2024-05-01"] * 3)
+        assert e.period is None
+        assert e.periods.shape == (0,) and e.periods.dtype.kind == "M"
+        assert not e.periods.flags.writeable  # like the period starts of a periodic result
+        assert type(e.n_customers) is int and type(e.n_events) is int
+        assert e.distribution.dtype == np.int64
+        monthly = engagement(["a", "b", "a"], ["2024-05-01", "2024-05-02", "2024-06-01"], period="month")
+        assert monthly.period == "month"
+        assert not monthly.periods.flags.writeable
+        assert monthly.n_events.dtype == np.int64 and monthly.n_events.tolist() == [2, 1]
+        assert monthly.n_customers.dtype == np.int64 and monthly.n_customers.tolist() == [2, 1]
+        assert monthly.distribution.dtype == np.int64
+
+    def test_start_end(self):
+        # start before the first event adds empty leading periods.
+        e = engagement(["a"], ["2024-03-05"], period="month", start="2024-01-01")
+        assert period_strings(e.periods) == ["2024-01-01", "2024-02-01", "2024-03-01"]
+        assert e.n_customers.tolist() == [0, 0, 1]
+        # Only b's event of 2024-01-05 is inside January 2024: a's two events are dropped.
+        e = engagement(
+            ["a", "b", "a"],
+            ["2023-12-31", "2024-01-05", "2024-02-01"],
+            period="month",
+            start="2024-01-01",
+            end="2024-01-31",
+        )
+        assert e.n_customers.tolist() == [1] and e.n_events.tolist() == [1]
+        assert e.median.tolist() == [1.0] and e.distribution.tolist() == [[0, 1]]
+
+    def test_several_keys_give_a_tuple_of_labels(self):
+        # Groups sorted by (channel, segment): (app, 2) has a's 1 event, (web, 1) a's and b's events.
+        e = engagement(["a", "b", "a"], ["2024-05-01"] * 3, by=(["web", "web", "app"], [1, 1, 2]))
+        channels, segments = e.labels
+        assert channels.tolist() == ["app", "web"] and segments.tolist() == [2, 1]
+        assert e.n_customers.tolist() == [1, 2] and e.n_events.tolist() == [1, 2]
+
+
+class TestReviewsEdgeCases:
+    def test_start_end_drop_reviews_outside_the_range(self):
+        # Inside January 2024: the 4-star review (unanswered) and the 3-star one (answered after 2 h).
+        # The 5-star review of 2023-12-31 and the 2-star one of 2024-02-01 are answered but outside.
+        result = reviews(
+            [5, 4, 3, 2],
+            ["2023-12-31", "2024-01-05", "2024-01-06", "2024-02-01"],
+            responded=["2024-01-01", "NaT", "2024-01-06T02:00", "2024-02-01T01:00"],
+            start="2024-01-01",
+            end="2024-01-31",
+        )
+        assert result.rating_counts.tolist() == [[0, 0, 1, 1, 0]]
+        assert result.n_answered.tolist() == [1]
+        assert result.response_seconds.tolist() == [7200.0]
+
+    def test_period_and_period_starts(self):
+        result = reviews([5, 1], ["2024-02-10", "2024-07-01"], period="quarter")
+        assert result.period == "quarter"
+        assert period_strings(result.periods) == ["2024-01-01", "2024-04-01", "2024-07-01"]
+        assert result.n_reviews.tolist() == [1, 0, 1]
+
+
+class TestFollowerGrowthEdgeCases:
+    def test_start_end(self):
+        # Only the 2024-01-05 snapshot (20) is inside January-February 2024; the snapshot of
+        # 2024-04-01 (99) must not become January's count.
+        g = follower_growth(
+            [10, 20, 99], ["2023-12-15", "2024-01-05", "2024-04-01"], start="2024-01-01", end="2024-02-29"
+        )
+        assert period_strings(g.periods) == ["2024-01-01", "2024-02-01"]
+        assert np.array_equal(g.n_followers, [20.0, np.nan], equal_nan=True)
+
+    def test_period_and_period_starts(self):
+        g = follower_growth([5, 6], ["2024-02-10", "2024-07-01"], period="quarter")
+        assert g.period == "quarter"
+        assert period_strings(g.periods) == ["2024-01-01", "2024-04-01", "2024-07-01"]
+        assert np.array_equal(g.n_followers, [5.0, np.nan, 6.0], equal_nan=True)
+
+    def test_several_keys_give_a_tuple_of_labels(self):
+        g = follower_growth(
+            [5, 7, 6], ["2024-01-01", "2024-01-02", "2024-02-01"], by=(["x", "x", "x"], [1, 2, 1])
+        )
+        platforms, accounts = g.labels
+        assert platforms.tolist() == ["x", "x"] and accounts.tolist() == [1, 2]
+        assert np.array_equal(g.n_followers, [[5.0, 6.0], [7.0, np.nan]], equal_nan=True)
