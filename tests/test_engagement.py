@@ -614,11 +614,6 @@ def test_empty_customer_base_names_the_first_customer():
         engagement(["z", "y"], ["2024-01-01"] * 2, customer_base=[])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with an empty customer_base the message shows the numpy repr np.str_('z'), "
-    "not the plain 'z' every other message shows",
-)
 def test_empty_customer_base_message_shows_plain_value():
     message = "customers must all be in customer_base; got 'z' at index 0"
     with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):

@@ -328,7 +328,8 @@ def _base_codes(keys: NDArray[Any], customer_base: Any) -> tuple[NDArray[np.intp
     if keys.shape[0] == 0:
         return np.zeros(0, dtype=np.intp), int(known.shape[0])
     if known.shape[0] == 0:
-        raise InvalidInputError(f"customers must all be in customer_base; got {keys[0]!r} at index 0")
+        first = describe_first(keys, np.ones(keys.shape[0], dtype=np.bool_))
+        raise InvalidInputError(f"customers must all be in customer_base; got {first}")
     try:
         position = np.minimum(np.searchsorted(known, keys), known.shape[0] - 1)
     except TypeError:
