@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from cskpi import (
     resolution_rate,
     ticket_flow,
 )
+from cskpi import _tickets as tickets_module
 from helpers import read_only
 
 BASE = np.datetime64("2024-05-06T00:00", "s")  # a Monday
@@ -754,7 +756,7 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
         (lambda: fcr_single_reply(["1"]), InvalidTypeError, "replies must be counts"),
         (lambda: fcr_single_reply([True, False]), InvalidTypeError, "replies must be counts"),
         (
-            lambda: fcr_single_reply([1, 2], resolved=[1, 0]),
+            lambda: fcr_single_reply([1, 2], resolved=np.array([1, 0], dtype=np.int64)),
             InvalidTypeError,
             "resolved must be a boolean mask",
         ),
@@ -815,3 +817,342 @@ def test_public_names():
         "reopen_rate",
     ):
         assert name in cskpi.__all__
+
+
+# --------------------------------------------------------------------------- edges and exact messages
+# Found by mutation testing (issue 11): boundaries, range clipping, result parameters, chunked
+# counting and the exact text of every error message of this module.
+
+
+def exact(message: str) -> str:
+    """``match=`` pattern for exactly ``message`` (``match`` searches, so anchor it)."""
+    return f"^{re.escape(message)}$"
+
+
+class TestCountingEdges:
+    def test_open_count_at_microsecond_resolution(self):
+        # Open on (created, resolved]: not yet at created, already one microsecond later; still at
+        # resolved, gone one microsecond later.
+        created = np.array(["2024-05-06T09:00:00.000000"], dtype="datetime64[us]")
+        resolved = np.array(["2024-05-06T10:00:00.000000"], dtype="datetime64[us]")
+        moments = np.array(
+            [
+                "2024-05-06T09:00:00.000000",
+                "2024-05-06T09:00:00.000001",
+                "2024-05-06T10:00:00.000000",
+                "2024-05-06T10:00:00.000001",
+            ],
+            dtype="datetime64[us]",
+        )
+        assert open_cases(created, resolved, moments).n_open.tolist() == [0, 1, 1, 0]
+        result = backlog(created, resolved, moments, age_limit_seconds=1)
+        assert result.n_open.tolist() == [0, 1, 1, 0]
+        assert result.n_backlog.tolist() == [0, 0, 1, 0]  # age 1 h >= 1 s only at 10:00
+
+    def test_counts_are_int64_and_result_arrays_read_only(self):
+        moments = at(HOUR, 3 * HOUR)
+        results = [
+            open_cases(at(0, HOUR), at(2 * HOUR, None), moments),
+            open_cases(at(0, HOUR), at(2 * HOUR, None), moments, by=["a", "b"]),
+            backlog(at(0, HOUR), at(2 * HOUR, None), moments, age_limit_seconds=60),
+            backlog(at(0, HOUR), at(2 * HOUR, None), moments, age_limit_seconds=60, by=["a", "b"]),
+        ]
+        for result in results:
+            counts = [result.n_open] + ([result.n_backlog] if hasattr(result, "n_backlog") else [])
+            for array in counts:
+                assert array.dtype == np.int64  # documented: ndarray of int64
+            assert not result.instants.flags.writeable
+            with pytest.raises(ValueError, match="read-only"):
+                result.instants[0] = BASE
+
+    def test_chunked_counting_matches_reference(self, monkeypatch):
+        # Rows are placed among the instants in chunks of _CHUNK_ROWS (2**20): with chunks of 7 rows,
+        # 60 tickets span nine chunks, and every count must still equal the obvious loop.
+        monkeypatch.setattr(tickets_module, "_CHUNK_ROWS", 7)
+        rng = np.random.default_rng(11)
+        n = 60
+        start = rng.integers(0, 5 * DAY // HOUR, n) * HOUR
+        length = rng.integers(0, 3 * DAY // HOUR, n) * HOUR
+        created = BASE + start.astype("timedelta64[s]")
+        resolved = np.where(rng.random(n) < 0.3, NAT, BASE + (start + length).astype("timedelta64[s]"))
+        labels = rng.integers(0, 3, n)
+        moments = BASE + (rng.integers(-1, 8 * DAY // HOUR, 15) * HOUR).astype("timedelta64[s]")
+        calendar = BusinessHours.weekdays("09:00", "17:00")
+        assert np.array_equal(
+            open_cases(created, resolved, moments).n_open, open_reference(created, resolved, moments)
+        )
+        for cal, limit in ((None, 20 * HOUR), (calendar, 8 * HOUR)):
+            expected = backlog_reference(created, resolved, moments, limit, cal)
+            assert np.array_equal(
+                backlog(created, resolved, moments, age_limit_seconds=limit, calendar=cal).n_backlog, expected
+            )
+        grouped_open = open_cases(created, resolved, moments, by=labels)
+        grouped_backlog = backlog(created, resolved, moments, age_limit_seconds=20 * HOUR, by=labels)
+        for label in range(3):
+            mask = labels == label
+            assert np.array_equal(
+                grouped_open[label].n_open, open_reference(created[mask], resolved[mask], moments)
+            )
+            assert np.array_equal(
+                grouped_backlog[label].n_backlog,
+                backlog_reference(created[mask], resolved[mask], moments, 20 * HOUR),
+            )
+
+
+class TestBacklogEdges:
+    def test_resolved_exactly_at_the_age_limit(self):
+        # Created at 0, resolved at 2 h, limit 2 h: at 2 h it is still open (resolved at that instant)
+        # and exactly 2 h old, so in backlog; before it is too young, after it is resolved.
+        created, resolved = at(0), at(2 * HOUR)
+        moments = at(HOUR, 2 * HOUR, 3 * HOUR)
+        for cal in (None, BusinessHours.every_day()):
+            result = backlog(created, resolved, moments, age_limit_seconds=2 * HOUR, calendar=cal)
+            assert result.n_backlog.tolist() == [0, 1, 0]
+            assert result.n_open.tolist() == [1, 1, 0]
+
+    def test_result_parameters(self):
+        moments = at(3 * HOUR, HOUR)
+        result = backlog(at(0), at(None), moments, age_limit_seconds=np.timedelta64(90, "m"))
+        assert result.age_limit_seconds == 5400.0  # seconds, not microseconds
+        assert result.calendar is None
+        assert np.array_equal(result.instants, moments) and result.instants.dtype == "datetime64[us]"
+        assert result.n_backlog.tolist() == [1, 0]
+
+    def test_nothing_at_all_in_business_time(self):
+        empty = np.array([], dtype="datetime64[s]")
+        result = backlog(empty, empty, empty, age_limit_seconds=60, calendar=BusinessHours.weekdays())
+        assert result.n_open.shape == (0,) and result.n_backlog.shape == (0,)
+        assert result.n_backlog.dtype == np.int64
+
+    @pytest.mark.parametrize(
+        ("kw", "error", "message"),
+        [
+            (
+                {"age_limit_seconds": -1},
+                InvalidInputError,
+                "age_limit_seconds must be a non-negative duration in seconds; got -1",
+            ),
+            (
+                {"age_limit_seconds": 60, "calendar": "9-5"},
+                InvalidTypeError,
+                "calendar must be a BusinessHours calendar or None; got str",
+            ),
+        ],
+    )
+    def test_messages(self, kw, error, message):
+        with pytest.raises(error, match=exact(message)):
+            backlog(OK_CREATED, OK_RESOLVED, OK_AT, **kw)
+
+
+class TestFlowRange:
+    def test_events_outside_the_range(self):
+        # Range: Wednesday 8 and Thursday 9 May. Events two or more days outside it on both sides.
+        # A: Mon 6 -> Mon 6 (all before the range).   B: Mon 6 -> Wed 8 10:00.
+        # C: Thu 9 09:00 -> Sun 12 (after the range).  D: Sun 12, open (created after the range).
+        # E: Tue 7, open (carried in).
+        created = at(0, 0, 3 * DAY + 9 * HOUR, 6 * DAY, DAY)
+        resolved = at(12 * HOUR, 2 * DAY + 10 * HOUR, 6 * DAY, None, None)
+        flow = ticket_flow(created, resolved, period="day", start="2024-05-08", end="2024-05-09")
+        assert [str(p) for p in flow.periods] == ["2024-05-08", "2024-05-09"]
+        assert flow.period == "day"
+        # Open at Wed 00:00: B and E (A already resolved) -> 2; at Thu 00:00: E -> 1 (B resolved Wed).
+        assert flow.n_open_at_start.tolist() == [2, 1]
+        assert flow.n_arrivals.tolist() == [0, 1]  # C on Thursday
+        assert flow.n_resolutions.tolist() == [1, 0]  # B on Wednesday
+        assert flow.n_open_at_end.tolist() == [1, 2]  # E, then E and C
+        grouped = ticket_flow(
+            created,
+            resolved,
+            period="day",
+            start="2024-05-08",
+            end="2024-05-09",
+            by=["x", "y", "x", "x", "y"],
+        )
+        # x: A, C, D -> nothing open at the start, C arrives Thursday. y: B, E -> [2, 1], B resolved Wed.
+        assert grouped.n_open_at_start.tolist() == [[0, 0], [2, 1]]
+        assert grouped.n_arrivals.tolist() == [[0, 1], [0, 0]]
+        assert grouped.n_resolutions.tolist() == [[0, 0], [1, 0]]
+
+
+class TestResolutionRateEdges:
+    ASSIGNED = np.array(["2024-05-02", "2024-05-20", "2024-05-21"], dtype="datetime64[s]")
+    RESOLVED = np.array(["2024-05-03", "2024-06-02", "NaT"], dtype="datetime64[s]")
+
+    def test_one_figure_per_group(self):
+        grouped = resolution_rate(self.ASSIGNED, self.RESOLVED, by=["A", "A", "B"])
+        assert isinstance(grouped, Grouped)
+        # A: 2 assigned, both resolved; B: 1 assigned, not resolved.
+        assert grouped.n_assigned.tolist() == [2, 1] and grouped.n_resolved.tolist() == [2, 0]
+        assert grouped["B"].n_unresolved == 1
+
+    def test_parameters_without_period(self):
+        result = resolution_rate(self.ASSIGNED, self.RESOLVED)
+        assert (result.n_assigned, result.n_resolved) == (3, 2)
+        assert result.period is None and result.same_period is False
+        assert result.periods.shape == (0,) and result.periods.dtype.kind == "M"
+        assert not result.periods.flags.writeable
+
+    def test_range_leaves_out_assignments_outside_it(self):
+        # Months May and June (start 15 May, end 10 June). Outside: an April ticket (resolved) and a July
+        # ticket (resolved). Inside: May 2 (resolved May 3), May 20 (open), June 5 (resolved July 3).
+        assigned = np.array(
+            ["2024-04-20", "2024-05-02", "2024-05-20", "2024-06-05", "2024-07-01"], dtype="datetime64[s]"
+        )
+        resolved = np.array(
+            ["2024-04-22", "2024-05-03", "NaT", "2024-07-03", "2024-07-02"], dtype="datetime64[s]"
+        )
+        kw = {"period": "month", "start": "2024-05-15", "end": "2024-06-10"}
+        cohort = resolution_rate(assigned, resolved, **kw)
+        assert cohort.period == "month" and cohort.same_period is False
+        assert np.array_equal(cohort.periods, np.array(["2024-05-01", "2024-06-01"], dtype="datetime64[D]"))
+        assert cohort.n_assigned.tolist() == [2, 1]  # May: 2nd and 20th; June: 5th
+        assert cohort.n_resolved.tolist() == [1, 1]  # the June ticket counts (resolved in July)
+        strict = resolution_rate(assigned, resolved, same_period=True, **kw)
+        assert strict.same_period is True
+        assert strict.n_resolved.tolist() == [1, 0]  # the June ticket was resolved in July
+
+    @pytest.mark.parametrize(
+        ("kw", "message"),
+        [
+            ({"same_period": True}, "same_period=True needs a period; got period=None"),
+            ({"start": "2024-05-01"}, "start and end need a period; got period=None"),
+            ({"end": "2024-05-01"}, "start and end need a period; got period=None"),
+            ({"start": "2024-05-01", "end": "2024-06-01"}, "start and end need a period; got period=None"),
+        ],
+    )
+    def test_options_that_need_a_period(self, kw, message):
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            resolution_rate(OK_CREATED, OK_RESOLVED, **kw)
+
+
+class TestFCREdges:
+    def test_no_contacts(self):
+        result = fcr_repeat_contact([], [])
+        assert (result.n_contacts, result.n_resolved, result.n_censored) == (0, 0, 0)
+
+    def test_window_in_seconds(self):
+        assert fcr_repeat_contact([1], ["2024-05-01"]).window_seconds == 604800.0  # 7 days
+        result = fcr_repeat_contact([1], ["2024-05-01"], window_seconds=datetime.timedelta(hours=2))
+        assert result.window_seconds == 7200.0
+
+    def test_whole_float_counts_are_accepted(self):
+        # Counts read from a CSV as floats: 1.0, 2.0, 0.0, 1.0 replies, all resolved.
+        result = fcr_single_reply(np.array([1.0, 2.0, 0.0, 1.0]))
+        assert (result.n_resolved, result.n_single_reply, result.n_zero_replies) == (4, 2, 1)
+        reopened = reopen_rate(np.array([0.0, 3.0]))
+        assert (reopened.n_reopened, reopened.n_reopens) == (1, 3)
+
+    def test_counts_are_exact_beyond_float_precision(self):
+        # 2**53 + 1 is not representable as a float64: an exact integer sum keeps the last unit.
+        assert reopen_rate([2**53 + 1, 0]).n_reopens == 2**53 + 1
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="bug: grouped n_reopens sums with np.bincount(weights=...) in float64, inexact past 2**53",
+    )
+    def test_grouped_reopen_events_are_exact(self):
+        assert reopen_rate([2**53 + 1, 0], by=["a", "a"]).n_reopens.tolist() == [2**53 + 1]
+
+
+TIMESTAMPS_WITH_NAT = np.array(["2024-05-01", "NaT"], dtype="datetime64[s]")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: fcr_repeat_contact([1, 2], TIMESTAMPS_WITH_NAT),
+            InvalidInputError,
+            "timestamps must not contain NaT; got NaT at index 1",
+        ),
+        (
+            lambda: fcr_repeat_contact(None, OK_CREATED),
+            InvalidTypeError,
+            "customers must be array-like; got None",
+        ),
+        (
+            lambda: fcr_repeat_contact([1], OK_CREATED),
+            InvalidInputError,
+            "customers must have the same length as timestamps (2); got length 1",
+        ),
+        (
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, window_seconds=-5),
+            InvalidInputError,
+            "window_seconds must be a non-negative duration in seconds; got -5",
+        ),
+        (
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, reasons="abc"),
+            InvalidTypeError,
+            "reasons must be array-like, not a single string; got 'abc'",
+        ),
+        (
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, reasons=["a"]),
+            InvalidInputError,
+            "reasons must have the same length as timestamps (2); got length 1",
+        ),
+        (
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, observed_until=5),
+            InvalidTypeError,
+            "observed_until must be a timestamp (datetime64 or ISO 8601 string); got 5",
+        ),
+        (
+            lambda: fcr_single_reply([True, False]),
+            InvalidTypeError,
+            "replies must be counts of agent replies (integers), not booleans "
+            "(convert a yes/no column with .astype(int) if that is what it means)",
+        ),
+        (
+            lambda: fcr_single_reply([1, 1.5]),
+            InvalidInputError,
+            "replies must be whole numbers of agent replies; got 1.5 at index 1",
+        ),
+        (
+            lambda: reopen_rate([True, False]),
+            InvalidTypeError,
+            "reopens must be counts of reopen events (integers), not booleans "
+            "(convert a yes/no column with .astype(int) if that is what it means)",
+        ),
+        (
+            lambda: reopen_rate([0, 2.5]),
+            InvalidInputError,
+            "reopens must be whole numbers of reopen events; got 2.5 at index 1",
+        ),
+        (
+            lambda: fcr_single_reply([1, 2], resolved="yes"),
+            InvalidTypeError,
+            "resolved must be array-like, not a single string; got 'yes'",
+        ),
+        (
+            lambda: reopen_rate([1, 2], resolved=["2024-05-01", "bogus"]),
+            InvalidInputError,
+            "resolved must be timestamps (datetime64 or ISO 8601 strings); got 'bogus' at index 1",
+        ),
+        (
+            lambda: fcr_single_reply([1, 2], resolved=np.array([1, 0], dtype=np.int64)),
+            InvalidTypeError,
+            "resolved must be a boolean mask (True = resolved) or resolution timestamps (NaT = unresolved); "
+            "got dtype int64",
+        ),
+        (
+            lambda: fcr_single_reply([1, 2], resolved=[True]),
+            InvalidInputError,
+            "resolved must have the same length as replies (2); got length 1",
+        ),
+        (
+            lambda: reopen_rate([1, 2], resolved=[True]),
+            InvalidInputError,
+            "resolved must have the same length as reopens (2); got length 1",
+        ),
+    ],
+)
+def test_exact_messages(call, error, message):
+    with pytest.raises(error, match=exact(message)):
+        call()
+
+
+def test_customer_key_named_with_reasons():
+    # With reasons the key is the pair (customer, reason); a bad customer is still named as such.
+    with pytest.raises(
+        InvalidInputError, match=r"^customers(\[0\])? must not contain NaN labels; got nan at index 1$"
+    ):
+        fcr_repeat_contact([1, np.nan], OK_CREATED, reasons=["a", "b"])
