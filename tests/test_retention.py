@@ -171,6 +171,7 @@ def test_churn_rate_zero_denominator_is_nan_with_warning() -> None:
     ],
 )
 def test_churn_rate_bad_input(kwargs: dict[str, Any], name: str) -> None:
+    kwargs = dict(kwargs)  # the parameter dict is shared by every run of this test
     start = kwargs.pop("customers_at_start")
     lost = kwargs.pop("customers_lost")
     with pytest.raises((InvalidInputError, InvalidTypeError), match=name):

@@ -1046,10 +1046,6 @@ class TestFCREdges:
         # 2**53 + 1 is not representable as a float64: an exact integer sum keeps the last unit.
         assert reopen_rate([2**53 + 1, 0]).n_reopens == 2**53 + 1
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: grouped n_reopens sums with np.bincount(weights=...) in float64, inexact past 2**53",
-    )
     def test_grouped_reopen_events_are_exact(self):
         assert reopen_rate([2**53 + 1, 0], by=["a", "a"]).n_reopens.tolist() == [2**53 + 1]
 

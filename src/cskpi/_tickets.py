@@ -1030,7 +1030,9 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
     if groups is None:
         n_reopens: Any = int(counts.sum())
     else:
-        n_reopens = np.bincount(groups.codes, weights=counts, minlength=groups.n_groups).astype(np.int64)
+        # An exact integer sum per group (bincount's weights are float64, inexact past 2**53).
+        n_reopens = np.zeros(groups.n_groups, dtype=np.int64)
+        np.add.at(n_reopens, groups.codes, counts)
     result = ReopenRate(
         n_resolved=_count_rows(ever, groups),
         n_reopened=_count_rows(reopened, groups),
