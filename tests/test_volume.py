@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import types
 
 import numpy as np
 import pytest
@@ -18,9 +20,25 @@ from cskpi import (
     volume,
 )
 from cskpi._time import PERIODS
+from cskpi._volume import (
+    Volume,
+    as_int,
+    check_not_before,
+    growth,
+    instants_or_one,
+    period_index,
+    to_instant,
+    to_instants,
+    to_stamps,
+)
 from helpers import read_only
 
 BASE = np.datetime64("2024-01-01T00:00", "s")  # a Monday
+
+
+def exact(message: str) -> str:
+    """A ``match`` pattern for exactly ``message`` (``pytest.raises`` searches, so anchor it)."""
+    return "^" + re.escape(message) + "$"
 
 
 @st.composite
@@ -254,3 +272,406 @@ class TestChannelShare:
 def test_bad_input(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+# --------------------------------------------------------------------------- mutation kills
+# Tests written against surviving mutmut mutants of cskpi._volume (issue 11): exact messages,
+# time zones, the range edges, the grouped paths and the shared helpers used by _tickets and
+# _engagement. The equivalent survivors are listed in the mutation notes, not tested.
+
+NAIVE_RULE = "timestamps must be naive local timestamps (no time zone or UTC offset); got "
+PARSE_RULE = "timestamps must be timestamps (datetime64 or ISO 8601 strings); got "
+
+
+class ZonedColumn:
+    """A stand-in for a zoned pandas (``dtype.tz``) or polars (``dtype.time_zone``) datetime column.
+
+    ``to_numpy()`` gives the naive wall times, so only the dtype's zone tells the column is zoned.
+    """
+
+    def __init__(self, **zone: str) -> None:
+        self.dtype = types.SimpleNamespace(**zone)
+
+    def to_numpy(self) -> np.ndarray:
+        return np.array(["2024-05-01T10:00", "2024-05-01T11:00"], dtype="datetime64[us]")
+
+
+class TestTimeZones:
+    @pytest.mark.parametrize("zone", [{"tz": "Europe/Paris"}, {"time_zone": "Europe/Paris"}])
+    def test_zoned_column_raises_naming_the_zone(self, zone):
+        # pandas keeps the zone in dtype.tz, polars in dtype.time_zone; either one is enough.
+        message = (
+            "timestamps must be naive local timestamps; got a column with time zone Europe/Paris "
+            "(convert to local time and drop the zone first)"
+        )
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            volume(ZonedColumn(**zone))
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            channel_share(ZonedColumn(**zone), ["phone", "chat"])
+
+    def test_naive_column_with_a_dtype_is_counted(self):
+        # A dtype with neither attribute (a naive column) is not taken for a zoned one.
+        column = ZonedColumn()
+        assert volume(column, period="hour").n_contacts.tolist() == [1, 1]
+
+    @pytest.mark.parametrize("library", ["pandas", "polars"])
+    def test_real_zoned_series(self, library):
+        if library == "pandas":
+            pd = pytest.importorskip("pandas")
+            series = pd.Series(pd.to_datetime(["2024-05-01 10:00"]).tz_localize("Europe/Paris"))
+        else:
+            pl = pytest.importorskip("polars")
+            series = pl.Series([datetime.datetime(2024, 5, 1, 10)]).dt.replace_time_zone("Europe/Paris")
+        with pytest.raises(
+            InvalidInputError, match=r"^timestamps must be naive .* time zone Europe/Paris \("
+        ):
+            volume(series)
+
+    @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8])
+    def test_first_offset_is_named_at_every_position(self, n):
+        # The value reported is the first one with an offset, wherever it is (the bisection must
+        # land on it); a second offset after it is not the one named.
+        for position in range(n):
+            values = [f"2024-05-01T{hour:02d}:00" for hour in range(n)]
+            values[position] += "+02:00"
+            if position + 1 < n:
+                values[-1] += "Z"
+            message = f"{NAIVE_RULE}{values[position]!r} at index {position}"
+            with pytest.raises(InvalidInputError, match=exact(message)):
+                volume(values)
+
+    def test_first_aware_datetime_is_named(self):
+        naive = [datetime.datetime(2024, 5, 1, hour) for hour in range(5)]
+        aware = datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.UTC)
+        for position in range(5):
+            values = [*naive[:position], aware, *naive[position + 1 :]]
+            message = f"{NAIVE_RULE}{aware!r} at index {position}"
+            with pytest.raises(InvalidInputError, match=exact(message)):
+                volume(values)
+
+    def test_start_end_time_zone(self):
+        aware = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
+        with pytest.raises(
+            InvalidInputError, match=exact(f"start must be a naive local timestamp; got {aware!r}")
+        ):
+            volume(["2024-05-01"], start=aware)
+        with pytest.raises(
+            InvalidInputError, match=exact(f"end must be a naive local timestamp; got {aware!r}")
+        ):
+            volume(["2024-05-01"], end=aware)
+        # A naive datetime is accepted as a bound.
+        naive = volume(["2024-05-02"], period="day", start=datetime.datetime(2024, 5, 1, 23, 59))
+        assert naive.n_contacts.tolist() == [0, 1]
+
+
+class TestTimestampHelpers:
+    @pytest.mark.parametrize("empty", [[], ()])
+    def test_empty_sequence_is_empty_microseconds(self, empty):
+        stamps = to_instants(empty, "x")
+        assert stamps.dtype == np.dtype("datetime64[us]") and stamps.shape == (0,)
+        # No contact at all, not one at the epoch: an empty range.
+        result = volume(empty, period="year")
+        assert result.n_contacts.tolist() == [] and result.periods.tolist() == [] and result.total == 0
+
+    def test_microseconds_kept(self):
+        stamps = to_instants(["2024-05-01T00:00:00.000001", np.datetime64("2024-05-01T00:00:01", "ns")], "x")
+        assert stamps.dtype == np.dtype("datetime64[us]")
+        # 2024-05-01 is 19844 days after 1970-01-01 (54 years, 13 of them leap, + 121 days of 2024):
+        # 19844 * 86400 s = 1714521600 s.
+        assert as_int(stamps).tolist() == [1_714_521_600_000_001, 1_714_521_601_000_000]
+
+    def test_nat_string_raises_unless_allowed(self):
+        with pytest.raises(
+            InvalidInputError, match=exact("timestamps must not contain NaT; got NaT at index 1")
+        ):
+            volume(["2024-05-01", "NaT"])
+        with pytest.raises(InvalidInputError, match=exact("x must not contain NaT; got NaT at index 0")):
+            to_instants(["NaT"], "x")
+        kept = to_instants(["2024-05-01", "NaT"], "x", allow_nat=True)
+        assert kept.dtype == np.dtype("datetime64[us]")
+        assert kept[0] == np.datetime64("2024-05-01T00:00", "us") and np.isnat(kept[1])
+
+    def test_datetime64_array_kept_as_is(self):
+        # Documented: a 1-D datetime64 array keeps its own unit and is not copied.
+        stamps = np.array(["2024-05-01", "2024-05-03"], dtype="datetime64[s]")
+        assert to_stamps(stamps, "timestamps") is stamps
+        # Other arrays are converted: strings parse, timedeltas are not timestamps.
+        text = np.array(["2024-05-01", "2024-05-03"])
+        assert to_stamps(text, "timestamps").dtype == np.dtype("datetime64[us]")
+        assert volume(text).n_contacts.tolist() == [1, 0, 1]
+        deltas = np.array([1, 2], dtype="timedelta64[s]")
+        message = PARSE_RULE + "dtype timedelta64[s]"
+        with pytest.raises(InvalidTypeError, match=exact(message)):
+            to_stamps(deltas, "timestamps")
+        with pytest.raises(InvalidTypeError, match=exact(message)):
+            volume(deltas)
+        nat = np.array(["2024-05-01", "NaT"], dtype="datetime64[D]")
+        with pytest.raises(InvalidInputError, match=exact("t must not contain NaT; got NaT at index 1")):
+            to_stamps(nat, "t")
+
+    @pytest.mark.parametrize(
+        ("value", "kind"),
+        [
+            (None, "NoneType"),
+            (["2024-05-01"], "list"),
+            (("2024-05-01",), "tuple"),
+            (np.array(["2024-05-01"]), "ndarray"),
+        ],
+    )
+    def test_bound_must_be_single(self, value, kind):
+        with pytest.raises(InvalidTypeError, match=exact(f"start must be a single timestamp; got {kind}")):
+            to_instant(value, "start")
+        if value is not None:  # None means "no bound" in volume()
+            with pytest.raises(InvalidTypeError, match=exact(f"end must be a single timestamp; got {kind}")):
+                volume(["2024-05-01"], end=value)
+
+    @pytest.mark.parametrize(
+        "value",
+        ["2024-05-01T10:30", datetime.datetime(2024, 5, 1, 10, 30), np.datetime64("2024-05-01T10:30", "m")],
+    )
+    def test_instants_or_one_single(self, value):
+        stamps, single = instants_or_one(value, "at")
+        assert single is True
+        assert stamps.dtype == np.dtype("datetime64[us]")
+        assert stamps.tolist() == [datetime.datetime(2024, 5, 1, 10, 30)]
+
+    def test_instants_or_one_date_and_many(self):
+        stamps, single = instants_or_one(datetime.date(2024, 5, 1), "at")
+        assert single is True and stamps.tolist() == [datetime.datetime(2024, 5, 1)]
+        stamps, single = instants_or_one(["2024-05-01", "2024-05-02T06:00"], "at")
+        assert single is False
+        assert stamps.dtype == np.dtype("datetime64[us]")
+        assert stamps.tolist() == [datetime.datetime(2024, 5, 1), datetime.datetime(2024, 5, 2, 6)]
+
+    @pytest.mark.parametrize("value", ["soon", ["2024-05-01", "soon"]])
+    def test_instants_or_one_names_the_argument(self, value):
+        index = 0 if isinstance(value, str) else 1
+        with pytest.raises(
+            InvalidInputError,
+            match=exact(
+                f"at must be timestamps (datetime64 or ISO 8601 strings); got 'soon' at index {index}"
+            ),
+        ):
+            instants_or_one(value, "at")
+
+    def test_as_int_is_microseconds_since_epoch(self):
+        stamps = np.array(
+            ["1970-01-01T00:00:01", "1969-12-31T23:59:59.999999", "NaT"], dtype="datetime64[us]"
+        )
+        micro = as_int(stamps)
+        assert micro.dtype == np.int64
+        assert micro.tolist() == [1_000_000, -1, np.iinfo(np.int64).min]
+
+    def test_check_not_before(self):
+        start = to_instants(["2024-05-01T10:00"] * 4, "created")
+        # Equal instants and a NaT end are never "before".
+        check_not_before(
+            start,
+            to_instants(["2024-05-01T10:00", "NaT"] * 2, "resolved", allow_nat=True),
+            "created",
+            "resolved",
+        )
+        end = to_instants(
+            ["2024-05-01T10:00", "2024-05-01T11:00", "2024-05-01T09:00", "2024-05-01T08:00"], "resolved"
+        )
+        message = (
+            "resolved must not be before created; got 2024-05-01T09:00:00.000000 before "
+            "created 2024-05-01T10:00:00.000000 at index 2"
+        )
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            check_not_before(start, end, "created", "resolved")
+
+
+class TestPeriodRange:
+    def test_empty_data_with_one_bound(self):
+        # One bound and no data: the range is the one period containing the bound.
+        for bound in ({"start": "2024-05-01T15:00"}, {"end": "2024-05-01T15:00"}):
+            result = volume([], period="day", **bound)
+            assert result.n_contacts.tolist() == [0]
+            assert [str(p) for p in result.periods] == ["2024-05-01"]
+
+    def test_contacts_just_outside_the_range(self):
+        # Range 1..5 May (5 days): 30 April is one period before, 6 May is one period after (index 5 ==
+        # n_periods); neither is counted, in the flat and the grouped paths.
+        stamps = ["2024-04-30T23:59", "2024-05-02", "2024-05-06T00:00", "2024-05-05T23:59"]
+        kw = {"period": "day", "start": "2024-05-01", "end": "2024-05-05"}
+        assert volume(stamps, **kw).n_contacts.tolist() == [0, 1, 0, 0, 1]
+        grouped = volume(stamps, by=["a", "b", "a", "b"], **kw)
+        assert grouped.labels.tolist() == ["a", "b"]
+        assert grouped.n_contacts.tolist() == [[0, 0, 0, 0, 0], [0, 1, 0, 0, 1]]
+
+    def test_period_index_with_keep(self):
+        # Ordinals 9..13 over the range 10..12: rows 0 and 4 are outside; keep drops row 2.
+        ordinals = np.array([9, 10, 11, 12, 13], dtype=np.int64)
+        index, inside = period_index(ordinals, 10, 3, np.array([True, True, False, True, True]))
+        assert inside is not None and inside.tolist() == [False, True, False, True, False]
+        assert index[inside].tolist() == [0, 2]
+        index, inside = period_index(ordinals[1:4], 10, 3, np.array([True, True, True]))
+        assert inside is None and index.tolist() == [0, 1, 2]
+
+    def test_periods_are_read_only_and_labelled(self):
+        result = volume(["2024-05-01", "2024-05-03"], period="day")
+        assert result.period == "day"
+        grouped = volume(["2024-05-01", "2024-05-03"], period="month", by=["a", "b"])
+        assert grouped["a"].period == "month"
+        mix = channel_share(["2024-01-03", "2024-02-01"], ["phone", "chat"], period="month")
+        assert mix.period == "month"
+        assert [str(p) for p in mix.periods] == ["2024-01", "2024-02"]
+        for labels in (result.periods, mix.periods, mix.channels):
+            with pytest.raises(ValueError, match="read-only"):
+                labels[0] = labels[-1]
+
+
+class TestGrowth:
+    def test_two_periods(self):
+        # May 1 contact, June 2: +100 %.
+        result = volume(["2024-05-01", "2024-06-01", "2024-06-30"], period="month")
+        assert np.isnan(result.growth_rate[0]) and result.growth_rate[1] == 1.0
+
+    def test_default_name_in_warning(self):
+        with pytest.warns(
+            UndefinedMetricWarning,
+            match=exact("growth rate is undefined for zero observations; returning NaN"),
+        ):
+            out = growth([0, 1])
+        assert np.isnan(out).all()
+
+    def test_unsigned_counts_do_not_wrap(self):
+        # 5 -> 3 is -40 %, even for unsigned input where 3 - 5 would wrap around.
+        out = growth(np.array([5, 3], dtype=np.uint64))
+        assert np.isnan(out[0]) and out[1] == pytest.approx(-0.4)
+
+    def test_infinite_values_give_nan_silently(self):
+        # inf - inf is NaN: propagated without a numpy RuntimeWarning (the suite turns warnings into errors).
+        out = growth([np.inf, np.inf, 2.0])
+        assert np.isnan(out).all()
+
+
+class TestMergeRules:
+    def test_different_kinds(self):
+        message = "cannot add ChannelShare to Volume: only results of the same kind merge"
+        with pytest.raises(InvalidTypeError, match=exact(message)):
+            _ = volume(["2024-05-01"]) + channel_share(["2024-05-01"], ["phone"])
+
+    @pytest.mark.parametrize(
+        ("left", "right", "shown"),
+        [
+            (
+                ["2024-05-01"],
+                ["2024-05-02"],
+                "[2024-05-01 … 2024-05-01] (1 values) and [2024-05-02 … 2024-05-02] (1 values)",
+            ),
+            (
+                ["2024-05-01", "2024-05-03"],
+                ["2024-05-05", "2024-05-02"],
+                "[2024-05-01 … 2024-05-03] (3 values) and [2024-05-02 … 2024-05-05] (4 values)",
+            ),
+            ([], ["2024-05-01"], "[] (empty) and [2024-05-01 … 2024-05-01] (1 values)"),
+            (["2024-05-01"], [], "[2024-05-01 … 2024-05-01] (1 values) and [] (empty)"),
+        ],
+    )
+    def test_different_periods_message(self, left, right, shown):
+        message = f"cannot add Volume results with different periods: {shown}"
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            _ = volume(left, period="day") + volume(right, period="day")
+
+    def test_different_period_and_channels_message(self):
+        message = "cannot add Volume results with different period: 'day' and 'month'"
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            _ = volume(["2024-05-01"], period="day") + volume(["2024-05-01"], period="month")
+        message = "cannot add ChannelShare results with different channels: [chat … phone] (2 values) and [email … phone] (2 values)"
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            _ = channel_share(["2024-05-01"] * 2, ["phone", "chat"]) + channel_share(
+                ["2024-05-01"] * 2, ["email", "phone"]
+            )
+
+    def test_empty_results_merge(self):
+        assert (volume([]) + volume([])).n_contacts.tolist() == []
+
+    def test_array_parameter_never_equals_a_non_array(self):
+        # Hand-built results: an array parameter on one side only never matches, even when
+        # ``array == list`` would broadcast to all-True.
+        periods = np.array(["2024-05-01"], dtype="datetime64[D]")
+        left = Volume(n_contacts=np.array([1]), period="day", periods=periods)
+        right = Volume(n_contacts=np.array([2]), period="day", periods=[periods[0]])
+        with pytest.raises(
+            InvalidInputError,
+            match=r"^cannot add Volume results with different periods: \[2024-05-01 … 2024-05-01\] \(1 values\) and \[",
+        ):
+            _ = left + right
+        assert (left + left).n_contacts.tolist() == [2]
+
+
+class TestChannelShareEdges:
+    def test_timestamps_named_in_messages(self):
+        with pytest.raises(InvalidInputError, match=exact(PARSE_RULE + "'soon' at index 1")):
+            channel_share(["2024-05-01", "soon"], ["phone", "chat"])
+        nat = np.array(["2024-05-01", "NaT"], dtype="datetime64[s]")
+        with pytest.raises(
+            InvalidInputError, match=exact("timestamps must not contain NaT; got NaT at index 1")
+        ):
+            channel_share(nat, ["phone", "chat"])
+        with pytest.raises(
+            InvalidInputError,
+            match=exact("channels must have the same length as timestamps (1); got length 2"),
+        ):
+            channel_share(["2024-05-01"], ["phone", "chat"])
+
+    def test_channels_and_categories_named_in_messages(self):
+        with pytest.raises(
+            InvalidInputError, match=exact("channels must not contain NaN labels; got nan at index 1")
+        ):
+            channel_share(["2024-05-01", "2024-05-02"], [1.0, np.nan])
+        with pytest.raises(
+            InvalidTypeError, match=exact("categories must be array-like, not a single string; got 'phone'")
+        ):
+            channel_share(["2024-05-01"], ["phone"], categories="phone")
+
+    @pytest.mark.parametrize(
+        ("channels", "categories", "message"),
+        [
+            # No categories at all: the first contact is the one named.
+            (["phone", "chat"], [], "channels must be one of categories []; got 'phone' at index 0"),
+            # 'phone' sorts after every category (searchsorted lands past the end).
+            (
+                ["chat", "phone"],
+                ["chat", "email"],
+                "channels must be one of categories ['chat', 'email']; got 'phone' at index 1",
+            ),
+            (
+                ["chat", "phone"],
+                ["chat"],
+                "channels must be one of categories ['chat']; got 'phone' at index 1",
+            ),
+            (
+                ["chat", "apple"],
+                ["chat"],
+                "channels must be one of categories ['chat']; got 'apple' at index 1",
+            ),
+        ],
+    )
+    def test_unknown_channel(self, channels, categories, message):
+        with pytest.raises(InvalidInputError, match=exact(message)):
+            channel_share(["2024-05-01"] * len(channels), channels, categories=categories)
+
+    def test_single_category(self):
+        mix = channel_share(["2024-05-01", "2024-05-02"], ["chat", "chat"], period="day", categories=["chat"])
+        assert mix.n_contacts.tolist() == [[1, 1]]
+
+    def test_contacts_outside_the_range_not_counted(self):
+        # Range 1..3 May: 30 April and 1 June are outside.
+        mix = channel_share(
+            ["2024-04-30", "2024-05-02", "2024-06-01", "2024-05-03"],
+            ["chat", "phone", "chat", "chat"],
+            period="day",
+            start="2024-05-01",
+            end="2024-05-03",
+        )
+        assert mix.channels.tolist() == ["chat", "phone"]
+        assert mix.n_contacts.tolist() == [[0, 0, 1], [0, 1, 0]]
+
+    def test_channels_read_only_with_categories(self):
+        mix = channel_share(["2024-05-01"], ["phone"], categories=["phone", "chat"])
+        assert mix.channels.tolist() == ["phone", "chat"]
+        with pytest.raises(ValueError, match="read-only"):
+            mix.channels[0] = "x"
