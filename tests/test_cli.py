@@ -221,7 +221,7 @@ def test_engines_read_the_same_columns(engine: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
 @pytest.mark.parametrize(
-    "text", ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r"], ids=["newline", "no-newline", "blank-lines", "cr"]
+    "text", ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r\n"], ids=["newline", "no-newline", "blank-lines", "crlf"]
 )
 def test_header_only_file_gives_empty_columns(engine: str, text: str, tmp_path: Path) -> None:
     if engine != "numpy":
@@ -247,6 +247,39 @@ def test_unclosed_quote_is_an_error_naming_the_line(
     path = _write(tmp_path, text)
     with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a quoted field is never closed"):
         read_csv_columns(path, engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
+@pytest.mark.parametrize("block", [1 << 24, 1, 2, 3, 5])  # small blocks split \r\n pairs
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a,b\r1,2\r", 1),  # old Mac line endings: polars saw one line, the others three
+        ("a,b\r\n1,2\r\n3,4\r5,6\r\n", 3),
+        ("a,b\n1,2\n3,4\r", 3),  # the very last byte
+        (".\r?", 1),  # found by fuzzing (';' delimited)
+    ],
+)
+def test_carriage_return_without_line_feed_is_an_error(
+    engine: str, block: int, text: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi import _io
+
+    if engine != "numpy":
+        pytest.importorskip(engine)
+    monkeypatch.setattr(_io, "_SCAN_BLOCK", block)
+    path = _write(tmp_path, text)
+    with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a carriage return without a line feed"):
+        read_csv_columns(path, delimiter=";" if text.startswith(".") else ",", engine=engine)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 24])
+def test_windows_line_endings_across_scan_blocks(block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cskpi import _io
+
+    monkeypatch.setattr(_io, "_SCAN_BLOCK", block)
+    path = _write(tmp_path, 'a,b\r\n1,"x"\r\n3,4\r\n')
+    assert read_csv_columns(path, engine="numpy")["b"].tolist() == ["x", "4"]
 
 
 def test_progress_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -154,9 +154,10 @@ def read_csv_columns(
     dict of str to ndarray of str
         One text column per header name, in file order; empty fields are ``''``.
         Quoted fields (``"a, b"``) are supported. A file with a header and no data
-        row gives empty columns; a file with an odd number of double quotes (a quoted
-        field never closed) raises :class:`InvalidInputError` naming the line of the
-        last quote, whatever the engine.
+        row gives empty columns. Whatever the engine, :class:`InvalidInputError`
+        naming the line is raised for a file with an odd number of double quotes (a
+        quoted field never closed) and for a carriage return without a line feed
+        (lines must end in ``\n`` or ``\r\n``).
 
     Examples
     --------
@@ -201,19 +202,28 @@ def read_csv_columns(
 
 
 def _scan_body(path: str | Path) -> bool:
-    """Whether the file has a data line that is not blank; raise on an unclosed quote.
+    """Whether the file has a data line that is not blank; raise where the parsers disagree.
 
-    One pass over the bytes. A quoted field that is never closed is read differently by
-    every parser (numpy and pyarrow drop the row, polars runs on to the end), so a file
-    with an odd number of double quotes is rejected, naming the line of the last one.
+    One pass over the bytes. Two things are read differently by each parser, so they
+    are rejected, naming the line: a quoted field that is never closed (numpy and
+    pyarrow drop the row, polars runs on to the end; seen as an odd number of double
+    quotes, reported at the last one), and a carriage return without a line feed
+    (old Mac line endings: a line break for numpy and pyarrow, not for polars).
     """
     quotes = 0
     last_quote_line = 0
     lines_before = 0
     has_data = False
-    first_line_done = False
+    header_done = False
+    pending_cr = False  # the block before ended with \r: its \n must start this block
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
+        for block in iter(lambda: handle.read(_SCAN_BLOCK), b""):
+            if pending_cr and not block.startswith(b"\n"):
+                raise _bare_carriage_return(path, lines_before + 1)
+            bare = _BARE_CR.search(block)
+            if bare is not None and bare.start() < len(block) - 1:
+                raise _bare_carriage_return(path, lines_before + block.count(b"\n", 0, bare.start()) + 1)
+            pending_cr = bare is not None
             count = block.count(b'"')
             if count:
                 quotes += count
@@ -221,12 +231,14 @@ def _scan_body(path: str | Path) -> bool:
                 last_quote_line = lines_before + block.count(b"\n", 0, last) + 1
             if not has_data:
                 body = block
-                if not first_line_done:  # the header ends at the first line break (\n, \r\n or \r)
-                    ends = [at for at in (block.find(b"\n"), block.find(b"\r")) if at >= 0]
-                    body = block[min(ends) + 1 :] if ends else b""
-                    first_line_done = bool(ends)
+                if not header_done:  # the header ends at the first line feed
+                    end = block.find(b"\n")
+                    body = b"" if end < 0 else block[end + 1 :]
+                    header_done = end >= 0
                 has_data = bool(body.strip())
             lines_before += block.count(b"\n")
+    if pending_cr:
+        raise _bare_carriage_return(path, lines_before + 1)
     if quotes % 2:
         raise _fail(
             path,
@@ -234,6 +246,17 @@ def _scan_body(path: str | Path) -> bool:
             f"of double quotes)",
         )
     return has_data
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
+_SCAN_BLOCK = 1 << 24  # bytes read at a time by _scan_body
+
+
+def _bare_carriage_return(path: str | Path, line: int) -> InvalidInputError:
+    return _fail(
+        path,
+        f"line {line}: a carriage return without a line feed; save the file with \\n or \\r\\n line endings",
+    )
 
 
 def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
