@@ -424,12 +424,14 @@ def _has_short_rows(pl: Any, path: str | Path, width: int, delimiter: str) -> bo
     """Whether a line has fewer than ``width`` fields (polars pads them silently).
 
     Without quote characters in the file, the delimiters of every line are counted by
-    polars itself (the file read as one column of lines); with quotes, the csv module
-    scans the file.
+    polars itself (the file read as one column of lines, split on the unit separator
+    ``\x1f``); with quotes or a unit separator, the csv module scans the file.
     """
     with open(path, "rb") as handle:
-        quoted = any(b'"' in block for block in iter(lambda: handle.read(1 << 24), b""))
-    if quoted:
+        # The csv module scans files with quotes, or with the unit separator that the
+        # one-column read below uses as its (otherwise absent) delimiter.
+        slow = any(b'"' in block or b"\x1f" in block for block in iter(lambda: handle.read(1 << 24), b""))
+    if slow:
         return "expected" in str(_ragged(path, width, delimiter))
     lines = pl.read_csv(
         path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
