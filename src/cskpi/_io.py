@@ -437,9 +437,10 @@ def _has_short_rows(pl: Any, path: str | Path, width: int, delimiter: str) -> bo
         path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
         skip_rows=1,
     )["line"]  # fmt: skip
-    text = lines.fill_null("").str.strip_chars()
+    text = lines.fill_null("")
+    # Delimiters are counted on the raw line: stripping would drop a trailing tab delimiter.
     counts = text.str.count_matches(delimiter, literal=True)
-    return bool(((text != "") & (counts != width - 1)).any())
+    return bool(((text.str.strip_chars() != "") & (counts != width - 1)).any())
 
 
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
