@@ -221,7 +221,9 @@ def test_engines_read_the_same_columns(engine: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
 @pytest.mark.parametrize(
-    "text", ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r\n"], ids=["newline", "no-newline", "blank-lines", "crlf"]
+    "text",
+    ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r\n"],
+    ids=["newline", "no-newline", "blank-lines", "crlf"],
 )
 def test_header_only_file_gives_empty_columns(engine: str, text: str, tmp_path: Path) -> None:
     if engine != "numpy":
@@ -273,8 +275,28 @@ def test_carriage_return_without_line_feed_is_an_error(
         read_csv_columns(path, delimiter=";" if text.startswith(".") else ",", engine=engine)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
+def test_only_empty_lines_are_skipped(engine: str, tmp_path: Path) -> None:
+    if engine != "numpy":
+        pytest.importorskip(engine)
+    # A line of spaces is a row of one field (as pyarrow reads it), not a blank line.
+    spaces = _write(tmp_path, "a,b\n1,2\n   \n3,4\n")
+    with pytest.raises(
+        cskpi.InvalidInputError, match=r"row 2 \(line 3\): expected 2 fields separated by ','; got 1"
+    ):
+        read_csv_columns(spaces, engine=engine)
+    # Empty lines and rows of empty fields are dropped.
+    blank = _write(tmp_path, "a,b\n1,2\n\n , \n3,4\n", "blank.csv")
+    assert read_csv_columns(blank, engine=engine)["b"].tolist() == ["2", "4"]
+    # With one column, a line of spaces is one blank field: dropped like any blank row.
+    single = _write(tmp_path, "a\n1\n   \n3\n", "single.csv")
+    assert read_csv_columns(single, engine=engine)["a"].tolist() == ["1", "3"]
+
+
 @pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 24])
-def test_windows_line_endings_across_scan_blocks(block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_windows_line_endings_across_scan_blocks(
+    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cskpi import _io
 
     monkeypatch.setattr(_io, "_SCAN_BLOCK", block)

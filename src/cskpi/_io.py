@@ -291,6 +291,8 @@ def _ragged(path: str | Path, width: int, delimiter: str, message: str = "") -> 
     """Error for the first data row without ``width`` fields, found by scanning the file with the csv module.
 
     Only reached on error; rows count non-blank data rows from 1, lines are the file's.
+    Only empty lines are skipped: a line of spaces is a row of one field, as pyarrow
+    reads it.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -298,15 +300,16 @@ def _ragged(path: str | Path, width: int, delimiter: str, message: str = "") -> 
             next(reader, None)
             row = 0
             for fields in reader:
-                if not any(field.strip() for field in fields):
+                if not fields:  # an empty line, skipped by every engine
                     continue
-                row += 1
                 if len(fields) != width:
                     return _fail(
                         path,
-                        f"row {row} (line {reader.line_num}): expected {width} fields separated by "
+                        f"row {row + 1} (line {reader.line_num}): expected {width} fields separated by "
                         f"{delimiter!r}; got {len(fields)}",
                     )
+                if any(field.strip() for field in fields):  # rows of blank fields are dropped
+                    row += 1
     except UnicodeDecodeError:
         return _fail(path, "is not UTF-8 text")
     except csv.Error as error:
@@ -343,7 +346,8 @@ def _line_chunks(path: str | Path) -> Iterator[tuple[int, list[str], int]]:
             line_number, done = 2, 0
             while True:
                 lines = [line for _, line in zip(range(_CHUNK_LINES), handle, strict=False)]
-                lines_kept = [line for line in lines if line.strip()]
+                # Only empty lines are skipped (as pyarrow does): a line of spaces is a row.
+                lines_kept = [line for line in lines if line.rstrip("\r\n")]
                 done += sum(len(line) for line in lines)
                 if lines_kept:
                     yield line_number, lines_kept, done
@@ -440,7 +444,7 @@ def _has_short_rows(pl: Any, path: str | Path, width: int, delimiter: str) -> bo
     text = lines.fill_null("")
     # Delimiters are counted on the raw line: stripping would drop a trailing tab delimiter.
     counts = text.str.count_matches(delimiter, literal=True)
-    return bool(((text.str.strip_chars() != "") & (counts != width - 1)).any())
+    return bool(((text.str.strip_chars("\r") != "") & (counts != width - 1)).any())
 
 
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
