@@ -157,7 +157,9 @@ def read_csv_columns(
         row gives empty columns. Whatever the engine, :class:`InvalidInputError`
         naming the line is raised for a file with an odd number of double quotes (a
         quoted field never closed) and for a carriage return without a line feed
-        (lines must end in ``\n`` or ``\r\n``).
+        (lines must end in ``\n`` or ``\r\n``). Quote as RFC 4180 does (a field
+        holding a quote is enclosed in quotes, inner quotes doubled): for a quote
+        inside an unquoted field, or text after a closing quote, the engines differ.
 
     Examples
     --------

@@ -336,12 +336,51 @@ def available_engines() -> tuple[str, ...]:
 ENGINES = available_engines()
 
 
-def csv_target(data: bytes, *, engines: tuple[str, ...] = ENGINES, run_cli: bool = True) -> None:
-    """One fuzz input for the CSV reader: the first byte picks the delimiter, the rest is the file."""
+def follows_rfc4180_quoting(body: bytes, delimiter: str) -> bool:
+    """Whether every double quote in the file opens a field, closes it, or is doubled inside it.
+
+    The engines agree on such files; on quotes inside unquoted fields or text after a
+    closing quote (not RFC 4180) they do not, which is documented and not fuzzed.
+    """
+    text = body.decode("utf-8", errors="replace")
+    ends = {delimiter, "\n", "\r"}
+    quoted = False
+    at_start = True
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if text[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+                    if i + 1 < len(text) and text[i + 1] not in ends:
+                        return False
+        elif char == '"':
+            if not at_start:
+                return False
+            quoted = True
+        at_start = not quoted and char in ends
+        i += 1
+    return not quoted
+
+
+def csv_target(
+    data: bytes, *, engines: tuple[str, ...] = ENGINES, run_cli: bool = True, tolerate_known: bool = True
+) -> None:
+    """One fuzz input for the CSV reader: the first byte picks the delimiter, the rest is the file.
+
+    ``tolerate_known`` reads only with the numpy engine the files whose quoting is not
+    RFC 4180 (see :func:`follows_rfc4180_quoting`), on which the engines are documented
+    to disagree; they would hide every other finding of a run.
+    """
     from cskpi import __main__ as cli
     from cskpi._io import numeric_column, read_csv_columns
 
     delimiter = (",", ";", "\t", "|")[data[0] % 4] if data else ","
+    if tolerate_known and not follows_rfc4180_quoting(data[1:], delimiter):
+        engines, run_cli = ("numpy",), False
     handle, path = tempfile.mkstemp(suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as file:

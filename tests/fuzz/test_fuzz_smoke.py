@@ -90,7 +90,40 @@ def test_validation_regressions(data: bytes) -> None:
 
 @pytest.mark.parametrize("data", CSV_CRASHES)
 def test_csv_regressions(data: bytes) -> None:
-    csv_target(data)
+    csv_target(data, tolerate_known=False)
+
+
+# Found by atheris, not fixed: quoting that is not RFC 4180 (a quote inside an unquoted
+# field, text after a closing quote). numpy and pyarrow read the quote literally or join
+# the text; polars lets a header's stray quote swallow the rest of the file, or raises.
+# Documented in docs/reliability.md; the fuzz target reads such files with numpy only.
+NON_RFC_QUOTING = [
+    pytest.param(bytes.fromhex("0a40220a4022"), id="quote-closing-an-unquoted-header"),
+    pytest.param(b'\x00a,b\n"1"x,2\n', id="text-after-closing-quote"),
+]
+
+
+@pytest.mark.parametrize("data", NON_RFC_QUOTING)
+@pytest.mark.xfail(reason="engines disagree on quoting that is not RFC 4180 (documented)")
+def test_known_non_rfc_quoting(data: bytes) -> None:
+    csv_target(data, tolerate_known=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'a,b\n"x ""y""",2\n', True),
+        (b'a,b\n"x\ny",2\n', True),
+        (b"a,b\n1,x\n", True),
+        (b'@"\n@"', False),
+        (b'a,b\n"1"x,2\n', False),
+        (b'a,b\n"1,2\n', False),
+    ],
+)
+def test_rfc4180_quoting_check(body: bytes, expected: bool) -> None:
+    from fuzz.targets import follows_rfc4180_quoting
+
+    assert follows_rfc4180_quoting(body, ",") is expected
 
 
 # Found by atheris in the finished operations module and left as a documented limit:
