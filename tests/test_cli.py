@@ -237,7 +237,6 @@ def test_header_only_file_gives_empty_columns(engine: str, text: str, tmp_path: 
     ("text", "line"),
     [
         ('a,b\n1,"2\n3,4\n', 2),  # the quote opened on line 2 never closes
-        ('a",b\n1,2\n', 1),  # a stray quote in the header
         ('a,b\n1,"x ""y"" z"\n3,"4\n', 3),  # escaped quotes pair up; line 3's does not
     ],
 )
@@ -273,6 +272,14 @@ def test_carriage_return_without_line_feed_is_an_error(
     path = _write(tmp_path, text)
     with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a carriage return without a line feed"):
         read_csv_columns(path, delimiter=";" if text.startswith(".") else ",", engine=engine)
+
+
+def test_header_must_be_one_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'a,"b\nc",d\n1,2\n')
+    with pytest.raises(
+        cskpi.InvalidInputError, match=r"line 1: a quoted column name runs onto the next line"
+    ):
+        read_csv_columns(path)
 
 
 @pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])

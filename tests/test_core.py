@@ -17,7 +17,7 @@ from cskpi._grouping import count_cells, factorize, quantile_positions, sort_wit
 from cskpi._stats import divide, normal_quantile, normal_two_sided_p, wilson_interval
 from cskpi._time import period_labels, period_ordinals, period_starts, to_datetime64, to_seconds
 from cskpi._validation import integer_scores, to_array
-from helpers import read_only
+from helpers import read_only, skip_under_mutmut
 from strategies import labels_for
 
 # --------------------------------------------------------------------------- validation
@@ -358,6 +358,7 @@ def test_to_array_falls_back_to_array_protocol_and_names_the_argument() -> None:
         to_array(_CannotConvert(), "holidays")
 
 
+@skip_under_mutmut
 @pytest.mark.parametrize(
     "call",
     [

@@ -40,6 +40,7 @@ from cskpi import (
     traffic_intensity,
 )
 from cskpi._queueing import MAX_TRAFFIC, nonnegative, positive, whole
+from helpers import skip_under_mutmut
 
 # --------------------------------------------------------------------------- references
 
@@ -198,6 +199,7 @@ def _cskpi_dir() -> str:
     return os.path.dirname(os.path.abspath(cskpi.__file__))
 
 
+@skip_under_mutmut
 def test_zero_agent_occupancy_warning_is_not_attributed_to_cskpi() -> None:
     # stacklevel points the warning at the caller's code, not at a line inside cskpi.
     _, caught = _call_recording(lambda: erlang_c_occupancy(1.0, 0))
@@ -205,6 +207,7 @@ def test_zero_agent_occupancy_warning_is_not_attributed_to_cskpi() -> None:
     assert os.path.dirname(os.path.abspath(caught[0].filename)) != _cskpi_dir()
 
 
+@skip_under_mutmut
 @pytest.mark.parametrize(
     "call",
     [

@@ -90,6 +90,8 @@ def _header(path: str | Path, delimiter: str) -> list[str]:
         raise _fail(path, "is not UTF-8 text") from None
     if not first.strip():
         raise _fail(path, "is empty: expected a header row naming the columns")
+    if first.count('"') % 2:  # parsers split a header spanning lines differently
+        raise _fail(path, "line 1: a quoted column name runs onto the next line; the header must be one line")
     header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
     if len(header) == 1:
         for other in (";", "\t", "|", ","):
