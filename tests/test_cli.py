@@ -300,6 +300,20 @@ def test_only_empty_lines_are_skipped(engine: str, tmp_path: Path) -> None:
     assert read_csv_columns(single, engine=engine)["a"].tolist() == ["1", "3"]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 16])
+def test_numpy_engine_keeps_line_breaks_inside_quoted_fields(
+    chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi import _io
+
+    # The empty line is part of the quoted value, and chunks must not split the field.
+    monkeypatch.setattr(_io, "_CHUNK_LINES", chunk)
+    path = _write(tmp_path, 'a,b\n1,"x\n\ny"\n\n2,"p ""q""\nr"\n3,z\n')
+    columns = read_csv_columns(path, engine="numpy")
+    assert columns["a"].tolist() == ["1", "2", "3"]
+    assert columns["b"].tolist() == ["x\n\ny", 'p "q"\nr', "z"]
+
+
 @pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 24])
 def test_windows_line_endings_across_scan_blocks(
     block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -343,20 +343,38 @@ def _read_numpy(
 
 
 def _line_chunks(path: str | Path) -> Iterator[tuple[int, list[str], int]]:
-    """Chunks of data lines: (line number of the first, the lines, bytes read so far)."""
+    """Chunks of data lines: (line number of the first, the lines, bytes read so far).
+
+    Only empty lines are skipped (as pyarrow does: a line of spaces is a row), and not
+    inside a quoted field, whose line breaks and empty lines are part of its value; a
+    chunk never ends inside a quoted field.
+    """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             handle.readline()
             line_number, done = 2, 0
+            quoted = False  # inside a quoted field that runs over line breaks
             while True:
                 lines = [line for _, line in zip(range(_CHUNK_LINES), handle, strict=False)]
-                # Only empty lines are skipped (as pyarrow does): a line of spaces is a row.
-                lines_kept = [line for line in lines if line.rstrip("\r\n")]
+                full = len(lines) == _CHUNK_LINES
+                kept: list[str] = []
+                position = 0
+                while position < len(lines):
+                    line = lines[position]
+                    if quoted or line.rstrip("\r\n"):
+                        kept.append(line)
+                    if line.count('"') % 2:
+                        quoted = not quoted
+                    position += 1
+                    if position == len(lines) and quoted and full:  # finish the field first
+                        following = handle.readline()
+                        if following:
+                            lines.append(following)
                 done += sum(len(line) for line in lines)
-                if lines_kept:
-                    yield line_number, lines_kept, done
+                if kept:
+                    yield line_number, kept, done
                 line_number += len(lines)
-                if len(lines) < _CHUNK_LINES:
+                if not full:
                     return
     except UnicodeDecodeError:
         raise _fail(path, "is not UTF-8 text") from None
