@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 import cskpi._retention as retention_module
 from cskpi import (
-    CohortRetention,
     InvalidInputError,
     InvalidTypeError,
     UndefinedMetricWarning,
@@ -332,20 +331,6 @@ def test_cohort_accepts_read_only_inputs_and_leaves_them_unchanged() -> None:
     table = repeat_contact_retention(ids, times)
     assert table.classic_counts.tolist() == [[2, 0, 1]]
     assert ids.tolist() == [3, 1, 3]
-
-
-def test_cohort_rates_of_empty_cohort_row_warn() -> None:
-    # Only a hand-built result can have an empty cohort; its rates are NaN with a warning.
-    table = CohortRetention(
-        cohort_ordinals=np.array([0]),
-        classic_counts=np.zeros((1, 1), dtype=np.int64),
-        last_contact_counts=np.zeros((1, 1), dtype=np.int64),
-        last_ordinal=0,
-        period="month",
-        convention="classic",
-    )
-    with pytest.warns(UndefinedMetricWarning):
-        assert np.isnan(table.classic_rates[0, 0])
 
 
 # --------------------------------------------------------------------------- cohorts vs reference
