@@ -21,6 +21,7 @@ import importlib
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -329,7 +330,13 @@ def _read_numpy(
     width = len(header)
     for _, lines, done in _line_chunks(path):
         try:
-            table = np.loadtxt(lines, delimiter=delimiter, dtype=str, quotechar='"', ndmin=2, comments=None)
+            with warnings.catch_warnings():
+                # An empty line kept inside a quoted field makes loadtxt warn about how it
+                # counts rows against max_rows, which cskpi does not use.
+                warnings.filterwarnings("ignore", message="Input line", category=UserWarning)
+                table = np.loadtxt(
+                    lines, delimiter=delimiter, dtype=str, quotechar='"', ndmin=2, comments=None
+                )
         except ValueError:
             raise _ragged(path, width, delimiter) from None
         if table.shape[0] and table.shape[1] != width:
