@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cskpi import Grouped
-from cskpi._results import _stat_names
+from cskpi._core.results import stat_names as _stat_names
 
 # mutmut wraps the functions of the module it mutates in trampolines that live outside the
 # package, so a warning is attributed to the trampoline: tests of attribution skip there.

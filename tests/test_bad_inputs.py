@@ -37,7 +37,7 @@ import numpy as np
 import pytest
 
 import cskpi
-import cskpi._time
+import cskpi._core.time
 from cskpi import BusinessHours, Grouped, InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 
 N = 4  # rows of every valid per-row array
@@ -1335,7 +1335,7 @@ def test_regression_option_arrays_raise_cskpi_errors() -> None:
     with pytest.raises(InvalidInputError, match="nan_policy"):
         cskpi.nps([10, 9], nan_policy=np.array(["raise", "omit"]))
     with pytest.raises(InvalidInputError, match="period"):
-        cskpi._time.check_period(np.array([]))  # type: ignore[arg-type]
+        cskpi._core.time.check_period(np.array([]))  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="method"):
         cskpi.nps_difference(cskpi.nps([10, 9]), cskpi.nps([3, 9]), method=np.array([]))  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="method"):

@@ -17,7 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cskpi import BusinessHours, InvalidInputError, InvalidTypeError, business_seconds
-from cskpi._business_hours import check_not_before, elapsed_microseconds
+from cskpi._core.business_hours import check_not_before, elapsed_microseconds
 from helpers import read_only
 
 HOUR = 3600.0

@@ -14,7 +14,7 @@ import pytest
 
 import cskpi
 from cskpi.__main__ import example_standards_path
-from cskpi._io import example_contacts_path, read_csv_columns
+from cskpi._report.io import example_contacts_path, read_csv_columns
 
 HEADER = "created,channel,wait_seconds,abandoned,nps"
 
@@ -264,7 +264,7 @@ def test_unclosed_quote_is_an_error_naming_the_line(
 def test_carriage_return_without_line_feed_is_an_error(
     engine: str, block: int, text: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cskpi import _io
+    from cskpi._report import io as _io
 
     if engine != "numpy":
         pytest.importorskip(engine)
@@ -304,7 +304,7 @@ def test_only_empty_lines_are_skipped(engine: str, tmp_path: Path) -> None:
 def test_numpy_engine_keeps_line_breaks_inside_quoted_fields(
     chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cskpi import _io
+    from cskpi._report import io as _io
 
     # The empty line is part of the quoted value, and chunks must not split the field.
     monkeypatch.setattr(_io, "_CHUNK_LINES", chunk)
@@ -318,7 +318,7 @@ def test_numpy_engine_keeps_line_breaks_inside_quoted_fields(
 def test_windows_line_endings_across_scan_blocks(
     block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cskpi import _io
+    from cskpi._report import io as _io
 
     monkeypatch.setattr(_io, "_SCAN_BLOCK", block)
     path = _write(tmp_path, 'a,b\r\n1,"x"\r\n3,4\r\n')

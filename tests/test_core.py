@@ -13,10 +13,10 @@ from hypothesis.extra import numpy as hnp
 
 import cskpi
 from cskpi import ConfidenceInterval, InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from cskpi._grouping import count_cells, factorize, quantile_positions, sort_within_groups
-from cskpi._stats import divide, normal_quantile, normal_two_sided_p, wilson_interval
-from cskpi._time import period_labels, period_ordinals, period_starts, to_datetime64, to_seconds
-from cskpi._validation import integer_scores, to_array
+from cskpi._core.checks import integer_scores, to_array
+from cskpi._core.labels import count_cells, factorize, quantile_positions, sort_within_groups
+from cskpi._core.stats import divide, normal_quantile, normal_two_sided_p, wilson_interval
+from cskpi._core.time import period_labels, period_ordinals, period_starts, to_datetime64, to_seconds
 from helpers import read_only, skip_under_mutmut
 from strategies import labels_for
 
@@ -97,7 +97,7 @@ def test_count_cells_matches_loop(values: np.ndarray, n_groups: int, use_keep: b
 
 
 def test_count_cells_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cskpi._grouping as grouping
+    import cskpi._core.labels as grouping
 
     monkeypatch.setattr(grouping, "_CHUNK_ROWS", 7)
     values = np.arange(50, dtype=np.int8) % 3
@@ -248,7 +248,7 @@ def test_period_labels_validates_period() -> None:
 def test_radix_selection_matches_sorting(
     final_candidates: int, values: np.ndarray, n_groups: int, fractions: list[float]
 ) -> None:
-    import cskpi._grouping as grouping
+    import cskpi._core.labels as grouping
 
     saved = grouping._FINAL_CANDIDATES
     grouping._FINAL_CANDIDATES = final_candidates  # 1 forces every refinement pass
@@ -279,7 +279,7 @@ def test_radix_selection_matches_sorting(
 )
 @pytest.mark.parametrize("final_candidates", [1, 1 << 16])
 def test_bucket_selection_edge_ranges(values: np.ndarray, final_candidates: int) -> None:
-    import cskpi._grouping as grouping
+    import cskpi._core.labels as grouping
 
     fractions = np.array([0.0001, 0.25, 0.5, 0.9, 1.0])
     saved = grouping._FINAL_CANDIDATES
@@ -295,7 +295,7 @@ def test_bucket_selection_edge_ranges(values: np.ndarray, final_candidates: int)
 
 
 def test_radix_selection_ungrouped() -> None:
-    from cskpi._grouping import grouped_quantiles
+    from cskpi._core.labels import grouped_quantiles
 
     values = np.array([3.0, -1.0, 2.0, 2.0, 10.0])
     got, sizes = grouped_quantiles(values, None, 1, np.array([0.2, 0.5, 1.0]))

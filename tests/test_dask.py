@@ -675,7 +675,7 @@ def test_csat_table_keeps_the_column_order_of_aspects(client: Any) -> None:
 def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any, tmp_path: Any) -> None:
     # The how-to (docs/howto/dask-cluster.md) on the cluster: the bundled example contacts
     # written as Parquet with one directory per month, a KPI report by channel in one compute.
-    from cskpi._io import example_contacts_path
+    from cskpi._report.io import example_contacts_path
 
     contacts = pd.read_csv(example_contacts_path(), parse_dates=["created", "first_reply", "resolved"])
     contacts["month"] = contacts["created"].dt.strftime("%Y-%m")

@@ -1,4 +1,4 @@
-"""Tests for complaints, engagement, reviews and follower growth (cskpi._engagement)."""
+"""Tests for complaints, engagement, reviews and follower growth (cskpi._kpi.engagement)."""
 
 from __future__ import annotations
 

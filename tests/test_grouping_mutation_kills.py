@@ -1,4 +1,4 @@
-"""Tests that kill mutants of ``cskpi._grouping`` which survived tests/test_core.py.
+"""Tests that kill mutants of ``cskpi._core.labels`` which survived tests/test_core.py.
 
 They pin what that file leaves open: exact error messages of ``factorize`` (anchored, so a
 message wrapped in extra text fails) and the key names they carry, label keys at the
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-import cskpi._grouping as grouping
+import cskpi._core.labels as grouping
 from cskpi import InvalidInputError, InvalidTypeError
 
 FRACTIONS = np.array([0.125, 0.25, 0.5, 0.75, 1.0])  # exact in binary: no rounding of q * n

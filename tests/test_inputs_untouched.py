@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 
 import cskpi
-from cskpi._grouping import count_cells
-from cskpi._kernels import scan_thresholds
-from cskpi._time import to_seconds
+from cskpi._core.kernels import scan_thresholds
+from cskpi._core.labels import count_cells
+from cskpi._core.time import to_seconds
 from test_bad_inputs import REGISTRY, Spec
 
 # --------------------------------------------------------------------------- read-only inputs

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import cskpi._kernels as kernels
+import cskpi._core.kernels as kernels
 from cskpi import InvalidInputError, nps
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from cskpi import csat, nps
 from cskpi.__main__ import main
-from cskpi._io import ContactsTable, example_contacts_path, numeric_column, read_csv_columns
+from cskpi._report.io import ContactsTable, example_contacts_path, numeric_column, read_csv_columns
 
 
 def test_main_prints_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 import cskpi
 from cskpi import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from cskpi._stats import divide, normal_two_sided_p, wald_mean_interval, wilson_interval
+from cskpi._core.stats import divide, normal_two_sided_p, wald_mean_interval, wilson_interval
 
 # --------------------------------------------------------------------------- _stats
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import cskpi  # noqa: E402
 from cskpi import InvalidInputError, InvalidTypeError, plot  # noqa: E402
 from cskpi.__main__ import example_standards_path  # noqa: E402
-from cskpi._io import ContactsTable, example_contacts_path  # noqa: E402
+from cskpi._report.io import ContactsTable, example_contacts_path  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,4 +1,4 @@
-"""Tests that kill mutants of ``cskpi._queueing`` which survived test_queueing and test_mutation_kills.
+"""Tests that kill mutants of ``cskpi._kpi.queueing.erlang`` which survived test_queueing and test_mutation_kills.
 
 They pin what those files left open: exact error and warning messages, the boundary cases
 ``agents == traffic`` and ``q == 1 - C``, numpy floating-point warnings that must stay
@@ -39,7 +39,7 @@ from cskpi import (
     erlang_c_service_level,
     traffic_intensity,
 )
-from cskpi._queueing import MAX_TRAFFIC, nonnegative, positive, whole
+from cskpi._kpi.queueing.erlang import MAX_TRAFFIC, nonnegative, positive, whole
 from helpers import skip_under_mutmut
 
 # --------------------------------------------------------------------------- references
@@ -220,7 +220,7 @@ def test_zero_agent_occupancy_warning_is_not_attributed_to_cskpi() -> None:
 )
 def test_unstable_queue_warning_is_attributed_to_the_caller(call: Callable[[], Any]) -> None:
     # Fixed: warnings are attributed to the first frame outside the cskpi package
-    # (cskpi._errors.warn_outside), whatever the depth of helpers below the public function.
+    # (cskpi._core.errors.warn_outside), whatever the depth of helpers below the public function.
     _, caught = _call_recording(call)
     assert [w.category for w in caught] == [UnstableQueueWarning]
     assert os.path.abspath(caught[0].filename) == os.path.abspath(__file__)

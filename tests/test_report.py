@@ -16,8 +16,8 @@ from hypothesis.extra import numpy as hnp
 
 import cskpi
 from cskpi import InvalidInputError, InvalidTypeError, Standard, kpi_report
-from cskpi._io import ContactsTable, example_contacts_path
-from cskpi._time import period_labels
+from cskpi._core.time import period_labels
+from cskpi._report.io import ContactsTable, example_contacts_path
 
 
 @pytest.fixture(scope="module")

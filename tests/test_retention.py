@@ -11,7 +11,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import cskpi._retention as retention_module
+import cskpi._core.ids as ids_module
+import cskpi._kpi.retention as retention_module
 from cskpi import (
     InvalidInputError,
     InvalidTypeError,
@@ -347,8 +348,8 @@ def test_cohorts_match_reference(
     end = None if extra_days is None else max(moments) + dt.timedelta(days=extra_days)
     with pytest.MonkeyPatch.context() as patch:
         if path == "sorted":
-            patch.setattr(retention_module, "_DENSE_MIN_CELLS", 0)
-            patch.setattr(retention_module, "_DENSE_CELLS_PER_RECORD", 0)
+            patch.setattr(ids_module, "_DENSE_MIN_CELLS", 0)
+            patch.setattr(ids_module, "_DENSE_CELLS_PER_RECORD", 0)
         table = repeat_contact_retention(ids, times, period=period, end=end)  # type: ignore[arg-type]
     expected = reference_cohorts(ids.tolist(), moments, period, end)
     assert table.cohort_ordinals.tolist() == expected["cohorts"]
@@ -368,7 +369,7 @@ def test_text_ids_hash_path_and_collision_fallback_agree(
     with pytest.MonkeyPatch.context() as patch:
         if constant:  # every pair of different strings collides: the np.unique fallback must run
             patch.setattr(
-                retention_module, "_text_hash", lambda codes: np.zeros(codes.shape[0], dtype=np.uint64)
+                ids_module, "_text_hash", lambda codes: np.zeros(codes.shape[0], dtype=np.uint64)
             )
         for variant in (text, text.astype(object), np.char.encode(text, "utf-8")):
             table = repeat_contact_retention(variant, times)
@@ -646,7 +647,7 @@ def test_cohort_input_types(library: str) -> None:
 def test_fast_period_ordinals_equal_the_calendar_ones(seconds: list[int], period: str) -> None:
     # The per-day lookup table (and the direct path for wide day ranges) against _time.period_ordinals,
     # before and after 1970.
-    from cskpi._time import period_ordinals
+    from cskpi._core.time import period_ordinals
 
     stamps = np.array(seconds, dtype="datetime64[s]")
     fast = retention_module.fast_period_ordinals(stamps.view(np.int64).copy(), period)  # type: ignore[arg-type]

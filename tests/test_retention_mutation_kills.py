@@ -1,4 +1,4 @@
-"""Tests that kill mutants of ``cskpi._retention`` which survived tests/test_retention.py.
+"""Tests that kill mutants of ``cskpi._kpi.retention`` which survived tests/test_retention.py.
 
 They pin what that file leaves open: exact error and warning messages (anchored, so a
 message wrapped in extra text fails), boundary cases (a count of lost customers equal to
@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cskpi._retention as retention_module
+import cskpi._core.ids as ids_module
+import cskpi._kpi.retention as retention_module
 from cskpi import (
     InvalidInputError,
     InvalidTypeError,
@@ -34,15 +35,8 @@ from cskpi import (
     retention_rate,
     returned_within,
 )
-from cskpi._retention import (
-    _factorize_text,
-    active_pairs,
-    customer_index,
-    customer_runs,
-    fast_period_ordinals,
-    record_seconds,
-    retained_pairs,
-)
+from cskpi._core.ids import _factorize_text, active_pairs, customer_index, customer_runs, retained_pairs
+from cskpi._core.periods import fast_period_ordinals, record_seconds
 
 
 def exact(message: str) -> str:
@@ -474,10 +468,10 @@ def test_active_pairs_match_a_set_of_pairs(path: str, chunk: int, records: list[
     customers = np.array([c for c, _ in records], dtype=np.intp)
     offsets = np.array([o for _, o in records], dtype=np.int64)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(retention_module, "_CHUNK_ROWS", chunk)
+        patch.setattr(ids_module, "_CHUNK_ROWS", chunk)
         if path == "sorted":
-            patch.setattr(retention_module, "_DENSE_MIN_CELLS", 0)
-            patch.setattr(retention_module, "_DENSE_CELLS_PER_RECORD", 0)
+            patch.setattr(ids_module, "_DENSE_MIN_CELLS", 0)
+            patch.setattr(ids_module, "_DENSE_CELLS_PER_RECORD", 0)
         rows, columns = active_pairs(customers, 7, offsets, 5)
     expected = reference_pairs(customers.tolist(), offsets.tolist())
     assert list(zip(rows.tolist(), columns.tolist(), strict=True)) == expected

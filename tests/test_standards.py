@@ -23,9 +23,9 @@ from cskpi import (
     load_standards,
     save_standards,
 )
-from cskpi._io import ContactsTable, example_contacts_path
-from cskpi._standards import STANDARD_METRICS, standards_to_toml
-from cskpi._time import period_labels
+from cskpi._core.time import period_labels
+from cskpi._report.io import ContactsTable, example_contacts_path
+from cskpi._report.standards import STANDARD_METRICS, standards_to_toml
 from helpers import read_only
 
 SL = Standard(name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7, params={"threshold_seconds": 20})

@@ -1,4 +1,4 @@
-"""Kill tests for the measures behind service standards (``cskpi._standards``): each metric's rows,
+"""Kill tests for the measures behind service standards (``cskpi._report.standards``): each metric's rows,
 parameters, intervals, result objects and error locations, checked against the public metric
 functions called directly on the same rows (an independent path) or against hand computations.
 
@@ -21,11 +21,11 @@ from cskpi import (
     InvalidTypeError,
     Standard,
     UndefinedMetricWarning,
-    _standards,
     evaluate_standards,
 )
-from cskpi._io import ContactsTable
-from cskpi._standards import Measured, build_cells, measure
+from cskpi._report import standards as _standards
+from cskpi._report.io import ContactsTable
+from cskpi._report.standards import Measured, build_cells, measure
 
 # The registry's options for each survey metric, restated: the factory takes them as an argument.
 _SURVEY_OPTIONS = {

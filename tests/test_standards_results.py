@@ -29,8 +29,9 @@ from cskpi import (
     load_standards,
     save_standards,
 )
-from cskpi._io import ContactsTable
-from cskpi._standards import _Call, _toml_key, _toml_value, standards_from_data, standards_to_toml
+from cskpi._report.io import ContactsTable
+from cskpi._report.standards import MetricCall as _Call
+from cskpi._report.standards import _toml_key, _toml_value, standards_from_data, standards_to_toml
 
 SL = Standard(
     name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7, params={"threshold_seconds": 20}

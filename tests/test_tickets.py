@@ -1,4 +1,4 @@
-"""Tests for open cases, backlog, ticket flow, resolution rate, FCR and reopen rate (cskpi._tickets)."""
+"""Tests for open cases, backlog, ticket flow, resolution rate, FCR and reopen rate (cskpi._kpi.tickets)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from cskpi import (
     resolution_rate,
     ticket_flow,
 )
-from cskpi import _tickets as tickets_module
+from cskpi._kpi import tickets as tickets_module
 from helpers import read_only
 
 BASE = np.datetime64("2024-05-06T00:00", "s")  # a Monday

@@ -1,4 +1,4 @@
-"""Tests for contact volume per period and channel share (cskpi._volume)."""
+"""Tests for contact volume per period and channel share (cskpi._kpi.volume)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,9 @@ from cskpi import (
     channel_share,
     volume,
 )
-from cskpi._time import PERIODS
-from cskpi._volume import (
-    Volume,
+from cskpi._core.business_hours import check_not_before
+from cskpi._core.periods import (
     as_int,
-    check_not_before,
     growth,
     instants_or_one,
     period_index,
@@ -31,6 +29,8 @@ from cskpi._volume import (
     to_instants,
     to_stamps,
 )
+from cskpi._core.time import PERIODS
+from cskpi._kpi.volume import Volume
 from helpers import read_only
 
 BASE = np.datetime64("2024-01-01T00:00", "s")  # a Monday
@@ -275,7 +275,7 @@ def test_bad_input(call, error, names):
 
 
 # --------------------------------------------------------------------------- mutation kills
-# Tests written against surviving mutmut mutants of cskpi._volume (issue 11): exact messages,
+# Tests written against surviving mutmut mutants of cskpi._kpi.volume (issue 11): exact messages,
 # time zones, the range edges, the grouped paths and the shared helpers used by _tickets and
 # _engagement. The equivalent survivors are listed in the mutation notes, not tested.
 

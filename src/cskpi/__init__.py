@@ -9,26 +9,15 @@ merge with ``+``. Rates are fractions in [0, 1] unless a docstring says otherwis
 
 from __future__ import annotations
 
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._results import ConfidenceInterval, Grouped
-from ._scorecard import QAScore, qa_review_scores, qa_scorecard
-from ._survey import (
-    CES,
-    CSAT,
-    NPS,
-    NPSBucket,
-    NPSDifference,
-    ces,
-    csat,
-    nps,
-    nps_buckets,
-    nps_difference,
-)
+from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.results import ConfidenceInterval, Grouped
+from ._kpi.scorecard import QAScore, qa_review_scores, qa_scorecard
+from ._kpi.survey import CES, CSAT, NPS, NPSBucket, NPSDifference, ces, csat, nps, nps_buckets, nps_difference
 
 # -- operations (issue 3) --
 # isort: split
-from ._business_hours import BusinessHours, business_seconds
-from ._operations import (
+from ._core.business_hours import BusinessHours, business_seconds
+from ._kpi.operations import (
     AHT,
     ASA,
     AbandonmentRate,
@@ -40,7 +29,7 @@ from ._operations import (
     handle_time_against_target,
     occupancy,
 )
-from ._responses import (
+from ._kpi.responses import (
     DurationTotals,
     ReplyTimes,
     ResolutionTime,
@@ -49,7 +38,7 @@ from ._responses import (
     reply_times,
     resolution_time,
 )
-from ._service_level import (
+from ._kpi.service_level import (
     ABANDONED_POLICIES,
     SERVICE_LEVEL_POLICIES,
     AnswerTimePercentiles,
@@ -60,7 +49,7 @@ from ._service_level import (
 
 # -- tickets (issue 4) --
 # isort: split
-from ._engagement import (
+from ._kpi.engagement import (
     Complaints,
     Engagement,
     FollowerGrowth,
@@ -70,7 +59,7 @@ from ._engagement import (
     follower_growth,
     reviews,
 )
-from ._tickets import (
+from ._kpi.tickets import (
     Backlog,
     OpenCases,
     ReopenRate,
@@ -86,12 +75,12 @@ from ._tickets import (
     resolution_rate,
     ticket_flow,
 )
-from ._volume import ChannelShare, Volume, channel_share, volume
+from ._kpi.volume import ChannelShare, Volume, channel_share, volume
 
 # -- retention (issue 5) --
 # isort: split
-from ._identity import normalize_email, normalize_phone
-from ._retention import (
+from ._kpi.identity import normalize_email, normalize_phone
+from ._kpi.retention import (
     CohortRetention,
     RepeatRate,
     ReturnedWithin,
@@ -102,7 +91,7 @@ from ._retention import (
     retention_rate,
     returned_within,
 )
-from ._value import (
+from ._kpi.value import (
     CLVInputs,
     clv_after_first_period,
     clv_finite_horizon,
@@ -116,11 +105,11 @@ from ._value import (
 # isort: split
 # -- queueing (issue 6) --
 # -- standards and reports (issue 7) --
-from ._report import KPIReport, KPISeries, kpi_report
-from ._standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
+from ._report.report import KPIReport, KPISeries, kpi_report
+from ._report.standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
 
 # isort: split
-from ._queueing import (
+from ._kpi.queueing.erlang import (
     UnstableQueueWarning,
     erlang_b,
     erlang_c,
@@ -130,7 +119,13 @@ from ._queueing import (
     erlang_c_service_level,
     traffic_intensity,
 )
-from ._staffing import Staffing, agents_required, agents_required_for_asa, lines_required, scheduled_agents
+from ._kpi.queueing.staffing import (
+    Staffing,
+    agents_required,
+    agents_required_for_asa,
+    lines_required,
+    scheduled_agents,
+)
 
 __version__ = "0.1.0.dev0"
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._io import ROLES, ContactsTable, example_contacts_path, located
-from ._report import kpi_report
-from ._service_level import SERVICE_LEVEL_POLICIES
-from ._standards import load_standards
-from ._survey import ces, csat, nps
-from ._time import PERIODS
+from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.time import PERIODS
+from ._kpi.service_level import SERVICE_LEVEL_POLICIES
+from ._kpi.survey import ces, csat, nps
+from ._report.io import ROLES, ContactsTable, example_contacts_path, located
+from ._report.report import kpi_report
+from ._report.standards import load_standards
 
 COMMANDS = ("report", "summary", "example")
 FORMATS = ("text", "json", "csv", "markdown")
@@ -96,7 +96,7 @@ def _operations_lines(table: ContactsTable) -> list[str]:
     if report.periods.shape[0] > 1:
         return []
     skip = {"nps", "csat", "ces", "volume", "retention"}
-    from ._display import format_value
+    from ._core.display import format_value
 
     parts = [f"{s.label} {format_value(s.values[0, 0], s.unit)}" for s in report.kpis if s.key not in skip]
     return ["all        " + ", ".join(parts)] if parts else []

@@ -52,12 +52,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _operations, _retention, _service_level, _survey
-from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, factorize, quantile_positions
-from ._results import ARRAY_EQ, Grouped
-from ._time import duration_seconds, period_ordinals, period_starts, to_seconds
-from ._validation import unwrap
+from ._core.checks import abandoned_mask, unwrap
+from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
+from ._core.labels import Groups, factorize, quantile_positions
+from ._core.results import ARRAY_EQ, Grouped
+from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
+from ._kpi import operations as _operations
+from ._kpi import retention as _retention
+from ._kpi import service_level as _service_level
+from ._kpi import survey as _survey
 
 __all__ = [
     "AnswerTimeCounts",
@@ -950,7 +953,7 @@ def _first_period(result: Any) -> int | None:
 
 def _reframe(result: Any, first: int, n_periods: int) -> Any:
     """The volume over the periods ``first .. first + n_periods - 1``: zeros where it had none."""
-    from ._volume import period_labels_of
+    from ._core.periods import period_labels_of
 
     values = _volume_values(result)
     counts = np.asarray(values.n_contacts, dtype=np.int64)
@@ -985,7 +988,7 @@ def _add_volumes(a: Any, b: Any) -> Any:
 
 
 def _ordinal(value: Any, name: str, period: Any) -> int:
-    from ._volume import to_instant
+    from ._core.periods import to_instant
 
     return int(period_ordinals(np.array([to_instant(value, name)]), period)[0])
 
@@ -994,8 +997,8 @@ def _volume_partition(
     timestamps: Any, *, period: Any = "day", by: Any = None, start: Any = None, end: Any = None
 ) -> _VolumePart:
     """One partition's volume over its own periods clipped to ``[start, end]`` (same signature as volume)."""
-    from ._volume import to_instants
-    from ._volume import volume as memory_volume
+    from ._core.periods import to_instants
+    from ._kpi.volume import volume as memory_volume
 
     stamps = to_instants(timestamps, "timestamps")
     first, last = (int(o) for o in period_ordinals(np.array([stamps.min(), stamps.max()]), period))
@@ -1018,7 +1021,7 @@ def _volume_partition(
 
 def _volume_finish(part: _VolumePart | None, empty: Any, *, period: Any, start: Any, end: Any) -> Any:
     """The merged volume over the range :func:`cskpi.volume` chooses for all the data."""
-    from ._volume import period_axis
+    from ._core.periods import period_axis
 
     if part is None:
         return empty
@@ -1082,7 +1085,7 @@ def volume(
     >>> result.n_contacts.tolist(), [str(day) for day in result.periods]
     ([3, 0, 1], ['2024-05-13', '2024-05-14', '2024-05-15'])
     """
-    from ._volume import volume as memory_volume
+    from ._kpi.volume import volume as memory_volume
 
     return _run(
         memory_volume,
@@ -1433,7 +1436,7 @@ class AnswerTimeCounts:
         >>> counts.percentiles([50, 80, 90]).seconds.tolist()
         [15.0, 40.0, 90.0]
         """
-        fractions, stored = _service_level._percentiles(percentiles)
+        fractions, stored = _service_level.quantile_levels(percentiles)
         _check_abandoned_policy(abandoned_policy)
         m = self.seconds.shape[0]
         weights = (
@@ -1539,7 +1542,7 @@ def count_answer_times(
     [4.0, 21.0]
     """
     waits = to_seconds(wait_seconds, "wait_seconds")
-    mask = _operations._abandoned_mask(abandoned, ("wait_seconds", waits))
+    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
     resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
     limit = _check_max_exact(max_exact_values)
     values = waits if mask is None else np.where(mask, np.inf, waits)
@@ -1782,7 +1785,7 @@ def answer_time_percentile(
     >>> rounded.seconds
     20.0
     """
-    _service_level._percentiles(percentiles)
+    _service_level.quantile_levels(percentiles)
     _check_abandoned_policy(abandoned_policy)
     counts = answer_time_counts(
         wait_seconds,
@@ -1859,7 +1862,7 @@ def open_cases(
     >>> cskpi.dask.open_cases(da.from_array(created, chunks=1), da.from_array(resolved, chunks=1), at).n_open
     array([3, 2, 1])
     """
-    from ._tickets import open_cases as memory_open_cases
+    from ._kpi.tickets import open_cases as memory_open_cases
 
     return _run(
         memory_open_cases,
@@ -1925,7 +1928,7 @@ def backlog(
     >>> result.n_open.tolist(), result.n_backlog.tolist()
     ([2], [1])
     """
-    from ._tickets import backlog as memory_backlog
+    from ._kpi.tickets import backlog as memory_backlog
 
     return _run(
         memory_backlog,

@@ -16,7 +16,7 @@ metric functions computed; nothing is recomputed here:
 Examples
 --------
 >>> import cskpi, cskpi.plot  # doctest: +SKIP
->>> report = cskpi.kpi_report(cskpi._io.example_contacts_path(), by="channel")  # doctest: +SKIP
+>>> report = cskpi.kpi_report(cskpi._report.io.example_contacts_path(), by="channel")  # doctest: +SKIP
 >>> cskpi.plot.report_overview(report).savefig("overview.png")  # doctest: +SKIP
 """
 
@@ -29,12 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._report import KPIReport, kpi_report
-from ._retention import CohortRetention
-from ._service_level import service_level
-from ._tickets import open_cases
-from ._time import period_ordinals, period_starts, to_datetime64
+from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.time import period_ordinals, period_starts, to_datetime64
+from ._kpi.retention import CohortRetention
+from ._kpi.service_level import service_level
+from ._kpi.tickets import open_cases
+from ._report.report import KPIReport, kpi_report
 
 __all__ = [
     "nps_trend",

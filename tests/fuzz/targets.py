@@ -32,9 +32,7 @@ import numpy as np
 
 import cskpi
 from cskpi import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from cskpi._grouping import factorize
-from cskpi._time import to_datetime64, to_seconds
-from cskpi._validation import (
+from cskpi._core.checks import (
     check_confidence_level,
     check_integer_scale,
     check_nan_policy,
@@ -42,6 +40,8 @@ from cskpi._validation import (
     integer_scores,
     to_array,
 )
+from cskpi._core.labels import factorize
+from cskpi._core.time import to_datetime64, to_seconds
 
 EXPECTED = (InvalidInputError, InvalidTypeError)
 
@@ -376,7 +376,7 @@ def csv_target(
     to disagree; they would hide every other finding of a run.
     """
     from cskpi import __main__ as cli
-    from cskpi._io import numeric_column, read_csv_columns
+    from cskpi._report.io import numeric_column, read_csv_columns
 
     delimiter = (",", ";", "\t", "|")[data[0] % 4] if data else ","
     if tolerate_known and not follows_rfc4180_quoting(data[1:], delimiter):

@@ -17,8 +17,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._validation import first_index, to_array
+from .._core.checks import first_index, to_array
+from .._core.errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["normalize_email", "normalize_phone"]
 

@@ -13,11 +13,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import factorize
-from ._results import ConfidenceInterval, Grouped, Mergeable, stat
-from ._stats import divide, wald_mean_interval
-from ._validation import NanPolicy, check_nan_policy, describe_first, first_index, to_array
+from .._core.checks import NanPolicy, check_nan_policy, describe_first, first_index, to_array
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.labels import factorize
+from .._core.results import ConfidenceInterval, Grouped, Mergeable, stat
+from .._core.stats import divide, wald_mean_interval
 
 __all__ = ["QAScore", "qa_review_scores", "qa_scorecard"]
 

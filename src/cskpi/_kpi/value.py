@@ -24,25 +24,24 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._results import Mergeable, param, stat
-from ._retention import (
-    _broadcast,
-    _counts,
-    _fractions,
-    _numbers,
-    _shown,
-    _where,
-    active_pairs,
-    customer_index,
-    end_ordinal,
-    fast_period_ordinals,
-    record_seconds,
-    retained_pairs,
+from .._core.checks import (
+    broadcast_named,
+    check_counts,
+    check_fractions,
+    check_numbers,
+    describe_first,
+    first_index,
+    first_shown,
+    index_note,
+    to_array,
+    unwrap,
 )
-from ._stats import divide
-from ._time import Period, check_period
-from ._validation import describe_first, first_index, to_array, unwrap
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.ids import active_pairs, customer_index, retained_pairs
+from .._core.periods import end_ordinal, fast_period_ordinals, record_seconds
+from .._core.results import Mergeable, param, stat
+from .._core.stats import divide
+from .._core.time import Period, check_period
 
 __all__ = [
     "CLVInputs",
@@ -99,14 +98,14 @@ def referral_rate(referred_customers: Any, new_customers: Any) -> Any:
     >>> referral_rate([12, 5], [48, 50]).tolist()
     [0.25, 0.1]
     """
-    referred = _counts(referred_customers, "referred_customers")
-    new = _counts(new_customers, "new_customers")
-    referred, new = _broadcast(("referred_customers", referred), ("new_customers", new))
+    referred = check_counts(referred_customers, "referred_customers")
+    new = check_counts(new_customers, "new_customers")
+    referred, new = broadcast_named(("referred_customers", referred), ("new_customers", new))
     too_many = referred > new
     if np.any(too_many):
         raise InvalidInputError(
             "referred_customers must not exceed new_customers; got "
-            f"{_shown(referred, too_many)} > {_shown(new, too_many)}{_where(too_many)}"
+            f"{first_shown(referred, too_many)} > {first_shown(new, too_many)}{index_note(too_many)}"
         )
     return divide(referred, new, "referral rate")
 
@@ -114,19 +113,21 @@ def referral_rate(referred_customers: Any, new_customers: Any) -> Any:
 def _clv_arguments(
     margin: Any, retention_rate: Any, discount_rate: Any
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    m = _numbers(margin, "margin")
+    m = check_numbers(margin, "margin")
     infinite = ~np.isfinite(m)
     if np.any(infinite):
-        raise InvalidInputError(f"margin must be finite; got {_shown(m, infinite)!r}{_where(infinite)}")
-    r = _fractions(retention_rate, "retention_rate")
-    d = _numbers(discount_rate, "discount_rate")
+        raise InvalidInputError(
+            f"margin must be finite; got {first_shown(m, infinite)!r}{index_note(infinite)}"
+        )
+    r = check_fractions(retention_rate, "retention_rate")
+    d = check_numbers(discount_rate, "discount_rate")
     bad = ~np.isfinite(d) | (d < 0)
     if np.any(bad):
         raise InvalidInputError(
             "discount_rate must be a non-negative, finite rate per period; "
-            f"got {_shown(d, bad)!r}{_where(bad)}"
+            f"got {first_shown(d, bad)!r}{index_note(bad)}"
         )
-    m, r, d = _broadcast(("margin", m), ("retention_rate", r), ("discount_rate", d))
+    m, r, d = broadcast_named(("margin", m), ("retention_rate", r), ("discount_rate", d))
     return m, r, d
 
 
@@ -319,8 +320,8 @@ def clv_finite_horizon(
     if timing not in _TIMINGS:
         raise InvalidInputError(f"timing must be one of {_TIMINGS}; got {timing!r}")
     m, r, d = _clv_arguments(margin, retention_rate, discount_rate)
-    horizon = _counts(periods, "periods", "periods")
-    m, r, d, horizon = _broadcast(
+    horizon = check_counts(periods, "periods", "periods")
+    m, r, d, horizon = broadcast_named(
         ("margin", m), ("retention_rate", r), ("discount_rate", d), ("periods", horizon)
     )
     q = r / (1.0 + d)
@@ -378,9 +379,9 @@ def clv_simple(average_order_value: Any, purchase_frequency: Any, margin_rate: A
     """
     value = _non_negative(average_order_value, "average_order_value")
     frequency = _non_negative(purchase_frequency, "purchase_frequency")
-    margin = _fractions(margin_rate, "margin_rate")
-    churn = _fractions(churn_rate, "churn_rate")
-    value, frequency, margin, churn = _broadcast(
+    margin = check_fractions(margin_rate, "margin_rate")
+    churn = check_fractions(churn_rate, "churn_rate")
+    value, frequency, margin, churn = broadcast_named(
         ("average_order_value", value),
         ("purchase_frequency", frequency),
         ("margin_rate", margin),
@@ -390,11 +391,11 @@ def clv_simple(average_order_value: Any, purchase_frequency: Any, margin_rate: A
 
 
 def _non_negative(values: Any, name: str) -> NDArray[np.float64]:
-    numbers = _numbers(values, name)
+    numbers = check_numbers(values, name)
     bad = ~np.isfinite(numbers) | (numbers < 0)
     if np.any(bad):
         raise InvalidInputError(
-            f"{name} must be non-negative and finite; got {_shown(numbers, bad)!r}{_where(bad)}"
+            f"{name} must be non-negative and finite; got {first_shown(numbers, bad)!r}{index_note(bad)}"
         )
     return numbers
 

@@ -16,13 +16,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._business_hours import BusinessHours, check_calendar, check_not_before, elapsed_microseconds
-from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, factorize, grouped_quantiles
-from ._results import Grouped, LabelledResult, Mergeable, array_field, param, per_group, stat
-from ._stats import divide
-from ._time import to_datetime64
-from ._validation import check_same_length, first_index, to_array
+from .._core.business_hours import BusinessHours, check_calendar, check_not_before, elapsed_microseconds
+from .._core.checks import check_same_length, first_index, to_array
+from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
+from .._core.labels import Groups, factorize, grouped_quantiles
+from .._core.results import Grouped, LabelledResult, Mergeable, array_field, param, per_group, stat
+from .._core.stats import divide
+from .._core.time import to_datetime64
 
 __all__ = [
     "DurationTotals",

@@ -15,8 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._validation import arrays_equal, first_index, to_array
+from .checks import arrays_equal, first_index, to_array
+from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize", "optional_groups"]
 
@@ -412,3 +412,21 @@ def grouped_quantiles(
     ranks = quantile_positions(sizes, fractions)
     ranks[sizes == 0] = -1
     return _select(flat, codes, n_groups, ranks, first), sizes
+
+
+def count_true(mask: NDArray[np.bool_], groups: Groups | None) -> Any:
+    """Number of True rows, per group when ``groups`` is given (exact int64)."""
+    if groups is None:
+        return int(np.count_nonzero(mask))
+    return np.bincount(groups.codes[mask], minlength=groups.n_groups).astype(np.int64)
+
+
+def sum_by_group(
+    values: NDArray[np.float64], groups: Groups | None, keep: NDArray[np.bool_] | None = None
+) -> Any:
+    """Sum of ``values`` (over the rows where ``keep``), per group when ``groups`` is given."""
+    if groups is None:
+        return float(values.sum() if keep is None else values[keep].sum())
+    codes = groups.codes if keep is None else groups.codes[keep]
+    kept = values if keep is None else values[keep]
+    return np.bincount(codes, weights=kept, minlength=groups.n_groups).astype(np.float64)

@@ -7,7 +7,7 @@ so results of two batches merge with ``+``. Durations are float seconds
 (``timedelta64`` input is converted); rates are fractions in [0, 1].
 
 The private helpers at the top (duration and mask checks, grouped sums) are shared
-with :mod:`cskpi._service_level`.
+with :mod:`cskpi._kpi.service_level`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, optional_groups
-from ._results import (
+from .._core.checks import abandoned_mask, boolean_mask, check_same_length, first_index, to_array, unwrap
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.labels import count_cells, count_true, optional_groups, sum_by_group
+from .._core.results import (
     ConfidenceInterval,
     Mergeable,
     param,
@@ -29,9 +30,8 @@ from ._results import (
     stat,
     wilson_confidence_interval,
 )
-from ._stats import divide
-from ._time import duration_seconds, to_seconds
-from ._validation import check_same_length, first_index, to_array, unwrap
+from .._core.stats import divide
+from .._core.time import duration_seconds, to_seconds
 
 __all__ = [
     "AHT",
@@ -52,46 +52,6 @@ DEFAULT_DEVIATION_EDGES: tuple[float, ...] = (-0.5, -0.25, -0.1, 0.0, 0.1, 0.25,
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _durations(values: Any, name: str) -> NDArray[np.float64]:
-    """Per-contact durations as float seconds: finite, non-negative, no NaN (never modified)."""
-    return to_seconds(values, name)
-
-
-def _boolean_mask(values: Any, name: str, meaning: str) -> NDArray[np.bool_]:
-    """A 1-D boolean mask; integer 0/1 columns raise so that a wrong column is not taken silently."""
-    mask = to_array(values, name)
-    if mask.dtype.kind != "b":
-        raise InvalidTypeError(
-            f"{name} must be a boolean mask (True = {meaning}); got dtype {mask.dtype} "
-            f"(convert 0/1 columns with .astype(bool))"
-        )
-    return mask
-
-
-def _abandoned_mask(abandoned: Any, reference: tuple[str, NDArray[Any]]) -> NDArray[np.bool_] | None:
-    if abandoned is None:
-        return None
-    mask = _boolean_mask(abandoned, "abandoned", "abandoned")
-    check_same_length(reference, ("abandoned", mask))
-    return mask
-
-
-def _count(mask: NDArray[np.bool_], groups: Groups | None) -> Any:
-    """Number of True rows, per group when ``groups`` is given (exact int64)."""
-    if groups is None:
-        return int(np.count_nonzero(mask))
-    return np.bincount(groups.codes[mask], minlength=groups.n_groups).astype(np.int64)
-
-
-def _total(values: NDArray[np.float64], groups: Groups | None, keep: NDArray[np.bool_] | None = None) -> Any:
-    """Sum of ``values`` (over the rows where ``keep``), per group when ``groups`` is given."""
-    if groups is None:
-        return float(values.sum() if keep is None else values[keep].sum())
-    codes = groups.codes if keep is None else groups.codes[keep]
-    kept = values if keep is None else values[keep]
-    return np.bincount(codes, weights=kept, minlength=groups.n_groups).astype(np.float64)
 
 
 # --------------------------------------------------------------------------- ASA
@@ -173,11 +133,13 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> Any:
     >>> answer_time_percentile(waits, [50, 90], abandoned=gave_up, abandoned_policy="exclude").seconds
     array([20., 60.])
     """
-    waits = _durations(wait_seconds, "wait_seconds")
-    mask = _abandoned_mask(abandoned, ("wait_seconds", waits))
+    waits = to_seconds(wait_seconds, "wait_seconds")
+    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
     groups = optional_groups(by, waits.shape[0])
     answered = np.ones(waits.shape[0], dtype=bool) if mask is None else ~mask
-    result = ASA(n_answered=_count(answered, groups), total_wait_seconds=_total(waits, groups, answered))
+    result = ASA(
+        n_answered=count_true(answered, groups), total_wait_seconds=sum_by_group(waits, groups, answered)
+    )
     return single_or_grouped(result, groups)
 
 
@@ -290,23 +252,23 @@ def aht(
     >>> aht([300, 200, 100], by=["ann", "ann", "bob"]).score.tolist()
     [250.0, 100.0]
     """
-    talk = _durations(talk_seconds, "talk_seconds")
+    talk = to_seconds(talk_seconds, "talk_seconds")
     components: list[NDArray[np.float64] | None] = []
     for values, name in ((hold_seconds, "hold_seconds"), (after_work_seconds, "after_work_seconds")):
         if values is None:
             components.append(None)
             continue
-        component = _durations(values, name)
+        component = to_seconds(values, name)
         check_same_length(("talk_seconds", talk), (name, component))
         components.append(component)
     groups = optional_groups(by, talk.shape[0])
     zero = 0.0 if groups is None else np.zeros(groups.n_groups)
     hold, after_work = components
     result = AHT(
-        n_handled=_count(np.ones(talk.shape[0], dtype=bool), groups),
-        total_talk_seconds=_total(talk, groups),
-        total_hold_seconds=zero if hold is None else _total(hold, groups),
-        total_after_work_seconds=zero if after_work is None else _total(after_work, groups),
+        n_handled=count_true(np.ones(talk.shape[0], dtype=bool), groups),
+        total_talk_seconds=sum_by_group(talk, groups),
+        total_hold_seconds=zero if hold is None else sum_by_group(hold, groups),
+        total_after_work_seconds=zero if after_work is None else sum_by_group(after_work, groups),
     )
     return single_or_grouped(result, groups)
 
@@ -431,7 +393,7 @@ def abandonment_rate(
     >>> round(abandonment_rate(gave_up, wait_seconds=waits, short_abandon_seconds=5).score, 4)
     0.0408
     """
-    mask = _boolean_mask(abandoned, "abandoned", "abandoned")
+    mask = boolean_mask(abandoned, "abandoned", "abandoned")
     short_limit = (
         None
         if short_abandon_seconds is None
@@ -439,7 +401,7 @@ def abandonment_rate(
     )
     short = np.zeros(mask.shape[0], dtype=bool)
     if wait_seconds is not None:
-        waits = _durations(wait_seconds, "wait_seconds")
+        waits = to_seconds(wait_seconds, "wait_seconds")
         check_same_length(("abandoned", mask), ("wait_seconds", waits))
         if short_limit is not None:
             short = mask & (waits < short_limit)
@@ -449,9 +411,9 @@ def abandonment_rate(
         )
     groups = optional_groups(by, mask.shape[0])
     result = AbandonmentRate(
-        n_offered=_count(np.ones(mask.shape[0], dtype=bool), groups),
-        n_abandoned=_count(mask, groups),
-        n_abandoned_short=_count(short, groups),
+        n_offered=count_true(np.ones(mask.shape[0], dtype=bool), groups),
+        n_abandoned=count_true(mask, groups),
+        n_abandoned_short=count_true(short, groups),
         short_abandon_seconds=short_limit,
     )
     return single_or_grouped(result, groups)
@@ -533,8 +495,8 @@ def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any = None) ->
     >>> occupancy([1500, 1200], [1800, 1800]).score
     0.75
     """
-    handle = _durations(handle_seconds, "handle_seconds")
-    available = _durations(available_seconds, "available_seconds")
+    handle = to_seconds(handle_seconds, "handle_seconds")
+    available = to_seconds(available_seconds, "available_seconds")
     check_same_length(("handle_seconds", handle), ("available_seconds", available))
     over = handle > available
     if over.any():
@@ -545,7 +507,8 @@ def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any = None) ->
         )
     groups = optional_groups(by, handle.shape[0])
     result = Occupancy(
-        total_handle_seconds=_total(handle, groups), total_available_seconds=_total(available, groups)
+        total_handle_seconds=sum_by_group(handle, groups),
+        total_available_seconds=sum_by_group(available, groups),
     )
     return single_or_grouped(result, groups)
 
@@ -671,14 +634,14 @@ def handle_time_against_target(
     >>> result.bin_labels[2], result.bin_labels[7]
     ('(-25%, -10%]', '(50%, 100%]')
     """
-    handle = _durations(handle_seconds, "handle_seconds")
+    handle = to_seconds(handle_seconds, "handle_seconds")
     edges = _deviation_edges(deviation_edges)
     if np.ndim(target_seconds) == 0:
         target: float | NDArray[np.float64] = duration_seconds(
             target_seconds, "target_seconds", positive=True
         )
     else:
-        target = _durations(target_seconds, "target_seconds")
+        target = to_seconds(target_seconds, "target_seconds")
         check_same_length(("handle_seconds", handle), ("target_seconds", target))
         zero = target == 0
         if zero.any():
@@ -695,8 +658,8 @@ def handle_time_against_target(
     else:
         counts = count_cells(bins, width, codes=groups.codes, n_groups=groups.n_groups)
     result = HandleTimeAgainstTarget(
-        n=_count(np.ones(handle.shape[0], dtype=bool), groups),
-        n_within=_count(within, groups),
+        n=count_true(np.ones(handle.shape[0], dtype=bool), groups),
+        n_within=count_true(within, groups),
         deviation_counts=counts,
         deviation_edges=edges,
     )

@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._errors import UndefinedMetricWarning
-from ._results import Grouped
+from .errors import UndefinedMetricWarning
+from .results import Grouped
 
 __all__ = [
     "format_value",
@@ -48,7 +48,7 @@ def format_seconds(seconds: float) -> str:
 
     Examples
     --------
-    >>> from cskpi._display import format_seconds
+    >>> from cskpi._core.display import format_seconds
     >>> format_seconds(45.2), format_seconds(750), format_seconds(11520), format_seconds(181440)
     ('45.2 s', '12.5 min', '3.2 h', '2.1 d')
     """
@@ -66,7 +66,7 @@ def format_value(value: Any, unit: str) -> str:
 
     Examples
     --------
-    >>> from cskpi._display import format_value
+    >>> from cskpi._core.display import format_value
     >>> format_value(0.8534, "fraction"), format_value(31.25, "points"), format_value(float("nan"), "count")
     ('85.3%', '+31.2', '–')
     """
@@ -110,7 +110,7 @@ def text_table(
 
     Examples
     --------
-    >>> from cskpi._display import text_table
+    >>> from cskpi._core.display import text_table
     >>> print(text_table(["channel", "NPS"], [["chat", "+12.0"], ["phone", "-3.5"]]))
     channel    NPS
     chat     +12.0
@@ -137,7 +137,7 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
     Examples
     --------
-    >>> from cskpi._display import markdown_table
+    >>> from cskpi._core.display import markdown_table
     >>> print(markdown_table(["a", "b"], [["1", "x|y"]]))
     | a | b |
     | --- | --- |
@@ -157,7 +157,7 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption
 
     Examples
     --------
-    >>> from cskpi._display import html_table
+    >>> from cskpi._core.display import html_table
     >>> html_table(["a"], [["<1>"]])[-50:]
     '<tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>'
     """
@@ -246,7 +246,7 @@ def result_html(result: Any) -> str:
     Examples
     --------
     >>> from cskpi import nps
-    >>> from cskpi._display import result_html
+    >>> from cskpi._core.display import result_html
     >>> "<td>10</td>" in result_html(nps([10, 9, 9, 10, 8, 7, 7, 6, 0, 3]))
     True
     """

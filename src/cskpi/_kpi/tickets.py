@@ -29,14 +29,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._business_hours import BusinessHours, business_seconds
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize, optional_groups
-from ._results import ARRAY_EQ, Mergeable, param, single_or_grouped, stat
-from ._stats import divide
-from ._time import US_PER_SECOND, check_period, duration_us, period_ordinals
-from ._validation import check_same_length, describe_first, first_index, to_array
-from ._volume import (
+from .._core.business_hours import BusinessHours, business_seconds
+from .._core.checks import check_same_length, describe_first, first_index, to_array
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.labels import Groups, count_cells, factorize, optional_groups
+from .._core.periods import (
     PARAM,
     TimeSeriesResult,
     as_int,
@@ -49,6 +46,9 @@ from ._volume import (
     to_instant,
     to_instants,
 )
+from .._core.results import ARRAY_EQ, Mergeable, param, single_or_grouped, stat
+from .._core.stats import divide
+from .._core.time import US_PER_SECOND, check_period, duration_us, period_ordinals
 
 __all__ = [
     "Backlog",

@@ -21,7 +21,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._queueing import (
+from ..._core.checks import unwrap
+from ..._core.results import ARRAY_EQ
+from .erlang import (
     FloatArray,
     blocking,
     broadcast,
@@ -34,8 +36,6 @@ from ._queueing import (
     waiting,
     whole,
 )
-from ._results import ARRAY_EQ
-from ._validation import unwrap
 
 __all__ = ["Staffing", "agents_required", "agents_required_for_asa", "lines_required", "scheduled_agents"]
 

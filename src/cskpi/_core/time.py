@@ -19,8 +19,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._validation import describe_first, first_index, to_array
+from .checks import describe_first, first_index, to_array
+from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "PERIODS",
@@ -247,7 +247,7 @@ def period_ordinals(timestamps: NDArray[np.datetime64], period: Period) -> NDArr
     Examples
     --------
     >>> import numpy as np
-    >>> from cskpi._time import period_ordinals
+    >>> from cskpi._core.time import period_ordinals
     >>> t = np.array(["2024-01-31T23:00", "2024-02-01T00:00"], dtype="datetime64[s]")
     >>> period_ordinals(t, "month").tolist(), period_ordinals(t, "quarter").tolist()
     ([648, 649], [216, 216])
@@ -291,7 +291,7 @@ def period_labels(timestamps: Any, period: str, *, name: str = "timestamps") -> 
 
     Examples
     --------
-    >>> from cskpi._time import period_labels
+    >>> from cskpi._core.time import period_labels
     >>> period_labels(["2024-05-15T10:00", "2024-05-19T23:59"], "week").tolist()
     [datetime.date(2024, 5, 13), datetime.date(2024, 5, 13)]
     """

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import warn_undefined
-from ._validation import check_confidence_level, unwrap
+from .checks import check_confidence_level, unwrap
+from .errors import warn_undefined
 
 __all__ = [
     "divide",

@@ -18,10 +18,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, combine_codes, decode_combos
-from ._stats import wilson_interval
-from ._validation import arrays_equal
+from .checks import arrays_equal
+from .errors import InvalidInputError, InvalidTypeError
+from .labels import Groups, combine_codes, decode_combos
+from .stats import wilson_interval
 
 __all__ = [
     "ARRAY_EQ",
@@ -40,7 +40,7 @@ __all__ = [
     "wilson_confidence_interval",
 ]
 
-_STAT = "cskpi_stat"
+STAT_KEY = "cskpi_stat"
 
 
 ARRAY_EQ = attrs.cmp_using(eq=arrays_equal)
@@ -54,20 +54,20 @@ def array_field() -> Any:
 
 def stat() -> Any:
     """An additive statistic field (count or sum); compared with :func:`arrays_equal`."""
-    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={_STAT: True})
+    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={STAT_KEY: True})
 
 
 def param() -> Any:
     """A parameter field: results merge only when their parameters are equal."""
-    return attrs.field(metadata={_STAT: False})
+    return attrs.field(metadata={STAT_KEY: False})
 
 
-def _stat_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get(_STAT))
+def stat_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get(STAT_KEY))
 
 
-def _param_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in attrs.fields(cls) if not f.metadata.get(_STAT))
+def param_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls) if not f.metadata.get(STAT_KEY))
 
 
 class Mergeable:
@@ -81,7 +81,7 @@ class Mergeable:
                 f"cannot add {type(other).__name__} to {type(self).__name__}: "
                 "only results of the same kind merge"
             )
-        for name in _param_names(type(self)):
+        for name in param_names(type(self)):
             if getattr(self, name) != getattr(other, name):
                 raise InvalidInputError(
                     f"cannot add {type(self).__name__} results with different {name}: "
@@ -90,7 +90,7 @@ class Mergeable:
 
     def __add__(self, other: Self) -> Self:
         self._check_mergeable(other)
-        changes = {name: getattr(self, name) + getattr(other, name) for name in _stat_names(type(self))}
+        changes = {name: getattr(self, name) + getattr(other, name) for name in stat_names(type(self))}
         return attrs.evolve(self, **changes)  # type: ignore[misc]
 
     def __radd__(self, other: object) -> Self:
@@ -101,7 +101,7 @@ class Mergeable:
 
     def _repr_html_(self) -> str:
         """Compact HTML table for Jupyter (fields and headline figures)."""
-        from ._display import result_html  # imported here: _display imports this module
+        from .display import result_html
 
         return result_html(self)
 
@@ -231,7 +231,7 @@ class LabelledResult:
 
     def _repr_html_(self) -> str:
         """Compact HTML table for Jupyter (fields and headline figures)."""
-        from ._display import result_html  # imported here: _display imports this module
+        from .display import result_html
 
         return result_html(self)
 
@@ -297,7 +297,7 @@ class Grouped(Generic[R]):
     def at(self, position: int) -> R:
         """The result of the group at ``position`` in label order."""
         changes = {
-            name: _scalarize(getattr(self.values, name)[position]) for name in _stat_names(type(self.values))
+            name: _scalarize(getattr(self.values, name)[position]) for name in stat_names(type(self.values))
         }
         return attrs.evolve(self.values, **changes)  # type: ignore[misc]
 
@@ -352,7 +352,7 @@ class Grouped(Generic[R]):
         codes, combos = combine_codes(tuple(key_codes), sizes)
         n_groups = int(combos.shape[0])
         changes = {}
-        for name in _stat_names(type(self.values)):
+        for name in stat_names(type(self.values)):
             mine_stat = np.asarray(getattr(self.values, name))
             theirs_stat = np.asarray(getattr(other.values, name))
             dtype = np.result_type(mine_stat, theirs_stat)
@@ -377,7 +377,7 @@ class Grouped(Generic[R]):
 
     def _repr_html_(self) -> str:
         """Compact HTML table for Jupyter (fields and headline figures)."""
-        from ._display import result_html  # imported here: _display imports this module
+        from .display import result_html
 
         return result_html(self)
 

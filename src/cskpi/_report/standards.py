@@ -27,17 +27,22 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._business_hours import BusinessHours, business_seconds
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._grouping import factorize
-from ._io import ContactsTable, is_table, located
-from ._operations import abandonment_rate, aht, asa
-from ._responses import first_response_time, resolution_time
-from ._results import ARRAY_EQ, _stat_names
-from ._service_level import ABANDONED_POLICIES, SERVICE_LEVEL_POLICIES, answer_time_percentile, service_level
-from ._survey import ces, csat, nps
-from ._time import PERIODS, check_period, period_ordinals, period_starts
-from ._validation import check_confidence_level
+from .._core.business_hours import BusinessHours, business_seconds
+from .._core.checks import check_confidence_level
+from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.labels import factorize
+from .._core.results import ARRAY_EQ, stat_names
+from .._core.time import PERIODS, check_period, period_ordinals, period_starts
+from .._kpi.operations import abandonment_rate, aht, asa
+from .._kpi.responses import first_response_time, resolution_time
+from .._kpi.service_level import (
+    ABANDONED_POLICIES,
+    SERVICE_LEVEL_POLICIES,
+    answer_time_percentile,
+    service_level,
+)
+from .._kpi.survey import ces, csat, nps
+from .io import ContactsTable, is_table, located
 
 __all__ = [
     "DIRECTIONS",
@@ -128,7 +133,7 @@ def dense(grouped: Any, n_cells: int) -> Any:
     values = grouped.values
     labels = np.asarray(grouped.labels, dtype=np.intp)
     changes = {}
-    for name in _stat_names(type(values)):
+    for name in stat_names(type(values)):
         field = np.asarray(getattr(values, name))
         full = np.zeros((n_cells, *field.shape[1:]), dtype=field.dtype)
         full[labels] = field
@@ -172,7 +177,7 @@ class MetricSpec:
     bounds: tuple[float, float] = (0.0, math.inf)
 
 
-class _Call:
+class MetricCall:
     """Call a metric function, turning its ``at index i`` errors into the table's row and column."""
 
     def __init__(self, table: ContactsTable, arguments: dict[str, str], rows: NDArray[np.intp] | None = None):
@@ -204,7 +209,7 @@ def _measure_service_level(
     table: ContactsTable, cells: Cells, params: dict[str, Any], level: float
 ) -> Measured:
     waits, abandoned, rows = _waits(table)
-    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     grouped = call(
         service_level,
         waits,
@@ -223,7 +228,7 @@ def _measure_service_level(
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
     waits, abandoned, rows = _waits(table)
-    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = call(
         answer_time_percentile,
         waits,
@@ -240,7 +245,7 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
 
 def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
     waits, abandoned, rows = _waits(table)
-    call = _Call(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
     return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
 
@@ -254,7 +259,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
         np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
         for role in ("hold_seconds", "after_work_seconds")
     ]
-    call = _Call(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
+    call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     result = dense(grouped, cells.n_cells)
     return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
@@ -270,7 +275,7 @@ def _measure_abandonment(
     queued = table.has("wait_seconds")
     rows = np.flatnonzero(_known(table, "wait_seconds")) if queued else np.arange(table.n_rows)
     waits = None if short is None else table.get("wait_seconds")[rows]
-    call = _Call(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
+    call = MetricCall(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
     grouped = call(
         abandonment_rate,
         table.get("abandoned")[rows],
@@ -299,7 +304,7 @@ def _measure_duration(
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
         # Abandoned contacts never reached an agent: they have no reply or resolution to time.
         rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
-        call = _Call(table, {"created": "created", end_role: end_role}, rows)
+        call = MetricCall(table, {"created": "created", end_role: end_role}, rows)
         created, end = table.get("created"), table.get(end_role)
         codes = cells.codes
         if rows is not None:
@@ -327,7 +332,7 @@ def _measure_response_within(
     answered = ~np.isnat(reply)
     calendar = _calendar(params) or BusinessHours.every_day()
     answered_rows = np.flatnonzero(answered) if rows is None else rows[answered]
-    call = _Call(table, {"start": "created", "end": "first_reply"}, answered_rows)
+    call = MetricCall(table, {"start": "created", "end": "first_reply"}, answered_rows)
     elapsed = np.zeros(created.shape[0])
     if answered.any():
         elapsed[answered] = call(business_seconds, created[answered], reply[answered], calendar)
@@ -346,7 +351,7 @@ def _measure_survey(
     function: Callable[..., Any], role: str, options: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-        call = _Call(table, {"scores": role, "ratings": role})
+        call = MetricCall(table, {"scores": role, "ratings": role})
         grouped = call(function, table.get(role), by=cells.codes, nan_policy="omit", **options(params))
         result = dense(grouped, cells.n_cells)
         interval_options = {"method": params["method"]} if "method" in params else {}
@@ -808,18 +813,18 @@ class StandardResults:
             standard = self.standards[index[0]]
             row: dict[str, Any] = {"standard": standard.name, "metric": standard.metric}
             if self.groups is not None:
-                row[self.by or "group"] = _plain(self.groups[index[1]])
+                row[self.by or "group"] = plain_value(self.groups[index[1]])
             if self.periods is not None:
                 row["period"] = str(self.periods[index[2]])
             row.update(
                 target=float(target[index]),
                 direction=standard.direction,
                 tolerated=standard.tolerated,
-                achieved=_plain(self.achieved[index]),
-                gap=_plain(gap[index]),
+                achieved=plain_value(self.achieved[index]),
+                gap=plain_value(gap[index]),
                 n=int(self.n[index]),
-                low=_plain(self.low[index]),
-                high=_plain(self.high[index]),
+                low=plain_value(self.low[index]),
+                high=plain_value(self.high[index]),
                 status=str(status[index]),
                 clear=bool(clear[index]) if has_interval[index] else None,
             )
@@ -838,19 +843,19 @@ class StandardResults:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (requires pandas)."""
-        from ._display import require
+        from .._core.display import require
 
         return require("pandas", "to_pandas").DataFrame(self.rows())
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (requires polars)."""
-        from ._display import require
+        from .._core.display import require
 
         return require("polars", "to_polars").DataFrame(self.rows())
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted cells of the results table."""
-        from ._display import format_value
+        from .._core.display import format_value
 
         headers = ["standard", "target"]
         if self.groups is not None:
@@ -878,19 +883,19 @@ class StandardResults:
         return headers, cells
 
     def __repr__(self) -> str:
-        from ._display import text_table
+        from .._core.display import text_table
 
         headers, cells = self.table()
         return f"StandardResults({len(self.standards)} standards)\n" + text_table(headers, cells)
 
     def _repr_html_(self) -> str:
-        from ._display import html_table
+        from .._core.display import html_table
 
         headers, cells = self.table()
         return html_table(headers, cells, caption=f"{len(self.standards)} service standards")
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -903,7 +908,7 @@ def _is_standard(value: Any) -> bool:
     return getattr(value, "_cskpi_standard", False) is True
 
 
-def _standard_list(standards: Any) -> tuple[Standard, ...]:
+def standard_list(standards: Any) -> tuple[Standard, ...]:
     if _is_standard(standards):
         return (standards,)
     if isinstance(standards, str | Path):
@@ -945,7 +950,7 @@ def evaluate_standards(
         One row per contact: a dict of columns, a pandas or polars DataFrame, or the
         path of a CSV file. Columns are found by role name (``created``,
         ``wait_seconds``, ``abandoned``, ``talk_seconds``, ``first_reply``,
-        ``resolved``, ``nps``, ``csat``, ``ces``…; see :data:`cskpi._io.ROLES`),
+        ``resolved``, ``nps``, ``csat``, ``ces``…; see :data:`cskpi._report.io.ROLES`),
         or through ``columns``.
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, optional
         Evaluate per calendar period of the ``created`` column (every period from
@@ -990,7 +995,7 @@ def evaluate_standards(
     >>> result.achieved.item(), result.status.item(), result.clear.item()
     (0.75, 'within_tolerance', False)
     """
-    items = _standard_list(standards)
+    items = standard_list(standards)
     level = check_confidence_level(confidence_level)
     if period is not None and period not in PERIODS:
         raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
@@ -1093,7 +1098,7 @@ def standards_from_data(data: Any, *, source: str = "standards") -> tuple[Standa
         except (InvalidInputError, InvalidTypeError) as error:
             raise _file_error(source, index, name, f"field {error}") from None
     try:
-        return _standard_list(standards)
+        return standard_list(standards)
     except InvalidInputError as error:
         raise _file_error(source, None, None, str(error)) from None
 
@@ -1204,7 +1209,7 @@ def save_standards(standards: Any, path: str | Path) -> None:
     >>> load_standards(path) == (csat_goal,)
     True
     """
-    items = _standard_list(standards)
+    items = standard_list(standards)
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
         text = standards_to_toml(items)

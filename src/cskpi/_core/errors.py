@@ -22,7 +22,7 @@ __all__ = [
     "warn_undefined",
 ]
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class InvalidInputError(ValueError):

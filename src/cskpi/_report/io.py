@@ -30,7 +30,7 @@ from typing import Any, TextIO
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
+from .._core.errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "ROLES",
@@ -166,7 +166,7 @@ def read_csv_columns(
 
     Examples
     --------
-    >>> from cskpi._io import example_contacts_path, read_csv_columns
+    >>> from cskpi._report.io import example_contacts_path, read_csv_columns
     >>> columns = read_csv_columns(example_contacts_path())
     >>> columns["channel"][:3].tolist()
     ['phone', 'email', 'email']

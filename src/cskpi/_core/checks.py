@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
+from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "NanPolicy",
@@ -211,3 +211,114 @@ def integer_scores(
         raise InvalidInputError(f"{rule}; got {describe_first(array, bad)}")
     smallest = np.min_scalar_type(high) if low >= 0 else np.int64
     return filled.astype(np.promote_types(smallest, np.int16)), keep
+
+
+def boolean_mask(values: Any, name: str, meaning: str) -> NDArray[np.bool_]:
+    """A 1-D boolean mask; integer 0/1 columns raise so that a wrong column is not taken silently."""
+    mask = to_array(values, name)
+    if mask.dtype.kind != "b":
+        raise InvalidTypeError(
+            f"{name} must be a boolean mask (True = {meaning}); got dtype {mask.dtype} "
+            f"(convert 0/1 columns with .astype(bool))"
+        )
+    return mask
+
+
+def abandoned_mask(abandoned: Any, reference: tuple[str, NDArray[Any]]) -> NDArray[np.bool_] | None:
+    if abandoned is None:
+        return None
+    mask = boolean_mask(abandoned, "abandoned", "abandoned")
+    check_same_length(reference, ("abandoned", mask))
+    return mask
+
+
+def check_counts(values: Any, name: str, unit: str = "customers") -> NDArray[np.float64]:
+    """Counts (scalar or array): finite, non-negative whole numbers, returned as float64."""
+    if isinstance(values, bool | np.bool_):
+        raise InvalidTypeError(f"{name} must be counts of {unit}, not booleans; got {values!r}")
+    if isinstance(values, int | float | np.integer | np.floating):
+        array = np.asarray(values)
+    else:
+        array = to_array(values, name, ndim=(0, 1, 2))
+    kind = array.dtype.kind
+    if kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(f"{name} must be counts of {unit}; got non-numeric values") from None
+    elif kind == "b" or kind not in "iuf":
+        raise InvalidTypeError(f"{name} must be counts of {unit} (numbers); got dtype {array.dtype}")
+    counts = array.astype(np.float64)
+    if counts.ndim == 0:
+        bad_value = not np.isfinite(counts) or counts < 0 or counts != np.floor(counts)
+        if bad_value:
+            shown = first_shown(counts, counts >= 0)
+            raise InvalidInputError(f"{name} must be a non-negative whole number of {unit}; got {shown!r}")
+        return counts
+    missing = np.isnan(counts)
+    if missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
+    bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.floor(counts))
+    if bad.any():
+        raise InvalidInputError(
+            f"{name} must be non-negative whole numbers of {unit}; got {describe_first(counts, bad)}"
+        )
+    return counts
+
+
+def broadcast_named(*named: tuple[str, NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+    try:
+        return list(np.broadcast_arrays(*(array for _, array in named)))
+    except ValueError:
+        shapes = ", ".join(f"{name} {array.shape}" for name, array in named)
+        raise InvalidInputError(
+            f"{' and '.join(n for n, _ in named)} must have matching shapes; got {shapes}"
+        ) from None
+
+
+def index_note(mask: NDArray[np.bool_]) -> str:
+    return "" if mask.ndim == 0 else f" at index {first_index(mask)}"
+
+
+def first_shown(array: NDArray[np.float64], mask: NDArray[np.bool_]) -> Any:
+    value = array if array.ndim == 0 else array[first_index(mask)]
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def check_numbers(values: Any, name: str) -> NDArray[np.float64]:
+    if isinstance(values, bool | np.bool_):
+        raise InvalidTypeError(f"{name} must be a number, not a boolean; got {values!r}")
+    if isinstance(values, int | float | np.integer | np.floating):
+        number = np.asarray(values, dtype=np.float64)
+        if np.isnan(number):
+            raise InvalidInputError(f"{name} must not be NaN; got nan")
+        return number
+    array = to_array(values, name, ndim=(0, 1, 2))
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        raise InvalidTypeError(f"{name} must contain numbers; got dtype {array.dtype}")
+    numbers = array.astype(np.float64)
+    missing = np.isnan(numbers)
+    if missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan{index_note(missing)}")
+    return numbers
+
+
+def check_fractions(values: Any, name: str) -> NDArray[np.float64]:
+    numbers = check_numbers(values, name)
+    bad = np.isnan(numbers) | (numbers < 0) | (numbers > 1)
+    if np.any(bad):
+        raise InvalidInputError(
+            f"{name} must be in [0, 1]; got {first_shown(numbers, bad)!r}{index_note(bad)}"
+        )
+    return numbers
+
+
+def check_positive(values: Any, name: str) -> NDArray[np.float64]:
+    numbers = check_numbers(values, name)
+    bad = ~np.isfinite(numbers) | (numbers <= 0)
+    if np.any(bad):
+        raise InvalidInputError(
+            f"{name} must be positive and finite; got {first_shown(numbers, bad)!r}{index_note(bad)}"
+        )
+    return numbers

@@ -14,12 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, count_cells, factorize
-from ._kernels import scan_thresholds
-from ._results import ConfidenceInterval, Grouped, Mergeable, param, stat
-from ._stats import divide, normal_quantile, normal_two_sided_p, wald_mean_interval, wilson_interval
-from ._validation import (
+from .._core.checks import (
     NanPolicy,
     check_confidence_level,
     check_integer_scale,
@@ -28,6 +23,11 @@ from ._validation import (
     to_array,
     unwrap,
 )
+from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
+from .._core.kernels import scan_thresholds
+from .._core.labels import Groups, count_cells, factorize
+from .._core.results import ConfidenceInterval, Grouped, Mergeable, param, stat
+from .._core.stats import divide, normal_quantile, normal_two_sided_p, wald_mean_interval, wilson_interval
 
 __all__ = [
     "CES",

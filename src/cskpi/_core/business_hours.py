@@ -37,9 +37,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._time import to_datetime64
-from ._validation import check_same_length, first_index
+from .checks import check_same_length, first_index
+from .errors import InvalidInputError, InvalidTypeError
+from .time import to_datetime64
 
 __all__ = ["BusinessHours", "business_seconds"]
 

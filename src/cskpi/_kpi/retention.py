@@ -26,12 +26,21 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import factorize
-from ._results import ARRAY_EQ, Mergeable, param, stat
-from ._stats import divide
-from ._time import Period, check_period, period_ordinals, period_starts, to_datetime64
-from ._validation import describe_first, first_index, to_array, unwrap
+from .._core.checks import (
+    broadcast_named,
+    check_counts,
+    check_fractions,
+    check_positive,
+    first_shown,
+    index_note,
+    unwrap,
+)
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.ids import active_pairs, customer_index, customer_runs
+from .._core.periods import end_ordinal, fast_period_ordinals, record_seconds
+from .._core.results import ARRAY_EQ, Mergeable, param, stat
+from .._core.stats import divide
+from .._core.time import Period, check_period, period_starts, to_datetime64
 
 __all__ = [
     "CohortRetention",
@@ -50,13 +59,6 @@ Convention: TypeAlias = Literal["classic", "rolling"]
 _DENOMINATORS = ("start", "average", "serviced")
 _CONVENTIONS = ("classic", "rolling")
 _SECONDS_PER_DAY = 86_400
-_SECONDS_DTYPE = np.dtype("datetime64[s]")
-# Records handled per step where a temporary per record would otherwise be allocated.
-_CHUNK_ROWS = 1 << 20
-# The (customer, period) cells are marked in a boolean array when it holds at most this
-# many cells per record (or at most _DENSE_MIN_CELLS in all); otherwise the keys are sorted.
-_DENSE_CELLS_PER_RECORD = 8
-_DENSE_MIN_CELLS = 1 << 20
 # Largest cohort matrix (cohorts x offsets) built; beyond it a coarser period is needed.
 _MAX_MATRIX_CELLS = 1 << 25
 
@@ -64,61 +66,6 @@ _MAX_MATRIX_CELLS = 1 << 25
 # ----------------------------------------------------------------------------------------
 # Rates from counts
 # ----------------------------------------------------------------------------------------
-
-
-def _counts(values: Any, name: str, unit: str = "customers") -> NDArray[np.float64]:
-    """Counts (scalar or array): finite, non-negative whole numbers, returned as float64."""
-    if isinstance(values, bool | np.bool_):
-        raise InvalidTypeError(f"{name} must be counts of {unit}, not booleans; got {values!r}")
-    if isinstance(values, int | float | np.integer | np.floating):
-        array = np.asarray(values)
-    else:
-        array = to_array(values, name, ndim=(0, 1, 2))
-    kind = array.dtype.kind
-    if kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise InvalidTypeError(f"{name} must be counts of {unit}; got non-numeric values") from None
-    elif kind == "b" or kind not in "iuf":
-        raise InvalidTypeError(f"{name} must be counts of {unit} (numbers); got dtype {array.dtype}")
-    counts = array.astype(np.float64)
-    if counts.ndim == 0:
-        bad_value = not np.isfinite(counts) or counts < 0 or counts != np.floor(counts)
-        if bad_value:
-            raise InvalidInputError(
-                f"{name} must be a non-negative whole number of {unit}; got {_shown(counts, counts >= 0)!r}"
-            )
-        return counts
-    missing = np.isnan(counts)
-    if missing.any():
-        raise InvalidInputError(f"{name} must not contain NaN; got nan at index {first_index(missing)}")
-    bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.floor(counts))
-    if bad.any():
-        raise InvalidInputError(
-            f"{name} must be non-negative whole numbers of {unit}; got {describe_first(counts, bad)}"
-        )
-    return counts
-
-
-def _broadcast(*named: tuple[str, NDArray[np.float64]]) -> list[NDArray[np.float64]]:
-    try:
-        return list(np.broadcast_arrays(*(array for _, array in named)))
-    except ValueError:
-        shapes = ", ".join(f"{name} {array.shape}" for name, array in named)
-        raise InvalidInputError(
-            f"{' and '.join(n for n, _ in named)} must have matching shapes; got {shapes}"
-        ) from None
-
-
-def _where(mask: NDArray[np.bool_]) -> str:
-    return "" if mask.ndim == 0 else f" at index {first_index(mask)}"
-
-
-def _shown(array: NDArray[np.float64], mask: NDArray[np.bool_]) -> Any:
-    value = array if array.ndim == 0 else array[first_index(mask)]
-    number = float(value)
-    return int(number) if number.is_integer() else number
 
 
 def churn_rate(
@@ -191,16 +138,16 @@ def churn_rate(
     """
     if denominator not in _DENOMINATORS:
         raise InvalidInputError(f"denominator must be one of {_DENOMINATORS}; got {denominator!r}")
-    start = _counts(customers_at_start, "customers_at_start")
-    lost = _counts(customers_lost, "customers_lost")
+    start = check_counts(customers_at_start, "customers_at_start")
+    lost = check_counts(customers_lost, "customers_lost")
     if new_customers is None:
         if denominator != "start":
             raise InvalidInputError(f"new_customers is required with denominator={denominator!r}; got None")
-        start, lost = _broadcast(("customers_at_start", start), ("customers_lost", lost))
+        start, lost = broadcast_named(("customers_at_start", start), ("customers_lost", lost))
         new = np.zeros_like(start)
     else:
-        new = _counts(new_customers, "new_customers")
-        start, lost, new = _broadcast(
+        new = check_counts(new_customers, "new_customers")
+        start, lost, new = broadcast_named(
             ("customers_at_start", start), ("customers_lost", lost), ("new_customers", new)
         )
     if denominator == "start":
@@ -209,14 +156,14 @@ def churn_rate(
             raise InvalidInputError(
                 "customers_lost must not exceed customers_at_start with denominator='start' (count only "
                 "customers present at the start, or use denominator='serviced'); got "
-                f"{_shown(lost, too_many)} > {_shown(start, too_many)}{_where(too_many)}"
+                f"{first_shown(lost, too_many)} > {first_shown(start, too_many)}{index_note(too_many)}"
             )
         return divide(lost, start, "churn rate")
     too_many = lost > start + new
     if np.any(too_many):
         raise InvalidInputError(
             "customers_lost must not exceed customers_at_start + new_customers; got "
-            f"{_shown(lost, too_many)} > {_shown(start + new, too_many)}{_where(too_many)}"
+            f"{first_shown(lost, too_many)} > {first_shown(start + new, too_many)}{index_note(too_many)}"
         )
     if denominator == "serviced":
         return divide(lost, start + new, "churn rate")
@@ -272,10 +219,10 @@ def retention_rate(customers_at_start: Any, customers_at_end: Any, new_customers
     >>> retention_rate([200, 100], [210, 90], [40, 0]).tolist()
     [0.85, 0.9]
     """
-    start = _counts(customers_at_start, "customers_at_start")
-    end = _counts(customers_at_end, "customers_at_end")
-    new = _counts(new_customers, "new_customers")
-    start, end, new = _broadcast(
+    start = check_counts(customers_at_start, "customers_at_start")
+    end = check_counts(customers_at_end, "customers_at_end")
+    new = check_counts(new_customers, "new_customers")
+    start, end, new = broadcast_named(
         ("customers_at_start", start), ("customers_at_end", end), ("new_customers", new)
     )
     retained = end - new
@@ -283,14 +230,14 @@ def retention_rate(customers_at_start: Any, customers_at_end: Any, new_customers
     if np.any(negative):
         raise InvalidInputError(
             "new_customers must not exceed customers_at_end (E - N is the number of retained customers); "
-            f"got {_shown(new, negative)} > {_shown(end, negative)}{_where(negative)}"
+            f"got {first_shown(new, negative)} > {first_shown(end, negative)}{index_note(negative)}"
         )
     too_many = retained > start
     if np.any(too_many):
         raise InvalidInputError(
             "customers_at_end - new_customers must not exceed customers_at_start (more customers retained "
-            f"than there were); got {_shown(retained, too_many)} > {_shown(start, too_many)}"
-            f"{_where(too_many)}"
+            f"than there were); got {first_shown(retained, too_many)} > {first_shown(start, too_many)}"
+            f"{index_note(too_many)}"
         )
     return divide(retained, start, "retention rate")
 
@@ -334,259 +281,17 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:
     >>> round(convert_churn_rate(0.4596, 1 / 12), 4)
     0.05
     """
-    churn = _fractions(rate, "rate")
-    factor = _positive(periods, "periods")
-    churn, factor = _broadcast(("rate", churn), ("periods", factor))
+    churn = check_fractions(rate, "rate")
+    factor = check_positive(periods, "periods")
+    churn, factor = broadcast_named(("rate", churn), ("periods", factor))
     with np.errstate(divide="ignore"):  # log1p(-1) = -inf: churn 1 stays 1 for any period length
         converted = -np.expm1(factor * np.log1p(-churn))
     return unwrap(converted)
 
 
-def _numbers(values: Any, name: str) -> NDArray[np.float64]:
-    if isinstance(values, bool | np.bool_):
-        raise InvalidTypeError(f"{name} must be a number, not a boolean; got {values!r}")
-    if isinstance(values, int | float | np.integer | np.floating):
-        number = np.asarray(values, dtype=np.float64)
-        if np.isnan(number):
-            raise InvalidInputError(f"{name} must not be NaN; got nan")
-        return number
-    array = to_array(values, name, ndim=(0, 1, 2))
-    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
-        raise InvalidTypeError(f"{name} must contain numbers; got dtype {array.dtype}")
-    numbers = array.astype(np.float64)
-    missing = np.isnan(numbers)
-    if missing.any():
-        raise InvalidInputError(f"{name} must not contain NaN; got nan{_where(missing)}")
-    return numbers
-
-
-def _fractions(values: Any, name: str) -> NDArray[np.float64]:
-    numbers = _numbers(values, name)
-    bad = np.isnan(numbers) | (numbers < 0) | (numbers > 1)
-    if np.any(bad):
-        raise InvalidInputError(f"{name} must be in [0, 1]; got {_shown(numbers, bad)!r}{_where(bad)}")
-    return numbers
-
-
-def _positive(values: Any, name: str) -> NDArray[np.float64]:
-    numbers = _numbers(values, name)
-    bad = ~np.isfinite(numbers) | (numbers <= 0)
-    if np.any(bad):
-        raise InvalidInputError(
-            f"{name} must be positive and finite; got {_shown(numbers, bad)!r}{_where(bad)}"
-        )
-    return numbers
-
-
 # ----------------------------------------------------------------------------------------
 # Records: customer identifiers and timestamps
 # ----------------------------------------------------------------------------------------
-
-
-def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArray[np.intp], int]:
-    """Index of each record's customer in ``0..n_slots-1`` (two records, one customer: one index).
-
-    Integer identifiers with a compact range (at most about twice the number of
-    records) are used directly, shifted to start at 0, so some slots may have no
-    customer. Strings (and object arrays holding only strings) are factorised by
-    hashing (:func:`_factorize_text`); other identifiers (floats, sparse integers,
-    mixed objects) by ``np.unique`` through :func:`cskpi._grouping.factorize`. NaN,
-    ``None`` and empty-string identifiers raise: they are missing identifiers, and
-    counting them as one customer would merge different people.
-    """
-    ids = to_array(customer_ids, name)
-    kind = ids.dtype.kind
-    n = ids.shape[0]
-    if kind == "b":
-        raise InvalidTypeError(f"{name} must be customer identifiers (integers or strings), not booleans")
-    if kind not in "iufUSO":
-        raise InvalidTypeError(
-            f"{name} must be customer identifiers (integers or strings); got dtype {ids.dtype}"
-        )
-    if kind == "f":
-        missing = np.isnan(ids)
-        if missing.any():
-            raise InvalidInputError(
-                f"{name} must not contain NaN (missing identifiers); got nan at index {first_index(missing)}"
-            )
-        if n and np.all(np.isfinite(ids)) and np.all(ids == np.floor(ids)) and np.abs(ids).max() < 2.0**53:
-            ids = ids.astype(np.int64)
-            kind = "i"
-    elif kind == "O":
-        with np.errstate(invalid="ignore"):
-            missing = np.asarray(ids == None) | np.asarray(ids != ids)  # noqa: E711 (elementwise)
-        if missing.any():
-            raise InvalidInputError(
-                f"{name} must not contain missing identifiers (None or NaN); got "
-                f"{describe_first(ids, missing)}"
-            )
-    if kind in "USO":
-        empty = np.asarray(ids == ids.dtype.type() if kind != "O" else ids == "")
-        if empty.any():
-            raise InvalidInputError(
-                f"{name} must not contain empty strings (missing identifiers); got '' at index "
-                f"{first_index(empty)}"
-            )
-    if n and kind in "iu":
-        low, high = int(ids.min()), int(ids.max())
-        span = high - low + 1
-        if span <= 2 * n + 1024 and high <= np.iinfo(np.intp).max:
-            if low == 0:  # may be the input itself: callers never write to it
-                return ids.astype(np.intp, copy=False), span
-            shifted = ids.astype(np.intp)
-            shifted -= low
-            return shifted, span
-    if n and kind == "O":
-        is_text = np.frompyfunc(lambda value: isinstance(value, str), 1, 1)(ids).astype(np.bool_)
-        if is_text.all():  # all strings: the fast text path; mixed types go to factorize (and raise)
-            ids, kind = ids.astype(np.str_), "U"
-    if n and kind in "US":
-        hashed = _factorize_text(ids)
-        if hashed is not None:
-            return hashed
-    groups = factorize(ids, n, name=name)
-    return groups.codes, groups.n_groups
-
-
-def _text_hash(codes: NDArray[Any]) -> NDArray[np.uint64]:
-    """64-bit FNV-1a hash of each row of character codes (a loop over columns, not rows)."""
-    hashed = np.full(codes.shape[0], 0xCBF29CE484222325, dtype=np.uint64)
-    prime = np.uint64(0x100000001B3)
-    for column in range(codes.shape[1]):
-        hashed ^= codes[:, column]
-        hashed *= prime  # wraps modulo 2**64, as FNV intends
-    return hashed
-
-
-def _factorize_text(ids: NDArray[Any]) -> tuple[NDArray[np.intp], int] | None:
-    """Codes of string identifiers by hashing and sorting the hashes; None on a hash collision.
-
-    Sorting fixed-width strings (``np.unique``) compares them character by character;
-    sorting their 64-bit hashes is several times faster. Equal strings have equal
-    hashes, so after the sort every customer's records are adjacent; two different
-    strings with the same hash would end up in one run, so every run is checked for
-    a change of string, and on any collision the caller falls back to ``np.unique``.
-    Codes are in hash order, not alphabetical order (callers only need identity).
-    """
-    n = ids.shape[0]
-    unit = np.uint8 if ids.dtype.kind == "S" else np.uint32
-    # The characters of each identifier as one row of integers (a view, no copy).
-    chars = np.ascontiguousarray(ids).view(unit).reshape(n, ids.dtype.itemsize // np.dtype(unit).itemsize)
-    hashed = _text_hash(chars)
-    order = np.argsort(hashed)
-    hashed = hashed[order]
-    new_run = hashed[1:] != hashed[:-1]
-    ordered = chars[order]  # gathering rows of integers is far faster than gathering strings
-    if np.any(~new_run & np.any(ordered[1:] != ordered[:-1], axis=1)):
-        return None
-    codes = np.empty(n, dtype=np.intp)
-    codes[order] = np.concatenate(([0], np.cumsum(new_run, dtype=np.intp)))
-    return codes, int(codes.max()) + 1 if n else 0
-
-
-def record_seconds(timestamps: Any, n_rows: int, name: str = "timestamps") -> NDArray[np.int64]:
-    """Timestamps as int64 seconds since 1970, checked against the number of records.
-
-    A 1-D ``datetime64[s]`` array is used through a view (never modified) instead of
-    the copy :func:`cskpi._time.to_datetime64` makes, so that large inputs cost no
-    extra memory.
-    """
-    if isinstance(timestamps, np.ndarray) and timestamps.ndim == 1 and timestamps.dtype == _SECONDS_DTYPE:
-        if np.isnat(timestamps).any():
-            to_datetime64(timestamps, name)  # raises the library's NaT message
-        seconds = timestamps.view(np.int64)
-    else:
-        seconds = to_datetime64(timestamps, name).view(np.int64)
-    if seconds.shape[0] != n_rows:
-        raise InvalidInputError(
-            f"{name} must have the same length as customer_ids ({n_rows}); got length {seconds.shape[0]}"
-        )
-    return seconds
-
-
-def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[np.int64]:
-    """``period_ordinals`` of timestamps in seconds, through a per-day lookup table.
-
-    Calendar conversion of every record (``datetime64[s] -> [M]``) costs about 50 ns a
-    record; the days spanned are usually few, so the period of each *day* is computed
-    once with :func:`cskpi._time.period_ordinals` and gathered.
-    """
-    if period == "hour":
-        return seconds // 3600
-    days = seconds // _SECONDS_PER_DAY
-    if period == "day" or days.shape[0] == 0:
-        return days if period == "day" else days.copy()
-    first, last = int(days.min()), int(days.max())
-    if last - first + 1 > days.shape[0]:
-        return period_ordinals(days.astype("datetime64[D]"), period)
-    table = period_ordinals(np.arange(first, last + 1).astype("datetime64[D]"), period)
-    days -= first  # in place: ``days`` is our own array
-    # Each output element depends only on the index at the same position, so the lookup
-    # can overwrite its indices ('clip' takes the unbuffered path; all indices are in range).
-    return np.take(table, days, out=days, mode="clip")
-
-
-def end_ordinal(end: Any, period: Period, latest: int, name: str = "end") -> int:
-    """Ordinal of the period containing ``end``; it must not precede the latest record."""
-    stamp = to_datetime64(np.asarray([end]) if np.ndim(end) == 0 else end, name)
-    if stamp.shape != (1,):
-        raise InvalidInputError(f"{name} must be one timestamp; got {stamp.shape[0]} values")
-    ordinal = int(period_ordinals(stamp, period)[0])
-    if ordinal < latest:
-        raise InvalidInputError(
-            f"{name} must not fall before the period of the latest timestamp; got {stamp[0]!s} "
-            f"({period} {ordinal} < {latest})"
-        )
-    return ordinal
-
-
-def active_pairs(
-    customers: NDArray[np.intp], n_slots: int, offsets: NDArray[np.int64], width: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Distinct (customer, period) pairs, sorted by customer then period.
-
-    ``offsets`` are the periods of the records counted from the first one, in
-    ``0..width-1``. Where ``n_slots * width`` cells fit in a boolean array about eight
-    times the number of records, the cells are marked by a scatter and read back in
-    order (a bucket sort, no comparison sort); otherwise the cell keys are sorted once.
-    """
-    n = customers.shape[0]
-    cells = n_slots * width
-    if cells <= max(_DENSE_CELLS_PER_RECORD * n, _DENSE_MIN_CELLS):
-        marks = np.zeros(cells, dtype=np.bool_)
-        for start in range(0, n, _CHUNK_ROWS):  # chunks of records keep the key temporaries small
-            cells_of_records = customers[start : start + _CHUNK_ROWS] * width
-            cells_of_records += offsets[start : start + _CHUNK_ROWS]
-            marks[cells_of_records] = True
-        keys = np.flatnonzero(marks)  # sorted distinct cells (np.nonzero on 2-D is 3x slower)
-        del marks
-    else:
-        keys = np.sort(customers.astype(np.int64) * width + offsets)
-        if n:
-            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    rows = (keys // width).astype(np.intp, copy=False)
-    for start in range(0, rows.shape[0], _CHUNK_ROWS):  # the period offset of each cell, in place
-        keys[start : start + _CHUNK_ROWS] -= rows[start : start + _CHUNK_ROWS] * width
-    return rows, keys.astype(np.intp, copy=False)
-
-
-def customer_runs(rows: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """For pairs sorted by customer: index of each customer's first and last pair."""
-    n = rows.shape[0]
-    if n == 0:
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty
-    change = np.flatnonzero(rows[1:] != rows[:-1]) + 1
-    starts = np.concatenate(([0], change)).astype(np.intp)
-    stops = np.concatenate((change - 1, [n - 1])).astype(np.intp)
-    return starts, stops
-
-
-def retained_pairs(rows: NDArray[np.intp], columns: NDArray[np.intp]) -> int:
-    """Number of (customer, period) pairs followed by the same customer in the next period."""
-    if rows.shape[0] < 2:
-        return 0
-    return int(np.count_nonzero((rows[1:] == rows[:-1]) & (columns[1:] == columns[:-1] + 1)))
 
 
 def _records(customer_ids: Any, timestamps: Any) -> tuple[NDArray[np.intp], int, NDArray[np.int64]]:
@@ -614,7 +319,7 @@ class CohortRetention(Mergeable):
     ----------
     cohort_ordinals : ndarray of int64, shape (n_cohorts,)
         Calendar ordinal of each cohort's first-contact period (see
-        :func:`cskpi._time.period_ordinals`); :attr:`cohorts` gives their start dates.
+        :func:`cskpi._core.time.period_ordinals`); :attr:`cohorts` gives their start dates.
     classic_counts : ndarray of int64, shape (n_cohorts, n_offsets)
         ``[c, k]``: customers of cohort c with at least one contact in the k-th
         period after their first ("classic", also called bounded or N-period
@@ -962,7 +667,7 @@ def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any
     >>> result.returned, result.customers, result.censored, round(result.rate, 4)
     (1, 3, 1, 0.3333)
     """
-    window = float(_positive(days, "days"))
+    window = float(check_positive(days, "days"))
     customers, n_slots, seconds = _records(customer_ids, timestamps)
     latest = int(seconds.max())
     if end is None:

@@ -14,13 +14,24 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError
-from ._grouping import Groups, count_cells, factorize, optional_groups, quantile_positions, sort_within_groups
-from ._results import ARRAY_EQ, param, single_or_grouped, stat
-from ._stats import divide
-from ._time import US_PER_SECOND, check_period, period_ordinals
-from ._validation import check_integer_scale, check_same_length, describe_first, first_index, to_array, unwrap
-from ._volume import (
+from .._core.checks import (
+    check_integer_scale,
+    check_same_length,
+    describe_first,
+    first_index,
+    to_array,
+    unwrap,
+)
+from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.labels import (
+    Groups,
+    count_cells,
+    factorize,
+    optional_groups,
+    quantile_positions,
+    sort_within_groups,
+)
+from .._core.periods import (
     PARAM,
     TimeSeriesResult,
     as_int,
@@ -33,6 +44,9 @@ from ._volume import (
     to_instants,
     to_stamps,
 )
+from .._core.results import ARRAY_EQ, param, single_or_grouped, stat
+from .._core.stats import divide
+from .._core.time import US_PER_SECOND, check_period, period_ordinals
 
 __all__ = [
     "Complaints",

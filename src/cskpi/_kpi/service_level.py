@@ -18,10 +18,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._grouping import Groups, count_cells, grouped_quantiles, optional_groups
-from ._operations import _abandoned_mask, _count, _durations
-from ._results import (
+from .._core.checks import abandoned_mask, first_index, to_array, unwrap
+from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
+from .._core.labels import Groups, count_cells, count_true, grouped_quantiles, optional_groups
+from .._core.results import (
     ConfidenceInterval,
     LabelledResult,
     Mergeable,
@@ -32,9 +32,8 @@ from ._results import (
     stat,
     wilson_confidence_interval,
 )
-from ._stats import divide
-from ._time import duration_seconds, to_seconds
-from ._validation import first_index, to_array, unwrap
+from .._core.stats import divide
+from .._core.time import duration_seconds, to_seconds
 
 __all__ = [
     "ABANDONED_POLICIES",
@@ -101,7 +100,7 @@ def _thresholds(threshold_seconds: Any) -> tuple[NDArray[np.float64], float | tu
     return array, tuple(float(t) for t in array)
 
 
-def _percentiles(percentiles: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
+def quantile_levels(percentiles: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
     """Percentiles in (0, 100] as fractions, and the parameter value stored in the result."""
     rule = "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9)"
     scalar = not isinstance(percentiles, list | tuple) and np.ndim(percentiles) == 0
@@ -403,9 +402,9 @@ def service_level(
     >>> service_level([5, 15, 25, 35], [10, 20, 30]).score.tolist()
     [0.25, 0.5, 0.75]
     """
-    waits = _durations(wait_seconds, "wait_seconds")
+    waits = to_seconds(wait_seconds, "wait_seconds")
     thresholds, stored_thresholds = _thresholds(threshold_seconds)
-    mask = _abandoned_mask(abandoned, ("wait_seconds", waits))
+    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
     short_limit = (
         None
         if short_abandon_seconds is None
@@ -419,7 +418,7 @@ def service_level(
     if mask is None or short_limit is None:
         short = np.zeros(totals.shape[0], dtype=np.int64)
     else:
-        short = np.atleast_1d(_count(mask & (waits < short_limit), groups)).astype(np.int64)
+        short = np.atleast_1d(count_true(mask & (waits < short_limit), groups)).astype(np.int64)
 
     def shaped(per_threshold: NDArray[np.int64]) -> Any:
         # (groups, k) -> drop the group axis when ungrouped, the threshold axis for one threshold.
@@ -564,9 +563,9 @@ def answer_time_percentile(
     >>> answer_time_percentile(waits, [80, 90], abandoned=gave_up).seconds.tolist()
     [40.0, inf]
     """
-    waits = _durations(wait_seconds, "wait_seconds")
-    fractions, stored = _percentiles(percentiles)
-    mask = _abandoned_mask(abandoned, ("wait_seconds", waits))
+    waits = to_seconds(wait_seconds, "wait_seconds")
+    fractions, stored = quantile_levels(percentiles)
+    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
     if not isinstance(abandoned_policy, str) or abandoned_policy not in ABANDONED_POLICIES:
         raise InvalidInputError(
             f"abandoned_policy must be one of {ABANDONED_POLICIES}; got {abandoned_policy!r}"

@@ -24,7 +24,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._display import (
+from .._core.checks import check_confidence_level
+from .._core.display import (
     MISSING,
     format_change,
     format_value,
@@ -33,27 +34,33 @@ from ._display import (
     require,
     text_table,
 )
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from ._io import ContactsTable, is_table
-from ._results import ARRAY_EQ
-from ._retention import CohortRetention, repeat_contact_retention
-from ._service_level import SERVICE_LEVEL_POLICIES
-from ._standards import (
+from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.results import ARRAY_EQ
+from .._core.time import (
+    PERIODS,
+    check_period,
+    duration_seconds,
+    period_ordinals,
+    period_starts,
+    to_datetime64,
+)
+from .._kpi.retention import CohortRetention, repeat_contact_retention
+from .._kpi.service_level import SERVICE_LEVEL_POLICIES
+from .._kpi.survey import nps_difference
+from .._kpi.tickets import open_cases
+from .._kpi.volume import volume
+from .io import ContactsTable, is_table
+from .standards import (
     Cells,
     Measured,
+    MetricCall,
     StandardResults,
-    _Call,
-    _plain,
-    _standard_list,
     build_cells,
     evaluate_standards,
     measure,
+    plain_value,
+    standard_list,
 )
-from ._survey import nps_difference
-from ._tickets import open_cases
-from ._time import PERIODS, check_period, duration_seconds, period_ordinals, period_starts, to_datetime64
-from ._validation import check_confidence_level
-from ._volume import volume
 
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
 
@@ -300,7 +307,7 @@ class KPIReport:
         return self.kpi(key)
 
     def _group_label(self, group: int) -> Any:
-        return None if self.groups is None else _plain(self.groups[group])
+        return None if self.groups is None else plain_value(self.groups[group])
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None)."""
@@ -312,12 +319,12 @@ class KPIReport:
                 if self.groups is not None:
                     row[self.by or "group"] = self._group_label(group)
                 for series in self.kpis:
-                    row[series.key] = _plain(series.values[group, position])
+                    row[series.key] = plain_value(series.values[group, position])
                     row[f"{series.key}_n"] = int(series.n[group, position])
                     if series.has_interval:
-                        row[f"{series.key}_low"] = _plain(series.low[group, position])
-                        row[f"{series.key}_high"] = _plain(series.high[group, position])
-                    row[f"{series.key}_change"] = _plain(series.change[group, position])
+                        row[f"{series.key}_low"] = plain_value(series.low[group, position])
+                        row[f"{series.key}_high"] = plain_value(series.high[group, position])
+                    row[f"{series.key}_change"] = plain_value(series.change[group, position])
                     if series.test != "relative_tolerance":
                         row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
                 if status is not None and self.standards is not None:
@@ -337,9 +344,9 @@ class KPIReport:
                     row[self.by or "group"] = self._group_label(group)
                 baseline, latest = series.baseline[group], series.latest[group]
                 row.update(
-                    baseline=_plain(baseline),
-                    latest=_plain(latest),
-                    change=_plain(latest - baseline),
+                    baseline=plain_value(baseline),
+                    latest=plain_value(latest),
+                    change=plain_value(latest - baseline),
                     trend=str(series.trend[group]),
                     verdict=str(verdict[group]),
                     test=series.test,
@@ -355,7 +362,7 @@ class KPIReport:
             "period": self.period,
             "by": self.by,
             "periods": [str(start) for start in self.periods],
-            "groups": None if self.groups is None else [_plain(g) for g in self.groups],
+            "groups": None if self.groups is None else [plain_value(g) for g in self.groups],
             "baseline": str(self.baseline),
             "settings": dict(self.settings),
             "kpis": [
@@ -554,7 +561,7 @@ def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     ends = period_starts(period_ordinals(cells.periods.astype("datetime64[s]"), valid) + 1, valid)
     rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else np.arange(table.n_rows)
     labels = None if cells.by is None else table.labels(cells.by)[rows]
-    call = _Call(table, {"created": "created", "resolved": "resolved"}, rows)
+    call = MetricCall(table, {"created": "created", "resolved": "resolved"}, rows)
     result = call(open_cases, table.get("created")[rows], table.get("resolved")[rows], ends, by=labels)
     counts = np.zeros((cells.n_groups, cells.n_periods))
     if labels is None:
@@ -699,7 +706,7 @@ def kpi_report(
         raise InvalidInputError(f"trend_tolerance must be a non-negative fraction; got {trend_tolerance!r}")
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
-    items = None if standards is None else _standard_list(standards)
+    items = None if standards is None else standard_list(standards)
     table = contacts if is_table(contacts) else ContactsTable(contacts, columns=columns)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")

@@ -11,7 +11,7 @@ numbers, service times are exponential with mean ``aht_seconds``, arrivals are
 Poisson, and Erlang C callers wait without abandoning and are answered first come,
 first served.
 
-Staffing (the inverse problems) lives in :mod:`cskpi._staffing`.
+Staffing (the inverse problems) lives in :mod:`cskpi._kpi.queueing.staffing`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_outside, warn_undefined
-from ._validation import first_index, unwrap
+from ..._core.checks import first_index, unwrap
+from ..._core.errors import (
+    InvalidInputError,
+    InvalidTypeError,
+    UndefinedMetricWarning,
+    warn_outside,
+    warn_undefined,
+)
 
 __all__ = [
     "UnstableQueueWarning",

@@ -1,0 +1,1 @@
+"""KPI families: one module per family, each importing only :mod:`cskpi._core`."""

@@ -1,0 +1,1 @@
+"""Queueing: Erlang formulas and the staffing searches built on them."""
