@@ -12,7 +12,7 @@
    in an HTML comment, ``<!-- doctest-requires: pandas matplotlib -->``; when one is not
    installed its examples are skipped (reported at INFO level), the same rule
    ``docs/conftest.py`` applies under pytest.
-2. **API pages.** A line ``<!-- api: _survey _scorecard -->`` on a page under
+2. **API pages.** A line ``<!-- api: _kpi.survey _kpi.scorecard -->`` on a page under
    ``docs/api/`` expands into one mkdocstrings block (``::: cskpi.name``) per public
    name that ``src/cskpi/__init__.py`` imports from those private modules, in the order
    of the module's source: functions, then result classes, then constants. A public
@@ -212,7 +212,7 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
 # 2. API pages
 # ---------------------------------------------------------------------------------------------
 
-_API = re.compile(r"^<!--\s*api:\s*(?P<modules>[\w\s]+?)\s*-->[ \t]*$", re.MULTILINE)
+_API = re.compile(r"^<!--\s*api:\s*(?P<modules>[\w.\s]+?)\s*-->[ \t]*$", re.MULTILINE)
 _API_MODULE = re.compile(r"^<!--\s*api-module:\s*(?P<module>[\w.]+)\s*-->[ \t]*$", re.MULTILINE)
 _NOT_DOCUMENTED = {"__version__"}
 _SECTIONS = {"function": "Functions", "class": "Result classes and types", "constant": "Constants"}
@@ -234,7 +234,7 @@ def _exported(path: Path) -> tuple[dict[str, str], list[str]]:
 
 @cache
 def public_names() -> dict[str, str]:
-    """Public name -> private module it is imported from (``nps`` -> ``_survey``), in ``__all__`` order."""
+    """Public name -> private module it is imported from (``nps`` -> ``_kpi.survey``), in ``__all__`` order."""
     origin, exported = _exported(PACKAGE / "__init__.py")
     return {name: origin.get(name, "") for name in exported if name not in _NOT_DOCUMENTED}
 
@@ -249,7 +249,7 @@ def submodule_names(module: str) -> tuple[str, ...]:
 @cache
 def definitions(module: str) -> dict[str, tuple[int, str]]:
     """Top-level name -> (line, kind) in the source of a module of the package (``_survey``, ``dask``)."""
-    path = PACKAGE / f"{module}.py"
+    path = PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
     if not path.exists():
         return {}
     found: dict[str, tuple[int, str]] = {}
