@@ -234,7 +234,7 @@ def _exported(path: Path) -> tuple[dict[str, str], list[str]]:
 
 @cache
 def public_names() -> dict[str, str]:
-    """Public name -> private module it is imported from (``nps`` -> ``_kpi.survey``), in ``__all__`` order."""
+    """Public name -> module it is imported from (``nps`` -> ``_kpi.survey``), in ``__all__`` order."""
     origin, exported = _exported(PACKAGE / "__init__.py")
     return {name: origin.get(name, "") for name in exported if name not in _NOT_DOCUMENTED}
 
