@@ -26,8 +26,15 @@ from .._core.checks import (
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from .._core.kernels import scan_thresholds
 from .._core.labels import Groups, count_cells, factorize
-from .._core.results import ConfidenceInterval, Grouped, Mergeable, param, stat
-from .._core.stats import divide, normal_quantile, normal_two_sided_p, wald_mean_interval, wilson_interval
+from .._core.results import ConfidenceInterval, Grouped, Mergeable, Tabular, param, stat
+from .._core.stats import (
+    divide,
+    nan_where_empty,
+    normal_quantile,
+    normal_two_sided_p,
+    wald_mean_interval,
+    wilson_interval,
+)
 
 __all__ = [
     "CES",
@@ -103,6 +110,9 @@ class NPS(Mergeable):
         Number of answers 9-10, 7-8 and 0-6 (arrays aligned with the labels of a
         grouped result).
     """
+
+    _headline = "score"
+    _figures = ("promoter_share", "passive_share", "detractor_share")
 
     promoters: Any = stat()
     passives: Any = stat()
@@ -195,9 +205,9 @@ class NPS(Mergeable):
             half = z * np.sqrt((promoter + detractor - centre**2) / n)
         low = np.clip(100.0 * (centre - half), -100.0, 100.0)
         high = np.clip(100.0 * (centre + half), -100.0, 100.0)
-        return ConfidenceInterval(
-            low=unwrap(low), high=unwrap(high), confidence_level=confidence_level, method=method
-        )
+        # The adjusted counts are never empty: an interval over no answers is NaN all the same.
+        low, high = nan_where_empty(unwrap(low), unwrap(high), self.n, "the NPS interval")
+        return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
     def margin_of_error(self, confidence_level: float = 0.95) -> Any:
         """Half-width of the Wald interval, in NPS points: ``z * 100 * sqrt(v / n)``.
@@ -216,8 +226,10 @@ class NPS(Mergeable):
 
 
 @attrs.frozen(kw_only=True)
-class NPSDifference:
+class NPSDifference(Tabular):
     """Result of :func:`nps_difference` (all figures in NPS points except z and p)."""
+
+    _headline = "difference"
 
     difference: Any
     standard_error: Any
@@ -428,11 +440,13 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
     z_crit = normal_quantile(check_confidence_level(confidence_level))
     pa, da, na = first._shares(method)
     pb, db, nb = second._shares(method)
-    if np.any((na == 0) | (nb == 0)):
+    # Emptiness is judged on the observed answers, not the adjusted counts (3 pseudo-answers).
+    empty = (np.asarray(first.n) == 0) | (np.asarray(second.n) == 0)
+    if np.any(empty):
         warn_undefined("NPS difference is undefined when a sample has zero answers; returning NaN")
     with np.errstate(divide="ignore", invalid="ignore"):
-        difference = (pa - da) - (pb - db)
-        se = np.sqrt((pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb)
+        difference = np.where(empty, np.nan, (pa - da) - (pb - db))
+        se = np.where(empty, np.nan, np.sqrt((pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb))
         z = difference / se
     if np.any((se == 0) & (difference == 0)):
         warn_undefined("NPS difference test is undefined when both samples have zero variance; returning NaN")
@@ -540,6 +554,9 @@ class CSAT(_RatingCounts):
         Lowest answer counted as satisfied.
     """
 
+    _headline = "score"
+    _figures = ("mean",)
+
     satisfied_from: int = param()
 
     @property
@@ -592,6 +609,9 @@ class CES(_RatingCounts):
     easy_from : int
         Lowest answer counted as "easy".
     """
+
+    _headline = "score"
+    _figures = ("easy_share",)
 
     easy_from: int = param()
 
