@@ -654,7 +654,3 @@ class Grouped(Tabular, Generic[R]):
             "a Grouped result is not an array: use grouped.to_pandas(), grouped.to_polars() or "
             "pandas.DataFrame(grouped.to_dict())"
         )
-
-    def as_dict(self) -> dict[Any, R]:
-        """Results by label as a plain dict (``{label: result}``); ``to_dict()`` gives columns."""
-        return dict(self.items())

@@ -73,8 +73,8 @@ def nan_where_empty(low: Any, high: Any, n: Any, what: str) -> tuple[Any, Any]:
         return low, high
     warn_undefined(f"{what} is undefined for zero observations; returning NaN")
     low_out = np.where(empty, np.nan, np.asarray(low, dtype=np.float64))
-    high_out = np.where(empty, np.nan, np.asarray(high, dtype=np.float64))
-    return unwrap(low_out), unwrap(high_out)
+    high_out = None if high is None else unwrap(np.where(empty, np.nan, np.asarray(high, dtype=np.float64)))
+    return unwrap(low_out), high_out
 
 
 def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[Any, Any]:

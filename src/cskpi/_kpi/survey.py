@@ -222,7 +222,7 @@ class NPS(Mergeable):
         promoter, detractor, n = self._shares("wald")
         with np.errstate(divide="ignore", invalid="ignore"):
             half = z * 100.0 * np.sqrt((promoter + detractor - (promoter - detractor) ** 2) / n)
-        return unwrap(np.asarray(half))
+        return nan_where_empty(unwrap(np.asarray(half)), None, self.n, "the NPS margin of error")[0]
 
 
 @attrs.frozen(kw_only=True)
@@ -283,8 +283,13 @@ def _scale_counts(
             return _count_scale(values, low, high, keep), None
         return _count_scale(values, low, high, keep, groups.codes, groups.n_groups), groups
     n_aspects = values.shape[1]
-    aspect_labels = _aspect_labels(ratings, aspects, n_aspects)
-    aspect_codes = np.broadcast_to(np.arange(n_aspects, dtype=np.intp), values.shape)
+    given = _aspect_labels(ratings, aspects, n_aspects)
+    # Aspects are sorted like every other group label, so that merging batches keeps one order.
+    order = np.argsort(given, kind="stable")
+    rank = np.empty(n_aspects, dtype=np.intp)
+    rank[order] = np.arange(n_aspects, dtype=np.intp)
+    aspect_labels = given[order]
+    aspect_codes = np.broadcast_to(rank, values.shape)
     if groups is None:
         counts = _count_scale(values, low, high, keep, aspect_codes, n_aspects)
         return counts, Groups(codes=aspect_codes, labels=(aspect_labels,), names=("aspect",))
@@ -668,7 +673,8 @@ def csat(
         Group labels; with a 2-D table the groups are (label, aspect) pairs.
     aspects : sequence, optional
         Names of the columns of a 2-D table (default: the DataFrame's columns, or
-        0..k-1). Aspect results keep the column order.
+        0..k-1). Aspect results are sorted by aspect name, like every group label,
+        so that batches merge into one order.
     nan_policy : {'raise', 'omit'}, default 'raise'
         NaN marks an unanswered question. ``'omit'`` skips it (per aspect for a
         2-D table: a response still counts for the aspects it answered).
@@ -701,7 +707,7 @@ def csat(
     >>> table = np.array([[5, 4], [3, np.nan], [4, 2]])
     >>> per_aspect = csat(table, aspects=["pick-up", "billing"], nan_policy="omit")
     >>> per_aspect.labels.tolist(), per_aspect.score.tolist(), per_aspect.n.tolist()
-    (['pick-up', 'billing'], [0.6666666666666666, 0.5], [3, 2])
+    (['billing', 'pick-up'], [0.5, 0.6666666666666666], [2, 3])
     """
     scale = check_integer_scale(scale)
     satisfied_from = _threshold(satisfied_from, "satisfied_from", scale)
