@@ -279,10 +279,15 @@ class Mergeable(Tabular):
                     f"{getattr(self, name)!r} and {getattr(other, name)!r}"
                 )
 
-    def __add__(self, other: Self) -> Self:
+    def _aligned(self, other: Self) -> tuple[Self, Self]:
+        """Both operands of a merge on one common axis (a time series pads its periods); checks them."""
         self._check_mergeable(other)
-        changes = {name: getattr(self, name) + getattr(other, name) for name in stat_names(type(self))}
-        return attrs.evolve(self, **changes)  # type: ignore[misc]
+        return self, other
+
+    def __add__(self, other: Self) -> Self:
+        mine, theirs = self._aligned(other)
+        changes = {name: getattr(mine, name) + getattr(theirs, name) for name in stat_names(type(self))}
+        return attrs.evolve(mine, **changes)  # type: ignore[misc]
 
     def __radd__(self, other: object) -> Self:
         # ``sum(results)`` starts from 0.
@@ -588,7 +593,7 @@ class Grouped(Tabular, Generic[R]):
     def __add__(self, other: Grouped[R]) -> Grouped[R]:
         if not isinstance(other, Grouped):
             return NotImplemented
-        self.values._check_mergeable(other.values)
+        mine_values, their_values = self.values._aligned(other.values)
         if len(self._groups.labels) != len(other._groups.labels):
             raise InvalidInputError(
                 "cannot add grouped results with a different number of grouping keys: "
@@ -597,7 +602,7 @@ class Grouped(Tabular, Generic[R]):
         mine_labels, their_labels = self._groups.labels, other._groups.labels
         if all(np.array_equal(m, t) for m, t in zip(mine_labels, their_labels, strict=True)):
             # Same groups in the same order: add the statistics row by row, keep the order.
-            return Grouped(self.values + other.values, self._groups)
+            return Grouped(mine_values + their_values, self._groups)
         n_self = len(self)
         key_codes = []
         union_labels = []
@@ -611,8 +616,8 @@ class Grouped(Tabular, Generic[R]):
         n_groups = int(combos.shape[0])
         changes = {}
         for name in stat_names(type(self.values)):
-            mine_stat = np.asarray(getattr(self.values, name))
-            theirs_stat = np.asarray(getattr(other.values, name))
+            mine_stat = np.asarray(getattr(mine_values, name))
+            theirs_stat = np.asarray(getattr(their_values, name))
             dtype = np.result_type(mine_stat, theirs_stat)
             total: NDArray[Any] = np.zeros((n_groups, *mine_stat.shape[1:]), dtype=dtype)
             total[codes[:n_self]] += mine_stat
@@ -623,7 +628,7 @@ class Grouped(Tabular, Generic[R]):
             labels=decode_combos(combos, tuple(union_labels)),
             names=self._groups.names,
         )
-        return Grouped(attrs.evolve(self.values, **changes), groups)  # type: ignore[misc]
+        return Grouped(attrs.evolve(mine_values, **changes), groups)  # type: ignore[misc]
 
     def __radd__(self, other: object) -> Grouped[R]:
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:

@@ -419,6 +419,8 @@ class TicketFlow(TimeSeriesResult):
         Start of each period.
     """
 
+    # Tickets open at a period's start are a stock, not events: no zero padding across ranges.
+    _zero_padded = False
     _headline = "n_open_at_end"
     _axes = (("periods", "period"),)
     _figures = ("net_change",)
