@@ -489,27 +489,6 @@ def nps(
     )
 
 
-def _ordered_aspects(result: Any, aspects: NDArray[Any] | None) -> Any:
-    """Grouped CSAT in the in-memory order: groups sorted, aspects in column order within each."""
-    if aspects is None or not isinstance(result, Grouped) or len(result.names) < 2:
-        return result
-    labels = result.labels
-    keys, aspect = labels[:-1], labels[-1]
-    n = aspect.shape[0]
-    changed = np.zeros(n, dtype=bool)
-    if n:
-        changed[0] = True
-        for key in keys:
-            changed[1:] |= key[1:] != key[:-1]
-    block = np.cumsum(changed)
-    lookup = {label: i for i, label in enumerate(aspects.tolist())}
-    position = np.array([lookup[label] for label in aspect.tolist()], dtype=np.intp)
-    order = np.lexsort((position, block))
-    values = attrs.evolve(result.values, counts=np.asarray(result.values.counts)[order])
-    groups = Groups(codes=_NO_CODES, labels=tuple(lab[order] for lab in labels), names=result.names)
-    return Grouped(values, groups)
-
-
 def csat(
     ratings: Any,
     *,
@@ -581,25 +560,9 @@ def csat(
         ndim={"ratings": (1, 2)},
         split_every=split_every,
         compute=compute,
-        finish=functools.partial(_csat_finish, aspects=_aspect_order(ratings, aspects)),
+        finish=_or_empty,
     )
     return result
-
-
-def _csat_finish(result: Any, empty: Any, *, aspects: NDArray[Any] | None) -> Any:
-    return _ordered_aspects(_or_empty(result, empty), aspects)
-
-
-def _aspect_order(ratings: Any, aspects: Any) -> NDArray[Any] | None:
-    """Aspect labels in column order, for a table of ratings; None for 1-D ratings."""
-    if getattr(ratings, "ndim", 1) != 2:
-        return None
-    if aspects is not None:
-        return np.asarray(list(aspects))
-    columns = getattr(ratings, "columns", None)
-    if columns is not None:
-        return np.asarray(list(columns))
-    return np.arange(ratings.shape[1])
 
 
 def ces(
