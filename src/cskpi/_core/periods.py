@@ -7,7 +7,6 @@ import warnings
 from typing import Any, Self
 
 import attrs
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -249,7 +248,7 @@ class TimeSeriesResult(Mergeable):
                 full = np.zeros((*values.shape[:-1], n_periods), dtype=values.dtype)
                 full[..., positions - first] = values
                 changes[name] = full
-            padded.append(attrs.evolve(result, **changes))
+            padded.append(attrs.evolve(result, **changes))  # type: ignore[misc]
         padded[0]._check_mergeable(padded[1])
         return padded[0], padded[1]
 

@@ -28,11 +28,11 @@ from .stats import wilson_interval
 
 __all__ = [
     "ARRAY_EQ",
-    "Tabular",
     "ConfidenceInterval",
     "Grouped",
     "LabelledResult",
     "Mergeable",
+    "Tabular",
     "array_field",
     "arrays_equal",
     "label_position",
@@ -150,7 +150,9 @@ def _labelled_columns(key_labels: tuple[NDArray[Any], ...], names: tuple[str, ..
     n_groups = int(key_labels[0].shape[0])
     figures, shape = _figure_columns(values, (n_groups,))
     repeat = int(np.prod(shape[1:], dtype=np.int64))
-    columns: _Columns = {name: np.repeat(labels, repeat) for name, labels in zip(names, key_labels, strict=True)}
+    columns: _Columns = {
+        name: np.repeat(labels, repeat) for name, labels in zip(names, key_labels, strict=True)
+    }
     for name, column in figures.items():
         columns.setdefault(name, column)
     return columns
@@ -237,7 +239,7 @@ class Tabular:
         """
         if type(other) is not type(self):
             return False
-        if isinstance(self, Grouped) and type(self.values) is not type(other.values):
+        if isinstance(self, Grouped) and type(self.values) is not type(other.values):  # type: ignore[attr-defined]
             return False
         mine, theirs = self._comparable(), other._comparable()
         if mine.keys() != theirs.keys():
@@ -261,8 +263,9 @@ class Tabular:
             columns = self._columns()
         return {**columns, **{k: np.array([v]) for k, v in params.items()}}
 
+
 class Mergeable(Tabular):
-    """Mixin giving attrs result classes ``+`` over their statistic fields (and the :class:`Tabular` protocol)."""
+    """Mixin giving attrs result classes ``+`` over their statistic fields, and the :class:`Tabular` protocol."""
 
     __slots__ = ()
 
@@ -324,7 +327,15 @@ class ConfidenceInterval:
         return iter((self.low, self.high))
 
 
-_BOOL, _NUMBER, _TEXT, _BYTES, _TIME, _DURATION, _OTHER = "bool", "number", "text", "bytes", "time", "duration", "other"
+_BOOL, _NUMBER, _TEXT, _BYTES, _TIME, _DURATION, _OTHER = (
+    "bool",
+    "number",
+    "text",
+    "bytes",
+    "time",
+    "duration",
+    "other",
+)
 _LABEL_KINDS = {"b": _BOOL, "i": _NUMBER, "u": _NUMBER, "f": _NUMBER, "U": _TEXT, "S": _BYTES, "M": _TIME}
 _LABEL_KINDS["m"] = _DURATION
 

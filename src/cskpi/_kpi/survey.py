@@ -451,7 +451,8 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
         warn_undefined("NPS difference is undefined when a sample has zero answers; returning NaN")
     with np.errstate(divide="ignore", invalid="ignore"):
         difference = np.where(empty, np.nan, (pa - da) - (pb - db))
-        se = np.where(empty, np.nan, np.sqrt((pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb))
+        variance = (pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb
+        se = np.where(empty, np.nan, np.sqrt(variance))
         z = difference / se
     if np.any((se == 0) & (difference == 0)):
         warn_undefined("NPS difference test is undefined when both samples have zero variance; returning NaN")
