@@ -265,7 +265,7 @@ class Tabular:
 
 
 class Mergeable(Tabular):
-    """Mixin giving attrs result classes ``+`` over their statistic fields, and the :class:`Tabular` protocol."""
+    """Mixin giving attrs result classes ``+`` over their statistics, and the :class:`Tabular` protocol."""
 
     __slots__ = ()
 
