@@ -7,6 +7,34 @@ equal to merge). Headline figures are properties derived from the statistics, so
 
 A grouped result (:class:`Grouped`) holds one such result whose statistics are
 arrays with one row per group, together with the group labels.
+
+The result protocol (:class:`Tabular`, mixed into :class:`Mergeable`,
+:class:`LabelledResult` and :class:`Grouped`):
+
+``value``
+    The headline figure, under this name on every class that has one (NPS, CSAT
+    share, service level, mean handle time, contacts per period…); an array aligned
+    with the labels for a grouped result. ``score``, ``rate`` and the other older
+    names stay as aliases. A class names its headline in ``_headline``; the classes
+    without one (``CLVInputs``, ``ReplyTimes``) raise AttributeError.
+``to_dict()``
+    A dict of equal-length columns: label columns named by the grouping keys, point
+    axes declared in ``_axes`` (period, instant, cohort × offset, percentile level,
+    interval: one row per group and point), then the statistics, ``n``, ``value``,
+    the figures listed in ``_figures``, and ``ci_low`` / ``ci_high`` from the default
+    ``confidence_interval()`` (level 0.95). Single results give columns of length 1.
+``to_pandas()``, ``to_polars()``, ``to_arrow()``
+    Built on ``to_dict()``; the library is imported on call, with a one-line install
+    hint when it is missing.
+Lookups
+    ``grouped[label]``, ``label in grouped`` and :func:`label_position` are exact:
+    numbers equal as numbers, bool is not a number, text is compared whole and never
+    equals a number; ISO 8601 text names a datetime label at the same instant.
+    Anything else is :class:`KeyError`.
+Merging
+    Labels are sorted, and ``a + b`` gives the sorted union, so ``f(a) + f(b) ==
+    f(a ++ b)`` holds exactly for counts. ``==`` is exact; :meth:`Tabular.isclose`
+    compares float figures with a tolerance.
 """
 
 from __future__ import annotations

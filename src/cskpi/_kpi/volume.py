@@ -65,7 +65,6 @@ class Volume(TimeSeriesResult):
 
     _headline = "n_contacts"
     _axes = (("periods", "period"),)
-    _figures = ("growth_rate",)
 
     n_contacts: Any = stat()
     period: str = param()
