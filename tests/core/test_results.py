@@ -458,3 +458,35 @@ def test_mixins_are_shared() -> None:
         and issubclass(LabelledResult, Tabular)
         and issubclass(Grouped, Tabular)
     )
+
+
+# --------------------------------------------------------------------------- the mergeable histogram
+
+
+def _value_counts(values: list[float], keys: list[str], limit: int | None) -> Any:
+    from cskpi._core.histogram import ValueCounts, tabulate
+
+    return tabulate(
+        ValueCounts,
+        (np.array(keys, dtype="U2"),),
+        np.array(values, dtype=np.float64),
+        np.ones(len(values), dtype=np.int64),
+        names=("by",),
+        resolution_seconds=5.0,
+        max_exact_values=limit,
+        exact=True,
+    )
+
+
+def test_value_counts_merge_exactly_and_round_up_past_the_limit() -> None:
+    values, keys = [1.0, 2.0, 2.0, 7.5, 11.0, math.inf], ["a", "a", "b", "a", "b", "b"]
+    whole = _value_counts(values, keys, None)
+    assert _value_counts(values[:3], keys[:3], None) + _value_counts(values[3:], keys[3:], None) == whole
+    # a: 1, 2, 7.5; b: 2, 11, inf: six distinct pairs, one contact each.
+    assert whole.counts.tolist() == [1, 1, 1, 1, 1, 1] and whole.n == 6 and whole.exact
+    rounded = _value_counts(values, keys, 3)
+    # Past 3 distinct pairs every value is rounded up to a multiple of 5 s: a {5: 2, 10: 1}, b {5, 15, inf}.
+    assert not rounded.exact
+    assert rounded.seconds.tolist() == [5.0, 10.0, 5.0, 15.0, math.inf]
+    assert rounded.counts.tolist() == [2, 1, 1, 1, 1]
+    assert _value_counts(values[:2], keys[:2], 3) + _value_counts(values[2:], keys[2:], 3) == rounded
