@@ -85,6 +85,13 @@ def test_labelled_result_lookup_is_exact() -> None:
     assert [key for key, _ in result.items()] == ["A1", "A2"]
 
 
+def test_ungrouped_labelled_result_is_true_and_not_indexable() -> None:
+    result = cskpi.answer_time_percentile([5.0, 10.0], 50)
+    assert bool(result)
+    with pytest.raises(TypeError, match="not grouped"):
+        result["a"]
+
+
 def test_label_position_text_against_numbers() -> None:
     labels = (np.array([1, 2, 3]),)
     assert label_position(labels, 3) == 2

@@ -513,6 +513,10 @@ class LabelledResult(Tabular):
     def __len__(self) -> int:
         return int(self._key_labels()[0].shape[0])
 
+    def __bool__(self) -> bool:
+        # A result is a value, never "empty" (``len`` is the number of groups, and only when grouped).
+        return True
+
     def __contains__(self, label: object) -> bool:
         try:
             label_position(self._key_labels(), label)
