@@ -16,7 +16,7 @@ The result protocol (:class:`Tabular`, mixed into :class:`Mergeable`,
     share, service level, mean handle time, contacts per period…); an array aligned
     with the labels for a grouped result. ``score``, ``rate`` and the other older
     names stay as aliases. A class names its headline in ``_headline``; the classes
-    without one (``CLVInputs``, ``ReplyTimes``) raise AttributeError.
+    without one (``CLVInputs``, ``ReplyTimes``) have no ``value``.
 ``to_dict()``
     A dict of equal-length columns: label columns named by the grouping keys, point
     axes declared in ``_axes`` (period, instant, cohort × offset, percentile level,
@@ -186,6 +186,13 @@ def _labelled_columns(key_labels: tuple[NDArray[Any], ...], names: tuple[str, ..
     return columns
 
 
+def _headline_property(name: str) -> property:
+    def value(self: Any) -> Any:
+        return getattr(self, name)
+
+    return property(value, doc=f"The headline figure: ``{name}`` (``value`` names it on every result class).")
+
+
 class Tabular:
     """The result protocol: ``value``, ``to_dict()`` and ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``.
 
@@ -193,8 +200,8 @@ class Tabular:
     result class declares only what is special to it, in class attributes:
 
     ``_headline``
-        Name of the property that is the headline figure, returned by ``value``
-        (None: the class has no headline and ``value`` raises AttributeError).
+        Name of the property that is the headline figure: the class then gets a
+        ``value`` property returning it (None: no headline, and no ``value``).
     ``_figures``
         Extra derived figures (properties) that become columns of ``to_dict()``.
     ``_axes``
@@ -208,12 +215,13 @@ class Tabular:
     _figures: ClassVar[tuple[str, ...]] = ()
     _axes: ClassVar[tuple[tuple[str, str], ...]] = ()
 
-    @property
-    def value(self) -> Any:
-        """The headline figure (see the class's documentation for which one); an alias of it."""
-        if self._headline is None:
-            raise AttributeError(f"{type(self).__name__} has no single headline figure")
-        return getattr(self, self._headline)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # ``value`` exists only on classes that name a headline: ``hasattr(result, "value")``
+        # is False for the others, and introspection never meets a property that raises.
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("_headline")
+        if isinstance(name, str):
+            setattr(cls, "value", _headline_property(name))  # noqa: B010 (set on the class, by name)
 
     def _columns(self) -> _Columns:
         labels = getattr(self, "labels", None)
@@ -690,7 +698,8 @@ class Grouped(Tabular, Generic[R]):
     @property
     def value(self) -> Any:
         """The headline figure of every group, aligned with the labels (see the result class)."""
-        return self.values.value
+        headline = "value"
+        return getattr(self.values, headline)
 
     def _columns(self) -> dict[str, Any]:
         return _labelled_columns(self._groups.labels, self._groups.names, self.values)
