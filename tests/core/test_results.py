@@ -173,10 +173,11 @@ def test_every_public_result_class_takes_part_in_the_protocol() -> None:
 @pytest.mark.parametrize("cls", _result_classes(), ids=lambda c: c.__name__)
 def test_value_is_the_headline_of_every_result_class(cls: type) -> None:
     if cls.__name__ in NO_HEADLINE:
-        assert cls._headline is None  # type: ignore[attr-defined]
+        assert cls._headline is None and not hasattr(cls, "value")  # type: ignore[attr-defined]
         return
     headline = cls._headline  # type: ignore[attr-defined]
-    assert isinstance(headline, str) and isinstance(getattr(cls, headline, None) or headline, object)
+    assert isinstance(headline, str) and isinstance(cls.value, property)  # type: ignore[attr-defined]
+    assert headline in cls.value.__doc__  # type: ignore[attr-defined]
     for _, result in RESULTS:
         if type(getattr(result, "values", result)) is cls:
             with warnings.catch_warnings():
