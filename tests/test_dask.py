@@ -657,9 +657,9 @@ def test_without_dask_the_module_says_how_to_install_it() -> None:
     assert "pip install 'cskpi[dask]'" in done.stdout
 
 
-def test_csat_table_keeps_the_column_order_of_aspects(client: Any) -> None:
+def test_csat_table_sorts_aspects_like_in_memory(client: Any) -> None:
     # The first partition has only chat answers, the second only phone: merging aligns
-    # differing groups, and the aspects must still come in column order (zeta before alpha).
+    # differing groups, and the aspects come sorted (alpha before zeta) as in memory.
     answers = pd.DataFrame(
         {"zeta": [5, 4, 1, 2], "alpha": [3, 5, 5, 4], "channel": ["chat", "chat", "phone", "phone"]}
     )
@@ -667,9 +667,9 @@ def test_csat_table_keeps_the_column_order_of_aspects(client: Any) -> None:
     result = cd.csat(frame[["zeta", "alpha"]], by=frame["channel"])
     expected = cskpi.csat(answers[["zeta", "alpha"]], by=answers["channel"])
     assert result == expected
-    assert result.keys() == [("chat", "zeta"), ("chat", "alpha"), ("phone", "zeta"), ("phone", "alpha")]
-    # chat: zeta 5, 4 -> both satisfied; alpha 3, 5 -> one of two.
-    assert result.score.tolist() == [1.0, 0.5, 0.0, 1.0]
+    assert result.keys() == [("chat", "alpha"), ("chat", "zeta"), ("phone", "alpha"), ("phone", "zeta")]
+    # chat: alpha 3, 5 -> one of two; zeta 5, 4 -> both satisfied.
+    assert result.score.tolist() == [0.5, 1.0, 1.0, 0.0]
 
 
 def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any, tmp_path: Any) -> None:

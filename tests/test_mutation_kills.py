@@ -69,12 +69,12 @@ def test_wilson_exact_ends_and_reference_values() -> None:
     assert lows.dtype == np.float64 and highs.tolist()[1] == 1.0
 
 
-def test_wilson_and_wald_at_zero_observations_warn_nothing() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        low, _ = wilson_interval(0, 0, 0.95)
-        assert math.isnan(low) or low == 0.0
-        assert not math.isfinite(wald_mean_interval(1.0, 0.5, 0, 0.95)[0])
+def test_wilson_and_wald_at_zero_observations_are_nan_with_a_warning() -> None:
+    with pytest.warns(UndefinedMetricWarning, match="Wilson interval is undefined for zero observations"):
+        low, high = wilson_interval(0, 0, 0.95)
+    assert math.isnan(low) and math.isnan(high)
+    with pytest.warns(UndefinedMetricWarning, match="interval for a mean is undefined"):
+        assert math.isnan(wald_mean_interval(1.0, 0.5, 0, 0.95)[0])
 
 
 def test_wald_mean_interval_values_and_types() -> None:
@@ -185,10 +185,11 @@ def test_qa_confidence_interval_values_clipping_and_types() -> None:
     assert isinstance(grouped.low, np.ndarray)
 
 
-def test_qa_confidence_interval_of_zero_and_one_review_warns_nothing() -> None:
+def test_qa_confidence_interval_of_one_review_is_quiet_and_of_none_warns() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         one = cskpi.qa_scorecard([[1, 1, 1]], WEIGHTS).confidence_interval()
+    with pytest.warns(UndefinedMetricWarning, match="undefined for zero observations"):
         none = cskpi.qa_scorecard(np.zeros((0, 3)), WEIGHTS).confidence_interval()
     assert math.isnan(one.low) or one.low <= 1.0
     assert math.isnan(none.low) and math.isnan(none.high)
@@ -212,27 +213,26 @@ def test_stats_results_are_float64_even_for_object_inputs() -> None:
         assert low.dtype == np.float64 and high.dtype == np.float64
 
 
-def test_wald_interval_of_zero_variance_over_zero_rows_warns_nothing() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        low, high = wald_mean_interval(0.0, 0.0, 0, 0.95)  # 0 / 0 inside: NaN, quietly
+def test_wald_interval_of_zero_variance_over_zero_rows_warns() -> None:
+    with pytest.warns(UndefinedMetricWarning, match="undefined for zero observations"):
+        low, high = wald_mean_interval(0.0, 0.0, 0, 0.95)  # 0 / 0 inside: NaN
     assert math.isnan(low) and math.isnan(high)
 
 
 # --------------------------------------------------------------------------- _survey
 
 
-def test_nps_interval_messages_fields_and_quiet_empty() -> None:
+def test_nps_interval_messages_fields_and_empty() -> None:
     result = cskpi.nps([10] * 5 + [3] * 5)
     with pytest.raises(InvalidInputError) as raised:
         result.confidence_interval(method="exact")
     assert str(raised.value) == "method must be 'wald' or 'adjusted_wald'; got 'exact'"
     interval = result.confidence_interval(0.9, method="adjusted_wald")
     assert (interval.confidence_level, interval.method) == (0.9, "adjusted_wald")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        empty = cskpi.nps(np.zeros(0, dtype=np.int64))
+    empty = cskpi.nps(np.zeros(0, dtype=np.int64))
+    with pytest.warns(UndefinedMetricWarning, match="NPS interval is undefined for zero observations"):
         assert math.isnan(empty.confidence_interval().low)
+    with pytest.warns(UndefinedMetricWarning, match="margin of error is undefined"):
         assert math.isnan(empty.margin_of_error())
 
 

@@ -247,7 +247,7 @@ def test_grouped_missing_label_is_key_error() -> None:
 
 def test_grouped_items_and_to_dict() -> None:
     grouped = nps([10, 0, 9], by=[2, 1, 2])
-    assert grouped.to_dict() == {
+    assert dict(grouped.items()) == {
         1: NPS(promoters=0, passives=0, detractors=1),
         2: NPS(promoters=2, passives=0, detractors=0),
     }
@@ -422,10 +422,10 @@ def test_csat_per_aspect_table() -> None:
     with pytest.raises(InvalidInputError, match=r"ratings must not contain NaN.*\(0, 3\)"):
         csat(table, aspects=aspects)
     result = csat(table, aspects=aspects, nan_policy="omit")
-    assert result.labels.tolist() == aspects
-    # pick-up 3/4, on-time 2/4, claim-free 3/3, billing 2/3.
-    assert result.score.tolist() == pytest.approx([0.75, 0.5, 1.0, 2 / 3])
-    assert result.n.tolist() == [4, 4, 3, 3]
+    assert result.labels.tolist() == sorted(aspects)
+    # billing 2/3, claim-free 3/3, on-time 2/4, pick-up 3/4 (aspects sorted like any label).
+    assert result.score.tolist() == pytest.approx([2 / 3, 1.0, 0.5, 0.75])
+    assert result.n.tolist() == [3, 3, 4, 4]
     for column, aspect in enumerate(aspects):
         kept = table[:, column][~np.isnan(table[:, column])]
         assert result[aspect] == csat(kept)
@@ -439,14 +439,14 @@ def test_csat_per_aspect_dataframe_like_and_by() -> None:
             return np.array([[5, 1], [4, 4], [2, 5]])
 
     result = csat(FrameLike())
-    assert result.labels.tolist() == ["speed", "price"]
+    assert result.labels.tolist() == ["price", "speed"]
     assert result.score.tolist() == pytest.approx([2 / 3, 2 / 3])
     by_region = csat(FrameLike(), by=["north", "south", "north"])
     assert by_region.keys() == [
-        ("north", "speed"),
         ("north", "price"),
-        ("south", "speed"),
+        ("north", "speed"),
         ("south", "price"),
+        ("south", "speed"),
     ]
     assert by_region["north", "speed"] == csat([5, 2])
     assert by_region["south", "price"] == csat([4])

@@ -17,6 +17,7 @@ from cskpi import (
     InvalidTypeError,
     UndefinedMetricWarning,
     channel_share,
+    ticket_flow,
     volume,
 )
 from cskpi._core.business_hours import check_not_before
@@ -157,9 +158,11 @@ class TestVolume:
         assert volume(stamps[:cut], **kw) + volume(stamps[cut:], **kw) == whole
         assert volume(stamps[::-1], **kw) == whole
 
-    def test_merge_needs_same_range(self):
-        with pytest.raises(InvalidInputError, match="periods"):
-            _ = volume(["2024-05-01"]) + volume(["2024-05-02"])
+    def test_merge_over_different_ranges_pads_with_zeros(self):
+        # 1 May and 3 May: the union range is 1-3 May, 2 May has no contact in either batch.
+        merged = volume(["2024-05-01"]) + volume(["2024-05-03"])
+        assert merged == volume(["2024-05-01", "2024-05-03"])
+        assert merged.n_contacts.tolist() == [1, 0, 1]
         with pytest.raises(InvalidInputError, match="period"):
             _ = volume(["2024-05-01"], period="day") + volume(["2024-05-01"], period="month")
 
@@ -571,9 +574,13 @@ class TestMergeRules:
         ],
     )
     def test_different_periods_message(self, left, right, shown):
-        message = f"cannot add Volume results with different periods: {shown}"
+        # Volumes merge over the union of their ranges; ticket flows (a stock) do not.
+        assert volume(left, period="day") + volume(right, period="day") == volume(left + right, period="day")
+        message = f"cannot add TicketFlow results with different periods: {shown}"
         with pytest.raises(InvalidInputError, match=exact(message)):
-            _ = volume(left, period="day") + volume(right, period="day")
+            _ = ticket_flow(left, [None] * len(left), period="day") + ticket_flow(
+                right, [None] * len(right), period="day"
+            )
 
     def test_different_period_and_channels_message(self):
         message = "cannot add Volume results with different period: 'day' and 'month'"

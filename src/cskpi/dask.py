@@ -54,8 +54,9 @@ from numpy.typing import NDArray
 
 from ._core.checks import abandoned_mask, unwrap
 from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
+from ._core.histogram import ValueCounts, resolution_steps, round_up, tabulate
 from ._core.labels import Groups, factorize, quantile_positions
-from ._core.results import ARRAY_EQ, Grouped
+from ._core.results import Grouped
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
 from ._kpi import operations as _operations
 from ._kpi import retention as _retention
@@ -489,27 +490,6 @@ def nps(
     )
 
 
-def _ordered_aspects(result: Any, aspects: NDArray[Any] | None) -> Any:
-    """Grouped CSAT in the in-memory order: groups sorted, aspects in column order within each."""
-    if aspects is None or not isinstance(result, Grouped) or len(result.names) < 2:
-        return result
-    labels = result.labels
-    keys, aspect = labels[:-1], labels[-1]
-    n = aspect.shape[0]
-    changed = np.zeros(n, dtype=bool)
-    if n:
-        changed[0] = True
-        for key in keys:
-            changed[1:] |= key[1:] != key[:-1]
-    block = np.cumsum(changed)
-    lookup = {label: i for i, label in enumerate(aspects.tolist())}
-    position = np.array([lookup[label] for label in aspect.tolist()], dtype=np.intp)
-    order = np.lexsort((position, block))
-    values = attrs.evolve(result.values, counts=np.asarray(result.values.counts)[order])
-    groups = Groups(codes=_NO_CODES, labels=tuple(lab[order] for lab in labels), names=result.names)
-    return Grouped(values, groups)
-
-
 def csat(
     ratings: Any,
     *,
@@ -581,25 +561,9 @@ def csat(
         ndim={"ratings": (1, 2)},
         split_every=split_every,
         compute=compute,
-        finish=functools.partial(_csat_finish, aspects=_aspect_order(ratings, aspects)),
+        finish=_or_empty,
     )
     return result
-
-
-def _csat_finish(result: Any, empty: Any, *, aspects: NDArray[Any] | None) -> Any:
-    return _ordered_aspects(_or_empty(result, empty), aspects)
-
-
-def _aspect_order(ratings: Any, aspects: Any) -> NDArray[Any] | None:
-    """Aspect labels in column order, for a table of ratings; None for 1-D ratings."""
-    if getattr(ratings, "ndim", 1) != 2:
-        return None
-    if aspects is not None:
-        return np.asarray(list(aspects))
-    columns = getattr(ratings, "columns", None)
-    if columns is not None:
-        return np.asarray(list(columns))
-    return np.arange(ratings.shape[1])
 
 
 def ces(
@@ -1253,28 +1217,6 @@ def _frame_cohorts(frame: Any, options: dict[str, Any]) -> Any:
 # --------------------------------------------------------------------------- percentiles
 
 
-def _tuple_eq(a: Any, b: Any) -> bool:
-    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
-
-
-def _steps(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
-    """The smallest whole k with ``k * resolution >= seconds`` (in floating point); inf stays inf."""
-    with np.errstate(invalid="ignore"):
-        k = np.ceil(seconds / resolution)
-        k = np.where((k - 1.0) * resolution >= seconds, k - 1.0, k)
-        steps: NDArray[np.float64] = np.where(k * resolution < seconds, k + 1.0, k)
-    return steps
-
-
-def _round_up(seconds: NDArray[np.float64], resolution: float) -> NDArray[np.float64]:
-    """Each wait rounded up to the next multiple ``k * resolution`` (itself when it is one); inf stays inf."""
-    with np.errstate(invalid="ignore"):
-        rounded: NDArray[np.float64] = np.where(
-            np.isinf(seconds), seconds, _steps(seconds, resolution) * resolution
-        )
-    return rounded
-
-
 def _check_max_exact(max_exact_values: Any) -> int | None:
     if max_exact_values is None:
         return None
@@ -1289,45 +1231,8 @@ def _check_max_exact(max_exact_values: Any) -> int | None:
     return int(max_exact_values)
 
 
-def _tabulate(
-    labels: tuple[NDArray[Any], ...],
-    seconds: NDArray[np.float64],
-    counts: NDArray[np.int64],
-    *,
-    names: tuple[str, ...],
-    resolution_seconds: float,
-    max_exact_values: int | None,
-    exact: bool,
-) -> AnswerTimeCounts:
-    """Counts summed per distinct (labels, seconds), rounded up to the resolution unless ``exact``."""
-    values = seconds if exact else _round_up(seconds, resolution_seconds)
-    n_rows = values.shape[0]
-    cells = factorize((*labels, values), n_rows, name="by")
-    totals = np.zeros(cells.n_groups, dtype=np.int64)
-    np.add.at(totals, cells.codes, counts)
-    if exact and max_exact_values is not None and cells.n_groups > max_exact_values:
-        return _tabulate(
-            cells.labels[:-1],
-            cells.labels[-1],
-            totals,
-            names=names,
-            resolution_seconds=resolution_seconds,
-            max_exact_values=max_exact_values,
-            exact=False,
-        )
-    return AnswerTimeCounts(
-        labels=tuple(cells.labels[:-1]),
-        seconds=cells.labels[-1].astype(np.float64),
-        counts=totals,
-        names=names,
-        resolution_seconds=resolution_seconds,
-        max_exact_values=max_exact_values,
-        exact=exact,
-    )
-
-
 @attrs.frozen(kw_only=True)
-class AnswerTimeCounts:
+class AnswerTimeCounts(ValueCounts):
     """Contacts counted per (group, answer time): a mergeable table from which answer-time percentiles follow.
 
     Percentiles are order statistics and do not add, but the counts of contacts at
@@ -1355,43 +1260,6 @@ class AnswerTimeCounts:
     exact : bool
         True while the waits are exact; False once rounded.
     """
-
-    labels: tuple[NDArray[Any], ...] = attrs.field(eq=attrs.cmp_using(eq=_tuple_eq))
-    seconds: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
-    counts: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
-    names: tuple[str, ...]
-    resolution_seconds: float
-    max_exact_values: int | None
-    exact: bool
-
-    @property
-    def n(self) -> int:
-        """Contacts counted."""
-        return int(self.counts.sum())
-
-    def __add__(self, other: AnswerTimeCounts) -> AnswerTimeCounts:
-        if type(other) is not type(self):
-            return NotImplemented
-        for name in ("names", "resolution_seconds", "max_exact_values"):
-            if getattr(self, name) != getattr(other, name):
-                raise InvalidInputError(
-                    f"cannot add AnswerTimeCounts with different {name}: "
-                    f"{getattr(self, name)!r} and {getattr(other, name)!r}"
-                )
-        return _tabulate(
-            tuple(np.concatenate([a, b]) for a, b in zip(self.labels, other.labels, strict=True)),
-            np.concatenate([self.seconds, other.seconds]),
-            np.concatenate([self.counts, other.counts]),
-            names=self.names,
-            resolution_seconds=self.resolution_seconds,
-            max_exact_values=self.max_exact_values,
-            exact=self.exact and other.exact,
-        )
-
-    def __radd__(self, other: object) -> AnswerTimeCounts:
-        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
-            return self
-        return NotImplemented
 
     def percentiles(
         self, percentiles: Any, *, abandoned_policy: str = "never_answered"
@@ -1576,7 +1444,8 @@ def count_answer_times(
     )
     if exact and limit is not None and cells.shape[0] > limit:
         # Few distinct waits but too many (group, wait) pairs: round the (smaller) table.
-        return _tabulate(
+        return tabulate(
+            AnswerTimeCounts,
             table.labels,
             table.seconds,
             table.counts,
@@ -1604,11 +1473,11 @@ def _bin_codes(
     values: NDArray[np.float64], resolution: float
 ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Distinct rounded-up waits ``k * resolution`` and the index of each value among them."""
-    steps = _steps(values, resolution)
+    steps = resolution_steps(values, resolution)
     dense = _dense_codes(steps, np.isfinite(steps), resolution)
     if dense is not None:
         return dense
-    uniques, inverse = np.unique(_round_up(values, resolution), return_inverse=True)
+    uniques, inverse = np.unique(round_up(values, resolution), return_inverse=True)
     return uniques, inverse.reshape(-1).astype(np.intp)
 
 
@@ -1629,7 +1498,7 @@ def _dense_codes(
     present = np.bincount(offsets, minlength=span) > 0
     lookup = np.cumsum(present, dtype=np.intp) - 1
     kept = np.flatnonzero(present)
-    # The same product k * resolution as _round_up, so that bins compare equal on merge.
+    # The same product k * resolution as round_up, so that bins compare equal on merge.
     bins = np.where(kept == span - 1, np.inf, (kept + low) * resolution)
     return bins, lookup[offsets]
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from typing import Any
+from typing import Any, Self
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from .checks import describe_first, first_index, to_array
 from .errors import InvalidInputError, InvalidTypeError
 from .labels import Groups, count_cells
-from .results import STAT_KEY, Mergeable, param_names
+from .results import STAT_KEY, Mergeable, param_names, stat_names
 from .stats import divide
 from .time import Period, period_ordinals, period_starts, to_datetime64
 
@@ -204,12 +205,52 @@ def growth(values: Any, what: str = "growth rate") -> Any:
 class TimeSeriesResult(Mergeable):
     """Mergeable result whose parameters may be arrays (period starts, instants, labels).
 
-    Two results merge only when every parameter is equal, arrays compared by value;
-    so results over the same period range (pass the same ``start`` and ``end``) or at
-    the same instants merge, others raise :class:`InvalidInputError`.
+    Results over different ranges of the same calendar period (``volume(jan) +
+    volume(feb)``) merge over the union of their ranges, every statistic padded with
+    zeros for the periods a result does not cover: counts of events per period add.
+    Classes whose statistics are stocks (tickets open at a period's start) set
+    ``_zero_padded = False`` and merge only over the same range. Every other
+    parameter must be equal, arrays compared by value (results at the same instants
+    merge), else :class:`InvalidInputError`.
     """
 
     __slots__ = ()
+
+    _zero_padded: bool = True
+
+    def _aligned(self, other: Self) -> tuple[Self, Self]:
+        if type(other) is not type(self):
+            self._check_mergeable(other)
+        names = param_names(type(self))
+        mine, theirs = getattr(self, "periods", None), getattr(other, "periods", None)
+        period = getattr(self, "period", None)
+        if (
+            not self._zero_padded
+            or "periods" not in names
+            or period is None
+            or period != getattr(other, "period", None)
+            or not isinstance(mine, np.ndarray)
+            or not isinstance(theirs, np.ndarray)
+            or (mine.shape == theirs.shape and np.array_equal(mine, theirs))
+        ):
+            self._check_mergeable(other)
+            return self, other
+        ordinals = [period_ordinals(mine, period), period_ordinals(theirs, period)]
+        present = [o for o in ordinals if o.shape[0]]
+        first = min(int(o.min()) for o in present)
+        n_periods = max(int(o.max()) for o in present) - first + 1
+        labels = period_labels_of(period, first, n_periods)
+        padded = []
+        for result, positions in zip((self, other), ordinals, strict=True):
+            changes: dict[str, Any] = {"periods": labels}
+            for name in stat_names(type(self)):
+                values = np.asarray(getattr(result, name))
+                full = np.zeros((*values.shape[:-1], n_periods), dtype=values.dtype)
+                full[..., positions - first] = values
+                changes[name] = full
+            padded.append(attrs.evolve(result, **changes))  # type: ignore[misc]
+        padded[0]._check_mergeable(padded[1])
+        return padded[0], padded[1]
 
     def _check_mergeable(self, other: object) -> None:
         if type(other) is not type(self):

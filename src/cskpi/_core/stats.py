@@ -18,6 +18,7 @@ from .errors import warn_undefined
 
 __all__ = [
     "divide",
+    "nan_where_empty",
     "normal_quantile",
     "normal_two_sided_p",
     "wald_mean_interval",
@@ -59,11 +60,28 @@ def divide(numerator: Any, denominator: Any, what: str) -> Any:
     return result.item() if result.ndim == 0 else result
 
 
+def nan_where_empty(low: Any, high: Any, n: Any, what: str) -> tuple[Any, Any]:
+    """Interval bounds with NaN where ``n`` is 0, and one :class:`UndefinedMetricWarning` if any.
+
+    The library's rule for undefined intervals: an interval (or a p-value) over zero
+    observations is NaN, never a number such as (0, 1); for a grouped result only the
+    empty groups are NaN, with one warning for all of them.
+    """
+    count = np.asarray(n)
+    empty = count == 0
+    if not np.any(empty):
+        return low, high
+    warn_undefined(f"{what} is undefined for zero observations; returning NaN")
+    low_out = np.where(empty, np.nan, np.asarray(low, dtype=np.float64))
+    high_out = None if high is None else unwrap(np.where(empty, np.nan, np.asarray(high, dtype=np.float64)))
+    return unwrap(low_out), high_out
+
+
 def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[Any, Any]:
     """Wilson score interval for a binomial proportion (Wilson 1927).
 
     ``center = (p + z²/2n) / (1 + z²/n)``, ``half = z / (1 + z²/n) * sqrt(p(1-p)/n + z²/4n²)``.
-    NaN where ``n`` is 0 (the caller has already warned through the point estimate).
+    NaN, with one :class:`UndefinedMetricWarning`, where ``n`` is 0 (see :func:`nan_where_empty`).
     """
     z = normal_quantile(confidence_level)
     k = np.asarray(successes, dtype=np.float64)
@@ -77,13 +95,13 @@ def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[An
     # leave the point estimate a hair outside its own interval.
     low = np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0))
     high = np.where(k == total, 1.0, np.clip(center + half, 0.0, 1.0))
-    return unwrap(low), unwrap(high)
+    return nan_where_empty(unwrap(low), unwrap(high), total, "the Wilson interval")
 
 
 def wald_mean_interval(mean: Any, variance: Any, n: Any, confidence_level: float) -> tuple[Any, Any]:
-    """Normal-approximation interval ``mean ± z * sqrt(variance / n)``."""
+    """Normal-approximation interval ``mean ± z * sqrt(variance / n)``; NaN (one warning) where n is 0."""
     z = normal_quantile(confidence_level)
     with np.errstate(divide="ignore", invalid="ignore"):
         half = z * np.sqrt(np.asarray(variance, dtype=np.float64) / np.asarray(n, dtype=np.float64))
     centre = np.asarray(mean, dtype=np.float64)
-    return unwrap(centre - half), unwrap(centre + half)
+    return nan_where_empty(unwrap(centre - half), unwrap(centre + half), n, "the interval for a mean")

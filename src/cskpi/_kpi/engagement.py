@@ -44,7 +44,7 @@ from .._core.periods import (
     to_instants,
     to_stamps,
 )
-from .._core.results import ARRAY_EQ, param, single_or_grouped, stat
+from .._core.results import ARRAY_EQ, Tabular, param, single_or_grouped, stat
 from .._core.stats import divide
 from .._core.time import US_PER_SECOND, check_period, period_ordinals
 
@@ -97,6 +97,9 @@ class Complaints(TimeSeriesResult):
     has_contacts, has_customers : bool
         Whether the contact and customer denominators were given.
     """
+
+    _headline = "n_complaints"
+    _axes = (("periods", "period"),)
 
     n_complaints: Any = stat()
     n_contacts: Any = stat()
@@ -294,7 +297,7 @@ def complaints(
 
 
 @attrs.frozen(kw_only=True)
-class Engagement:
+class Engagement(Tabular):
     """Interactions per customer: counts, median, 90th percentile and distribution.
 
     Not mergeable (a customer's events split across batches would be counted as two
@@ -320,6 +323,9 @@ class Engagement:
     labels : ndarray, tuple of ndarrays or None
         Group labels when ``by`` was given.
     """
+
+    _headline = "mean"
+    _axes = (("periods", "period"),)
 
     n_customers: Any = attrs.field(eq=ARRAY_EQ)
     n_events: Any = attrs.field(eq=ARRAY_EQ)
@@ -526,6 +532,10 @@ class Reviews(TimeSeriesResult):
         Calendar period and the start of each period (of the review).
     """
 
+    _headline = "mean_rating"
+    _axes = (("periods", "period"),)
+    _figures = ("n_reviews", "answered_rate", "mean_response_seconds")
+
     rating_counts: Any = stat()
     n_answered: Any = stat()
     response_seconds: Any = stat()
@@ -683,7 +693,7 @@ def _ratings(array: NDArray[Any], low: int, high: int) -> NDArray[np.int64]:
 
 
 @attrs.frozen(kw_only=True)
-class FollowerGrowth:
+class FollowerGrowth(Tabular):
     """Audience size at the end of each period and its period-over-period growth.
 
     Not mergeable (snapshots of a running total do not add across batches).
@@ -700,6 +710,10 @@ class FollowerGrowth:
     labels : ndarray, tuple of ndarrays or None
         Group labels (platform, account) when ``by`` was given.
     """
+
+    _headline = "n_followers"
+    _axes = (("periods", "period"),)
+    _figures = ("net_change", "growth_rate")
 
     n_followers: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     period: str

@@ -69,6 +69,8 @@ class ASA(Mergeable):
         Sum of the queue waits of the answered contacts [s].
     """
 
+    _headline = "score"
+
     n_answered: Any = stat()
     total_wait_seconds: Any = stat()
 
@@ -158,6 +160,9 @@ class AHT(Mergeable):
         Sum of talk time, customer hold time and after-contact work [s] (0 for a
         component that was not given).
     """
+
+    _headline = "score"
+    _figures = ("mean_talk_seconds", "mean_hold_seconds", "mean_after_work_seconds")
 
     n_handled: Any = stat()
     total_talk_seconds: Any = stat()
@@ -292,6 +297,9 @@ class AbandonmentRate(Mergeable):
     short_abandon_seconds : float or None
         Short-abandon time [s]; when set, short abandons are left out of the rate.
     """
+
+    _headline = "score"
+    _figures = ("n_counted_abandoned",)
 
     n_offered: Any = stat()
     n_abandoned: Any = stat()
@@ -435,6 +443,9 @@ class Occupancy(Mergeable):
         agents were handling contacts or waiting for one.
     """
 
+    _headline = "score"
+    _figures = ("idle_seconds",)
+
     total_handle_seconds: Any = stat()
     total_available_seconds: Any = stat()
 
@@ -556,6 +567,8 @@ class HandleTimeAgainstTarget(Mergeable):
     deviation_edges : tuple of float
         Bin edges of the relative deviation (fractions: -0.1 is 10 % under target).
     """
+
+    _headline = "score"
 
     n: Any = stat()
     n_within: Any = stat()

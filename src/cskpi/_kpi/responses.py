@@ -20,7 +20,7 @@ from .._core.business_hours import BusinessHours, check_calendar, check_not_befo
 from .._core.checks import check_same_length, first_index, to_array
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from .._core.labels import Groups, factorize, grouped_quantiles
-from .._core.results import Grouped, LabelledResult, Mergeable, array_field, param, per_group, stat
+from .._core.results import Grouped, LabelledResult, Mergeable, Tabular, array_field, param, per_group, stat
 from .._core.stats import divide
 from .._core.time import to_datetime64
 
@@ -67,6 +67,9 @@ class DurationTotals(Mergeable):
     >>> both.n, both.n_open, both.mean_seconds / 60
     (3, 1, 20.0)
     """
+
+    _headline = "mean_seconds"
+    _figures = ("open_rate",)
 
     n: Any = stat()
     n_open: Any = stat()
@@ -140,6 +143,9 @@ class ResponseTime(_DurationSummary):
     (2, 1, 10.0, 0.3333333333333333)
     """
 
+    _headline = "mean_seconds"
+    _figures = ("n_unanswered", "unanswered_rate")
+
     @property
     def n_unanswered(self) -> Any:
         """Number of items with no reply yet (not part of the mean or percentiles)."""
@@ -172,6 +178,9 @@ class ResolutionTime(_DurationSummary):
     (8.0, 1, 0.5)
     """
 
+    _headline = "mean_seconds"
+    _figures = ("n_unresolved", "unresolved_rate")
+
     @property
     def n_unresolved(self) -> Any:
         """Number of tickets not resolved yet (not part of the mean or percentiles)."""
@@ -184,7 +193,7 @@ class ResolutionTime(_DurationSummary):
 
 
 @attrs.frozen(kw_only=True)
-class ReplyTimes:
+class ReplyTimes(Tabular):
     """Reply times of a conversation table, per conversation and overall.
 
     Attributes
@@ -213,6 +222,12 @@ class ReplyTimes:
     >>> result.conversations.tolist(), result.first_reply_seconds.tolist()
     (['a', 'b'], [120.0, 360.0])
     """
+
+    def _columns(self) -> dict[str, Any]:
+        # One row per conversation: its reply-time summary and its first reply time.
+        columns = self.per_conversation._columns()
+        columns["first_reply_seconds"] = np.asarray(self.first_reply_seconds)
+        return columns
 
     per_conversation: ResponseTime
     first_reply_seconds: NDArray[np.float64] = array_field()

@@ -346,6 +346,10 @@ class CohortRetention(Mergeable):
     ``end=`` to every part otherwise).
     """
 
+    _headline = "rates"
+    _axes = (("cohorts", "cohort"), ("offsets", "offset"))
+    _figures = ("sizes", "counts")
+
     cohort_ordinals: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
     classic_counts: NDArray[np.int64] = stat()
     last_contact_counts: NDArray[np.int64] = stat()
@@ -609,6 +613,8 @@ class ReturnedWithin(Mergeable):
         Window length [days].
     """
 
+    _headline = "rate"
+
     returned: Any = stat()
     customers: Any = stat()
     censored: Any = stat()
@@ -706,6 +712,8 @@ class RepeatRate(Mergeable):
     customers : int
         Customers with at least one contact.
     """
+
+    _headline = "rate"
 
     repeat_customers: Any = stat()
     customers: Any = stat()

@@ -158,6 +158,9 @@ class QAScore(Mergeable):
         Reviews with no applicable item, reported here and left out of the mean.
     """
 
+    _headline = "score"
+    _figures = ("critical_failure_rate",)
+
     n_reviews: Any = stat()
     total: Any = stat()
     total_squares: Any = stat()

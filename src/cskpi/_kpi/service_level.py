@@ -158,6 +158,9 @@ class ServiceLevel(Mergeable):
         formula.
     """
 
+    _headline = "score"
+    _figures = ("n_offered", "n_met", "n_excluded")
+
     n_answered_within: Any = stat()
     n_answered: Any = stat()
     n_abandoned_within: Any = stat()
@@ -479,6 +482,9 @@ class AnswerTimePercentiles(LabelledResult):
     names : tuple of str
         Name of each grouping key (empty when not grouped).
     """
+
+    _headline = "seconds"
+    _axes = (("percentiles", "percentile"),)
 
     seconds: Any = per_group()
     n: Any = per_group()

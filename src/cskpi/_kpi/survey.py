@@ -26,8 +26,15 @@ from .._core.checks import (
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from .._core.kernels import scan_thresholds
 from .._core.labels import Groups, count_cells, factorize
-from .._core.results import ConfidenceInterval, Grouped, Mergeable, param, stat
-from .._core.stats import divide, normal_quantile, normal_two_sided_p, wald_mean_interval, wilson_interval
+from .._core.results import ConfidenceInterval, Grouped, Mergeable, Tabular, param, stat
+from .._core.stats import (
+    divide,
+    nan_where_empty,
+    normal_quantile,
+    normal_two_sided_p,
+    wald_mean_interval,
+    wilson_interval,
+)
 
 __all__ = [
     "CES",
@@ -103,6 +110,9 @@ class NPS(Mergeable):
         Number of answers 9-10, 7-8 and 0-6 (arrays aligned with the labels of a
         grouped result).
     """
+
+    _headline = "score"
+    _figures = ("promoter_share", "passive_share", "detractor_share")
 
     promoters: Any = stat()
     passives: Any = stat()
@@ -195,9 +205,9 @@ class NPS(Mergeable):
             half = z * np.sqrt((promoter + detractor - centre**2) / n)
         low = np.clip(100.0 * (centre - half), -100.0, 100.0)
         high = np.clip(100.0 * (centre + half), -100.0, 100.0)
-        return ConfidenceInterval(
-            low=unwrap(low), high=unwrap(high), confidence_level=confidence_level, method=method
-        )
+        # The adjusted counts are never empty: an interval over no answers is NaN all the same.
+        low, high = nan_where_empty(unwrap(low), unwrap(high), self.n, "the NPS interval")
+        return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
     def margin_of_error(self, confidence_level: float = 0.95) -> Any:
         """Half-width of the Wald interval, in NPS points: ``z * 100 * sqrt(v / n)``.
@@ -212,12 +222,14 @@ class NPS(Mergeable):
         promoter, detractor, n = self._shares("wald")
         with np.errstate(divide="ignore", invalid="ignore"):
             half = z * 100.0 * np.sqrt((promoter + detractor - (promoter - detractor) ** 2) / n)
-        return unwrap(np.asarray(half))
+        return nan_where_empty(unwrap(np.asarray(half)), None, self.n, "the NPS margin of error")[0]
 
 
 @attrs.frozen(kw_only=True)
-class NPSDifference:
+class NPSDifference(Tabular):
     """Result of :func:`nps_difference` (all figures in NPS points except z and p)."""
+
+    _headline = "difference"
 
     difference: Any
     standard_error: Any
@@ -271,8 +283,13 @@ def _scale_counts(
             return _count_scale(values, low, high, keep), None
         return _count_scale(values, low, high, keep, groups.codes, groups.n_groups), groups
     n_aspects = values.shape[1]
-    aspect_labels = _aspect_labels(ratings, aspects, n_aspects)
-    aspect_codes = np.broadcast_to(np.arange(n_aspects, dtype=np.intp), values.shape)
+    given = _aspect_labels(ratings, aspects, n_aspects)
+    # Aspects are sorted like every other group label, so that merging batches keeps one order.
+    order = np.argsort(given, kind="stable")
+    rank = np.empty(n_aspects, dtype=np.intp)
+    rank[order] = np.arange(n_aspects, dtype=np.intp)
+    aspect_labels = given[order]
+    aspect_codes = np.broadcast_to(rank, values.shape)
     if groups is None:
         counts = _count_scale(values, low, high, keep, aspect_codes, n_aspects)
         return counts, Groups(codes=aspect_codes, labels=(aspect_labels,), names=("aspect",))
@@ -428,11 +445,14 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
     z_crit = normal_quantile(check_confidence_level(confidence_level))
     pa, da, na = first._shares(method)
     pb, db, nb = second._shares(method)
-    if np.any((na == 0) | (nb == 0)):
+    # Emptiness is judged on the observed answers, not the adjusted counts (3 pseudo-answers).
+    empty = (np.asarray(first.n) == 0) | (np.asarray(second.n) == 0)
+    if np.any(empty):
         warn_undefined("NPS difference is undefined when a sample has zero answers; returning NaN")
     with np.errstate(divide="ignore", invalid="ignore"):
-        difference = (pa - da) - (pb - db)
-        se = np.sqrt((pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb)
+        difference = np.where(empty, np.nan, (pa - da) - (pb - db))
+        variance = (pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb
+        se = np.where(empty, np.nan, np.sqrt(variance))
         z = difference / se
     if np.any((se == 0) & (difference == 0)):
         warn_undefined("NPS difference test is undefined when both samples have zero variance; returning NaN")
@@ -540,6 +560,9 @@ class CSAT(_RatingCounts):
         Lowest answer counted as satisfied.
     """
 
+    _headline = "score"
+    _figures = ("mean",)
+
     satisfied_from: int = param()
 
     @property
@@ -592,6 +615,9 @@ class CES(_RatingCounts):
     easy_from : int
         Lowest answer counted as "easy".
     """
+
+    _headline = "score"
+    _figures = ("easy_share",)
 
     easy_from: int = param()
 
@@ -648,7 +674,8 @@ def csat(
         Group labels; with a 2-D table the groups are (label, aspect) pairs.
     aspects : sequence, optional
         Names of the columns of a 2-D table (default: the DataFrame's columns, or
-        0..k-1). Aspect results keep the column order.
+        0..k-1). Aspect results are sorted by aspect name, like every group label,
+        so that batches merge into one order.
     nan_policy : {'raise', 'omit'}, default 'raise'
         NaN marks an unanswered question. ``'omit'`` skips it (per aspect for a
         2-D table: a response still counts for the aspects it answered).
@@ -681,7 +708,7 @@ def csat(
     >>> table = np.array([[5, 4], [3, np.nan], [4, 2]])
     >>> per_aspect = csat(table, aspects=["pick-up", "billing"], nan_policy="omit")
     >>> per_aspect.labels.tolist(), per_aspect.score.tolist(), per_aspect.n.tolist()
-    (['pick-up', 'billing'], [0.6666666666666666, 0.5], [3, 2])
+    (['billing', 'pick-up'], [0.5, 0.6666666666666666], [2, 3])
     """
     scale = check_integer_scale(scale)
     satisfied_from = _threshold(satisfied_from, "satisfied_from", scale)

@@ -153,6 +153,9 @@ class OpenCases(TimeSeriesResult):
         The instants, in the order given.
     """
 
+    _headline = "n_open"
+    _axes = (("instants", "instant"),)
+
     n_open: Any = stat()
     instants: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
 
@@ -238,6 +241,10 @@ class Backlog(TimeSeriesResult):
     calendar : BusinessHours or None
         The calendar ages are measured in; ``None`` for calendar time.
     """
+
+    _headline = "n_backlog"
+    _axes = (("instants", "instant"),)
+    _figures = ("backlog_share",)
 
     n_open: Any = stat()
     n_backlog: Any = stat()
@@ -412,6 +419,12 @@ class TicketFlow(TimeSeriesResult):
         Start of each period.
     """
 
+    # Tickets open at a period's start are a stock, not events: no zero padding across ranges.
+    _zero_padded = False
+    _headline = "n_open_at_end"
+    _axes = (("periods", "period"),)
+    _figures = ("net_change",)
+
     n_open_at_start: Any = stat()
     n_arrivals: Any = stat()
     n_resolutions: Any = stat()
@@ -538,6 +551,10 @@ class ResolutionRate(TimeSeriesResult):
     same_period : bool
         Whether only resolutions within the period of assignment count.
     """
+
+    _headline = "rate"
+    _axes = (("periods", "period"),)
+    _figures = ("n_unresolved",)
 
     n_assigned: Any = stat()
     n_resolved: Any = stat()
@@ -683,6 +700,9 @@ class RepeatContactFCR(Mergeable):
     same_reason : bool
         Whether only a repeat about the same contact reason counts.
     """
+
+    _headline = "rate"
+    _figures = ("n_repeated",)
 
     n_contacts: Any = stat()
     n_resolved: Any = stat()
@@ -870,6 +890,8 @@ class SingleReplyFCR(Mergeable):
         Whether resolved tickets without a reply count as resolved at first contact.
     """
 
+    _headline = "rate"
+
     n_resolved: Any = stat()
     n_single_reply: Any = stat()
     n_zero_replies: Any = stat()
@@ -964,6 +986,9 @@ class ReopenRate(Mergeable):
     n_reopens : int or ndarray of int
         Total number of reopen events.
     """
+
+    _headline = "rate"
+    _figures = ("reopens_per_resolved",)
 
     n_resolved: Any = stat()
     n_reopened: Any = stat()

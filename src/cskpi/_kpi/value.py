@@ -428,6 +428,9 @@ class CLVInputs(Mergeable):
         The calendar period of the rates ('month', 'year', …).
     """
 
+    _headline = None
+    _figures = ("average_order_value", "purchase_frequency", "retention_rate", "churn_rate")
+
     customers: int = stat()
     orders: int = stat()
     revenue: float = stat()

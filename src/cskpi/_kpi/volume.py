@@ -63,6 +63,9 @@ class Volume(TimeSeriesResult):
         Start of each period (the labels of ``n_contacts``' last axis).
     """
 
+    _headline = "n_contacts"
+    _axes = (("periods", "period"),)
+
     n_contacts: Any = stat()
     period: str = param()
     periods: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
@@ -171,6 +174,9 @@ class ChannelShare(TimeSeriesResult):
     periods : ndarray of datetime64, shape (n_periods,)
         Start of each period (columns of ``n_contacts``).
     """
+
+    _headline = "shares"
+    _axes = (("channels", "channel"), ("periods", "period"))
 
     n_contacts: Any = stat()
     channels: NDArray[Any] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..._core.checks import unwrap
-from ..._core.results import ARRAY_EQ
+from ..._core.results import ARRAY_EQ, Tabular
 from .erlang import (
     FloatArray,
     blocking,
@@ -52,7 +52,7 @@ def _ceil(x: FloatArray) -> FloatArray:
 
 
 @attrs.frozen(kw_only=True)
-class Staffing:
+class Staffing(Tabular):
     """Agents required per interval and the Erlang C forecast at that staffing.
 
     Every field is a Python scalar for one interval and an array (the broadcast
@@ -82,6 +82,9 @@ class Staffing:
     shrinkage : float or ndarray
         The shrinkage used for ``scheduled_agents``.
     """
+
+    _headline = "agents"
+    _axes = (("", "interval"),)
 
     traffic: Any = attrs.field(eq=ARRAY_EQ)
     agents: Any = attrs.field(eq=ARRAY_EQ)
