@@ -430,7 +430,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
     _spec(
         "reply_times",
         _RESPONSES,
-        data={"conversation_ids": "label", "timestamps": "timestamp", "authors": "label"},
+        data={"conversation_ids": "label", "timestamps": "timestamp", "authors": "label", "exclude": "flag"},
         headline="first_reply_seconds",
         unit="seconds",
         direction=_LOWER,
@@ -593,7 +593,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
     _formula(
         "churn_rate",
         _RETENTION,
-        {"customers_at_start": "count", "customers_lost": "count"},
+        {"customers_at_start": "count", "customers_lost": "count", "new_customers": "count"},
         unit="fraction",
         direction=_LOWER,
         bounds=_UNIT,
