@@ -142,6 +142,10 @@ class MetricSpec:
     figures : tuple of str
         Further result attributes displayed with the headline, in display order; the
         headline's position among them is its own (``('score', 'n')``).
+    partition : str or None
+        Data argument whose values a batch or a group must hold whole: results of
+        batches merge, and a group equals its rows alone, only when no value (a
+        customer) has rows in two of them. None: any split of the rows.
     monotone : mapping of str to str
         Arguments in which the headline is monotone by definition: ``'increasing'``
         (non-decreasing as the argument's values grow) or ``'decreasing'``.
@@ -164,12 +168,17 @@ class MetricSpec:
     column: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     figures: tuple[str, ...] = attrs.field(default=(), converter=_names)
     monotone: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping, validator=_monotone)
+    partition: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.column:
             object.__setattr__(self, "column", self.label)
         if self.headline is not None and not self.figures:
             object.__setattr__(self, "figures", (self.headline,))
+        if self.partition is not None and self.partition not in self.data:
+            raise ValueError(
+                f"partition must be one of the data arguments {tuple(self.data)}; got {self.partition!r}"
+            )
         if self.headline is not None and self.headline not in self.figures:
             raise ValueError(f"figures must include the headline {self.headline!r}; got {self.figures!r}")
 
@@ -510,6 +519,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         {"customers": "customer", "timestamps": "timestamp"},
         "FCR (no repeat contact)",
         "SQM Group, first-contact resolution",
+        partition="customers",
     ),
     _spec(
         "volume",
@@ -574,6 +584,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         mergeable=False,
         groupable=True,
         label="follower growth",
+        order_invariant=False,  # rows at one instant: the last in the input is the period's total
         source="growth of running follower totals per period",
     ),
     _spec(
@@ -644,6 +655,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         label="repeat-contact retention",
         column="returned",
         source="Fader & Hardie (2007), J. Interactive Marketing 21(1)",
+        partition="customer_ids",
     ),
     _rate(
         "repeat_rate",
@@ -652,6 +664,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         "repeat rate",
         "share of customers with more than one contact",
         groupable=False,
+        partition="customer_ids",
     ),
     _rate(
         "returned_within",
@@ -660,6 +673,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         "returned within window",
         "share of customers returning within a window",
         groupable=False,
+        partition="customer_ids",
     ),
     _spec(
         "clv_inputs",
@@ -673,6 +687,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         groupable=False,
         label="CLV inputs (retention)",
         source=_CLV_SOURCE,
+        partition="customer_ids",
     ),
     *(
         _formula(
