@@ -483,3 +483,101 @@ _BY_UNTESTED = frozenset({"complaints", "engagement", "follower_growth", "review
 
 def _optional_untested(spec: MetricSpec) -> set[str]:
     return set()
+
+
+# --------------------------------------------------------------------------- missing values by kind
+#
+# A missing value must mean the same in every container: NaT in a resolution or reply
+# column ("not yet"), and NaN among answers skipped with ``nan_policy='omit'``. The numpy
+# form (NaN / NaT) is the reference; a masked entry, pandas ``NA``, a polars null and a
+# pyarrow null must give its result.
+
+# The entry made missing: the first, present in every valid call of the bad-input matrix.
+MISSING_AT = 0
+
+
+def _missing_argument(spec: MetricSpec) -> tuple[str, dict[str, Any]] | None:
+    """The data argument that may hold missing values, and the options that allow them."""
+    for name, role in spec.data.items():
+        if role in ("resolved", "reply"):
+            return name, {}
+    first_role = next(iter(spec.data.values()))
+    if "nan_policy" in inspect.signature(spec.function).parameters and first_role != "checks":
+        return next(iter(spec.data)), {"nan_policy": "omit"}
+    return None
+
+
+def _with_missing(array: np.ndarray) -> np.ndarray:
+    out = array.astype("datetime64[s]" if array.dtype.kind == "M" else np.float64)
+    out[MISSING_AT] = np.datetime64("NaT") if out.dtype.kind == "M" else np.nan
+    return out
+
+
+def _masked(array: np.ndarray) -> Any:
+    mask = np.zeros(array.shape, dtype=bool)
+    mask[MISSING_AT] = True
+    return np.ma.masked_array(array, mask=mask)
+
+
+def _pandas_na(array: np.ndarray) -> Any:
+    pd = _library("pandas")
+    if array.dtype.kind == "M":
+        series = pd.Series(array.astype("datetime64[ns]"))
+    else:
+        series = pd.Series(array).astype("Int64")
+    series[MISSING_AT] = pd.NA
+    return series
+
+
+def _polars_null(array: np.ndarray) -> Any:
+    pl = _library("polars")
+    values = array.astype("datetime64[ms]").tolist() if array.dtype.kind == "M" else array.tolist()
+    values[MISSING_AT] = None
+    return pl.Series(values)
+
+
+def _pyarrow_null(array: np.ndarray) -> Any:
+    pa = _library("pyarrow")
+    values = array.astype("datetime64[ms]").tolist() if array.dtype.kind == "M" else array.tolist()
+    values[MISSING_AT] = None
+    return pa.array(values)
+
+
+MISSING_KINDS: dict[str, Callable[[np.ndarray], Any]] = {
+    "masked": _masked,
+    "pandas_na": _pandas_na,
+    "polars_null": _polars_null,
+    "pyarrow_null": _pyarrow_null,
+}
+# Containers whose missing entries the input layer does not read as missing yet.
+KNOWN_MISSING_GAPS: dict[str, str] = {
+    "masked": "the input layer reads a masked array's data and ignores its mask (masked entries count)",
+}
+
+
+def _missing_cases() -> list[Any]:
+    cases = []
+    for spec in REGISTRY.values():
+        if _missing_argument(spec) is None:
+            continue
+        for kind in MISSING_KINDS:
+            marks = []
+            if kind in KNOWN_MISSING_GAPS:
+                marks = [pytest.mark.xfail(reason=KNOWN_MISSING_GAPS[kind], strict=False)]
+            cases.append(pytest.param(spec, kind, id=f"{spec.name}-{kind}", marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("spec", "kind"), _missing_cases())
+def test_a_missing_entry_means_the_same_in_every_container(spec: MetricSpec, kind: str) -> None:
+    found = _missing_argument(spec)
+    assert found is not None
+    name, allow = found
+    data, options = _valid_call(spec)
+    options |= allow
+    source = data[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        expected = spec.function(**(data | {name: _with_missing(source)}), **options)
+        actual = spec.function(**(data | {name: MISSING_KINDS[kind](source)}), **options)
+    assert_same(actual, expected)
