@@ -251,7 +251,12 @@ def test_grouped_merge_equals_concatenation(spec: MetricSpec, data: st.DataObjec
     merged = _call(spec, _take(spec, rows, in_first), by=labels[in_first]) + _call(
         spec, _take(spec, rows, ~in_first), by=labels[~in_first]
     )
-    assert_same(merged, _call(spec, rows, by=labels))
+    whole = _call(spec, rows, by=labels)
+    assert_same(merged, whole)
+    parts = [_call(spec, _take(spec, rows, labels == label), by=labels[labels == label]) for label in "abcd"]
+    assert_same(
+        sum(part for part, label in zip(parts, "abcd", strict=True) if (labels == label).any()), whole
+    )
 
 
 # --------------------------------------------------------------------------- group law
@@ -581,3 +586,59 @@ def test_a_missing_entry_means_the_same_in_every_container(spec: MetricSpec, kin
         expected = spec.function(**(data | {name: _with_missing(source)}), **options)
         actual = spec.function(**(data | {name: MISSING_KINDS[kind](source)}), **options)
     assert_same(actual, expected)
+
+
+# --------------------------------------------------------------------------- what reads the registry
+
+
+def test_standards_take_names_labels_units_and_directions_from_the_registry() -> None:
+    from cskpi._report.standards import STANDARD_METRICS
+
+    for name, metric in STANDARD_METRICS.items():
+        entry = REGISTRY.get(name) or DERIVED[name]
+        assert (metric.label, metric.unit, metric.better) == (entry.label, entry.unit, entry.better)
+        if name != "ces":  # CES targets follow the scale parameter, not the default scale's bounds
+            assert metric.bounds == entry.bounds
+    assert cskpi.Standard(name="NPS", metric="nps", target=30).direction == "at_least"
+    assert cskpi.Standard(name="ASA", metric="asa", target=30).direction == "at_most"
+
+
+def test_report_columns_take_titles_units_and_directions_from_the_registry() -> None:
+    contacts = {
+        "created": ["2026-01-05T09:00", "2026-02-03T11:00"],
+        "wait_seconds": [10.0, 30.0],
+        "abandoned": [False, True],
+        "nps": [10.0, 6.0],
+    }
+    report = cskpi.kpi_report(contacts, service_level_threshold=15)
+    metric = {"volume": "volume", "service_level": "service_level", "asa": "asa", "nps": "nps"}
+    metric |= {"abandonment_rate": "abandonment_rate"}
+    for series in report.kpis:
+        entry = REGISTRY[metric[series.key]]
+        assert (series.unit, series.better) == (entry.unit, entry.better)
+        assert series.label == entry.column_title(threshold_seconds=15)
+    assert [series.label for series in report.kpis] == ["contacts", "SL 15s", "ASA", "abandoned", "NPS"]
+
+
+def test_display_shows_every_registered_headline() -> None:
+    from cskpi._core import display
+
+    assert display_figures() == display._HEADLINES
+    for spec in REGISTRY.values():
+        if spec.headline is not None:
+            assert spec.headline in display._HEADLINES
+            # a metric's own figures keep their declared order in the display
+            positions = [display._HEADLINES.index(figure) for figure in spec.figures]
+            assert positions == sorted(positions), spec.name
+
+
+def test_the_laws_catch_a_wrong_declaration() -> None:
+    """A customer's contacts split over two batches break the merge law: hence ``partition``."""
+    customers, days = np.array(["a", "a"]), np.array(["2024-05-01", "2024-05-03"], dtype="datetime64[D]")
+    split = cskpi.repeat_rate(customers[:1], days[:1]) + cskpi.repeat_rate(customers[1:], days[1:])
+    with pytest.raises(AssertionError):
+        assert_same(split, cskpi.repeat_rate(customers, days))
+    assert REGISTRY["repeat_rate"].partition == "customer_ids"
+    # Different results are told apart (the comparison is not vacuous).
+    with pytest.raises(AssertionError):
+        assert_same(cskpi.nps([10, 0]), cskpi.nps([10, 9]))
