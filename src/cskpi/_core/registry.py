@@ -42,10 +42,20 @@ __all__ = [
     "metrics",
 ]
 
-#: Units of a headline figure. ``fraction`` is in [0, 1]; ``points`` are NPS points in
-#: [-100, 100]; ``score`` is a mean answer on a survey scale; ``currency`` is in the
-#: unit of the margins given; ``erlangs`` is offered traffic.
-UNITS: tuple[str, ...] = ("fraction", "seconds", "points", "count", "score", "currency", "erlangs")
+#: Units of a headline figure, each with the words messages use for it. ``fraction`` is
+#: in [0, 1]; ``points`` are NPS points in [-100, 100]; ``score`` is a mean answer on a
+#: survey scale; ``currency`` is the unit of the margins given; ``erlangs`` is offered traffic.
+UNITS: Mapping[str, str] = MappingProxyType(
+    {
+        "fraction": "a fraction in [0, 1] (0.8, not 80)",
+        "seconds": "seconds",
+        "points": "points",
+        "count": "a count",
+        "score": "scale points",
+        "currency": "currency units",
+        "erlangs": "erlangs",
+    }
+)
 #: Directions of a headline figure; None when neither higher nor lower is better.
 DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better")
 #: Roles of data arguments: what each argument holds, one word per concept.
@@ -157,7 +167,7 @@ class MetricSpec:
     path: str = attrs.field(validator=_function_path)
     data: Mapping[str, str] = attrs.field(converter=_mapping, validator=_data)
     headline: str | None = attrs.field(validator=attrs.validators.optional(attrs.validators.instance_of(str)))
-    unit: str = attrs.field(validator=attrs.validators.in_(UNITS))
+    unit: str = attrs.field(validator=attrs.validators.in_(tuple(UNITS)))
     direction: str | None = attrs.field(validator=attrs.validators.optional(attrs.validators.in_(DIRECTIONS)))
     bounds: tuple[float, float] | None = attrs.field(validator=_bounds)
     mergeable: bool = attrs.field(validator=attrs.validators.instance_of(bool))

@@ -31,7 +31,7 @@ from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from .._core.labels import factorize
-from .._core.registry import DERIVED, REGISTRY
+from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
 from .._core.time import PERIODS, check_period, period_ordinals, period_starts
@@ -623,12 +623,6 @@ class Standard:
         if self.direction not in DIRECTIONS:
             raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
         low, high = spec.bounds
-        unit = {
-            "fraction": "a fraction in [0, 1] (0.8, not 80)",
-            "points": "points",
-            "seconds": "seconds",
-            "score": "scale points",
-        }
         for field in ("target", "tolerated"):
             value = getattr(self, field)
             if value is None and field == "tolerated":
@@ -638,7 +632,7 @@ class Standard:
             if not low <= float(value) <= high:
                 raise InvalidInputError(
                     f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
-                    f"({unit[spec.unit]}); "
+                    f"({UNITS[spec.unit]}); "
                     f"got {value!r}"
                 )
             object.__setattr__(self, field, float(value))
