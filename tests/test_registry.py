@@ -642,3 +642,15 @@ def test_the_laws_catch_a_wrong_declaration() -> None:
     # Different results are told apart (the comparison is not vacuous).
     with pytest.raises(AssertionError):
         assert_same(cskpi.nps([10, 0]), cskpi.nps([10, 9]))
+
+
+@pytest.mark.parametrize("spec", _specs(lambda spec: spec.headline is not None))
+def test_display_renders_every_metric_with_its_headline(spec: MetricSpec) -> None:
+    from cskpi._core.display import result_rows
+
+    data, options = _valid_call(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        result = spec.function(**data, **options)
+    headers, rows = result_rows(result)
+    assert spec.headline in headers and rows
