@@ -225,7 +225,7 @@ _RETENTION = "cskpi._kpi.retention"
 _VALUE = "cskpi._kpi.value"
 _ERLANG = "cskpi._kpi.queueing.erlang"
 _STAFFING = "cskpi._kpi.queueing.staffing"
-_COPC = "COPC CX Standard 7.0 (2020)"
+_COPC = "COPC CX Standard for customer experience operations"
 _ERLANG_SOURCE = "A. K. Erlang (1917); Cooper, Introduction to Queueing Theory (1981)"
 _CLV_SOURCE = "Gupta & Lehmann (2003), J. Interactive Marketing 17(1), 9-24"
 
@@ -281,7 +281,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         label="CSAT",
         figures=("score", "n"),
         monotone={"ratings": "increasing"},
-        source="ACSI methodology; share of top-box answers",
+        source="share of satisfied (top-box) answers",
     ),
     _spec(
         "ces",
