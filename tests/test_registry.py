@@ -15,6 +15,7 @@ metric all of these tests.
 from __future__ import annotations
 
 import inspect
+import os
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -55,7 +56,8 @@ NAN_WITHOUT_WARNING = {
 # A few examples per metric and property keep the file near half a minute on two
 # loaded cores (51 metrics x 6 properties); the bad-input matrix and the unit tests of
 # each family test the edges in depth.
-FEW = settings(max_examples=8)
+# CSKPI_REGISTRY_EXAMPLES=200 runs a deeper search.
+FEW = settings(max_examples=int(os.environ.get("CSKPI_REGISTRY_EXAMPLES", "8")))
 NAMES = list(REGISTRY)
 ROWS = st.integers(1, 12)
 
