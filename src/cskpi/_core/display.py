@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from .errors import UndefinedMetricWarning
+from .registry import display_figures
 from .results import Grouped
 
 __all__ = [
@@ -175,7 +176,8 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption
 # --------------------------------------------------------------------------- generic results
 
 
-_HEADLINES = ("score", "n", "mean_seconds", "median_seconds", "p90_seconds", "rate", "seconds")
+# The headline figures of every registered metric, in their display order.
+_HEADLINES = display_figures()
 
 
 def _headline_values(result: Any) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from .._core.display import (
     text_table,
 )
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.registry import REGISTRY
 from .._core.results import ARRAY_EQ
 from .._core.time import (
     PERIODS,
@@ -715,54 +716,50 @@ def kpi_report(
     shape = (cells.n_groups, cells.n_periods)
     base = _baseline_index(baseline, cells.periods, period)
 
-    def add(key: str, label: str, unit: str, better: str | None, measured: Measured) -> None:
-        kpis.append(_series(key, label, unit, better, measured, shape, base, float(trend_tolerance), level))
+    def add(key: str, metric: str, measured: Measured, **params: Any) -> None:
+        # Column title, unit and direction are the metric's registry entry.
+        spec = REGISTRY[metric]
+        label = spec.column_title(**params)
+        series = _series(
+            key, label, spec.unit, spec.better, measured, shape, base, float(trend_tolerance), level
+        )
+        kpis.append(series)
 
     kpis: list[KPISeries] = []
-    add("volume", "contacts", "count", None, _volume_measured(table, cells))
+    add("volume", "volume", _volume_measured(table, cells))
     if table.has("wait_seconds"):
         params = {
             "threshold_seconds": duration_seconds(service_level_threshold, "service_level_threshold"),
             "policy": service_level_policy,
         }
-        add("service_level", f"SL {service_level_threshold:g}s", "fraction", "higher",
-            measure("service_level", params, table, cells, level))  # fmt: skip
-        add("asa", "ASA", "seconds", "lower", measure("asa", {}, table, cells, level))
+        measured = measure("service_level", params, table, cells, level)
+        add("service_level", "service_level", measured, threshold_seconds=service_level_threshold)
+        add("asa", "asa", measure("asa", {}, table, cells, level))
     if table.has("talk_seconds"):
-        add("aht", "AHT", "seconds", "lower", measure("aht", {}, table, cells, level))
+        add("aht", "aht", measure("aht", {}, table, cells, level))
     if table.has("abandoned"):
         measured = measure("abandonment_rate", {"short_abandon_seconds": None}, table, cells, level)
-        add("abandonment_rate", "abandoned", "fraction", "lower", measured)
+        add("abandonment_rate", "abandonment_rate", measured)
     duration = {"statistic": "median", "business_hours": None}
     if table.has("first_reply"):
         add(
-            "frt_median",
-            "FRT med.",
-            "seconds",
-            "lower",
-            measure("first_response_time", duration, table, cells, level),
+            "frt_median", "first_response_time", measure("first_response_time", duration, table, cells, level)
         )
     if table.has("resolved"):
         resolution = measure("resolution_time", duration, table, cells, level)
-        add("resolution_median", "resol. med.", "seconds", "lower", resolution)
-        add("open_cases", "open at end", "count", "lower", _open_cases_measured(table, cells))
+        add("resolution_median", "resolution_time", resolution)
+        add("open_cases", "open_cases", _open_cases_measured(table, cells))
     if table.has("nps"):
-        add("nps", "NPS", "points", "higher", measure("nps", {"method": "wald"}, table, cells, level))
+        add("nps", "nps", measure("nps", {"method": "wald"}, table, cells, level))
     if table.has("csat"):
         csat_params = {"scale": (1, 5), "satisfied_from": 4}
-        add("csat", "CSAT", "fraction", "higher", measure("csat", csat_params, table, cells, level))
+        add("csat", "csat", measure("csat", csat_params, table, cells, level))
     if table.has("ces"):
-        add(
-            "ces",
-            "CES",
-            "score",
-            "higher",
-            measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level),
-        )
+        add("ces", "ces", measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level))
     cohorts = None
     if table.has("customer") and by is None:
         retention, cohorts = _retention_measured(table, cells)
-        add("retention", "returned", "fraction", "higher", retention)
+        add("retention", "repeat_contact_retention", retention)
     results = None
     if items:
         results = evaluate_standards(items, table, period=period, by=by, confidence_level=level)

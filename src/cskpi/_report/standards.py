@@ -31,6 +31,8 @@ from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from .._core.labels import factorize
+from .._core.registry import DERIVED, REGISTRY, UNITS
+from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
 from .._core.time import PERIODS, check_period, period_ordinals, period_starts
 from .._kpi.operations import abandonment_rate, aht, asa
@@ -165,16 +167,45 @@ class _Parameter:
 
 @attrs.frozen
 class MetricSpec:
-    """How a standard's metric is computed from a contacts table."""
+    """How a standard's metric is computed from a contacts table.
+
+    Name, label, unit, direction and bounds are the metric's registry entry
+    (:data:`cskpi._core.registry.REGISTRY`, or ``DERIVED`` for composed KPIs); this
+    class adds only what a contacts table needs: the columns, the parameters a
+    standard may set and how to compute the metric per cell.
+    """
 
     name: str
-    label: str
-    unit: str  # fraction, seconds, points
-    better: str  # higher or lower
     roles: tuple[str, ...]
     parameters: dict[str, _Parameter]
     compute: Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]
-    bounds: tuple[float, float] = (0.0, math.inf)
+    # Targets may lie anywhere the metric's parameters allow (CES: any scale); None: the registry's bounds.
+    target_bounds: tuple[float, float] | None = None
+
+    @property
+    def entry(self) -> RegistrySpec:
+        """The metric's registry entry."""
+        return REGISTRY[self.name] if self.name in REGISTRY else DERIVED[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.entry.label
+
+    @property
+    def unit(self) -> str:
+        return self.entry.unit
+
+    @property
+    def better(self) -> str:
+        better = self.entry.better
+        assert better is not None, f"a standard needs a metric with a direction; {self.name} has none"
+        return better
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.target_bounds is not None:
+            return self.target_bounds
+        return self.entry.bounds or (-math.inf, math.inf)
 
 
 class MetricCall:
@@ -373,9 +404,6 @@ STANDARD_METRICS: dict[str, MetricSpec] = {
     for spec in (
         MetricSpec(
             "service_level",
-            "service level",
-            "fraction",
-            "higher",
             ("wait_seconds",),
             {
                 "threshold_seconds": _Parameter("positive_seconds", 20.0, required=True),
@@ -383,13 +411,9 @@ STANDARD_METRICS: dict[str, MetricSpec] = {
                 "short_abandon_seconds": _SECONDS,
             },
             _measure_service_level,
-            (0.0, 1.0),
         ),
         MetricSpec(
             "answer_time_percentile",
-            "answer-time percentile",
-            "seconds",
-            "lower",
             ("wait_seconds",),
             {
                 "percentile": _Parameter("percent", 90.0),
@@ -397,61 +421,40 @@ STANDARD_METRICS: dict[str, MetricSpec] = {
             },
             _measure_percentile,
         ),
-        MetricSpec("asa", "ASA", "seconds", "lower", ("wait_seconds",), {}, _measure_asa),
-        MetricSpec("aht", "AHT", "seconds", "lower", ("talk_seconds",), {}, _measure_aht),
+        MetricSpec("asa", ("wait_seconds",), {}, _measure_asa),
+        MetricSpec("aht", ("talk_seconds",), {}, _measure_aht),
         MetricSpec(
             "abandonment_rate",
-            "abandonment rate",
-            "fraction",
-            "lower",
             ("abandoned",),
             {"short_abandon_seconds": _SECONDS},
             _measure_abandonment,
-            (0.0, 1.0),
         ),
         MetricSpec(
             "first_response_time",
-            "first response time",
-            "seconds",
-            "lower",
             ("created", "first_reply"),
             {"statistic": _STATISTIC, "business_hours": _HOURS},
             _measure_duration(first_response_time, "first_reply"),
         ),
         MetricSpec(
             "first_response_within",
-            "first responses within threshold",
-            "fraction",
-            "higher",
             ("created", "first_reply"),
             {"threshold_seconds": _Parameter("positive_seconds", required=True), "business_hours": _HOURS},
             _measure_response_within,
-            (0.0, 1.0),
         ),
         MetricSpec(
             "resolution_time",
-            "resolution time",
-            "seconds",
-            "lower",
             ("created", "resolved"),
             {"statistic": _STATISTIC, "business_hours": _HOURS},
             _measure_duration(resolution_time, "resolved"),
         ),
         MetricSpec(
             "nps",
-            "NPS",
-            "points",
-            "higher",
             ("nps",),
             {"method": _Parameter("choice", "wald", ("wald", "adjusted_wald"))},
             _measure_survey(nps, "nps", lambda params: {}),
-            (-100.0, 100.0),
         ),
         MetricSpec(
             "csat",
-            "CSAT",
-            "fraction",
-            "higher",
             ("csat",),
             {"scale": _Parameter("scale", (1, 5)), "satisfied_from": _Parameter("integer", 4)},
             _measure_survey(
@@ -459,19 +462,15 @@ STANDARD_METRICS: dict[str, MetricSpec] = {
                 "csat",
                 lambda params: {"scale": params["scale"], "satisfied_from": params["satisfied_from"]},
             ),
-            (0.0, 1.0),
         ),
         MetricSpec(
             "ces",
-            "CES",
-            "score",
-            "higher",
             ("ces",),
             {"scale": _Parameter("scale", (1, 7)), "easy_from": _Parameter("integer", 5)},
             _measure_survey(
                 ces, "ces", lambda params: {"scale": params["scale"], "easy_from": params["easy_from"]}
             ),
-            (-math.inf, math.inf),
+            (-math.inf, math.inf),  # the scale is a parameter
         ),
     )
 }
@@ -624,12 +623,6 @@ class Standard:
         if self.direction not in DIRECTIONS:
             raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
         low, high = spec.bounds
-        unit = {
-            "fraction": "a fraction in [0, 1] (0.8, not 80)",
-            "points": "points",
-            "seconds": "seconds",
-            "score": "scale points",
-        }
         for field in ("target", "tolerated"):
             value = getattr(self, field)
             if value is None and field == "tolerated":
@@ -639,7 +632,7 @@ class Standard:
             if not low <= float(value) <= high:
                 raise InvalidInputError(
                     f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
-                    f"({unit[spec.unit]}); "
+                    f"({UNITS[spec.unit]}); "
                     f"got {value!r}"
                 )
             object.__setattr__(self, field, float(value))
