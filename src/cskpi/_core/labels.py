@@ -313,11 +313,14 @@ def _dense_integers(key: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] 
 
 
 def _text_codes(key: NDArray[Any]) -> _Raw | None:
-    """Text labels by pyarrow's hash table, else by hashing each row's characters.
+    """Text labels: fixed-width strings by hashing their characters, objects by pyarrow or hash().
 
-    Returns None for object arrays that do not hold only strings (numbers, mixed values),
-    which take the ``np.unique`` path.
+    Returns None where the ``np.unique`` path must decide: a hash collision, object
+    arrays that pyarrow cannot read as text, unhashable objects.
     """
+    if key.dtype.kind in "US":  # numpy hashes fixed-width rows faster than pyarrow converts them
+        hashed = _hash_codes(key)
+        return None if hashed is None else (hashed[0], key[hashed[1]], False)
     pyarrow = optional_module("pyarrow")
     if pyarrow is not None:
         try:
@@ -327,55 +330,131 @@ def _text_codes(key: NDArray[Any]) -> _Raw | None:
         if str(array.type) not in ("string", "large_string", "binary", "large_binary", "null"):
             return None
         codes, uniques, _ = _from_arrow(array)  # type: ignore[misc]
-        if key.dtype.kind != "O":
-            uniques = uniques.astype(key.dtype)
         return codes, uniques, False
-    if key.dtype.kind == "O":
-        is_text = np.frompyfunc(lambda value: isinstance(value, str), 1, 1)(key).astype(np.bool_)
-        if not is_text.all():
-            return None
-        hashed = _hash_codes(key.astype(np.str_))
-        return None if hashed is None else (hashed[0], key[hashed[1]], False)
-    hashed = _hash_codes(key)
-    return None if hashed is None else (hashed[0], key[hashed[1]], False)
+    return _object_codes(key)
 
 
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-_FNV_PRIME = np.uint64(0x100000001B3)
+_python_hash = np.frompyfunc(hash, 1, 1)
+
+
+def _object_codes(key: NDArray[Any]) -> _Raw | None:
+    """Objects by their Python ``hash()`` (cached by str objects), checked exactly with ``==``."""
+    try:
+        hashed = _python_hash(key).astype(np.int64)
+    except TypeError:  # unhashable values
+        return None
+    codes, distinct = _hash_factorize(hashed.view(np.uint64))
+    representative = np.empty(distinct.shape[0], dtype=np.intp)
+    representative[codes] = np.arange(key.shape[0], dtype=np.intp)
+    uniques = key[representative]
+    missing = _missing_mask(uniques)  # NaN hashes by identity, None and NA are equal to nothing
+    rows = slice(None) if missing is None else ~missing[codes]
+    try:
+        same = np.asarray(key[rows] == uniques[codes[rows]], dtype=bool)
+    except (TypeError, ValueError):  # comparisons that give no plain True or False
+        return None
+    return (codes, uniques, False) if same.all() else None
+
+
+# Odd 64-bit multipliers of the text hash, one per word of a row (fixed: results never
+# depend on them, only the speed would on an unlucky draw), and Fibonacci hashing's
+# multiplier 2**64 / golden ratio for the table slots.
+_HASH_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**63, 1024, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# Rows whose distinct hashes seed the table before all rows are looked up.
+_SEED_ROWS = 1 << 16
 
 
 def _text_hash(words: NDArray[Any]) -> NDArray[np.uint64]:
-    """64-bit hash of each row of ``words``: FNV-1a over the words, each step folded.
+    """64-bit hash of each row of ``words``: ``sum(word_j * weight_j) mod 2**64``.
 
-    One pass per column (a loop over columns, not rows). The fold ``h ^= h >> 32``
-    carries the high bits of every word into the low bits, which the multiply alone
-    never does.
+    One integer matrix-vector product per chunk of rows (the chunk's words widened to
+    uint64 in a small buffer). Distinct rows rarely share a hash; those that do are
+    caught by the exact comparison in :func:`_hash_codes`.
     """
-    hashed = np.full(words.shape[0], _FNV_OFFSET, dtype=np.uint64)
-    shift = np.uint64(32)
-    for column in range(words.shape[1]):
-        hashed ^= words[:, column]
-        hashed *= _FNV_PRIME  # wraps modulo 2**64, as FNV intends
-        hashed ^= hashed >> shift
+    n, width = words.shape
+    weights = _HASH_WEIGHTS[:width] if width <= _HASH_WEIGHTS.shape[0] else np.resize(_HASH_WEIGHTS, width)
+    hashed = np.empty(n, dtype=np.uint64)
+    step = max(1, _CHUNK_ROWS // max(width, 1))
+    for start in range(0, n, step):
+        np.matmul(words[start : start + step].astype(np.uint64), weights, out=hashed[start : start + step])
     return hashed
+
+
+def _slots(hashed: NDArray[np.uint64], bits: int) -> NDArray[np.intp]:
+    return ((hashed * _GOLDEN) >> np.uint64(64 - bits)).astype(np.intp)
+
+
+def _hash_table(distinct: NDArray[np.uint64]) -> tuple[NDArray[np.intp], int]:
+    """Open-addressing table (linear probing, load at most 1/4) of the distinct hashes, vectorised."""
+    bits = max(6, int(distinct.shape[0] * 4 - 1).bit_length())
+    table = np.full(1 << bits, -1, dtype=np.intp)
+    pending = np.arange(distinct.shape[0], dtype=np.intp)
+    slot = _slots(distinct, bits)
+    mask = (1 << bits) - 1
+    while pending.shape[0]:
+        free = table[slot] == -1
+        table[slot[free]] = pending[free]  # several may race for one slot: one of them wins
+        lost = table[slot] != pending
+        pending, slot = pending[lost], (slot[lost] + 1) & mask
+    return table, bits
+
+
+def _look_up(
+    hashed: NDArray[np.uint64], distinct: NDArray[np.uint64], table: NDArray[np.intp], bits: int
+) -> NDArray[np.intp]:
+    """Index in ``distinct`` of each hash, -1 where it is not there."""
+    mask = (1 << bits) - 1
+    slot = _slots(hashed, bits)
+    codes = table[slot]
+    # Go on probing where the slot holds another hash; an empty slot (-1) ends the search
+    # (distinct[-1] is read for it, and discarded).
+    rows = np.flatnonzero((distinct[codes] != hashed) & (codes >= 0))
+    while rows.shape[0]:
+        slot_rows = (slot[rows] + 1) & mask
+        slot[rows] = slot_rows
+        found = table[slot_rows]
+        codes[rows] = found
+        rows = rows[(distinct[found] != hashed[rows]) & (found >= 0)]
+    return codes
+
+
+def _hash_factorize(hashed: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.uint64]]:
+    """Codes of 64-bit keys (in no particular order) and the distinct keys, without a full sort.
+
+    The distinct keys of the first rows seed a hash table; the keys of the rows not
+    found there are added, then those rows are looked up again. Two passes over the
+    rows whatever the number of distinct keys.
+    """
+    distinct = np.unique(hashed[:_SEED_ROWS])
+    table, bits = _hash_table(distinct)
+    codes = _look_up(hashed, distinct, table, bits)
+    new_rows = np.flatnonzero(codes < 0)
+    if new_rows.shape[0]:
+        extra = np.unique(hashed[new_rows])
+        distinct = np.concatenate([distinct, extra])
+        table, bits = _hash_table(distinct)
+        codes[new_rows] = _look_up(hashed[new_rows], distinct, table, bits)
+    return codes, distinct
 
 
 def _hash_codes(key: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
     """Codes of fixed-width strings and the row of one occurrence of each; None on a collision.
 
     Each string is read as a row of 8-, 4- or 1-byte words (a view, no copy). A row of
-    one word is its own exact key; longer rows are hashed to 64 bits. The distinct
-    hashes are sorted (``k`` values) and every row finds its code by binary search;
-    then every row is compared with the representative row of its code, so two strings
-    sharing a hash are detected and the caller falls back to ``np.unique``.
+    one word is its own exact key; longer rows are hashed to 64 bits. The distinct keys
+    are found with a hash table (:func:`_hash_factorize`); then every row is compared
+    with the representative row of its code, so two strings sharing a hash are detected
+    and the caller falls back to ``np.unique``.
     """
     n = key.shape[0]
     itemsize = key.dtype.itemsize
     unit = np.uint64 if itemsize % 8 == 0 else np.uint32 if itemsize % 4 == 0 else np.uint8
     words = np.ascontiguousarray(key).view(unit).reshape(n, itemsize // np.dtype(unit).itemsize)
     hashed = words[:, 0].astype(np.uint64) if words.shape[1] == 1 else _text_hash(words)
-    distinct = np.unique(hashed)
-    codes = np.searchsorted(distinct, hashed).astype(np.intp, copy=False)
+    codes, distinct = _hash_factorize(hashed)
     representative = np.empty(distinct.shape[0], dtype=np.intp)
     representative[codes] = np.arange(n, dtype=np.intp)
     if words.shape[1] > 1:
@@ -419,7 +498,7 @@ def encode_labels(
     k = uniques.shape[0]
     missing_rows = bool(codes.shape[0]) and int(codes.min()) < 0
     if missing_rows and kept is None:
-        index = first_index(codes < 0)
+        index = int(np.argmax(codes < 0))
         raise InvalidInputError(
             f"{name} must not contain missing {what} {_MISSING}; got {_shown(_value_at(key, index))} "
             f"at index {index}"
