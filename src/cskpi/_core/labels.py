@@ -36,7 +36,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .checks import arrays_equal, first_index, to_array
+from .checks import arrays_equal, to_array
 from .errors import InvalidInputError, InvalidTypeError
 from .optional import optional_module
 
