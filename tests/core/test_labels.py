@@ -331,6 +331,14 @@ def test_mixed_objects_raise_on_every_path() -> None:
             factorize(np.array(["a", 1, "a"], dtype=object), 3)
 
 
+def test_arrays_inside_object_labels_raise_a_type_error() -> None:
+    labels = np.empty(2, dtype=object)
+    labels[0], labels[1] = np.zeros(0), np.zeros(2)
+    for hide in ((), ("pyarrow",)):
+        with unavailable(*hide), pytest.raises(InvalidTypeError, match="one comparable type"):
+            factorize(labels, 2)
+
+
 def test_sort_false_numbers_groups_by_identity_only() -> None:
     values = ["q", "p", "q", "r"]
     codes, labels = encode_labels(np.array(values), "x", sort=False)

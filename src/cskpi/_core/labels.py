@@ -138,6 +138,8 @@ def _is_missing_scalar(value: Any) -> bool:
         return bool(value != value)
     except TypeError:  # pandas.NA: bool(NA != NA) raises
         return True
+    except ValueError:  # an array inside an object array: not a label (np.unique reports it)
+        return False
 
 
 _missing_objects = np.frompyfunc(_is_missing_scalar, 1, 1)
