@@ -16,10 +16,12 @@ pandas Series or Index (any dtype)            ``factorize(sort=False)``; categor
 polars Series                                 ``to_arrow()``, then as pyarrow
 pyarrow Array or ChunkedArray                 ``dictionary_encode()`` (chunks unified);
                                               dictionary arrays as they are
-numpy ``str_``/``bytes_``/object text, lists  ``pyarrow.array(...).dictionary_encode()``
-                                              when pyarrow is installed, else a 64-bit
-                                              hash of each row's characters, checked
-                                              exactly (``np.unique`` on a collision)
+numpy ``str_``/``bytes_`` arrays, lists       a 64-bit hash of each row's characters and
+                                              a hash table, checked exactly (one sort
+                                              on a collision)
+numpy object arrays of strings                ``pyarrow.array(...).dictionary_encode()``;
+                                              without pyarrow, Python's ``hash()``,
+                                              checked exactly
 integers and booleans with a compact range    a dense scatter, O(n + range)
 anything else                                 one sort, ``np.unique``
 ============================================  ===========================================
