@@ -51,6 +51,12 @@ def split_point(size: int) -> st.SearchStrategy[int]:
     return st.integers(0, size)
 
 
+def text_keys(size: int) -> st.SearchStrategy[list[str]]:
+    """Text labels for ``size`` rows: short, long, accented, differing only at the end or by case."""
+    alphabet = ["a", "A", "ab", "ab ", "é", "agent-0001", "agent-0002", "agent-00010", "x" * 30, "日本"]
+    return st.lists(st.sampled_from(alphabet), min_size=size, max_size=size)
+
+
 # --------------------------------------------------------------------------- registry-driven data
 #
 # Data for every entry of ``cskpi._core.registry.REGISTRY``: ``metric_data(name, n)`` draws the

@@ -351,7 +351,7 @@ class TestFollowerGrowth:
             InvalidInputError,
             "start and end need a period",
         ),
-        (lambda: engagement([np.nan], ["2024-01-01"]), InvalidInputError, "customers must not contain NaN"),
+        (lambda: engagement([np.nan], ["2024-01-01"]), InvalidInputError, "customers must not contain missing identifiers"),
         (
             lambda: reviews([6], ["2024-01-01"]),
             InvalidInputError,
@@ -537,7 +537,7 @@ ONE_TWO = (["a"], ["x"])
         (
             lambda: engagement([1.0], ["2024-01-01"], customer_base=[1.0, np.nan]),
             InvalidInputError,
-            "customer_base must not contain NaN labels; got nan at index 1",
+            "customer_base must not contain missing labels (None, NaN or null); got nan at index 1",
         ),
         (
             lambda: engagement(["z"], ["2024-01-01"], customer_base=["a"]),

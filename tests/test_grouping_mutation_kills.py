@@ -64,17 +64,17 @@ def _reference_order_statistics(values: list[float], codes: list[int], ranks: li
         (
             np.array([1.0, np.nan, 2.0, np.nan]),
             InvalidInputError,
-            "by must not contain NaN labels; got nan at index 1",
+            "by must not contain missing labels (None, NaN or null); got nan at index 1",
         ),
         (
             np.array(["2024-01-01", "2024-01-02", "NaT"], dtype="datetime64[D]"),
             InvalidInputError,
-            "by must not contain NaT labels; got NaT at index 2",
+            "by must not contain missing labels (None, NaN or null); got NaT at index 2",
         ),
         (
             np.array([5, "NaT", 7], dtype="timedelta64[s]"),
             InvalidInputError,
-            "by must not contain NaT labels; got NaT at index 1",
+            "by must not contain missing labels (None, NaN or null); got NaT at index 1",
         ),
         (np.array([1 + 2j, 3 + 0j]), InvalidTypeError, "by must hold sortable labels; got dtype complex128"),
     ],
@@ -184,7 +184,7 @@ def test_combine_codes_with_one_key() -> None:
     # labels -> distinct combinations 0 and 2, rows coded 1, 0, 1.
     codes, combos = grouping.combine_codes((np.array([2, 0, 2], dtype=np.intp),), (3,))
     assert codes.tolist() == [1, 0, 1]
-    assert combos.tolist() == [0, 2]
+    assert combos.tolist() == [[0], [2]]
     assert [label.tolist() for label in grouping.decode_combos(combos, (np.array(["a", "b", "c"]),))] == [
         ["a", "c"]
     ]
@@ -194,8 +194,9 @@ def test_combine_codes_two_keys_against_a_dict() -> None:
     first = np.array([1, 0, 1, 1, 0], dtype=np.intp)  # of 2 labels
     second = np.array([2, 2, 0, 2, 1], dtype=np.intp)  # of 3 labels
     codes, combos = grouping.combine_codes((first, second), (2, 3))
-    # Mixed radix: first * 3 + second = 5, 2, 3, 5, 1 -> sorted distinct 1, 2, 3, 5.
-    assert combos.tolist() == [1, 2, 3, 5]
+    # Mixed radix: first * 3 + second = 5, 2, 3, 5, 1 -> sorted distinct 1, 2, 3, 5,
+    # that is the code pairs (0, 1), (0, 2), (1, 0), (1, 2).
+    assert combos.tolist() == [[0, 1], [0, 2], [1, 0], [1, 2]]
     assert codes.tolist() == [3, 1, 2, 3, 0]
     decoded = grouping.decode_combos(combos, (np.array(["p", "q"]), np.array([10, 20, 30])))
     assert [d.tolist() for d in decoded] == [["p", "p", "q", "q"], [20, 30, 10, 30]]

@@ -204,7 +204,7 @@ def test_empty_contacts_messages(tmp_path: Path) -> None:
 
 def test_group_column_error_names_the_column() -> None:
     with pytest.raises(
-        InvalidInputError, match=_exact("team must not contain NaN labels; got nan at index 1")
+        InvalidInputError, match=_exact("team must not contain missing labels (None, NaN or null); got nan at index 1")
     ):
         evaluate_standards(SL, {"wait_seconds": [1.0, 2.0], "team": [1.0, np.nan]}, by="team")
 

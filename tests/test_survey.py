@@ -601,7 +601,7 @@ BAD_INPUTS = [
     (nps, ([[1, 2], [3]],), {}, InvalidInputError, "scores must be a rectangular array"),
     (nps, ([[1, 2], [3, 4]],), {}, InvalidInputError, "scores must be 1-D"),
     (nps, ([1, 2],), {"by": ["a"]}, InvalidInputError, "by must have one label per row (2); got length 1"),
-    (nps, ([1, 2],), {"by": [1.0, np.nan]}, InvalidInputError, "by must not contain NaN labels"),
+    (nps, ([1, 2],), {"by": [1.0, np.nan]}, InvalidInputError, "by must not contain missing labels"),
     (
         nps,
         ([1, 2],),

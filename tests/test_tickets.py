@@ -743,7 +743,7 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
         (
             lambda: fcr_repeat_contact([1, np.nan], OK_CREATED),
             InvalidInputError,
-            "customers must not contain NaN",
+            "customers must not contain missing identifiers",
         ),
         (
             lambda: fcr_repeat_contact([1, 2], OK_CREATED, observed_until=5),
@@ -1149,6 +1149,6 @@ def test_exact_messages(call, error, message):
 def test_customer_key_named_with_reasons():
     # With reasons the key is the pair (customer, reason); a bad customer is still named as such.
     with pytest.raises(
-        InvalidInputError, match=r"^customers(\[0\])? must not contain NaN labels; got nan at index 1$"
+        InvalidInputError, match=r"^customers must not contain missing identifiers \(None, NaN or null\); got nan at index 1$"
     ):
         fcr_repeat_contact([1, np.nan], OK_CREATED, reasons=["a", "b"])

@@ -328,7 +328,7 @@ def test_clv_inputs_merge_refuses_other_periods_and_kinds() -> None:
         ([1], ["2024-01-01"], [np.nan], InvalidInputError, "amounts must not contain NaN"),
         ([1], ["2024-01-01"], ["5"], InvalidTypeError, "amounts must be numbers"),
         ([1], ["someday"], [5.0], InvalidInputError, "timestamps"),
-        ([np.nan], ["2024-01-01"], [5.0], InvalidInputError, "customer_ids must not contain NaN"),
+        ([np.nan], ["2024-01-01"], [5.0], InvalidInputError, "customer_ids must not contain missing identifiers"),
         ([1], ["2024-01-01"], [5.0, 1.0], InvalidInputError, "amounts"),
     ],
 )

@@ -10,6 +10,7 @@ merge with ``+``. Rates are fractions in [0, 1] unless a docstring says otherwis
 from __future__ import annotations
 
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.labels import keep_missing
 from ._core.results import ConfidenceInterval, Grouped
 from ._kpi.scorecard import QAScore, qa_review_scores, qa_scorecard
 from ._kpi.survey import CES, CSAT, NPS, NPSBucket, NPSDifference, ces, csat, nps, nps_buckets, nps_difference
@@ -135,6 +136,7 @@ __all__ = [
     "NPS",
     "ConfidenceInterval",
     "Grouped",
+    "keep_missing",
     "InvalidInputError",
     "InvalidTypeError",
     "NPSBucket",

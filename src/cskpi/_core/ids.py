@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .checks import describe_first, first_index, to_array
+from .checks import first_index, to_array
 from .errors import InvalidInputError, InvalidTypeError
-from .labels import factorize
+from .labels import encode_labels
 
 # Records handled per step where a temporary per record would otherwise be allocated.
 _CHUNK_ROWS = 1 << 20
@@ -26,14 +26,22 @@ _DENSE_MIN_CELLS = 1 << 20
 def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArray[np.intp], int]:
     """Index of each record's customer in ``0..n_slots-1`` (two records, one customer: one index).
 
+    One rule for every function taking customer identifiers: integers, strings, or
+    whole-number floats; missing identifiers (``None``, NaN, pandas ``NA``, polars or
+    pyarrow nulls) and the empty string raise, since counting them as one customer
+    would merge different people.
+
     Integer identifiers with a compact range (at most about twice the number of
     records) are used directly, shifted to start at 0, so some slots may have no
-    customer. Strings (and object arrays holding only strings) are factorised by
-    hashing (:func:`_factorize_text`); other identifiers (floats, sparse integers,
-    mixed objects) by ``np.unique`` through :func:`cskpi._core.labels.factorize`. NaN,
-    ``None`` and empty-string identifiers raise: they are missing identifiers, and
-    counting them as one customer would merge different people.
+    customer. Text identifiers (numpy, pandas, polars or pyarrow) are factorised by
+    the engine that holds them (:func:`cskpi._core.labels.encode_labels` with
+    ``sort=False``: the indices say which records share a customer, in no particular
+    order); other identifiers (floats, sparse integers) by ``np.unique``.
     """
+    if _is_text(customer_ids):
+        codes, labels = encode_labels(customer_ids, name, sort=False, what="identifiers")
+        _reject_empty(codes, labels, name)
+        return codes, int(labels.shape[0])
     ids = to_array(customer_ids, name)
     kind = ids.dtype.kind
     n = ids.shape[0]
@@ -47,26 +55,12 @@ def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArr
         missing = np.isnan(ids)
         if missing.any():
             raise InvalidInputError(
-                f"{name} must not contain NaN (missing identifiers); got nan at index {first_index(missing)}"
+                f"{name} must not contain missing identifiers (None, NaN or null); got nan at index "
+                f"{first_index(missing)}"
             )
         if n and np.all(np.isfinite(ids)) and np.all(ids == np.floor(ids)) and np.abs(ids).max() < 2.0**53:
             ids = ids.astype(np.int64)
             kind = "i"
-    elif kind == "O":
-        with np.errstate(invalid="ignore"):
-            missing = np.asarray(ids == None) | np.asarray(ids != ids)  # noqa: E711 (elementwise)
-        if missing.any():
-            raise InvalidInputError(
-                f"{name} must not contain missing identifiers (None or NaN); got "
-                f"{describe_first(ids, missing)}"
-            )
-    if kind in "USO":
-        empty = np.asarray(ids == ids.dtype.type() if kind != "O" else ids == "")
-        if empty.any():
-            raise InvalidInputError(
-                f"{name} must not contain empty strings (missing identifiers); got '' at index "
-                f"{first_index(empty)}"
-            )
     if n and kind in "iu":
         low, high = int(ids.min()), int(ids.max())
         span = high - low + 1
@@ -76,52 +70,35 @@ def customer_index(customer_ids: Any, name: str = "customer_ids") -> tuple[NDArr
             shifted = ids.astype(np.intp)
             shifted -= low
             return shifted, span
-    if n and kind == "O":
-        is_text = np.frompyfunc(lambda value: isinstance(value, str), 1, 1)(ids).astype(np.bool_)
-        if is_text.all():  # all strings: the fast text path; mixed types go to factorize (and raise)
-            ids, kind = ids.astype(np.str_), "U"
-    if n and kind in "US":
-        hashed = _factorize_text(ids)
-        if hashed is not None:
-            return hashed
-    groups = factorize(ids, n, name=name)
-    return groups.codes, groups.n_groups
+    codes, labels = encode_labels(ids, name, sort=False, what="identifiers")
+    _reject_empty(codes, labels, name)
+    return codes, int(labels.shape[0])
 
 
-def _text_hash(codes: NDArray[Any]) -> NDArray[np.uint64]:
-    """64-bit FNV-1a hash of each row of character codes (a loop over columns, not rows)."""
-    hashed = np.full(codes.shape[0], 0xCBF29CE484222325, dtype=np.uint64)
-    prime = np.uint64(0x100000001B3)
-    for column in range(codes.shape[1]):
-        hashed ^= codes[:, column]
-        hashed *= prime  # wraps modulo 2**64, as FNV intends
-    return hashed
+def _is_text(ids: Any) -> bool:
+    """Whether ``ids`` holds text by its dtype (numpy, pandas, polars, pyarrow), without converting it."""
+    if isinstance(ids, np.ndarray):
+        return ids.dtype.kind in "USO"
+    module = type(ids).__module__.partition(".")[0]
+    if module == "pandas" and getattr(ids, "ndim", 0) == 1:
+        return getattr(ids.dtype, "kind", "") in "USO"
+    if module == "polars" and hasattr(ids, "dtype"):
+        return str(ids.dtype).startswith(("String", "Utf8", "Categorical", "Enum", "Binary"))
+    if module == "pyarrow" and hasattr(ids, "type"):
+        return str(ids.type).startswith(("string", "large_string", "binary", "large_binary", "dictionary"))
+    return False
 
 
-def _factorize_text(ids: NDArray[Any]) -> tuple[NDArray[np.intp], int] | None:
-    """Codes of string identifiers by hashing and sorting the hashes; None on a hash collision.
-
-    Sorting fixed-width strings (``np.unique``) compares them character by character;
-    sorting their 64-bit hashes is several times faster. Equal strings have equal
-    hashes, so after the sort every customer's records are adjacent; two different
-    strings with the same hash would end up in one run, so every run is checked for
-    a change of string, and on any collision the caller falls back to ``np.unique``.
-    Codes are in hash order, not alphabetical order (callers only need identity).
-    """
-    n = ids.shape[0]
-    unit = np.uint8 if ids.dtype.kind == "S" else np.uint32
-    # The characters of each identifier as one row of integers (a view, no copy).
-    chars = np.ascontiguousarray(ids).view(unit).reshape(n, ids.dtype.itemsize // np.dtype(unit).itemsize)
-    hashed = _text_hash(chars)
-    order = np.argsort(hashed)
-    hashed = hashed[order]
-    new_run = hashed[1:] != hashed[:-1]
-    ordered = chars[order]  # gathering rows of integers is far faster than gathering strings
-    if np.any(~new_run & np.any(ordered[1:] != ordered[:-1], axis=1)):
-        return None
-    codes = np.empty(n, dtype=np.intp)
-    codes[order] = np.concatenate(([0], np.cumsum(new_run, dtype=np.intp)))
-    return codes, int(codes.max()) + 1 if n else 0
+def _reject_empty(codes: NDArray[np.intp], labels: NDArray[Any], name: str) -> None:
+    """Raise when the empty string (or empty bytes) is one of the distinct identifiers."""
+    if labels.dtype.kind not in "USO" or not labels.shape[0]:
+        return
+    empty = [i for i, label in enumerate(labels.tolist()) if label in ("", b"")]  # k labels, not rows
+    if empty:
+        raise InvalidInputError(
+            f"{name} must not contain empty strings (missing identifiers); got '' at index "
+            f"{first_index(codes == empty[0])}"
+        )
 
 
 def active_pairs(

@@ -3,8 +3,31 @@
 ``factorize`` turns ``by=`` (one label array, or a tuple of label arrays for several
 keys) into integer codes ``0..n_groups-1`` once; grouped metrics then count with one
 ``np.bincount`` pass over ``code * width + value``. No Python loop runs over rows or
-groups: integer and boolean keys with a compact range are factorised by a dense
-scatter (O(n + range)), every other key by one sort (``np.unique``).
+groups.
+
+The engine that holds the labels does the hashing, called on the object the user
+passed (pandas, polars and pyarrow are never imported for it):
+
+============================================  ===========================================
+labels                                        method
+============================================  ===========================================
+pandas Series or Index (any dtype)            ``factorize(sort=False)``; categorical:
+                                              its codes and categories
+polars Series                                 ``to_arrow()``, then as pyarrow
+pyarrow Array or ChunkedArray                 ``dictionary_encode()`` (chunks unified);
+                                              dictionary arrays as they are
+numpy ``str_``/``bytes_`` arrays, lists       a 64-bit hash of each row's characters and
+                                              a hash table, checked exactly (one sort
+                                              on a collision)
+numpy object arrays of strings                ``pyarrow.array(...).dictionary_encode()``;
+                                              without pyarrow, Python's ``hash()``,
+                                              checked exactly
+integers and booleans with a compact range    a dense scatter, O(n + range)
+anything else                                 one sort, ``np.unique``
+============================================  ===========================================
+
+Only the ``k`` distinct labels are then sorted, and the codes remapped with one gather,
+so groups come out in label order whatever the order of the rows.
 """
 
 from __future__ import annotations
@@ -15,14 +38,30 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .checks import arrays_equal, first_index, to_array
+from .checks import arrays_equal, to_array
 from .errors import InvalidInputError, InvalidTypeError
+from .optional import optional_module
 
-__all__ = ["Groups", "combine_codes", "count_cells", "decode_combos", "factorize", "optional_groups"]
+__all__ = [
+    "Groups",
+    "KeepMissing",
+    "combine_codes",
+    "count_cells",
+    "decode_combos",
+    "encode_labels",
+    "factorize",
+    "keep_missing",
+    "optional_groups",
+]
 
 # Rows handled per bincount call: the cell codes of a chunk (8 bytes a row) stay in a
 # reused 2 MiB buffer instead of a copy of the whole column.
 _CHUNK_ROWS = 1 << 18
+
+# Mixed-radix products of several keys' sizes stay below this bound (int64 with room).
+_RADIX_LIMIT = 1 << 62
+
+_MISSING = "(None, NaN or null)"
 
 
 @attrs.frozen
@@ -49,44 +88,466 @@ class Groups:
         return int(self.labels[0].shape[0])
 
 
-def _factorize_one(key: NDArray[Any], name: str) -> tuple[NDArray[np.intp], NDArray[Any]]:
+@attrs.frozen
+class KeepMissing:
+    """Labels whose missing entries form a group of their own (made by :func:`keep_missing`)."""
+
+    values: Any
+    label: Any = "(missing)"
+
+
+def keep_missing(labels: Any, label: Any = "(missing)") -> KeepMissing:
+    """Mark a ``by=`` key whose missing labels form one group of their own.
+
+    By default a missing label (``None``, NaN, NaT, pandas ``NA``, a polars or pyarrow
+    null) in ``by=`` raises, since a row without a group would otherwise be dropped or
+    merged silently. Wrapping the key in ``keep_missing`` counts those rows in one more
+    group, labelled ``label``, placed after every other group.
+
+    Parameters
+    ----------
+    labels : array-like, shape (n,)
+        The group label of each row (list, numpy array, pandas, polars or pyarrow).
+    label : str or scalar, default "(missing)"
+        Label of the group of missing rows. It must differ from every label present.
+
+    Returns
+    -------
+    KeepMissing
+        A marker accepted wherever ``by=`` (or one key of a ``by=`` tuple) is.
+
+    Examples
+    --------
+    Two promoters of team a, one detractor without a team:
+
+    >>> import cskpi
+    >>> result = cskpi.nps([9, 10, 3], by=cskpi.keep_missing(["a", "a", None]))
+    >>> result.keys()
+    ['a', '(missing)']
+    >>> result["(missing)"].score
+    -100.0
+    """
+    if isinstance(labels, KeepMissing):
+        labels = labels.values
+    return KeepMissing(values=labels, label=label)
+
+
+def _is_missing_scalar(value: Any) -> bool:
+    """None, NaN, NaT, pandas NA (whose comparisons are neither True nor False)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas.NA: bool(NA != NA) raises
+        return True
+    except ValueError:  # an array inside an object array: not a label (np.unique reports it)
+        return False
+
+
+_missing_objects = np.frompyfunc(_is_missing_scalar, 1, 1)
+
+
+def _missing_mask(values: NDArray[Any]) -> NDArray[np.bool_] | None:
+    """Which of ``values`` are missing, or None when none can be (cheap on the k uniques)."""
+    kind = values.dtype.kind
+    if kind in "fc":
+        mask: NDArray[np.bool_] = np.isnan(values)
+    elif kind in "mM":
+        mask = np.isnat(values)
+    elif kind == "O" and values.shape[0]:
+        mask = _missing_objects(values).astype(np.bool_)
+    else:
+        return None
+    return mask if mask.any() else None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return "NaT"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if hasattr(value, "as_py"):  # a pyarrow scalar
+        value = value.as_py()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _value_at(key: Any, index: int) -> Any:
+    if hasattr(key, "iloc"):
+        return key.iloc[index]
+    return key[index]
+
+
+# --------------------------------------------------------------------------- engines
+#
+# Each returns ``(codes, uniques, unused)``: intp codes with -1 for a missing row,
+# the distinct labels in any order (some of which may themselves be missing values, a
+# NaN kept by pyarrow for example), and whether some uniques may occur in no row
+# (the categories of a categorical).
+
+
+_Raw = tuple[NDArray[np.intp], NDArray[Any], bool]
+
+
+def _module_of(key: Any) -> str:
+    return type(key).__module__.partition(".")[0]
+
+
+def _from_pandas(key: Any) -> _Raw | None:
+    if getattr(key, "ndim", 1) != 1 or not hasattr(key, "factorize"):
+        return None  # a DataFrame: to_array reports it
+    dtype = key.dtype
+    if getattr(dtype, "name", "") == "category":
+        categorical = key.cat if hasattr(key, "cat") else key
+        codes = np.asarray(categorical.codes).astype(np.intp)
+        return codes, _pandas_values(categorical.categories), True
+    codes, uniques = key.factorize(sort=False, use_na_sentinel=True)
+    return np.asarray(codes).astype(np.intp, copy=False), _pandas_values(uniques), False
+
+
+def _pandas_values(uniques: Any) -> NDArray[Any]:
+    """A pandas Index or array of distinct (non-missing) values as a numpy array."""
+    numpy_dtype = getattr(uniques.dtype, "numpy_dtype", None)  # nullable Int64, boolean, Float64
+    if numpy_dtype is not None:
+        return np.asarray(uniques.to_numpy(dtype=numpy_dtype))
+    return np.asarray(uniques.to_numpy() if hasattr(uniques, "to_numpy") else uniques)
+
+
+def _from_arrow(key: Any) -> _Raw | None:
+    """pyarrow Array or ChunkedArray: its dictionary encoding."""
+    if not hasattr(key, "dictionary_encode") and not hasattr(key, "indices"):
+        return None
+    type_name = str(key.type)
+    if not type_name.startswith("dictionary"):
+        if type_name in ("null",):
+            return np.full(len(key), -1, dtype=np.intp), np.zeros(0, dtype=object), False
+        key = key.dictionary_encode()
+    if hasattr(key, "chunks"):  # ChunkedArray: one dictionary for all chunks, then one index array
+        key = key.unify_dictionaries()
+        chunks = key.chunks
+        if not chunks:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object), False
+        dictionary = chunks[0].dictionary
+        codes = np.concatenate([_arrow_indices(chunk) for chunk in chunks])
+    else:
+        dictionary = key.dictionary
+        codes = _arrow_indices(key)
+    return codes, np.asarray(dictionary.to_numpy(zero_copy_only=False)), True
+
+
+def _arrow_indices(chunk: Any) -> NDArray[np.intp]:
+    indices = chunk.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1) if str(indices.type).startswith("int") else None
+        if indices is None:  # unsigned indices: widen first so -1 fits
+            indices = chunk.indices.cast("int64").fill_null(-1)
+    return np.asarray(indices.to_numpy(zero_copy_only=False)).astype(np.intp)
+
+
+def _from_polars(key: Any) -> _Raw | None:
+    if type(key).__name__ != "Series" or optional_module("pyarrow") is None:
+        return None
+    return _from_arrow(key.to_arrow())
+
+
+def _from_engine(key: Any) -> _Raw | None:
+    module = _module_of(key)
+    if module == "pandas":
+        return _from_pandas(key)
+    if module == "polars":
+        return _from_polars(key)
+    if module == "pyarrow":
+        return _from_arrow(key)
+    return None
+
+
+# --------------------------------------------------------------------------- numpy keys
+
+
+def _from_numpy(key: NDArray[Any], name: str) -> _Raw:
     kind = key.dtype.kind
-    if kind == "f" and np.isnan(key).any():
-        raise InvalidInputError(
-            f"{name} must not contain NaN labels; got nan at index {first_index(np.isnan(key))}"
-        )
-    if kind in "mM" and np.isnat(key).any():
-        raise InvalidInputError(
-            f"{name} must not contain NaT labels; got NaT at index {first_index(np.isnat(key))}"
-        )
     if kind == "c":
         raise InvalidTypeError(f"{name} must hold sortable labels; got dtype {key.dtype}")
     n = key.shape[0]
     if n == 0:
-        return np.zeros(0, dtype=np.intp), key[:0]
+        return np.zeros(0, dtype=np.intp), key[:0], False
     if kind in "biu":
-        ints = key.view(np.uint8) if kind == "b" else key
-        low = int(ints.min())
-        high = int(ints.max())
-        span = high - low + 1
-        # Past ±2**62 the intp offsets and the arange labels below would wrap (int64 max as a
-        # label came back as int64 min); np.unique below handles such keys exactly.
-        if span <= 2 * n + 1024 and low >= -(2**62) and high <= 2**62:
-            offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=True)
-            present = np.zeros(span, dtype=bool)
-            present[offset] = True
-            if present.all():  # every label in low..high occurs: the offsets are the codes
-                return offset, np.arange(low, low + span).astype(key.dtype)
-            lookup = np.cumsum(present, dtype=np.intp) - 1
-            labels = (np.flatnonzero(present) + low).astype(key.dtype)
-            return lookup[offset], labels
+        dense = _dense_integers(key)
+        if dense is not None:
+            return dense[0], dense[1], False
+    if kind in "USO":
+        text = _text_codes(key)
+        if text is not None:
+            return text
+    if kind == "O":
+        missing = _missing_objects(key).astype(np.bool_)
+        if missing.any():
+            codes = np.full(n, -1, dtype=np.intp)
+            present, labels, _ = _from_numpy(key[~missing], name)
+            codes[~missing] = present
+            return codes, labels, False
     try:
         labels, codes = np.unique(key, return_inverse=True)
     except (TypeError, ValueError):  # ValueError: arrays inside an object array cannot be ordered
         raise InvalidTypeError(
             f"{name} must hold labels of one comparable type; got mixed values in dtype {key.dtype}"
         ) from None
-    return codes.reshape(-1).astype(np.intp, copy=False), labels
+    return codes.reshape(-1).astype(np.intp, copy=False), labels, False
+
+
+def _dense_integers(key: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
+    """Sorted codes of integer or boolean labels with a compact range, by one scatter."""
+    n = key.shape[0]
+    ints = key.view(np.uint8) if key.dtype.kind == "b" else key
+    low = int(ints.min())
+    high = int(ints.max())
+    span = high - low + 1
+    # Past ±2**62 the intp offsets and the arange labels below would wrap (int64 max as a
+    # label came back as int64 min); np.unique handles such keys exactly.
+    if span > 2 * n + 1024 or low < -(2**62) or high > 2**62:
+        return None
+    offset = ints.astype(np.intp, copy=False) - low if low else ints.astype(np.intp, copy=True)
+    present = np.zeros(span, dtype=bool)
+    present[offset] = True
+    if present.all():  # every label in low..high occurs: the offsets are the codes
+        return offset, np.arange(low, low + span).astype(key.dtype)
+    lookup = np.cumsum(present, dtype=np.intp) - 1
+    labels = (np.flatnonzero(present) + low).astype(key.dtype)
+    return lookup[offset], labels
+
+
+def _text_codes(key: NDArray[Any]) -> _Raw | None:
+    """Text labels: fixed-width strings by hashing their characters, objects by pyarrow or hash().
+
+    Returns None where the ``np.unique`` path must decide: a hash collision, object
+    arrays that pyarrow cannot read as text, unhashable objects.
+    """
+    if key.dtype.kind in "US":  # numpy hashes fixed-width rows faster than pyarrow converts them
+        hashed = _hash_codes(key)
+        return None if hashed is None else (hashed[0], key[hashed[1]], False)
+    pyarrow = optional_module("pyarrow")
+    if pyarrow is not None:
+        try:
+            array = pyarrow.array(key, from_pandas=True)
+        except (pyarrow.ArrowException, TypeError, ValueError):
+            return None  # mixed or unconvertible objects
+        if str(array.type) not in ("string", "large_string", "binary", "large_binary", "null"):
+            return None
+        codes, uniques, _ = _from_arrow(array)  # type: ignore[misc]
+        return codes, uniques, False
+    return _object_codes(key)
+
+
+_python_hash = np.frompyfunc(hash, 1, 1)
+
+
+def _object_codes(key: NDArray[Any]) -> _Raw | None:
+    """Objects by their Python ``hash()`` (cached by str objects), checked exactly with ``==``."""
+    try:
+        hashed = _python_hash(key).astype(np.int64)
+    except TypeError:  # unhashable values
+        return None
+    codes, distinct = _hash_factorize(hashed.view(np.uint64))
+    representative = np.empty(distinct.shape[0], dtype=np.intp)
+    representative[codes] = np.arange(key.shape[0], dtype=np.intp)
+    uniques = key[representative]
+    missing = _missing_mask(uniques)  # NaN hashes by identity, None and NA are equal to nothing
+    rows = slice(None) if missing is None else ~missing[codes]
+    try:
+        same = np.asarray(key[rows] == uniques[codes[rows]], dtype=bool)
+    except (TypeError, ValueError):  # comparisons that give no plain True or False
+        return None
+    return (codes, uniques, False) if same.all() else None
+
+
+# Odd 64-bit multipliers of the text hash, one per word of a row (fixed: results never
+# depend on them, only the speed would on an unlucky draw), and Fibonacci hashing's
+# multiplier 2**64 / golden ratio for the table slots.
+_HASH_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**63, 1024, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# Rows whose distinct hashes seed the table before all rows are looked up.
+_SEED_ROWS = 1 << 16
+
+
+def _text_hash(words: NDArray[Any]) -> NDArray[np.uint64]:
+    """64-bit hash of each row of ``words``: ``sum(word_j * weight_j) mod 2**64``.
+
+    One integer matrix-vector product per chunk of rows (the chunk's words widened to
+    uint64 in a small buffer). Distinct rows rarely share a hash; those that do are
+    caught by the exact comparison in :func:`_hash_codes`.
+    """
+    n, width = words.shape
+    weights = _HASH_WEIGHTS[:width] if width <= _HASH_WEIGHTS.shape[0] else np.resize(_HASH_WEIGHTS, width)
+    hashed = np.empty(n, dtype=np.uint64)
+    step = max(1, _CHUNK_ROWS // max(width, 1))
+    for start in range(0, n, step):
+        np.matmul(words[start : start + step].astype(np.uint64), weights, out=hashed[start : start + step])
+    return hashed
+
+
+def _slots(hashed: NDArray[np.uint64], bits: int) -> NDArray[np.intp]:
+    return ((hashed * _GOLDEN) >> np.uint64(64 - bits)).astype(np.intp)
+
+
+def _hash_table(distinct: NDArray[np.uint64]) -> tuple[NDArray[np.intp], int]:
+    """Open-addressing table (linear probing, load at most 1/4) of the distinct hashes, vectorised."""
+    bits = max(6, int(distinct.shape[0] * 4 - 1).bit_length())
+    table = np.full(1 << bits, -1, dtype=np.intp)
+    pending = np.arange(distinct.shape[0], dtype=np.intp)
+    slot = _slots(distinct, bits)
+    mask = (1 << bits) - 1
+    while pending.shape[0]:
+        free = table[slot] == -1
+        table[slot[free]] = pending[free]  # several may race for one slot: one of them wins
+        lost = table[slot] != pending
+        pending, slot = pending[lost], (slot[lost] + 1) & mask
+    return table, bits
+
+
+def _look_up(
+    hashed: NDArray[np.uint64], distinct: NDArray[np.uint64], table: NDArray[np.intp], bits: int
+) -> NDArray[np.intp]:
+    """Index in ``distinct`` of each hash, -1 where it is not there."""
+    mask = (1 << bits) - 1
+    slot = _slots(hashed, bits)
+    codes = table[slot]
+    # Go on probing where the slot holds another hash; an empty slot (-1) ends the search
+    # (distinct[-1] is read for it, and discarded).
+    rows = np.flatnonzero((distinct[codes] != hashed) & (codes >= 0))
+    while rows.shape[0]:
+        slot_rows = (slot[rows] + 1) & mask
+        slot[rows] = slot_rows
+        found = table[slot_rows]
+        codes[rows] = found
+        rows = rows[(distinct[found] != hashed[rows]) & (found >= 0)]
+    return codes
+
+
+def _hash_factorize(hashed: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.uint64]]:
+    """Codes of 64-bit keys (in no particular order) and the distinct keys, without a full sort.
+
+    The distinct keys of the first rows seed a hash table; the keys of the rows not
+    found there are added, then those rows are looked up again. Two passes over the
+    rows whatever the number of distinct keys.
+    """
+    distinct = np.unique(hashed[:_SEED_ROWS])
+    table, bits = _hash_table(distinct)
+    codes = _look_up(hashed, distinct, table, bits)
+    new_rows = np.flatnonzero(codes < 0)
+    if new_rows.shape[0]:
+        extra = np.unique(hashed[new_rows])
+        distinct = np.concatenate([distinct, extra])
+        table, bits = _hash_table(distinct)
+        codes[new_rows] = _look_up(hashed[new_rows], distinct, table, bits)
+    return codes, distinct
+
+
+def _hash_codes(key: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
+    """Codes of fixed-width strings and the row of one occurrence of each; None on a collision.
+
+    Each string is read as a row of 8-, 4- or 1-byte words (a view, no copy). A row of
+    one word is its own exact key; longer rows are hashed to 64 bits. The distinct keys
+    are found with a hash table (:func:`_hash_factorize`); then every row is compared
+    with the representative row of its code, so two strings sharing a hash are detected
+    and the caller falls back to ``np.unique``.
+    """
+    n = key.shape[0]
+    itemsize = key.dtype.itemsize
+    unit = np.uint64 if itemsize % 8 == 0 else np.uint32 if itemsize % 4 == 0 else np.uint8
+    words = np.ascontiguousarray(key).view(unit).reshape(n, itemsize // np.dtype(unit).itemsize)
+    hashed = words[:, 0].astype(np.uint64) if words.shape[1] == 1 else _text_hash(words)
+    codes, distinct = _hash_factorize(hashed)
+    representative = np.empty(distinct.shape[0], dtype=np.intp)
+    representative[codes] = np.arange(n, dtype=np.intp)
+    if words.shape[1] > 1:
+        chosen = words[representative]
+        for start in range(0, n, _CHUNK_ROWS):
+            stop = start + _CHUNK_ROWS
+            if not np.array_equal(chosen[codes[start:stop]], words[start:stop]):
+                return None
+    return codes, representative
+
+
+# --------------------------------------------------------------------------- one key
+
+
+def encode_labels(
+    key: Any, name: str, n_rows: int | None = None, *, sort: bool = True, what: str = "labels"
+) -> tuple[NDArray[np.intp], NDArray[Any]]:
+    """Codes ``0..k-1`` of one key and its ``k`` distinct labels (sorted unless ``sort=False``).
+
+    ``key`` may be wrapped in :func:`keep_missing`; otherwise a missing label raises
+    ``<name> must not contain missing <what> (None, NaN or null); got <value> at index <i>``.
+    ``n_rows`` (when given) is the length the key must have.
+    """
+    kept: KeepMissing | None = key if isinstance(key, KeepMissing) else None
+    if kept is not None:
+        key = kept.values
+    raw = _from_engine(key)
+    if raw is None:
+        array = to_array(key, name)
+        raw = _from_numpy(array, name)
+        key = array
+    codes, uniques, unused = raw
+    if n_rows is not None and codes.shape[0] != n_rows:
+        raise InvalidInputError(f"{name} must have one label per row ({n_rows}); got length {codes.shape[0]}")
+    missing_uniques = _missing_mask(uniques)
+    if missing_uniques is not None:  # e.g. NaN kept as a value: its rows are missing rows
+        keep = ~missing_uniques
+        remap = np.where(keep, np.cumsum(keep, dtype=np.intp) - 1, -1)
+        codes = np.where(codes >= 0, remap[codes], -1)
+        uniques = uniques[keep]
+    k = uniques.shape[0]
+    missing_rows = bool(codes.shape[0]) and int(codes.min()) < 0
+    if missing_rows and kept is None:
+        index = int(np.argmax(codes < 0))
+        raise InvalidInputError(
+            f"{name} must not contain missing {what} {_MISSING}; got {_shown(_value_at(key, index))} "
+            f"at index {index}"
+        )
+    if unused and k:
+        counts = np.bincount(codes[codes >= 0] if missing_rows else codes, minlength=k)
+        if not counts.all():
+            present = counts > 0
+            remap = np.where(present, np.cumsum(present, dtype=np.intp) - 1, -1)
+            codes = np.where(codes >= 0, remap[codes], -1)
+            uniques, k = uniques[present], int(np.count_nonzero(present))
+    if sort and k > 1:
+        try:
+            order = np.argsort(uniques, kind="stable")
+        except TypeError:
+            raise InvalidTypeError(
+                f"{name} must hold labels of one comparable type; got mixed values in dtype {uniques.dtype}"
+            ) from None
+        if np.any(order[1:] < order[:-1]):
+            rank = np.empty(k + 1, dtype=np.intp)
+            rank[order] = np.arange(k, dtype=np.intp)
+            rank[k] = -1  # code -1 (a missing row) stays -1
+            codes = rank[codes]
+            uniques = uniques[order]
+    if kept is not None and missing_rows:
+        codes = np.where(codes < 0, k, codes)
+        uniques = _append_label(uniques, kept.label, name)
+    return codes, uniques
+
+
+def _append_label(uniques: NDArray[Any], label: Any, name: str) -> NDArray[Any]:
+    if label in uniques.tolist():  # k labels: a plain comparison of Python values
+        raise InvalidInputError(
+            f"{name} must not already contain the label of its missing group; got {label!r} "
+            "among the labels (choose another keep_missing label)"
+        )
+    if uniques.dtype.kind in "US" and isinstance(label, str | bytes):
+        return np.concatenate([uniques, np.array([label])])
+    joined = np.empty(uniques.shape[0] + 1, dtype=object)
+    joined[:-1] = uniques
+    joined[-1] = label
+    return joined
+
+
+# --------------------------------------------------------------------------- several keys
 
 
 def combine_codes(
@@ -94,25 +555,46 @@ def combine_codes(
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Factorise the rows of several code arrays into one code per distinct combination.
 
-    Returns ``(codes, combos)`` where ``combos[g]`` is the mixed-radix number
-    ``sum(code_k * stride_k)`` of group ``g`` (sorted ascending).
+    Returns ``(codes, combos)``: ``codes`` numbers the distinct combinations
+    ``0..n_groups-1`` in lexicographic order of the key codes, and ``combos`` (shape
+    ``(n_groups, n_keys)``) holds the code of each key in each group. Keys are combined
+    as mixed-radix numbers ``code_0 * size_1 + code_1 ...``; whenever the next product
+    would pass ``2**62`` the combination so far is first re-coded densely (to at most
+    ``n`` values), so any number of keys of any size combine without overflow.
     """
     combined = np.zeros(codes[0].shape[0], dtype=np.intp)
+    span = 1
     for code, size in zip(codes, sizes, strict=True):
+        if span * size > _RADIX_LIMIT:
+            combined, distinct = _dense_codes(combined)
+            span = distinct
         combined *= size
         combined += code
-    return _factorize_one(combined, "by")
+        span *= size
+    result, _ = _dense_codes(combined)
+    n_groups = int(result.max()) + 1 if result.shape[0] else 0
+    first_row = np.empty(n_groups, dtype=np.intp)
+    first_row[result] = np.arange(result.shape[0], dtype=np.intp)  # any row of each group will do
+    combos = np.empty((n_groups, len(codes)), dtype=np.intp)
+    for column, code in enumerate(codes):
+        combos[:, column] = code[first_row]
+    return result, combos
+
+
+def _dense_codes(combined: NDArray[np.intp]) -> tuple[NDArray[np.intp], int]:
+    """Codes ``0..k-1`` of non-negative integers, in increasing order of value, and ``k``."""
+    if combined.shape[0] == 0:
+        return combined, 0
+    dense = _dense_integers(combined)
+    if dense is None:
+        distinct, inverse = np.unique(combined, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp, copy=False), int(distinct.shape[0])
+    return dense[0], int(dense[1].shape[0])
 
 
 def decode_combos(combos: NDArray[np.intp], key_labels: tuple[NDArray[Any], ...]) -> tuple[NDArray[Any], ...]:
-    """Labels of each key for the mixed-radix combination codes made by :func:`combine_codes`."""
-    decoded = []
-    remainder = combos
-    for labels in reversed(key_labels):
-        size = labels.shape[0]
-        decoded.append(labels[remainder % size])
-        remainder = remainder // size
-    return tuple(reversed(decoded))
+    """Labels of each key for the combinations made by :func:`combine_codes`."""
+    return tuple(labels[combos[:, column]] for column, labels in enumerate(key_labels))
 
 
 def optional_groups(by: Any, n_rows: int) -> Groups | None:
@@ -120,20 +602,21 @@ def optional_groups(by: Any, n_rows: int) -> Groups | None:
     return None if by is None else factorize(by, n_rows, name="by")
 
 
-def factorize(by: Any, n_rows: int, *, name: str = "by") -> Groups:
-    """Factorise ``by`` (one label array or a tuple of label arrays) for ``n_rows`` rows."""
+def factorize(by: Any, n_rows: int, *, name: str = "by", sort: bool = True) -> Groups:
+    """Factorise ``by`` (one label array or a tuple of label arrays) for ``n_rows`` rows.
+
+    Each key may be a list, a numpy array, a pandas Series or Index, a polars Series,
+    a pyarrow Array or ChunkedArray, or any of these wrapped in :func:`keep_missing`.
+    Groups are sorted by their labels (lexicographically over the keys) unless
+    ``sort=False``, which numbers them in an unspecified order (identity only).
+    """
     keys = by if isinstance(by, tuple) else (by,)
     if not keys:
         raise InvalidInputError(f"{name} must hold at least one label array; got an empty tuple")
     names = (name,) if len(keys) == 1 else tuple(f"{name}[{i}]" for i in range(len(keys)))
-    factorized = []
-    for key_name, key in zip(names, keys, strict=True):
-        array = to_array(key, key_name)
-        if array.shape[0] != n_rows:
-            raise InvalidInputError(
-                f"{key_name} must have one label per row ({n_rows}); got length {array.shape[0]}"
-            )
-        factorized.append(_factorize_one(array, key_name))
+    factorized = [
+        encode_labels(key, key_name, n_rows, sort=sort) for key_name, key in zip(names, keys, strict=True)
+    ]
     if len(factorized) == 1:
         codes, labels = factorized[0]
         return Groups(codes=codes, labels=(labels,), names=names)

@@ -23,6 +23,7 @@ from .._core.checks import (
     unwrap,
 )
 from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.ids import customer_index
 from .._core.labels import (
     Groups,
     count_cells,
@@ -453,8 +454,7 @@ def engagement(
         index, keep = period_index(ordinals, first, n_periods)
         periods, valid = period_labels_of(checked, first, n_periods), checked
     if customer_base is None:
-        customer = factorize(keys, n_rows, name="customers")
-        customer_codes, n_known = customer.codes, customer.n_groups
+        customer_codes, n_known = customer_index(keys, "customers")  # the one rule for customer ids
     else:
         customer_codes, n_known = _base_codes(keys, customer_base)
     n_cells = n_groups * n_periods

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_same_length, describe_first, first_index, to_array
 from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.ids import customer_index
 from .._core.labels import Groups, count_cells, factorize, optional_groups
 from .._core.periods import (
     PARAM,
@@ -794,12 +795,13 @@ def fcr_repeat_contact(
     check_same_length(("timestamps", stamps), ("customers", keys))
     n_rows = stamps.shape[0]
     window = duration_us(window_seconds, "window_seconds")
+    customer_codes, _ = customer_index(customers, "customers")  # the one rule for customer ids
     if reasons is None:
-        customer = factorize(keys, n_rows, name="customers")
+        customer = factorize(customer_codes, n_rows, name="customers")
     else:
         reason_labels = to_array(reasons, "reasons")
         check_same_length(("timestamps", stamps), ("reasons", reason_labels))
-        customer = factorize((keys, reason_labels), n_rows, name="customers")
+        customer = factorize((customer_codes, reason_labels), n_rows, name="customers")
     groups = optional_groups(by, n_rows)
     micro = as_int(stamps)
     order = np.lexsort((micro, customer.codes))

@@ -1,0 +1,107 @@
+"""Optional dependencies, imported on first use and never by ``import cskpi``.
+
+Every place in cskpi that can use pandas, polars, pyarrow or matplotlib asks this
+module for it, so the import, the "not installed" case and the install hint are
+written once:
+
+- :func:`optional_module` returns the module, or None when it is not installed (the
+  caller then takes its pure-numpy path);
+- :func:`require` returns the module or raises :class:`MissingDependencyError` with a
+  one-line ``pip install`` hint naming the extra that provides it;
+- :func:`unavailable` makes modules look absent inside a ``with`` block, so tests and
+  benchmarks can exercise the paths taken without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+
+__all__ = ["MissingDependencyError", "optional_module", "require", "unavailable"]
+
+# Modules made to look absent by ``unavailable``.
+_HIDDEN: set[str] = set()
+# Imports already attempted: module, or None when not installed.
+_CACHE: dict[str, ModuleType | None] = {}
+
+
+class MissingDependencyError(ImportError):
+    """An optional library needed for the requested operation is not installed."""
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module ``name`` imported on first use, or None when it is not installed.
+
+    Parameters
+    ----------
+    name : str
+        Importable module name (``"pyarrow"``, ``"pandas"``).
+
+    Returns
+    -------
+    module or None
+
+    Examples
+    --------
+    >>> optional_module("math").sqrt(4.0)
+    2.0
+    >>> optional_module("no_such_module_exists") is None
+    True
+    """
+    if name in _HIDDEN:
+        return None
+    if name not in _CACHE:
+        try:
+            _CACHE[name] = importlib.import_module(name)
+        except ImportError:
+            _CACHE[name] = None
+    return _CACHE[name]
+
+
+def require(name: str, extra: str, purpose: str) -> ModuleType:
+    """The module ``name``, or :class:`MissingDependencyError` with an install hint.
+
+    Parameters
+    ----------
+    name : str
+        Importable module name.
+    extra : str
+        The cskpi extra that installs it (``"bench"``, ``"plot"``).
+    purpose : str
+        What needs the module, completing "... needs <name>" (``"to_pandas()"``).
+
+    Examples
+    --------
+    >>> require("no_such_module_exists", "plot", "plot_trend()")
+    Traceback (most recent call last):
+    ...
+    cskpi._core.optional.MissingDependencyError: plot_trend() needs no_such_module_exists, which is not installed; install it with: pip install "cskpi[plot]"
+    """  # noqa: E501 (the doctest shows the one-line message as printed)
+    module = optional_module(name)
+    if module is None:
+        raise MissingDependencyError(
+            f'{purpose} needs {name}, which is not installed; install it with: pip install "cskpi[{extra}]"'
+        )
+    return module
+
+
+@contextmanager
+def unavailable(*names: str) -> Iterator[None]:
+    """Make the modules ``names`` look uninstalled to :func:`optional_module` inside the block.
+
+    Examples
+    --------
+    >>> with unavailable("math"):
+    ...     optional_module("math") is None
+    True
+    >>> optional_module("math") is None
+    False
+    """
+    added = [name for name in names if name not in _HIDDEN]
+    _HIDDEN.update(added)
+    try:
+        yield
+    finally:
+        _HIDDEN.difference_update(added)
