@@ -45,6 +45,7 @@ NOT_METRICS = {
     "kpi_report": "report over a contacts table, computed by registered metrics",
     "load_standards": "file reader",
     "save_standards": "file writer",
+    "keep_missing": "marks a label array whose missing values form their own group, no figure",
 }
 
 # Headlines documented as NaN without a warning, and why (exceptions to the undefined rule).
