@@ -230,7 +230,7 @@ ROLES: dict[str, dict[str, Maker]] = {
     "numbers": {**NUMERIC, "negative": _float_with(-1.0)},
     "whole": {**NUMERIC, "negative": _float_with(-1.0), "fraction": _float_with(2.5)},
     "fraction": {**NUMERIC, "above": _float_with(1.5), "below": _float_with(-0.1)},
-    "percentiles": {**NUMERIC, "above": _float_with(150.0), "below": _float_with(-1.0)},
+    "quantiles": {**NUMERIC, "above": _float_with(90.0), "below": _float_with(-0.1)},
     "duration_scalar": {
         "none": COMMON["none"],
         "nan": lambda valid: math.nan,
@@ -424,26 +424,26 @@ REGISTRY: list[Spec] = [
     ),
     Spec(
         cskpi.answer_time_percentile,
-        _call((WAITS, [50.0, 90.0]), abandoned=MASK, by=LABELS),
+        _call((WAITS,), quantile=[0.5, 0.9], abandoned=MASK, by=LABELS),
         (
             Arg("wait_seconds", "durations"),
-            Arg("percentiles", "percentiles", axis=None, accepts=("scalar", "longer")),
+            Arg("quantile", "quantiles", axis=None, accepts=("scalar", "longer")),
             Arg("abandoned", "mask"),
             BY,
         ),
         {"seconds": SECONDS},
         extra={
-            "zero_percentile": (_set(percentiles=0.0), "percentiles"),
+            "percent_quantile": (_set(quantile=90), "did you mean 0.9"),
             "policy_unknown": (_set(abandoned_policy="nope"), "abandoned_policy"),
         },
     ),
     Spec(
         cskpi.business_seconds,
-        _call((CREATED, LATER, CALENDAR)),
-        (Arg("start", "timestamps"), Arg("end", "timestamps")),
+        _call((CREATED, LATER), calendar=CALENDAR),
+        (Arg("starts", "timestamps"), Arg("ends", "timestamps")),
         {"": SECONDS},
         extra={
-            "end_before_start": (_set(end=CREATED - np.timedelta64(60, "s")), "end"),
+            "end_before_start": (_set(ends=CREATED - np.timedelta64(60, "s")), "ends"),
             "calendar_none": (_set(calendar=None), "calendar"),
             "calendar_string": (_set(calendar="09:00-17:00"), "calendar"),
         },
@@ -686,13 +686,13 @@ REGISTRY += [
     ),
     Spec(
         cskpi.fcr_repeat_contact,
-        _call((CUSTOMERS, DAYS), observed_until="2024-07-31", by=LABELS),
-        (Arg("customers", "labels"), Arg("timestamps", "timestamps"), BY),
+        _call((CUSTOMERS, DAYS), end="2024-07-31", by=LABELS),
+        (Arg("customer_ids", "labels"), Arg("timestamps", "timestamps"), BY),
         {"rate": UNIT},
         extra={
             "window_negative": (_set(window_seconds=-1.0), "window_seconds"),
             "window_nan": (_set(window_seconds=math.nan), "window_seconds"),
-            "observed_until_unparseable": (_set(observed_until="yesterday"), "observed_until"),
+            "end_unparseable": (_set(end="yesterday"), "end"),
         },
     ),
     Spec(
@@ -714,12 +714,12 @@ REGISTRY += [
     ),
     Spec(
         cskpi.complaints,
-        _call((DAYS,), contacts=np.repeat(DAYS, 10), customers=1000.0),
+        _call((DAYS,), contacts=np.repeat(DAYS, 10), n_customers=1000.0),
         (
             Arg("timestamps", "timestamps"),
             Arg("contacts", "timestamps", axis="contacts"),
             # one number for every period, or one per period
-            Arg("customers", "numbers", axis=None, accepts=("longer", "scalar")),
+            Arg("n_customers", "numbers", axis=None, accepts=("longer", "scalar")),
         ),
         {},
         extra={"period_unknown": (_set(period="fortnight"), "period")},
@@ -728,7 +728,7 @@ REGISTRY += [
         cskpi.engagement,
         _call((CUSTOMERS, DAYS), customer_base=np.array(["a", "b", "c", "d"])),
         (
-            Arg("customers", "labels"),
+            Arg("customer_ids", "labels"),
             Arg("timestamps", "timestamps"),
             Arg("customer_base", "labels", axis="base"),
         ),
@@ -819,18 +819,18 @@ REGISTRY += [
     ),
     Spec(
         cskpi.returned_within,
-        _call((CUSTOMERS, DAYS, 30.0)),
+        _call((CUSTOMERS, DAYS), window_seconds=30 * 86400.0),
         (Arg("customer_ids", "labels"), Arg("timestamps", "timestamps")),
         {"rate": UNIT},
         extra={
-            "days_zero": (_set(days=0.0), "days"),
-            "days_nan": (_set(days=math.nan), "days"),
-            "days_string": (_set(days="30"), "days"),
+            "window_zero": (_set(window_seconds=0.0), "window_seconds"),
+            "window_nan": (_set(window_seconds=math.nan), "window_seconds"),
+            "window_string": (_set(window_seconds="30"), "window_seconds"),
         },
     ),
     Spec(
         cskpi.clv_inputs,
-        _call((CUSTOMERS, DAYS, np.array([120.0, 80.0, 100.0, 100.0]))),
+        _call((CUSTOMERS, DAYS, np.array([120.0, 80.0, 100.0, 100.0])), period="year"),
         (Arg("customer_ids", "labels"), Arg("timestamps", "timestamps"), Arg("amounts", "numbers")),
         {"churn_rate": UNIT, "retention_rate": UNIT},
     ),
@@ -863,8 +863,13 @@ _CLV = (
 )
 _CLV_VALUES = (np.array([100.0, 50.0, 0.0, 10.0]), np.array([0.8, 0.5, 0.0, 0.9]), 0.1)
 REGISTRY += [
-    Spec(function, _call(_CLV_VALUES), _CLV, {})
-    for function in (cskpi.clv_period_start, cskpi.clv_period_end, cskpi.clv_after_first_period)
+    Spec(
+        cskpi.clv_infinite_horizon,
+        _call(_CLV_VALUES, timing="after_first_period"),
+        _CLV,
+        {},
+        extra={"timing_unknown": (_set(timing="never"), "timing")},
+    )
 ]
 REGISTRY += [
     Spec(
@@ -1325,8 +1330,8 @@ def test_regression_ragged_thresholds_and_percentiles_name_the_argument() -> Non
     # np.ndim on a ragged list raised numpy's own ValueError before the argument was checked.
     with pytest.raises(InvalidInputError, match="threshold_seconds"):
         cskpi.service_level([1.0, 2.0], [[10.0, 20.0], [30.0]])
-    with pytest.raises(InvalidInputError, match="percentiles"):
-        cskpi.answer_time_percentile([1.0, 2.0], [[50.0, 90.0], [80.0]])
+    with pytest.raises(InvalidInputError, match="quantile"):
+        cskpi.answer_time_percentile([1.0, 2.0], quantile=[[0.5, 0.9], [0.8]])
 
 
 def test_regression_agents_required_threshold_none_names_the_argument() -> None:

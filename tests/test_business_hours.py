@@ -34,7 +34,7 @@ def _stamps(*values: str) -> np.ndarray:
 def test_issue_example_friday_to_monday_is_one_business_hour() -> None:
     # The issue's example: created Friday 16:30, answered Monday 09:30, Mon-Fri 09:00-17:00:
     # Friday 16:30-17:00 (30 min) + Monday 09:00-09:30 (30 min) = 3600 s.
-    assert business_seconds("2024-05-10T16:30", "2024-05-13T09:30", WEEKDAYS_9_TO_5) == 3600.0
+    assert business_seconds("2024-05-10T16:30", "2024-05-13T09:30", calendar=WEEKDAYS_9_TO_5) == 3600.0
 
 
 def test_published_example_keeping_off_hours_arrival() -> None:
@@ -42,15 +42,15 @@ def test_published_example_keeping_off_hours_arrival() -> None:
     # the schedule, answered at 8 am the next day when the schedule starts at 7 am, has a
     # first response time of 1 hour (14 hours without a schedule).
     calendar = BusinessHours.weekdays("07:00", "17:00")
-    assert business_seconds("2024-05-14T18:00", "2024-05-15T08:00", calendar) == 1 * HOUR
-    assert business_seconds("2024-05-14T18:00", "2024-05-15T08:00", BusinessHours.every_day()) == 14 * HOUR
+    assert business_seconds("2024-05-14T18:00", "2024-05-15T08:00", calendar=calendar) == 1 * HOUR
+    assert business_seconds("2024-05-14T18:00", "2024-05-15T08:00", calendar=BusinessHours.every_day()) == 14 * HOUR
 
 
 def test_published_example_keeping_off_hours_reply_is_zero() -> None:
     # Keeping: a ticket arriving when no one works and answered off-hours has a response
     # time of 0 hours: Tuesday 18:00 to Tuesday 22:00 with a 07:00-17:00 schedule.
     calendar = BusinessHours.weekdays("07:00", "17:00")
-    assert business_seconds("2024-05-14T18:00", "2024-05-14T22:00", calendar) == 0.0
+    assert business_seconds("2024-05-14T18:00", "2024-05-14T22:00", calendar=calendar) == 0.0
 
 
 def test_hand_computed_values() -> None:
@@ -98,7 +98,7 @@ def test_hand_computed_values() -> None:
         0.0,  # Sunday is closed
         8 * 42 * HOUR,  # eight whole weeks
     ]
-    assert business_seconds(start, end, calendar).tolist() == expected
+    assert business_seconds(start, end, calendar=calendar).tolist() == expected
 
 
 def test_touching_intervals_equal_one_interval() -> None:
@@ -109,59 +109,57 @@ def test_touching_intervals_equal_one_interval() -> None:
         _stamps("2024-05-13T08:00", "2024-05-13T11:00"),
         _stamps("2024-05-13T18:00", "2024-05-13T13:00"),
     )
-    assert business_seconds(start, end, split).tolist() == business_seconds(start, end, whole).tolist()
-    assert business_seconds(start, end, whole).tolist() == [8 * HOUR, 2 * HOUR]
+    assert business_seconds(start, end, calendar=split).tolist() == business_seconds(start, end, calendar=whole).tolist()
+    assert business_seconds(start, end, calendar=whole).tolist() == [8 * HOUR, 2 * HOUR]
 
 
 def test_midnight_shift_across_days() -> None:
     # Night shift Monday 22:00-24:00 and Tuesday 00:00-06:00: Monday 23:00 to Tuesday 01:00 is 2 h.
     calendar = BusinessHours(schedule={"mon": ("22:00", "24:00"), "tue": ("00:00", "06:00")})
-    assert business_seconds("2024-05-13T23:00", "2024-05-14T01:00", calendar) == 2 * HOUR
+    assert business_seconds("2024-05-13T23:00", "2024-05-14T01:00", calendar=calendar) == 2 * HOUR
     assert calendar.open_seconds_per_week == 8 * HOUR
 
 
 def test_dates_before_1970() -> None:
     # 1969-12-26 was a Friday and 1969-12-29 a Monday: same one business hour as the issue example.
-    assert business_seconds("1969-12-26T16:30", "1969-12-29T09:30", WEEKDAYS_9_TO_5) == HOUR
+    assert business_seconds("1969-12-26T16:30", "1969-12-29T09:30", calendar=WEEKDAYS_9_TO_5) == HOUR
 
 
 def test_always_open_calendar_counts_calendar_time() -> None:
     # 2024-05-10T16:30 to 2024-05-13T09:30 is 2 days 17 h = 65 h.
-    assert business_seconds("2024-05-10T16:30", "2024-05-13T09:30", BusinessHours.every_day()) == 65 * HOUR
+    assert business_seconds("2024-05-10T16:30", "2024-05-13T09:30", calendar=BusinessHours.every_day()) == 65 * HOUR
 
 
 def test_closed_calendar_counts_nothing() -> None:
     calendar = BusinessHours(schedule={})
-    assert business_seconds(["2024-01-01"], ["2024-12-31"], calendar).tolist() == [0.0]
+    assert business_seconds(["2024-01-01"], ["2024-12-31"], calendar=calendar).tolist() == [0.0]
     assert calendar.open_seconds_per_week == 0.0
 
 
 def test_holiday_on_a_closed_day_changes_nothing() -> None:
     # 2024-05-11 is a Saturday: a holiday then removes no open time.
     with_holiday = BusinessHours.weekdays(holidays=["2024-05-11"])
-    assert business_seconds("2024-05-10T16:00", "2024-05-13T10:00", with_holiday) == 2 * HOUR
+    assert business_seconds("2024-05-10T16:00", "2024-05-13T10:00", calendar=with_holiday) == 2 * HOUR
 
 
 def test_scalar_and_array_returns() -> None:
     scalar = business_seconds(
-        np.datetime64("2024-05-13T09:00"), datetime.datetime(2024, 5, 13, 10), WEEKDAYS_9_TO_5
-    )
+        np.datetime64("2024-05-13T09:00"), datetime.datetime(2024, 5, 13, 10), calendar=WEEKDAYS_9_TO_5)
     assert isinstance(scalar, float)
     assert scalar == HOUR
-    array = business_seconds(["2024-05-13T09:00"], ["2024-05-13T10:00"], WEEKDAYS_9_TO_5)
+    array = business_seconds(["2024-05-13T09:00"], ["2024-05-13T10:00"], calendar=WEEKDAYS_9_TO_5)
     assert isinstance(array, np.ndarray)
     assert array.dtype == np.float64
     assert array.tolist() == [HOUR]
     empty = business_seconds(
-        np.array([], dtype="datetime64[s]"), np.array([], dtype="datetime64[s]"), WEEKDAYS_9_TO_5
-    )
+        np.array([], dtype="datetime64[s]"), np.array([], dtype="datetime64[s]"), calendar=WEEKDAYS_9_TO_5)
     assert empty.shape == (0,)
 
 
 def test_read_only_inputs_are_not_modified() -> None:
     start = read_only(_stamps("2024-05-10T16:30", "2024-05-13T08:00"))
     end = read_only(_stamps("2024-05-13T09:30", "2024-05-13T10:00"))
-    assert business_seconds(start, end, WEEKDAYS_9_TO_5).tolist() == [HOUR, HOUR]
+    assert business_seconds(start, end, calendar=WEEKDAYS_9_TO_5).tolist() == [HOUR, HOUR]
     assert start.tolist() == _stamps("2024-05-10T16:30", "2024-05-13T08:00").tolist()
 
 
@@ -334,21 +332,21 @@ BAD_DURATIONS = [
         [MONDAY, "2024-05-13T11:00"],
         WEEKDAYS_9_TO_5,
         InvalidInputError,
-        "end must not be before start",
+        "ends must not be before starts",
         id="end-before-start",
     ),
     pytest.param(
-        ["NaT"], [MONDAY], WEEKDAYS_9_TO_5, InvalidInputError, "start must not contain NaT", id="nat-start"
+        ["NaT"], [MONDAY], WEEKDAYS_9_TO_5, InvalidInputError, "starts must not contain NaT", id="nat-start"
     ),
     pytest.param(
-        [MONDAY], ["NaT"], WEEKDAYS_9_TO_5, InvalidInputError, "end must not contain NaT", id="nat-end"
+        [MONDAY], ["NaT"], WEEKDAYS_9_TO_5, InvalidInputError, "ends must not contain NaT", id="nat-end"
     ),
     pytest.param(
         [MONDAY, MONDAY],
         [MONDAY],
         WEEKDAYS_9_TO_5,
         InvalidInputError,
-        "end must have the same length",
+        "ends must have the same length",
         id="lengths",
     ),
     pytest.param(
@@ -356,16 +354,16 @@ BAD_DURATIONS = [
         [MONDAY],
         WEEKDAYS_9_TO_5,
         InvalidTypeError,
-        "start must be timestamps",
+        "starts must be timestamps",
         id="float-start",
     ),
     pytest.param(
-        [MONDAY], np.array([True]), WEEKDAYS_9_TO_5, InvalidTypeError, "end must be timestamps", id="bool-end"
+        [MONDAY], np.array([True]), WEEKDAYS_9_TO_5, InvalidTypeError, "ends must be timestamps", id="bool-end"
     ),
-    pytest.param([[MONDAY]], [[MONDAY]], WEEKDAYS_9_TO_5, InvalidInputError, "start must be 1-D", id="2-D"),
-    pytest.param(None, [MONDAY], WEEKDAYS_9_TO_5, InvalidTypeError, "start must be array-like", id="none"),
+    pytest.param([[MONDAY]], [[MONDAY]], WEEKDAYS_9_TO_5, InvalidInputError, "starts must be 1-D", id="2-D"),
+    pytest.param(None, [MONDAY], WEEKDAYS_9_TO_5, InvalidTypeError, "starts must be array-like", id="none"),
     pytest.param(
-        [MONDAY], ["tomorrow"], WEEKDAYS_9_TO_5, InvalidInputError, "end must be timestamps", id="unparseable"
+        [MONDAY], ["tomorrow"], WEEKDAYS_9_TO_5, InvalidInputError, "ends must be timestamps", id="unparseable"
     ),
     pytest.param(
         [MONDAY],
@@ -386,16 +384,16 @@ def test_bad_business_seconds_input_raises(
     start: Any, end: Any, calendar: Any, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error) as info:
-        business_seconds(start, end, calendar)
+        business_seconds(start, end, calendar=calendar)
     assert message in str(info.value)
 
 
 def test_end_before_start_message_names_the_index() -> None:
-    with pytest.raises(InvalidInputError, match=r"end must not be before start; got .* at index 1"):
+    with pytest.raises(InvalidInputError, match=r"ends must not be before starts; got .* at index 1"):
         business_seconds(
             [MONDAY, "2024-05-13T12:00", "2024-05-13T12:00"],
             [MONDAY, "2024-05-13T11:00", "2024-05-13T11:00"],
-            WEEKDAYS_9_TO_5,
+            calendar=WEEKDAYS_9_TO_5,
         )
 
 
@@ -472,7 +470,7 @@ def _as_stamps(values: list[int]) -> np.ndarray:
 def test_matches_slow_reference(calendar: BusinessHours, pairs: list[tuple[int, int]]) -> None:
     starts = [min(a, b) for a, b in pairs]
     ends = [max(a, b) for a, b in pairs]
-    fast = business_seconds(_as_stamps(starts), _as_stamps(ends), calendar)
+    fast = business_seconds(_as_stamps(starts), _as_stamps(ends), calendar=calendar)
     expected = [_reference_business_us(s, e, calendar) / 1e6 for s, e in zip(starts, ends, strict=True)]
     assert fast.tolist() == expected
 
@@ -480,14 +478,14 @@ def test_matches_slow_reference(calendar: BusinessHours, pairs: list[tuple[int, 
 @given(calendar=calendars(), a=instants, b=instants)
 def test_bounded_by_calendar_duration(calendar: BusinessHours, a: int, b: int) -> None:
     start, end = min(a, b), max(a, b)
-    seconds = business_seconds(_as_stamps([start]), _as_stamps([end]), calendar)[0]
+    seconds = business_seconds(_as_stamps([start]), _as_stamps([end]), calendar=calendar)[0]
     assert 0.0 <= seconds <= (end - start) / 1e6
 
 
 @given(calendar=calendars(), points=st.lists(instants, min_size=3, max_size=3))
 def test_additive(calendar: BusinessHours, points: list[int]) -> None:
     a, b, c = sorted(points)
-    ab, bc, ac = business_seconds(_as_stamps([a, b, a]), _as_stamps([b, c, c]), calendar)
+    ab, bc, ac = business_seconds(_as_stamps([a, b, a]), _as_stamps([b, c, c]), calendar=calendar)
     # Whole microseconds divided by 1e6: compare in microseconds to avoid float rounding.
     assert round(ab * 1e6) + round(bc * 1e6) == round(ac * 1e6)
 
@@ -499,13 +497,13 @@ def test_zero_within_one_closed_period(calendar: BusinessHours, t: int, fraction
     assert next_open is not None
     end = t + int(fraction * (next_open - t))
     assert not calendar.is_open(_as_stamps([t]))[0]
-    assert business_seconds(_as_stamps([t]), _as_stamps([end]), calendar).tolist() == [0.0]
+    assert business_seconds(_as_stamps([t]), _as_stamps([end]), calendar=calendar).tolist() == [0.0]
 
 
 @given(calendar=calendars(), start=instants, ends=st.lists(instants, min_size=2, max_size=6))
 def test_monotone_in_end(calendar: BusinessHours, start: int, ends: list[int]) -> None:
     ordered = sorted(e for e in ends if e >= start)
-    seconds = business_seconds(_as_stamps([start] * len(ordered)), _as_stamps(ordered), calendar)
+    seconds = business_seconds(_as_stamps([start] * len(ordered)), _as_stamps(ordered), calendar=calendar)
     assert np.all(np.diff(seconds) >= 0)
 
 
@@ -513,7 +511,7 @@ def test_monotone_in_end(calendar: BusinessHours, start: int, ends: list[int]) -
 def test_round_the_clock_equals_calendar_time(a: int, b: int) -> None:
     start, end = min(a, b), max(a, b)
     assert (
-        business_seconds(_as_stamps([start]), _as_stamps([end]), BusinessHours.every_day())[0]
+        business_seconds(_as_stamps([start]), _as_stamps([end]), calendar=BusinessHours.every_day())[0]
         == (end - start) / 1e6
     )
 
@@ -535,8 +533,8 @@ def test_whole_week_shift_invariant_without_holidays(
 ) -> None:
     start, end = min(a, b), max(a, b)
     shift = weeks * 7 * _DAY_US
-    base = business_seconds(_as_stamps([start]), _as_stamps([end]), calendar)
-    moved = business_seconds(_as_stamps([start + shift]), _as_stamps([end + shift]), calendar)
+    base = business_seconds(_as_stamps([start]), _as_stamps([end]), calendar=calendar)
+    moved = business_seconds(_as_stamps([start + shift]), _as_stamps([end + shift]), calendar=calendar)
     assert base.tolist() == moved.tolist()
 
 
@@ -673,7 +671,7 @@ def test_single_holiday_string() -> None:
     calendar = BusinessHours.weekdays(holidays="2024-12-25")
     assert list(calendar.holidays) == [np.datetime64("2024-12-25")]
     # Wednesday 2024-12-25 is closed: Tuesday 16:00 to Thursday 10:00 is 1 h + 1 h.
-    assert business_seconds("2024-12-24T16:00", "2024-12-26T10:00", calendar) == 2 * HOUR
+    assert business_seconds("2024-12-24T16:00", "2024-12-26T10:00", calendar=calendar) == 2 * HOUR
 
 
 def test_holidays_from_pandas() -> None:
@@ -714,7 +712,7 @@ def test_every_day_keeps_its_holidays() -> None:
     calendar = BusinessHours.every_day(holidays=["2024-12-25"])
     assert list(calendar.holidays) == [np.datetime64("2024-12-25")]
     # Round the clock, closed on the 25th: 24th 12:00 to 26th 12:00 is 12 h + 12 h.
-    assert business_seconds("2024-12-24T12:00", "2024-12-26T12:00", calendar) == 24 * HOUR
+    assert business_seconds("2024-12-24T12:00", "2024-12-26T12:00", calendar=calendar) == 24 * HOUR
 
 
 def test_monday_holiday() -> None:
@@ -727,7 +725,7 @@ def test_monday_holiday() -> None:
         1 * HOUR,  # Friday 16:00-17:00; Monday is closed
         0.0,  # both instants on the holiday
     ]
-    assert business_seconds(start, end, calendar).tolist() == expected
+    assert business_seconds(start, end, calendar=calendar).tolist() == expected
     assert calendar.is_open(_stamps("2024-05-13T10:00", "2024-05-14T10:00")).tolist() == [False, True]
 
 
@@ -741,7 +739,7 @@ def test_last_of_several_holidays() -> None:
         1 * HOUR,  # Tuesday 16:00-17:00; the 25th and 26th are closed
         0.0,  # a whole working day on the last holiday
     ]
-    assert business_seconds(start, end, calendar).tolist() == expected
+    assert business_seconds(start, end, calendar=calendar).tolist() == expected
     stamps = _stamps("2024-12-25T12:00", "2024-12-26T12:00", "2024-12-27T12:00")
     assert calendar.is_open(stamps).tolist() == [False, False, True]
 
@@ -761,7 +759,7 @@ def test_microsecond_exact_far_from_1970(calendar: BusinessHours, day: str) -> N
     # to multiples of 2-8 us here.
     start = _stamps(f"{day}T16:59:59.999997", f"{day}T10:00:00.000001")
     end = _stamps(f"{day}T16:59:59.999999", f"{day}T10:00:00.000004")
-    assert business_seconds(start, end, calendar).tolist() == [2e-6, 3e-6]
+    assert business_seconds(start, end, calendar=calendar).tolist() == [2e-6, 3e-6]
 
 
 def test_is_open_is_exact_to_the_microsecond_far_from_1970() -> None:
@@ -805,16 +803,16 @@ def test_is_open_bad_input_names_the_argument(timestamps: Any, error: type[Excep
 def test_business_seconds_exact_messages() -> None:
     message = "calendar must be a BusinessHours calendar; got dict"
     with pytest.raises(InvalidTypeError, match=f"^{re.escape(message)}$"):
-        business_seconds([MONDAY], [MONDAY], {"mon": ("09:00", "17:00")})
-    message = "end must have the same length as start (2); got length 1"
+        business_seconds([MONDAY], [MONDAY], calendar={"mon": ("09:00", "17:00")})
+    message = "ends must have the same length as starts (2); got length 1"
     with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
-        business_seconds([MONDAY, MONDAY], [MONDAY], WEEKDAYS_9_TO_5)
+        business_seconds([MONDAY, MONDAY], [MONDAY], calendar=WEEKDAYS_9_TO_5)
 
 
 def test_one_scalar_and_one_array_give_an_array() -> None:
     # A float only when both arguments are single timestamps.
     for start, end in [(MONDAY, ["2024-05-13T11:00"]), ([MONDAY], "2024-05-13T11:00")]:
-        result = business_seconds(start, end, WEEKDAYS_9_TO_5)
+        result = business_seconds(start, end, calendar=WEEKDAYS_9_TO_5)
         assert isinstance(result, np.ndarray)
         assert result.tolist() == [HOUR]
 

@@ -156,7 +156,7 @@ CASES: dict[str, Any] = {
     "asa": lambda m, c: m.asa(c["wait"], abandoned=c["abandoned"], by=c["channel"]),
     "volume_day_by_channel": lambda m, c: m.volume(c["ts"], period="day", by=c["channel"]),
     "volume_week": lambda m, c: m.volume(c["ts"], period="week"),
-    "volume_start_end": lambda m, c: m.volume(c["ts"], start="2024-02-01", end="2024-02-20", by=c["agent"]),
+    "volume_start_end": lambda m, c: m.volume(c["ts"], start="2024-02-01", end="2024-02-20", by=c["agent"], period="day"),
     "volume_start_only": lambda m, c: m.volume(c["ts"], period="month", start="2024-02-10"),
     "volume_end_only": lambda m, c: m.volume(c["ts"], period="day", end="2024-01-20", by=c["channel"]),
     "volume_wide_range": lambda m, c: m.volume(c["ts"], period="month", start="2023-11-05", end="2024-06-01"),
@@ -167,18 +167,18 @@ CASES: dict[str, Any] = {
         c["customer_name"], c["ts"], convention="rolling", end="2024-06-30"
     ),
     "percentiles": lambda m, c: m.answer_time_percentile(
-        c["wait_frac"], [50, 80, 90, 100], abandoned=c["abandoned"], by=c["channel"]
+        c["wait_frac"], quantile=[0.5, 0.8, 0.9, 1.0], abandoned=c["abandoned"], by=c["channel"]
     ),
     "percentiles_exclude": lambda m, c: m.answer_time_percentile(
         c["wait_frac"],
-        90,
+        quantile=0.9,
         abandoned=c["abandoned"],
         abandoned_policy="exclude",
         by=(c["channel"], c["agent"]),
     ),
-    "percentile_flat": lambda m, c: m.answer_time_percentile(c["wait"], 50),
+    "percentile_flat": lambda m, c: m.answer_time_percentile(c["wait"], quantile=0.5),
     "percentiles_whole_seconds": lambda m, c: m.answer_time_percentile(
-        c["wait"], [50, 90, 99], abandoned=c["abandoned"], by=c["agent"]
+        c["wait"], quantile=[0.5, 0.9, 0.99], abandoned=c["abandoned"], by=c["agent"]
     ),
 }
 
@@ -278,9 +278,9 @@ def test_percentile_hand_computed_and_rounded(client: Any) -> None:
     # (at most 5 distinct waits kept exactly) the waits become 10, 10, 10, 20, 20, 20, 30, 40, 90, 200
     # and the median (5th smallest) 20 s = 10 * ceil(15 / 10).
     waits = da.from_array(np.array([2, 5, 8, 12, 15, 20, 30, 40, 90, 200.0]), chunks=3)
-    exact = cd.answer_time_percentile(waits, [50, 80])
+    exact = cd.answer_time_percentile(waits, quantile=[0.5, 0.8])
     assert exact.seconds.tolist() == [15.0, 40.0]
-    rounded = cd.answer_time_percentile(waits, 50, resolution_seconds=10, max_exact_values=5)
+    rounded = cd.answer_time_percentile(waits, quantile=0.5, resolution_seconds=10, max_exact_values=5)
     assert rounded.seconds == 20.0
     counts = cd.answer_time_counts(waits, resolution_seconds=10, max_exact_values=5)
     assert counts.exact is False
@@ -291,7 +291,7 @@ def test_percentile_hand_computed_and_rounded(client: Any) -> None:
 def test_volume_padding_hand_computed(client: Any) -> None:
     # Chunk 1 has Jan 1 and Jan 3, chunk 2 Jan 6: merged range Jan 1..6 with zeros in between.
     stamps = np.array(["2024-01-01", "2024-01-03", "2024-01-06"], dtype="M8[D]")
-    result = cd.volume(da.from_array(stamps, chunks=2))
+    result = cd.volume(da.from_array(stamps, chunks=2), period="day")
     assert result.n_contacts.tolist() == [1, 0, 1, 0, 0, 1]
     assert str(result.periods[0]) == "2024-01-01"
 
@@ -339,12 +339,12 @@ def test_lazy_results_compute_together(client: Any) -> None:
     lazy = [
         cd.nps(columns["score"], by=columns["channel"], compute=False),
         cd.service_level(columns["wait"], 20, abandoned=columns["abandoned"], compute=False),
-        cd.answer_time_percentile(columns["wait"], 80, compute=False),
+        cd.answer_time_percentile(columns["wait"], quantile=0.8, compute=False),
     ]
     results = dask.compute(*lazy)
     assert results[0] == cskpi.nps(rows["score"], by=rows["channel"])
     assert results[1] == cskpi.service_level(rows["wait"], 20, abandoned=rows["abandoned"])
-    assert results[2] == cskpi.answer_time_percentile(rows["wait"], 80)
+    assert results[2] == cskpi.answer_time_percentile(rows["wait"], quantile=0.8)
 
 
 def test_read_only_inputs(client: Any) -> None:
@@ -358,7 +358,7 @@ def test_empty_data_gives_the_in_memory_result(client: Any) -> None:
     empty = da.from_array(np.zeros(0, dtype=np.int64), chunks=1)
     assert cd.nps(empty) == cskpi.nps(np.zeros(0, dtype=np.int64))
     with pytest.warns(UndefinedMetricWarning):
-        result = cd.answer_time_percentile(da.from_array(np.zeros(0), chunks=1), 90)
+        result = cd.answer_time_percentile(da.from_array(np.zeros(0), chunks=1), quantile=0.9)
     assert math.isnan(result.seconds) and result.n == 0
     stamps = da.from_array(np.zeros(0, dtype="M8[s]"), chunks=1)
     with pytest.raises(InvalidInputError, match="customer_ids"):
@@ -411,11 +411,11 @@ def test_counts_percentiles_equal_the_reference(waits: list[float], data: Any) -
     groups = np.array(data.draw(st.lists(st.sampled_from("xyz"), min_size=len(waits), max_size=len(waits))))
     percentiles = [10.0, 50.0, 90.0, 100.0]
     counts = cd.count_answer_times(values, by=groups)
-    result = counts.percentiles(percentiles)
+    result = counts.percentiles(quantile=[p / 100 for p in percentiles])
     reference = reference_percentiles(values, groups, percentiles)
     assert result.labels.tolist() == list(reference)
     assert result.seconds.tolist() == list(reference.values())
-    assert result == cskpi.answer_time_percentile(values, percentiles, by=groups)
+    assert result == cskpi.answer_time_percentile(values, quantile=[p / 100 for p in percentiles], by=groups)
 
 
 @settings(max_examples=60, deadline=None)
@@ -433,7 +433,7 @@ def test_counts_merge_equals_counts_of_the_concatenation(
 @given(
     waits=waits_strategy,
     resolution=st.sampled_from([0.1, 0.25, 1.0, 7.0]),
-    percentile=st.floats(0.5, 100.0),
+    percentile=st.floats(0.005, 1.0),
     abandoned_share=st.floats(0, 0.9),
     policy=st.sampled_from(cskpi.ABANDONED_POLICIES),
 )
@@ -446,8 +446,8 @@ def test_rounded_percentile_is_the_exact_one_rounded_up(
     counts = cd.count_answer_times(
         values, abandoned=gave_up, resolution_seconds=resolution, max_exact_values=0
     )
-    rounded = counts.percentiles(percentile, abandoned_policy=policy)
-    exact = cskpi.answer_time_percentile(values, percentile, abandoned=gave_up, abandoned_policy=policy)  # type: ignore[arg-type]
+    rounded = counts.percentiles(quantile=percentile, abandoned_policy=policy)
+    exact = cskpi.answer_time_percentile(values, quantile=percentile, abandoned=gave_up, abandoned_policy=policy)  # type: ignore[arg-type]
     assert rounded.n == exact.n
     if math.isinf(exact.seconds):
         assert math.isinf(rounded.seconds)
@@ -461,7 +461,7 @@ def test_rounded_percentile_is_the_exact_one_rounded_up(
     # And the percentile of the waits rounded up beforehand (rounding commutes with order statistics).
     assert rounded == cskpi.answer_time_percentile(
         [round_up(w, resolution) for w in waits],
-        percentile,
+        quantile=percentile,
         abandoned=gave_up,
         abandoned_policy=policy,  # type: ignore[arg-type]
     )
@@ -551,13 +551,13 @@ BAD_CALLS: list[tuple[str, Any, type[Exception], str]] = [
     ),
     (
         "bad percentile",
-        lambda: cd.answer_time_percentile(*arrays([1.0]), 0.0),
+        lambda: cd.answer_time_percentile(*arrays([1.0]), quantile=90),
         InvalidInputError,
-        "percentiles",
+        "did you mean 0.9",
     ),
     (
         "bad abandoned_policy",
-        lambda: cd.answer_time_percentile(*arrays([1.0]), 50, abandoned_policy="x"),
+        lambda: cd.answer_time_percentile(*arrays([1.0]), quantile=0.5, abandoned_policy="x"),
         InvalidInputError,
         "abandoned_policy",
     ),  # type: ignore[arg-type]
@@ -690,7 +690,7 @@ def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any,
         ),
         cd.aht(answered["talk_seconds"], answered["hold_seconds"], by=answered["channel"], compute=False),
         cd.nps(frame["nps"], nan_policy="omit", by=frame["channel"], compute=False),
-        cd.answer_time_percentile(queued["wait_seconds"], 90, by=queued["channel"], compute=False),
+        cd.answer_time_percentile(queued["wait_seconds"], quantile=0.9, by=queued["channel"], compute=False),
         cd.volume(frame["created"], period="week", by=(frame["month"], frame["channel"]), compute=False),
     )
     local = contacts[contacts["wait_seconds"].notna()]
@@ -699,7 +699,7 @@ def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any,
         local["wait_seconds"], 20, abandoned=local["abandoned"], by=local["channel"]
     )
     assert nps == cskpi.nps(contacts["nps"], nan_policy="omit", by=contacts["channel"])
-    assert p90 == cskpi.answer_time_percentile(local["wait_seconds"], 90, by=local["channel"])
+    assert p90 == cskpi.answer_time_percentile(local["wait_seconds"], quantile=0.9, by=local["channel"])
     assert volume == cskpi.volume(
         contacts["created"], period="week", by=(contacts["month"], contacts["channel"])
     )

@@ -46,7 +46,7 @@ class TestComplaints:
         # January: 2 complaints, 400 contacts, 1,000 customers -> 5.0 and 2.0 per 1,000.
         # February: 1 complaint, 500 contacts -> 2.0 per 1,000 contacts, 1.0 per 1,000 customers.
         contacts = np.repeat(np.array(["2024-01-15", "2024-02-15"], dtype="datetime64[D]"), [400, 500])
-        result = complaints(["2024-01-03", "2024-01-20", "2024-02-07"], contacts=contacts, customers=1000)
+        result = complaints(["2024-01-03", "2024-01-20", "2024-02-07"], contacts=contacts, n_customers=1000)
         assert result.n_complaints.tolist() == [2, 1]
         assert result.n_contacts.tolist() == [400, 500]
         assert result.per_1000_contacts.tolist() == [5.0, 2.0]
@@ -57,11 +57,11 @@ class TestComplaints:
         # 472 banking complaints opened, 1.91 per 1,000 accounts. 472 / 1.91 * 1000 = 247,120 accounts;
         # with that customer count the rate is 1.91 to two decimals.
         stamps = np.full(472, np.datetime64("2023-03-01", "s"))
-        result = complaints(stamps, period="year", customers=247_120)
+        result = complaints(stamps, period="year", n_customers=247_120)
         assert round(result.per_1000_customers[0], 2) == 1.91
 
     def test_customers_per_period_and_grouped_contacts(self):
-        result = complaints(["2024-01-05", "2024-02-05", "2024-02-06"], customers=[100, 400])
+        result = complaints(["2024-01-05", "2024-02-05", "2024-02-06"], n_customers=[100, 400])
         assert result.per_1000_customers.tolist() == [10.0, 5.0]
         grouped = complaints(
             ["2024-01-05", "2024-01-06"],
@@ -81,7 +81,7 @@ class TestComplaints:
         result = complaints(["2024-01-05"])
         with pytest.raises(InvalidInputError, match="contacts="):
             _ = result.per_1000_contacts
-        with pytest.raises(InvalidInputError, match="customers="):
+        with pytest.raises(InvalidInputError, match="n_customers="):
             _ = result.per_1000_customers
 
     @given(data=st.data())
@@ -91,7 +91,7 @@ class TestComplaints:
         labels = np.array(
             data.draw(st.lists(st.sampled_from(["a", "b"]), min_size=n, max_size=n)), dtype="<U1"
         )
-        kw = {"period": "month", "start": "2024-01-01", "end": "2024-04-30", "customers": 50.0}
+        kw = {"period": "month", "start": "2024-01-01", "end": "2024-04-30", "n_customers": 50.0}
         grouped = complaints(stamps, by=labels, **kw)
         for label, result in grouped.items():
             assert result == complaints(stamps[labels == label], **kw)
@@ -315,23 +315,23 @@ class TestFollowerGrowth:
             "contacts_by must have one label per contact",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=-5),
+            lambda: complaints(["2024-01-01"], n_customers=-5),
             InvalidInputError,
             "customers must be finite non-negative",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=[1, 2]),
+            lambda: complaints(["2024-01-01"], n_customers=[1, 2]),
             InvalidInputError,
             "customers must be one number or one per period",
         ),
-        (lambda: complaints(["2024-01-01"], customers="many"), InvalidTypeError, "customers must be numbers"),
+        (lambda: complaints(["2024-01-01"], n_customers="many"), InvalidTypeError, "customers must be numbers"),
         (
-            lambda: complaints(["2024-01-01"], customers=[[1, 2], [3]]),
+            lambda: complaints(["2024-01-01"], n_customers=[[1, 2], [3]]),
             InvalidInputError,
             "customers must be one number",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=[np.nan]),
+            lambda: complaints(["2024-01-01"], n_customers=[np.nan]),
             InvalidInputError,
             "customers must be finite",
         ),
@@ -343,7 +343,7 @@ class TestFollowerGrowth:
         (
             lambda: engagement(["a", "z"], ["2024-01-01"] * 2, customer_base=["a", "b"]),
             InvalidInputError,
-            "customers must all be in customer_base; got 'z' at index 1",
+            "customer_ids must all be in customer_base; got 'z' at index 1",
         ),
         (lambda: engagement(["a"], ["2024-01-01"], max_count=0), InvalidInputError, "max_count"),
         (
@@ -351,7 +351,7 @@ class TestFollowerGrowth:
             InvalidInputError,
             "start and end need a period",
         ),
-        (lambda: engagement([np.nan], ["2024-01-01"]), InvalidInputError, "customers must not contain missing identifiers"),
+        (lambda: engagement([np.nan], ["2024-01-01"]), InvalidInputError, "customer_ids must not contain missing identifiers"),
         (
             lambda: reviews([6], ["2024-01-01"]),
             InvalidInputError,
@@ -473,36 +473,36 @@ ONE_TWO = (["a"], ["x"])
         ),
         # complaints: customers
         (
-            lambda: complaints(["2024-01-01"], customers="many"),
+            lambda: complaints(["2024-01-01"], n_customers="many"),
             InvalidTypeError,
-            "customers must be numbers of customers; got 'many'",
+            "n_customers must be numbers of customers; got 'many'",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=["a"]),
+            lambda: complaints(["2024-01-01"], n_customers=["a"]),
             InvalidTypeError,
-            "customers must be numbers of customers; got dtype <U1",
+            "n_customers must be numbers of customers; got dtype <U1",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=[[1, 2], [3]]),
+            lambda: complaints(["2024-01-01"], n_customers=[[1, 2], [3]]),
             InvalidInputError,
-            "customers must be one number or one per period; got a ragged sequence",
+            "n_customers must be one number or one per period; got a ragged sequence",
         ),
         (
-            lambda: complaints(["2024-01-01"], customers=[1, 2]),
+            lambda: complaints(["2024-01-01"], n_customers=[1, 2]),
             InvalidInputError,
-            "customers must be one number or one per period (shape (1,)); got shape (2,)",
+            "n_customers must be one number or one per period (shape (1,)); got shape (2,)",
         ),
         (
             # Two groups x one period: the index of the bad value is its flat position.
-            lambda: complaints(["2024-01-01"] * 2, by=["a", "b"], customers=[[5.0], [-1.0]]),
+            lambda: complaints(["2024-01-01"] * 2, by=["a", "b"], n_customers=[[5.0], [-1.0]]),
             InvalidInputError,
-            "customers must be finite non-negative counts; got -1.0 at index 1",
+            "n_customers must be finite non-negative counts; got -1.0 at index 1",
         ),
         # engagement
         (
             lambda: engagement("abc", ["2024-01-01"]),
             InvalidTypeError,
-            "customers must be array-like, not a single string; got 'abc'",
+            "customer_ids must be array-like, not a single string; got 'abc'",
         ),
         (
             lambda: engagement(["a"], ["soon"]),
@@ -512,7 +512,7 @@ ONE_TWO = (["a"], ["x"])
         (
             lambda: engagement(["a"], ["2024-01-01", "2024-01-02"]),
             InvalidInputError,
-            "timestamps must have the same length as customers (1); got length 2",
+            "timestamps must have the same length as customer_ids (1); got length 2",
         ),
         (
             lambda: engagement(["a"], ["2024-01-01"], max_count=True),
@@ -542,14 +542,14 @@ ONE_TWO = (["a"], ["x"])
         (
             lambda: engagement(["z"], ["2024-01-01"], customer_base=["a"]),
             InvalidInputError,
-            "customers must all be in customer_base; got 'z' at index 0",
+            "customer_ids must all be in customer_base; got 'z' at index 0",
         ),
         (
             lambda: engagement(
                 np.array([1, "a"], dtype=object), ["2024-01-01"] * 2, customer_base=["a", "b"]
             ),
             InvalidTypeError,
-            "customers and customer_base must hold labels of one comparable type",
+            "customer_ids and customer_base must hold labels of one comparable type",
         ),
         # reviews
         (
@@ -609,13 +609,13 @@ def test_exact_messages(call, error, message):
 def test_empty_customer_base_names_the_first_customer():
     # Nothing is in an empty base: the first event's customer is the one reported.
     with pytest.raises(
-        InvalidInputError, match=r"^customers must all be in customer_base; got .*'z'.* at index 0$"
+        InvalidInputError, match=r"^customer_ids must all be in customer_base; got .*'z'.* at index 0$"
     ):
         engagement(["z", "y"], ["2024-01-01"] * 2, customer_base=[])
 
 
 def test_empty_customer_base_message_shows_plain_value():
-    message = "customers must all be in customer_base; got 'z' at index 0"
+    message = "customer_ids must all be in customer_base; got 'z' at index 0"
     with pytest.raises(InvalidInputError, match=f"^{re.escape(message)}$"):
         engagement(["z", "y"], ["2024-01-01"] * 2, customer_base=[])
 
@@ -657,7 +657,7 @@ class TestComplaintsEdgeCases:
 
     def test_zero_customers_is_allowed_and_undefined(self):
         # 0 customers is a valid count; the rate over it is undefined.
-        result = complaints(["2024-01-05"], customers=0)
+        result = complaints(["2024-01-05"], n_customers=0)
         assert result.n_customers.tolist() == [0.0]
         with pytest.warns(UndefinedMetricWarning, match="per 1,000 customers"):
             assert np.isnan(result.per_1000_customers).all()

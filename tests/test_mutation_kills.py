@@ -442,26 +442,26 @@ def test_grouped_asa_and_aht_keep_every_group() -> None:
             "abandoned must have the same length as wait_seconds",
         ),
         (
-            lambda: cskpi.answer_time_percentile([1.0], []),
-            "percentiles must hold at least one percentile; got an empty array",
+            lambda: cskpi.answer_time_percentile([1.0], quantile=[]),
+            "quantile must hold at least one level; got an empty array",
         ),
         (
-            lambda: cskpi.answer_time_percentile([1.0], None),
-            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got None",
+            lambda: cskpi.answer_time_percentile([1.0], quantile=None),
+            "quantile must be a number or an array of numbers in [0, 1]; got None",
         ),
         (
-            lambda: cskpi.answer_time_percentile([1.0], "90"),
-            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got '90'",
+            lambda: cskpi.answer_time_percentile([1.0], quantile="90"),
+            "quantile must be a number or an array of numbers in [0, 1]; got '90'",
         ),
         (
-            lambda: cskpi.answer_time_percentile([1.0], 150),
-            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got 150.0",
+            lambda: cskpi.answer_time_percentile([1.0], quantile=150),
+            "quantile levels are fractions in [0, 1]; got 150",
         ),
         (
-            lambda: cskpi.answer_time_percentile([1.0], [50, 150]),
-            "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9); got 150.0 at index 1",
+            lambda: cskpi.answer_time_percentile([1.0], quantile=[0.5, 90]),
+            "quantile levels are fractions in [0, 1]; got 90 at index 1 — did you mean 0.9?",
         ),
-        (lambda: cskpi.answer_time_percentile([1.0], 50, abandoned=[1]), "abandoned must be a boolean mask"),
+        (lambda: cskpi.answer_time_percentile([1.0], quantile=0.5, abandoned=[1]), "abandoned must be a boolean mask"),
     ],
 )
 def test_service_level_messages_are_exact(call: object, message: str) -> None:
@@ -474,18 +474,18 @@ def test_service_level_messages_are_exact(call: object, message: str) -> None:
 def test_percentile_results_compare_by_labels() -> None:
     waits = [1.0, 2.0, 3.0, 4.0]
     two_keys = (["a", "a", "b", "b"], [1, 2, 1, 2])
-    first = cskpi.answer_time_percentile(waits, [50], by=two_keys)
-    assert first == cskpi.answer_time_percentile(waits, [50], by=two_keys)
-    assert first != cskpi.answer_time_percentile(waits, [50], by=(["a", "a", "b", "b"], [1, 2, 1, 3]))
+    first = cskpi.answer_time_percentile(waits, quantile=[0.5], by=two_keys)
+    assert first == cskpi.answer_time_percentile(waits, quantile=[0.5], by=two_keys)
+    assert first != cskpi.answer_time_percentile(waits, quantile=[0.5], by=(["a", "a", "b", "b"], [1, 2, 1, 3]))
     assert first != cskpi.answer_time_percentile(
-        waits, [50], by=(["a", "a", "b", "b"], [1, 2, 1, 2], [0] * 4)
+        waits, quantile=[0.5], by=(["a", "a", "b", "b"], [1, 2, 1, 2], [0] * 4)
     )
-    assert first != cskpi.answer_time_percentile(waits, [50], by=["a", "a", "b", "b"])
-    assert first != cskpi.answer_time_percentile(waits, [50])
-    flat = cskpi.answer_time_percentile(waits, [50])
-    assert flat == cskpi.answer_time_percentile(waits, [50])
+    assert first != cskpi.answer_time_percentile(waits, quantile=[0.5], by=["a", "a", "b", "b"])
+    assert first != cskpi.answer_time_percentile(waits, quantile=[0.5])
+    flat = cskpi.answer_time_percentile(waits, quantile=[0.5])
+    assert flat == cskpi.answer_time_percentile(waits, quantile=[0.5])
     with pytest.warns(UndefinedMetricWarning, match="^answer-time percentile is undefined for zero contacts"):
-        cskpi.answer_time_percentile(np.zeros(0), [50])
+        cskpi.answer_time_percentile(np.zeros(0), quantile=[0.5])
 
 
 def test_service_level_counts_are_integers() -> None:
@@ -527,7 +527,7 @@ class _Column:
         ),
         (
             lambda: cskpi.erlang_c_answer_time(1.0, 2, aht_seconds=1.0, quantile=2.0),
-            "quantile must be in [0, 1]; got 2.0",
+            "quantile levels are fractions in [0, 1]; got 2 — did you mean 0.02?",
         ),
         (lambda: cskpi.lines_required(1.0, max_blocking=0.0), "max_blocking must be in (0, 1]; got 0.0"),
         (lambda: cskpi.scheduled_agents(3, shrinkage=1.0), "shrinkage must be in [0, 1); got 1.0"),
@@ -554,7 +554,7 @@ def test_queueing_messages_are_exact(call: object, message: str) -> None:
 def test_queueing_accepts_columns_and_object_numbers() -> None:
     # Anything with to_numpy() (pandas, polars) and object arrays of numbers are numbers.
     assert cskpi.erlang_b(_Column([1.0, 1.0]), 1).tolist() == [0.5, 0.5]
-    assert cskpi.erlang_b(np.array([1, 1.0], dtype=object), 2).tolist() == [0.2, 0.2]
+    assert cskpi.erlang_b(np.array([1, 1.0], dtype=object), 2).tolist() == pytest.approx([0.2, 0.2], rel=1e-15)
     assert cskpi.traffic_intensity(_Column([100.0]), aht_seconds=180, interval_seconds=1800).tolist() == [
         10.0
     ]

@@ -124,25 +124,25 @@ def test_staffing_at_extreme_traffic_meets_its_target() -> None:
     ids=["all-tied", "ties-and-huge", "near-max-float", "one-ulp"],
 )
 def test_percentiles_with_heavy_ties_and_huge_values(waits: np.ndarray) -> None:
-    percentiles = [0.1, 1, 25, 49.9, 50, 50.1, 75, 90, 99, 99.9, 100]
-    result = cskpi.answer_time_percentile(waits, percentiles)
-    # Exact ranks ceil(p n / 100) in rational arithmetic. numpy's inverted_cdf computes
-    # 0.999 * 1000 in floats (999.0000000000001) and takes the 1000th value for p = 99.9.
+    levels = [0.001, 0.01, 0.25, 0.499, 0.5, 0.501, 0.75, 0.9, 0.99, 0.999, 1]
+    result = cskpi.answer_time_percentile(waits, quantile=levels)
+    # Exact ranks ceil(q n) in rational arithmetic. numpy's inverted_cdf computes
+    # 0.999 * 1000 in floats (999.0000000000001) and takes the 1000th value for q = 0.999.
     ordered = np.sort(waits)
-    ranks = [max(1, math.ceil(Fraction(str(p)) * waits.size / 100)) for p in percentiles]
+    ranks = [max(1, math.ceil(Fraction(str(q)) * waits.size)) for q in levels]
     assert result.seconds.tolist() == [float(ordered[rank - 1]) for rank in ranks]
-    # The defining property: at least p % of the contacts were answered within the percentile.
-    for p, seconds in zip(percentiles, result.seconds.tolist(), strict=True):
+    # The defining property: at least a fraction q of the contacts were answered within the quantile.
+    for q, seconds in zip(levels, result.seconds.tolist(), strict=True):
         met = cskpi.service_level(waits, seconds)
-        assert Fraction(met.n_met, met.n) >= Fraction(str(p)) / 100  # exact: 0.999 vs 99.9 / 100
+        assert Fraction(met.n_met, met.n) >= Fraction(str(q))  # exact: 0.999 in rationals
 
 
 def test_grouped_percentiles_with_ties_equal_per_group() -> None:
     waits = np.repeat([1.0, 2.0, 1e300, 2.0], 25)
     labels = np.tile(["a", "b"], 50)
-    grouped = cskpi.answer_time_percentile(waits, [50, 90], by=labels)
+    grouped = cskpi.answer_time_percentile(waits, quantile=[0.5, 0.9], by=labels)
     for label in ("a", "b"):
-        alone = cskpi.answer_time_percentile(waits[labels == label], [50, 90])
+        alone = cskpi.answer_time_percentile(waits[labels == label], quantile=[0.5, 0.9])
         assert grouped[label].seconds.tolist() == alone.seconds.tolist()
 
 
@@ -153,11 +153,11 @@ def test_business_hours_ignore_daylight_saving_by_convention() -> None:
     """Naive local timestamps: a DST day has 24 hours of wall-clock time (documented)."""
     always_open = cskpi.BusinessHours.every_day()
     # Europe springs forward on 2024-03-31 (02:00 -> 03:00) and falls back on 2024-10-27.
-    spring = cskpi.business_seconds("2024-03-31T00:00", "2024-04-01T00:00", always_open)
-    autumn = cskpi.business_seconds("2024-10-27T00:00", "2024-10-28T00:00", always_open)
+    spring = cskpi.business_seconds("2024-03-31T00:00", "2024-04-01T00:00", calendar=always_open)
+    autumn = cskpi.business_seconds("2024-10-27T00:00", "2024-10-28T00:00", calendar=always_open)
     assert spring == autumn == 86_400.0  # not 82,800 and 90,000 of elapsed time
     # 01:30 -> 03:30 on the spring-forward night: two hours of wall-clock time.
-    assert cskpi.business_seconds("2024-03-31T01:30", "2024-03-31T03:30", always_open) == 7_200.0
+    assert cskpi.business_seconds("2024-03-31T01:30", "2024-03-31T03:30", calendar=always_open) == 7_200.0
 
 
 def test_weekday_calendar_across_the_dst_weekend() -> None:
@@ -165,7 +165,7 @@ def test_weekday_calendar_across_the_dst_weekend() -> None:
     # Easter Monday as a holiday: 1 h on Friday, nothing at the weekend (the DST Sunday
     # included), nothing on the holiday.
     calendar = cskpi.BusinessHours.weekdays("09:00", "17:00", holidays=["2024-04-01"])
-    assert cskpi.business_seconds("2024-03-29T16:00", "2024-04-02T10:00", calendar) == 2 * 3_600.0
+    assert cskpi.business_seconds("2024-03-29T16:00", "2024-04-02T10:00", calendar=calendar) == 2 * 3_600.0
     # First response across the same weekend, in business time: 1 h Friday + 1 h Tuesday.
     frt = cskpi.first_response_time(["2024-03-29T16:00"], ["2024-04-02T10:00"], calendar=calendar)
     assert frt.median_seconds == 7_200.0

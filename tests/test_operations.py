@@ -72,7 +72,7 @@ def test_asa_published_data() -> None:
 
 def test_asa_median_and_p90_from_the_percentile_call() -> None:
     waits, mask = published_example()
-    spread = answer_time_percentile(waits, [50, 90], abandoned=mask, abandoned_policy="exclude")
+    spread = answer_time_percentile(waits, quantile=[0.5, 0.9], abandoned=mask, abandoned_policy="exclude")
     # Answered waits: 860 x 10 s then 140 x 30 s: the 500th and 900th are 10 s and 30 s.
     assert spread.seconds.tolist() == [10.0, 30.0]
     assert spread.n == asa(waits, abandoned=mask).n_answered

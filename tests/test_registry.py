@@ -559,9 +559,7 @@ MISSING_KINDS: dict[str, Callable[[np.ndarray], Any]] = {
     "pyarrow_null": _pyarrow_null,
 }
 # Containers whose missing entries the input layer does not read as missing yet.
-KNOWN_MISSING_GAPS: dict[str, str] = {
-    "masked": "the input layer reads a masked array's data and ignores its mask (masked entries count)",
-}
+KNOWN_MISSING_GAPS: dict[str, str] = {}
 
 
 def _missing_cases() -> list[Any]:

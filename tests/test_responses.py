@@ -239,7 +239,7 @@ def _reference_summary(
         elif calendar is None:
             durations.append(float((end - start) / np.timedelta64(1, "s")))
         else:
-            durations.append(business_seconds(start, end, calendar))
+            durations.append(business_seconds(start, end, calendar=calendar))
     return len(durations), n_open, durations
 
 

@@ -513,22 +513,22 @@ def test_returned_within_by_hand() -> None:
     # 1 returns after 3 days, 2 after 40, 3 never; 4 is first seen 5 days before the end (censored).
     ids = [1, 1, 2, 2, 3, 4]
     times = ["2024-01-01", "2024-01-04", "2024-01-02", "2024-02-11", "2024-01-03", "2024-03-05"]
-    result = returned_within(ids, times, 30, end="2024-03-10")
+    result = returned_within(ids, times, window_seconds=30 * 86400, end="2024-03-10")
     assert (result.returned, result.customers, result.censored) == (1, 3, 1)
     assert result.rate == 1 / 3
     # A 40-day window counts customer 2; the window is inclusive (exactly 40 days later).
-    assert returned_within(ids, times, 40, end="2024-03-10").returned == 2
+    assert returned_within(ids, times, window_seconds=40 * 86400, end="2024-03-10").returned == 2
     # Without end the latest contact (Mar 5) is the end: customer 4 is still censored.
-    assert returned_within(ids, times, 30).censored == 1
+    assert returned_within(ids, times, window_seconds=30 * 86400).censored == 1
 
 
 def test_returned_within_same_instant_is_not_a_return() -> None:
-    result = returned_within([1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], 1, end="2024-02-01")
+    result = returned_within([1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], window_seconds=1 * 86400, end="2024-02-01")
     assert (result.returned, result.customers) == (0, 1)
 
 
 def test_returned_within_all_censored_is_nan_with_warning() -> None:
-    result = returned_within([1, 2], ["2024-01-01", "2024-01-02"], 30)
+    result = returned_within([1, 2], ["2024-01-01", "2024-01-02"], window_seconds=30 * 86400)
     with pytest.warns(UndefinedMetricWarning):
         assert np.isnan(result.rate)
 
@@ -541,7 +541,7 @@ def test_returned_within_matches_reference(
     ids, times = records
     moments = to_moments(times.astype(np.int64))
     end = max(moments) + dt.timedelta(days=extra)
-    result = returned_within(ids, times, days, end=end)
+    result = returned_within(ids, times, window_seconds=days * 86400, end=end)
     assert (result.returned, result.customers, result.censored) == reference_returned_within(
         ids.tolist(), moments, days, end
     )
@@ -557,10 +557,10 @@ def test_returned_within_and_repeat_rate_merge(
     if first.all() or not first.any():
         return
     end = times.max()
-    whole = returned_within(ids, times, 7, end=end)
+    whole = returned_within(ids, times, window_seconds=7 * 86400, end=end)
     assert (
-        returned_within(ids[first], times[first], 7, end=end)
-        + returned_within(ids[~first], times[~first], 7, end=end)
+        returned_within(ids[first], times[first], window_seconds=7 * 86400, end=end)
+        + returned_within(ids[~first], times[~first], window_seconds=7 * 86400, end=end)
         == whole
     )
     assert repeat_rate(ids[first]) + repeat_rate(ids[~first]) == repeat_rate(ids)
@@ -569,11 +569,11 @@ def test_returned_within_and_repeat_rate_merge(
 @pytest.mark.parametrize(
     ("args", "kwargs", "pattern"),
     [
-        (([1], ["2024-01-01"], 0), {}, "days must be positive"),
-        (([1], ["2024-01-01"], np.nan), {}, "days must not be NaN"),
-        (([1, 2], ["2024-01-01"], 3), {}, "timestamps must have the same length"),
-        (([], [], 3), {}, "customer_ids must not be empty"),
-        (([1], ["2024-02-01"], 3), {"end": "2024-01-01"}, "end must not be before"),
+        (([1], ["2024-01-01"]), {"window_seconds": 0}, "window_seconds must be a positive duration"),
+        (([1], ["2024-01-01"]), {"window_seconds": np.nan}, "window_seconds must be a positive duration"),
+        (([1, 2], ["2024-01-01"]), {"window_seconds": 3}, "timestamps must have the same length"),
+        (([], []), {"window_seconds": 3}, "customer_ids must not be empty"),
+        (([1], ["2024-02-01"]), {"window_seconds": 3, "end": "2024-01-01"}, "end must not be before"),
     ],
 )
 def test_returned_within_bad_input(args: tuple[Any, ...], kwargs: dict[str, Any], pattern: str) -> None:

@@ -61,18 +61,18 @@ COUNT_ERRORS = [
     (
         lambda: churn_rate(np.array([10, "ten"], dtype=object), 1),
         InvalidTypeError,
-        "customers_at_start must be counts of customers; got non-numeric values",
+        "customers_at_start must contain numbers; got str 'ten' at index 1",
     ),
     # A string array is not numbers (it must not be parsed as '10' -> 10 either).
     (
         lambda: churn_rate(np.array(["a"]), [1]),
         InvalidTypeError,
-        "customers_at_start must be counts of customers (numbers); got dtype <U1",
+        "customers_at_start must contain numbers; got str 'a' at index 0",
     ),
     (
         lambda: churn_rate(np.array(["10"]), [1]),
         InvalidTypeError,
-        "customers_at_start must be counts of customers (numbers); got dtype <U2",
+        "customers_at_start must contain numbers; got str '10' at index 0",
     ),
     # Scalars: negative, infinite, fractional; each argument named.
     (
@@ -181,7 +181,7 @@ COUNT_ERRORS = [
     (
         lambda: convert_churn_rate(np.array(["a"]), 1),
         InvalidTypeError,
-        "rate must contain numbers; got dtype <U1",
+        "rate must contain numbers; got str 'a' at index 0",
     ),
     (
         lambda: convert_churn_rate([0.1, np.nan], 1),
@@ -398,7 +398,7 @@ def test_fast_period_ordinals_of_no_records() -> None:
             "end must be one timestamp; got 2 values",
         ),
         (
-            lambda: returned_within([1], ["2024-01-01"], 1, end="soon"),
+            lambda: returned_within([1], ["2024-01-01"], window_seconds=1 * 86400, end="soon"),
             "end must be timestamps (datetime64 or ISO 8601 strings); got 'soon' at index 0",
         ),
         (
@@ -595,11 +595,11 @@ def test_cohort_end_given_as_a_one_element_array() -> None:
 def test_returned_within_window_ending_exactly_at_the_end_is_complete() -> None:
     # First contact Jan 1, end Jan 31: exactly 30 days observed, so the 30-day window is
     # complete (not censored); no return.
-    result = returned_within([1], ["2024-01-01"], 30, end="2024-01-31")
+    result = returned_within([1], ["2024-01-01"], window_seconds=30 * 86400, end="2024-01-31")
     assert (result.returned, result.customers, result.censored) == (0, 1, 0)
     assert result.days == 30.0
     # One second less is censored.
-    result = returned_within([1], ["2024-01-01T00:00:01"], 30, end="2024-01-31")
+    result = returned_within([1], ["2024-01-01T00:00:01"], window_seconds=30 * 86400, end="2024-01-31")
     assert (result.returned, result.customers, result.censored) == (0, 0, 1)
 
 
@@ -607,7 +607,7 @@ def test_returned_within_end_given_as_a_one_element_array() -> None:
     # 1 returns after 3 days; 2 is first seen 5 days before the end (censored).
     ids, times = [1, 1, 2], ["2024-01-01", "2024-01-04", "2024-03-05"]
     for end in (["2024-03-10"], np.array(["2024-03-10"], dtype="datetime64[s]")):
-        result = returned_within(ids, times, 30, end=end)
+        result = returned_within(ids, times, window_seconds=30 * 86400, end=end)
         assert (result.returned, result.customers, result.censored) == (1, 1, 1)
 
 

@@ -330,7 +330,7 @@ def test_read_only_inputs() -> None:
     thresholds = read_only([10.0, 20.0])
     result = service_level(waits, thresholds, abandoned=mask, by=read_only(["a", "a", "b"]))
     assert result["a"].n_answered_within.tolist() == [1, 1]
-    assert answer_time_percentile(waits, read_only([50.0]), abandoned=mask).seconds.tolist() == [5.0]
+    assert answer_time_percentile(waits, quantile=read_only([0.5]), abandoned=mask).seconds.tolist() == [5.0]
 
 
 def test_accepts_pandas_like_objects() -> None:
@@ -451,12 +451,12 @@ def test_percentile_hand_computed() -> None:
     waits = [2, 5, 8, 12, 15, 20, 30, 40, 90, 200]
     # ceil(0.5 * 10) = 5th smallest = 15; ceil(0.9 * 10) = 9th = 90; ceil(0.91 * 10) = 10th = 200;
     # ceil(0.7 * 10) = 7th = 30 (0.7 * 10 is 7.000000000000001 in floating point).
-    result = answer_time_percentile(waits, [50, 90, 91, 70, 100, 0.1])
+    result = answer_time_percentile(waits, quantile=[0.5, 0.9, 0.91, 0.7, 1.0, 0.001])
     assert result.seconds.tolist() == [15.0, 90.0, 200.0, 30.0, 200.0, 2.0]
-    assert result.n == 10 and result.percentiles == (50.0, 90.0, 91.0, 70.0, 100.0, 0.1)
+    assert result.n == 10 and result.quantiles == (0.5, 0.9, 0.91, 0.7, 1.0, 0.001)
     assert result.labels is None
-    single = answer_time_percentile(waits, 80)
-    assert single.seconds == 40.0 and single.percentiles == 80.0
+    single = answer_time_percentile(waits, quantile=0.8)
+    assert single.seconds == 40.0 and single.quantiles == 0.8
 
 
 def test_percentile_matches_numpy_inverted_cdf() -> None:
@@ -464,18 +464,18 @@ def test_percentile_matches_numpy_inverted_cdf() -> None:
     waits = rng.exponential(30, size=1001).round(1)
     percents = np.array([1, 10, 25, 50, 75, 80, 90, 95, 99, 100])
     expected = np.quantile(waits, percents / 100, method="inverted_cdf")
-    assert np.array_equal(answer_time_percentile(waits, percents).seconds, expected)
+    assert np.array_equal(answer_time_percentile(waits, quantile=percents / 100).seconds, expected)
 
 
 def test_percentile_abandoned_policies() -> None:
     waits = [10, 20, 30, 5, 60]
     mask = [False, False, False, True, True]
     # never_answered: population 10, 20, 30, inf, inf: p40 = 2nd = 20, p60 = 3rd = 30, p61 = inf.
-    never = answer_time_percentile(waits, [40, 60, 61], abandoned=mask)
+    never = answer_time_percentile(waits, quantile=[0.4, 0.6, 0.61], abandoned=mask)
     assert never.seconds.tolist() == [20.0, 30.0, math.inf]
     assert never.n == 5 and never.abandoned_policy == "never_answered"
     # exclude: population 10, 20, 30: p40 = ceil(1.2) = 2nd = 20, p67 = ceil(2.01) = 3rd = 30.
-    excluded = answer_time_percentile(waits, [40, 67], abandoned=mask, abandoned_policy="exclude")
+    excluded = answer_time_percentile(waits, quantile=[0.4, 0.67], abandoned=mask, abandoned_policy="exclude")
     assert excluded.seconds.tolist() == [20.0, 30.0]
     assert excluded.n == 3
 
@@ -483,34 +483,34 @@ def test_percentile_abandoned_policies() -> None:
 def test_percentile_grouped() -> None:
     waits = [1, 2, 3, 4, 10, 20, 30]
     queue = ["a", "a", "a", "a", "b", "b", "b"]
-    result = answer_time_percentile(waits, [50, 100], by=queue)
+    result = answer_time_percentile(waits, quantile=[0.5, 1.0], by=queue)
     assert result.labels.tolist() == ["a", "b"] and result.names == ("by",)
     # a: ceil(0.5 * 4) = 2nd = 2; b: ceil(0.5 * 3) = 2nd = 20.
     assert result.seconds.tolist() == [[2.0, 4.0], [20.0, 30.0]]
     assert result.n.tolist() == [4, 3]
-    assert answer_time_percentile(waits, 50, by=queue).seconds.tolist() == [2.0, 20.0]
+    assert answer_time_percentile(waits, quantile=0.5, by=queue).seconds.tolist() == [2.0, 20.0]
 
 
 def test_percentile_group_with_only_abandons_is_undefined() -> None:
     with pytest.warns(UndefinedMetricWarning):
         result = answer_time_percentile(
-            [5, 6, 7], 50, abandoned=[False, True, True], abandoned_policy="exclude", by=["a", "b", "b"]
+            [5, 6, 7], quantile=0.5, abandoned=[False, True, True], abandoned_policy="exclude", by=["a", "b", "b"]
         )
     assert result.seconds[0] == 5.0 and math.isnan(result.seconds[1])
     with pytest.warns(UndefinedMetricWarning):
-        assert math.isnan(answer_time_percentile([], 50).seconds)
+        assert math.isnan(answer_time_percentile([], quantile=0.5).seconds)
 
 
 def test_percentile_timedelta_input() -> None:
     waits = np.array([2, 5, 8, 12], dtype="timedelta64[s]")
-    assert answer_time_percentile(waits, 50).seconds == 5.0
+    assert answer_time_percentile(waits, quantile=0.5).seconds == 5.0
 
 
 def test_percentile_result_equality() -> None:
-    a = answer_time_percentile([1, 2, 3], [50, 100], by=["x", "x", "y"])
-    b = answer_time_percentile([1, 2, 3], [50, 100], by=["x", "x", "y"])
+    a = answer_time_percentile([1, 2, 3], quantile=[0.5, 1.0], by=["x", "x", "y"])
+    b = answer_time_percentile([1, 2, 3], quantile=[0.5, 1.0], by=["x", "x", "y"])
     assert isinstance(a, AnswerTimePercentiles) and a == b
-    assert a != answer_time_percentile([1, 2, 4], [50, 100], by=["x", "x", "y"])
+    assert a != answer_time_percentile([1, 2, 4], quantile=[0.5, 1.0], by=["x", "x", "y"])
 
 
 @given(
@@ -524,7 +524,9 @@ def test_percentile_matches_reference(
     waits, mask = data
     if policy == "exclude" and mask.all():
         return  # population empty: covered by the undefined test
-    result = answer_time_percentile(waits, percents, abandoned=mask, abandoned_policy=policy)
+    result = answer_time_percentile(
+        waits, quantile=[p / 100 for p in percents], abandoned=mask, abandoned_policy=policy
+    )
     assert result.seconds.tolist() == [reference_percentile(waits, mask, p, policy) for p in percents]
 
 
@@ -535,7 +537,7 @@ def test_service_level_at_the_percentile_reaches_the_percentage(
     waits, mask = data
     mask = mask.copy()
     mask[0] = False  # at least one answered contact
-    t = answer_time_percentile(waits, percent, abandoned=mask, abandoned_policy=policy).seconds
+    t = answer_time_percentile(waits, quantile=percent / 100, abandoned=mask, abandoned_policy=policy).seconds
     sl = service_level(waits, 0, abandoned=mask, policy=MATCHING_POLICY[policy])
     if math.isinf(t):
         # Fewer than p % of the contacts were ever answered.
@@ -564,7 +566,9 @@ def test_target_checked_either_way_agrees(
     mask = mask.copy()
     mask[0] = False
     share = service_level(waits, target, abandoned=mask, policy=MATCHING_POLICY[policy]).score
-    p_time = answer_time_percentile(waits, percent, abandoned=mask, abandoned_policy=policy).seconds
+    p_time = answer_time_percentile(
+        waits, quantile=percent / 100, abandoned=mask, abandoned_policy=policy
+    ).seconds
     assert (share >= percent / 100) == (p_time <= target)
 
 
@@ -573,11 +577,11 @@ def test_ninety_within_two_minutes_both_ways() -> None:
     waits = [30.0] * 88 + [150.0] * 2 + [100.0] * 10
     # Within 120 s: 88 + 10 = 98 -> 98 % >= 90 %; p90 = 90th smallest = 100 s <= 120 s.
     assert service_level(waits, 120).score == 0.98
-    assert answer_time_percentile(waits, 90).seconds == 100.0
+    assert answer_time_percentile(waits, quantile=0.9).seconds == 100.0
     waits = [30.0] * 85 + [150.0] * 15
     # Within 120 s: 85 % < 90 %; p90 = 90th smallest = 150 s > 120 s.
     assert service_level(waits, 120).score == 0.85
-    assert answer_time_percentile(waits, 90).seconds == 150.0
+    assert answer_time_percentile(waits, quantile=0.9).seconds == 150.0
 
 
 @given(data=contacts(min_size=1), labels_seed=st.data(), policy=st.sampled_from(ABANDONED_POLICIES))
@@ -586,14 +590,14 @@ def test_percentile_grouped_equals_per_group(
 ) -> None:
     waits, mask = data
     labels = labels_seed.draw(hnp.arrays(np.int64, waits.shape[0], elements=st.integers(-2, 2)))
-    percents = [10, 50, 90]
+    percents = [0.1, 0.5, 0.9]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)  # groups of abandons only, with 'exclude'
-        grouped = answer_time_percentile(waits, percents, abandoned=mask, abandoned_policy=policy, by=labels)
+        grouped = answer_time_percentile(waits, quantile=percents, abandoned=mask, abandoned_policy=policy, by=labels)
         for position, label in enumerate(grouped.labels.tolist()):
             keep = labels == label
             single = answer_time_percentile(
-                waits[keep], percents, abandoned=mask[keep], abandoned_policy=policy
+                waits[keep], quantile=percents, abandoned=mask[keep], abandoned_policy=policy
             )
             assert np.array_equal(grouped.seconds[position], single.seconds, equal_nan=True)
             assert grouped.n[position] == single.n
@@ -604,8 +608,8 @@ def test_percentile_order_invariant(data: tuple[np.ndarray, np.ndarray], seed: A
     waits, mask = data
     order = list(range(waits.shape[0]))
     seed.shuffle(order)
-    assert answer_time_percentile(waits, [25, 50, 99], abandoned=mask) == answer_time_percentile(
-        waits[order], [25, 50, 99], abandoned=mask[order]
+    assert answer_time_percentile(waits, quantile=[0.25, 0.5, 0.99], abandoned=mask) == answer_time_percentile(
+        waits[order], quantile=[0.25, 0.5, 0.99], abandoned=mask[order]
     )
 
 
@@ -684,15 +688,16 @@ def test_service_level_bad_input(kwargs: dict[str, Any], error: type[Exception],
 @pytest.mark.parametrize(
     ("kwargs", "error", "names"),
     [
-        ({"percentiles": 0}, InvalidInputError, r"percentiles must be percentages in \(0, 100\].*got 0.0"),
-        ({"percentiles": [50, 101]}, InvalidInputError, "percentiles must be percentages.*101.0 at index 1"),
-        ({"percentiles": [-5]}, InvalidInputError, "percentiles"),
-        ({"percentiles": [np.nan]}, InvalidInputError, "percentiles"),
-        ({"percentiles": []}, InvalidInputError, "percentiles must hold at least one"),
-        ({"percentiles": True}, InvalidTypeError, "percentiles"),
-        ({"percentiles": "90"}, InvalidTypeError, "percentiles"),
-        ({"percentiles": None}, InvalidTypeError, "percentiles"),
-        ({"percentiles": [[50]]}, InvalidInputError, "percentiles must be 1-D"),
+        ({"quantile": [0.5, 101]}, InvalidInputError, r"fractions in \[0, 1\]; got 101 at index 1$"),
+        ({"quantile": [-5]}, InvalidInputError, "quantile"),
+        ({"quantile": [np.nan]}, InvalidInputError, "quantile must not contain NaN"),
+        ({"quantile": []}, InvalidInputError, "quantile must hold at least one"),
+        ({"quantile": True}, InvalidTypeError, "quantile"),
+        ({"quantile": "90"}, InvalidTypeError, "quantile"),
+        ({"quantile": None}, InvalidTypeError, "quantile"),
+        ({"quantile": [[0.5]]}, InvalidInputError, "quantile must be 1-D"),
+        ({"quantile": 90}, InvalidInputError, "did you mean 0.9"),
+        ({"quantile": -0.1}, InvalidInputError, r"quantile levels are fractions in \[0, 1\]; got -0.1"),
         ({"abandoned_policy": "drop"}, InvalidInputError, "abandoned_policy must be one of"),
         ({"abandoned": [1, 0, 0]}, InvalidTypeError, "abandoned must be a boolean mask"),
         ({"abandoned": [True]}, InvalidInputError, "abandoned must have the same length"),
@@ -702,10 +707,10 @@ def test_service_level_bad_input(kwargs: dict[str, Any], error: type[Exception],
     ],
 )
 def test_percentile_bad_input(kwargs: dict[str, Any], error: type[Exception], names: str) -> None:
-    arguments: dict[str, Any] = {"wait_seconds": [1.0, 5.0, 30.0], "percentiles": 50}
+    arguments: dict[str, Any] = {"wait_seconds": [1.0, 5.0, 30.0], "quantile": 0.5}
     arguments.update(kwargs)
     with pytest.raises(error, match=names):
-        answer_time_percentile(arguments.pop("wait_seconds"), arguments.pop("percentiles"), **arguments)
+        answer_time_percentile(arguments.pop("wait_seconds"), quantile=arguments.pop("quantile"), **arguments)
 
 
 def test_errors_are_builtin_subclasses() -> None:
@@ -720,7 +725,7 @@ def test_inputs_are_not_modified() -> None:
     mask = np.array([True, False, False])
     thresholds = np.array([30.0, 5.0])
     service_level(waits, thresholds, abandoned=mask, by=np.array([2, 1, 2]))
-    answer_time_percentile(waits, np.array([90.0, 10.0]), abandoned=mask, by=np.array([2, 1, 2]))
+    answer_time_percentile(waits, quantile=np.array([0.9, 0.1]), abandoned=mask, by=np.array([2, 1, 2]))
     assert waits.tolist() == [3.0, 40.0, 10.0] and mask.tolist() == [True, False, False]
     assert thresholds.tolist() == [30.0, 5.0]
 

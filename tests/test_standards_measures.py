@@ -204,7 +204,7 @@ def test_percentile_abandoned_policy(policy: str) -> None:
     # never_answered: 4 offered, rank ceil(2.4) = 3 -> 30 s; exclude: 3 answered, rank ceil(1.8) = 2 -> 20 s.
     waits, gave_up = [10.0, 20.0, 30.0, 40.0], [False, False, False, True]
     expected = {"never_answered": 30.0, "exclude": 20.0}[policy]
-    direct = cskpi.answer_time_percentile(waits, 60, abandoned=gave_up, abandoned_policy=policy)
+    direct = cskpi.answer_time_percentile(waits, quantile=0.6, abandoned=gave_up, abandoned_policy=policy)
     assert direct.seconds == expected
     standard = Standard(name="p60", metric="answer_time_percentile", target=60,
                         params={"percentile": 60, "abandoned_policy": policy})  # fmt: skip
@@ -325,8 +325,8 @@ def test_response_within_error_names_table_row(abandoned: list[bool] | None) -> 
     if abandoned is not None:
         contacts["abandoned"] = abandoned
     message = (
-        "column 'first_reply': end must not be before start; got 2026-01-05T09:30:00.000000 before "
-        "start 2026-01-05T10:00:00.000000 at index 4"
+        "column 'first_reply': ends must not be before starts; got 2026-01-05T09:30:00.000000 before "
+        "starts 2026-01-05T10:00:00.000000 at index 4"
     )
     standard = Standard(
         name="1h", metric="first_response_within", target=0.9, params={"threshold_seconds": 3600}
@@ -348,7 +348,7 @@ def test_business_hours_end_is_used() -> None:
     assert evaluate_standards(within, contacts).achieved.item() == 1.0
     calendar = cskpi.BusinessHours.weekdays("09:00", "12:00")
     assert cskpi.business_seconds(np.datetime64(f"{_MONDAY}T11:30"), np.datetime64(f"{_MONDAY}T14:00"),
-                                  calendar) == 1800.0  # fmt: skip
+                                  calendar=calendar) == 1800.0  # fmt: skip
     for metric in ("first_response_time", "resolution_time"):
         standard = Standard(name="t", metric=metric, target=3600,
                             params={"statistic": "mean", "business_hours": ["09:00", "12:00"]})  # fmt: skip

@@ -594,7 +594,7 @@ BAD_INPUTS = [
     (nps, (None,), {}, InvalidTypeError, "scores must be array-like; got None"),
     (nps, ("9",), {}, InvalidTypeError, "scores must be array-like, not a single string"),
     (nps, (9,), {}, InvalidTypeError, "scores must be array-like"),
-    (nps, (["9", "10"],), {}, InvalidTypeError, "scores must contain integer scores"),
+    (nps, (["9", "10"],), {}, InvalidTypeError, "scores must contain numbers; got str '9' at index 0"),
     (nps, ([True, False],), {}, InvalidTypeError, "not booleans"),
     (nps, ([1 + 2j],), {}, InvalidTypeError, "scores must contain integer scores"),
     (nps, (np.array(["a", 1], dtype=object),), {}, InvalidTypeError, "scores must contain numbers"),

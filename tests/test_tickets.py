@@ -90,7 +90,7 @@ def backlog_reference(created, resolved, moments, limit_seconds, calendar=None) 
         for c, r in zip(created, resolved, strict=True):
             if not (c < t and (np.isnat(r) or t <= r)):
                 continue
-            age = (t - c) / np.timedelta64(1, "s") if calendar is None else business_seconds(c, t, calendar)
+            age = (t - c) / np.timedelta64(1, "s") if calendar is None else business_seconds(c, t, calendar=calendar)
             if age >= limit_seconds:
                 count += 1
         out.append(count)
@@ -471,7 +471,7 @@ class TestRepeatContactFCR:
         # Customer 1: 1st and 5th (4 days apart, within 7): the 1st is repeated. Customer 2: the 1st only.
         # Observed to the 20th, so every window (to the 12th at the latest) is complete.
         result = fcr_repeat_contact(
-            [1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"], observed_until="2024-05-20"
+            [1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"], end="2024-05-20"
         )
         assert (result.n_contacts, result.n_resolved, result.n_censored) == (3, 2, 0)
         assert result.rate == pytest.approx(2 / 3)
@@ -480,14 +480,14 @@ class TestRepeatContactFCR:
         customers = ["x", "x", "x"]
         times = ["2024-05-01", "2024-05-08", "2024-05-20"]  # exactly 7 days, then 12 days
         reasons = ["billing", "billing", "billing"]
-        result = fcr_repeat_contact(customers, times, observed_until="2024-06-30")
+        result = fcr_repeat_contact(customers, times, end="2024-06-30")
         assert (result.n_contacts, result.n_resolved) == (3, 2)  # 1st repeated at exactly 7 days
         different = fcr_repeat_contact(
-            customers, times, reasons=["billing", "delivery", "billing"], observed_until="2024-06-30"
+            customers, times, reasons=["billing", "delivery", "billing"], end="2024-06-30"
         )
         assert different.n_resolved == 3 and different.same_reason
         assert (
-            fcr_repeat_contact(customers, times, reasons=reasons, observed_until="2024-06-30").n_resolved == 2
+            fcr_repeat_contact(customers, times, reasons=reasons, end="2024-06-30").n_resolved == 2
         )
 
     def test_default_observation_end_censors_recent_contacts(self):
@@ -502,7 +502,7 @@ class TestRepeatContactFCR:
         # repeat callers are not resolved, FCR = 38 / 51.
         customers = list(range(25)) + [100 + k for k in range(13) for _ in range(2)]
         times = ["2024-05-01"] * 25 + ["2024-05-01", "2024-05-03"] * 13
-        result = fcr_repeat_contact(customers, times, observed_until="2024-06-01")
+        result = fcr_repeat_contact(customers, times, end="2024-06-01")
         assert (result.n_resolved, result.n_contacts) == (38, 51)
         assert result.n_repeated == 13
 
@@ -520,7 +520,7 @@ class TestRepeatContactFCR:
         )
         until = BASE + np.timedelta64(data.draw(st.integers(20, 40)) * DAY, "s")
         result = fcr_repeat_contact(
-            customers, times, window_seconds=window, observed_until=until, reasons=reasons_used
+            customers, times, window_seconds=window, end=until, reasons=reasons_used
         )
         repeated, censored = repeat_flags(customers, list(times), window, until, reasons_used)
         judged = ~censored
@@ -532,7 +532,7 @@ class TestRepeatContactFCR:
         assert 0 <= result.n_resolved <= result.n_contacts
         # Grouped: each contact is credited to its own label; repeats are found across all labels.
         grouped = fcr_repeat_contact(
-            customers, times, window_seconds=window, observed_until=until, reasons=reasons_used, by=labels
+            customers, times, window_seconds=window, end=until, reasons=reasons_used, by=labels
         )
         for label, part in grouped.items():
             mask = labels == label
@@ -547,20 +547,20 @@ class TestRepeatContactFCR:
             np.array(customers)[perm] if n else customers,
             times[perm],
             window_seconds=window,
-            observed_until=until,
+            end=until,
             reasons=None if reasons_used is None else np.array(reasons_used)[perm],
         )
         assert shuffled == result
 
     def test_merge_disjoint_customers(self):
-        a = fcr_repeat_contact([1, 1], ["2024-05-01", "2024-05-02"], observed_until="2024-06-01")
-        b = fcr_repeat_contact([2], ["2024-05-01"], observed_until="2024-06-01")
+        a = fcr_repeat_contact([1, 1], ["2024-05-01", "2024-05-02"], end="2024-06-01")
+        b = fcr_repeat_contact([2], ["2024-05-01"], end="2024-06-01")
         both = fcr_repeat_contact(
-            [1, 1, 2], ["2024-05-01", "2024-05-02", "2024-05-01"], observed_until="2024-06-01"
+            [1, 1, 2], ["2024-05-01", "2024-05-02", "2024-05-01"], end="2024-06-01"
         )
         assert a + b == both
         with pytest.raises(InvalidInputError, match="window_seconds"):
-            _ = a + fcr_repeat_contact([2], ["2024-05-01"], window_seconds=DAY, observed_until="2024-06-01")
+            _ = a + fcr_repeat_contact([2], ["2024-05-01"], window_seconds=DAY, end="2024-06-01")
 
 
 # --------------------------------------------------------------------------- FCR (b), reopen rate
@@ -712,13 +712,13 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
             "period must be one of",
         ),
         (
-            lambda: ticket_flow(OK_CREATED, OK_RESOLVED, start="2024-06-01", end="2024-05-01"),
+            lambda: ticket_flow(OK_CREATED, OK_RESOLVED, start="2024-06-01", end="2024-05-01", period="day"),
             InvalidInputError,
             "end",
         ),
-        (lambda: ticket_flow(OK_CREATED, OK_RESOLVED, start=[1]), InvalidTypeError, "start"),
+        (lambda: ticket_flow(OK_CREATED, OK_RESOLVED, start=[1], period="day"), InvalidTypeError, "start"),
         (
-            lambda: ticket_flow(OK_CREATED, OK_RESOLVED, end="2024-06-01T00:00+01:00"),
+            lambda: ticket_flow(OK_CREATED, OK_RESOLVED, end="2024-06-01T00:00+01:00", period="day"),
             InvalidInputError,
             "end",
         ),
@@ -732,7 +732,7 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
         (
             lambda: fcr_repeat_contact([1], OK_CREATED),
             InvalidInputError,
-            "customers must have the same length",
+            "customer_ids must have the same length",
         ),
         (
             lambda: fcr_repeat_contact([1, 2], OK_CREATED, window_seconds=-5),
@@ -743,12 +743,12 @@ OK_AT = np.array(["2024-05-06T10:30"], dtype="datetime64[s]")
         (
             lambda: fcr_repeat_contact([1, np.nan], OK_CREATED),
             InvalidInputError,
-            "customers must not contain missing identifiers",
+            "customer_ids must not contain missing identifiers",
         ),
         (
-            lambda: fcr_repeat_contact([1, 2], OK_CREATED, observed_until=5),
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, end=5),
             InvalidTypeError,
-            "observed_until",
+            "end",
         ),
         (lambda: fcr_single_reply([1, -1]), InvalidInputError, "replies must be non-negative"),
         (lambda: fcr_single_reply([1, 1.5]), InvalidInputError, "replies must be whole numbers"),
@@ -793,16 +793,16 @@ def test_time_zone_aware_columns_raise():
     aware = [datetime.datetime(2024, 5, 6, 9, tzinfo=datetime.UTC)]
     with pytest.raises(InvalidInputError, match="instants must be naive"):
         open_cases(OK_CREATED, OK_RESOLVED, aware)
-    with pytest.raises(InvalidInputError, match="observed_until"):
+    with pytest.raises(InvalidInputError, match="end"):
         fcr_repeat_contact(
-            [1, 2], OK_CREATED, observed_until=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
+            [1, 2], OK_CREATED, end=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
         )
 
 
 def test_inputs_are_not_modified():
     created, resolved = OK_CREATED.copy(), OK_RESOLVED.copy()
     backlog(created, resolved, OK_AT, age_limit_seconds=60, calendar=BusinessHours.weekdays(), by=[1, 2])
-    ticket_flow(created, resolved)
+    ticket_flow(created, resolved, period="day")
     assert np.array_equal(created, OK_CREATED) and np.array_equal(resolved, OK_RESOLVED, equal_nan=True)
 
 
@@ -1064,12 +1064,12 @@ TIMESTAMPS_WITH_NAT = np.array(["2024-05-01", "NaT"], dtype="datetime64[s]")
         (
             lambda: fcr_repeat_contact(None, OK_CREATED),
             InvalidTypeError,
-            "customers must be array-like; got None",
+            "customer_ids must be array-like; got None",
         ),
         (
             lambda: fcr_repeat_contact([1], OK_CREATED),
             InvalidInputError,
-            "customers must have the same length as timestamps (2); got length 1",
+            "customer_ids must have the same length as timestamps (2); got length 1",
         ),
         (
             lambda: fcr_repeat_contact([1, 2], OK_CREATED, window_seconds=-5),
@@ -1087,9 +1087,9 @@ TIMESTAMPS_WITH_NAT = np.array(["2024-05-01", "NaT"], dtype="datetime64[s]")
             "reasons must have the same length as timestamps (2); got length 1",
         ),
         (
-            lambda: fcr_repeat_contact([1, 2], OK_CREATED, observed_until=5),
+            lambda: fcr_repeat_contact([1, 2], OK_CREATED, end=5),
             InvalidTypeError,
-            "observed_until must be a timestamp (datetime64 or ISO 8601 string); got 5",
+            "end must be a timestamp (datetime64 or ISO 8601 string); got 5",
         ),
         (
             lambda: fcr_single_reply([True, False]),
@@ -1149,6 +1149,6 @@ def test_exact_messages(call, error, message):
 def test_customer_key_named_with_reasons():
     # With reasons the key is the pair (customer, reason); a bad customer is still named as such.
     with pytest.raises(
-        InvalidInputError, match=r"^customers must not contain missing identifiers \(None, NaN or null\); got nan at index 1$"
+        InvalidInputError, match=r"^customer_ids must not contain missing identifiers \(None, NaN or null\); got nan at index 1$"
     ):
         fcr_repeat_contact([1, np.nan], OK_CREATED, reasons=["a", "b"])

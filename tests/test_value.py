@@ -17,15 +17,33 @@ from cskpi import (
     InvalidInputError,
     InvalidTypeError,
     UndefinedMetricWarning,
-    clv_after_first_period,
     clv_finite_horizon,
+    clv_infinite_horizon,
     clv_inputs,
-    clv_period_end,
-    clv_period_start,
     clv_simple,
     referral_rate,
 )
 from helpers import read_only
+
+
+# The three closed forms are one function with a timing option; the tests below name each form.
+def clv_period_start(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
+    return clv_infinite_horizon(margin, retention_rate, discount_rate, timing="period_start")
+
+
+def clv_period_end(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
+    return clv_infinite_horizon(margin, retention_rate, discount_rate, timing="period_end")
+
+
+def clv_after_first_period(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
+    return clv_infinite_horizon(margin, retention_rate, discount_rate, timing="after_first_period")
+
+
+def test_infinite_horizon_default_timing_and_bad_timing() -> None:
+    # m = 100, r = 0.8, d = 0.1: margins at period starts, 100 x 1.1 / 0.3
+    assert clv_infinite_horizon(100, 0.8, 0.1) == pytest.approx(1100 / 3)
+    with pytest.raises(InvalidInputError, match="timing must be one of"):
+        clv_infinite_horizon(100, 0.8, 0.1, timing="start")  # type: ignore[arg-type]
 
 rates = st.floats(0, 1)
 discounts = st.floats(0, 0.5)

@@ -127,14 +127,14 @@ class TestVolume:
         assert np.isnan(growth[0]) and growth[1] == -1.0 and np.isnan(growth[2])
 
     def test_empty(self):
-        empty = volume(np.array([], dtype="datetime64[s]"))
+        empty = volume(np.array([], dtype="datetime64[s]"), period="day")
         assert empty.n_contacts.shape == (0,) and empty.total == 0
         padded = volume([], period="month", start="2024-01-15", end="2024-03-01")
         assert padded.n_contacts.tolist() == [0, 0, 0]
 
     def test_read_only_and_not_modified(self):
         stamps = read_only(np.array(["2024-05-13", "2024-05-14"], dtype="datetime64[ns]"))
-        assert volume(stamps, by=read_only(["a", "b"])).n_contacts.tolist() == [[1, 0], [0, 1]]
+        assert volume(stamps, by=read_only(["a", "b"]), period="day").n_contacts.tolist() == [[1, 0], [0, 1]]
 
     @given(data=contacts(), period=st.sampled_from(PERIODS))
     def test_matches_reference(self, data, period):
@@ -160,8 +160,8 @@ class TestVolume:
 
     def test_merge_over_different_ranges_pads_with_zeros(self):
         # 1 May and 3 May: the union range is 1-3 May, 2 May has no contact in either batch.
-        merged = volume(["2024-05-01"]) + volume(["2024-05-03"])
-        assert merged == volume(["2024-05-01", "2024-05-03"])
+        merged = volume(["2024-05-01"], period="day") + volume(["2024-05-03"], period="day")
+        assert merged == volume(["2024-05-01", "2024-05-03"], period="day")
         assert merged.n_contacts.tolist() == [1, 0, 1]
         with pytest.raises(InvalidInputError, match="period"):
             _ = volume(["2024-05-01"], period="day") + volume(["2024-05-01"], period="month")
@@ -233,36 +233,36 @@ class TestChannelShare:
 @pytest.mark.parametrize(
     ("call", "error", "names"),
     [
-        (lambda: volume(None), InvalidTypeError, "timestamps must be array-like"),
-        (lambda: volume("2024-05-01"), InvalidTypeError, "timestamps must be array-like"),
-        (lambda: volume([1.5, 2.5]), InvalidTypeError, "timestamps must be timestamps"),
+        (lambda: volume(None, period="day"), InvalidTypeError, "timestamps must be array-like"),
+        (lambda: volume("2024-05-01", period="day"), InvalidTypeError, "timestamps must be array-like"),
+        (lambda: volume([1.5, 2.5], period="day"), InvalidTypeError, "timestamps must be timestamps"),
         (
-            lambda: volume(["2024-05-01", "soon"]),
+            lambda: volume(["2024-05-01", "soon"], period="day"),
             InvalidInputError,
             "timestamps must be timestamps.*'soon' at index 1",
         ),
-        (lambda: volume(["2024-05-01T10:00-05:00"]), InvalidInputError, "timestamps must be naive"),
+        (lambda: volume(["2024-05-01T10:00-05:00"], period="day"), InvalidInputError, "timestamps must be naive"),
         (
-            lambda: volume(np.array(["2024-05-01", "NaT"], dtype="datetime64[s]")),
+            lambda: volume(np.array(["2024-05-01", "NaT"], dtype="datetime64[s]"), period="day"),
             InvalidInputError,
             "NaT at index 1",
         ),
         (
-            lambda: volume(np.zeros((2, 2), dtype="datetime64[s]")),
+            lambda: volume(np.zeros((2, 2), dtype="datetime64[s]"), period="day"),
             InvalidInputError,
             "timestamps must be 1-D",
         ),
         (lambda: volume(["2024-05-01"], period="fortnight"), InvalidInputError, "period must be one of"),
         (lambda: volume(["2024-05-01"], period=None), InvalidInputError, "period must be one of"),
-        (lambda: volume(["2024-05-01"], by=["a", "b"]), InvalidInputError, "by must have one label per row"),
-        (lambda: volume(["2024-05-01"], by=[np.nan]), InvalidInputError, "by must not contain missing labels"),
+        (lambda: volume(["2024-05-01"], by=["a", "b"], period="day"), InvalidInputError, "by must have one label per row"),
+        (lambda: volume(["2024-05-01"], by=[np.nan], period="day"), InvalidInputError, "by must not contain missing labels"),
         (
-            lambda: volume(["2024-05-01"], start="2024-06-01", end="2024-05-01"),
+            lambda: volume(["2024-05-01"], start="2024-06-01", end="2024-05-01", period="day"),
             InvalidInputError,
             "end must not be before start",
         ),
-        (lambda: volume(["2024-05-01"], start=20240501), InvalidTypeError, "start must be a timestamp"),
-        (lambda: volume(["2024-05-01"], end="never"), InvalidInputError, "end must be timestamps"),
+        (lambda: volume(["2024-05-01"], start=20240501, period="day"), InvalidTypeError, "start must be a timestamp"),
+        (lambda: volume(["2024-05-01"], end="never", period="day"), InvalidInputError, "end must be timestamps"),
         (
             lambda: channel_share(["2024-05-01"], ["a", "b"]),
             InvalidInputError,
@@ -328,7 +328,7 @@ class TestTimeZones:
         with pytest.raises(
             InvalidInputError, match=r"^timestamps must be naive .* time zone Europe/Paris \("
         ):
-            volume(series)
+            volume(series, period="day")
 
     @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8])
     def test_first_offset_is_named_at_every_position(self, n):
@@ -341,7 +341,7 @@ class TestTimeZones:
                 values[-1] += "Z"
             message = f"{NAIVE_RULE}{values[position]!r} at index {position}"
             with pytest.raises(InvalidInputError, match=exact(message)):
-                volume(values)
+                volume(values, period="day")
 
     def test_first_aware_datetime_is_named(self):
         naive = [datetime.datetime(2024, 5, 1, hour) for hour in range(5)]
@@ -350,18 +350,18 @@ class TestTimeZones:
             values = [*naive[:position], aware, *naive[position + 1 :]]
             message = f"{NAIVE_RULE}{aware!r} at index {position}"
             with pytest.raises(InvalidInputError, match=exact(message)):
-                volume(values)
+                volume(values, period="day")
 
     def test_start_end_time_zone(self):
         aware = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
         with pytest.raises(
             InvalidInputError, match=exact(f"start must be a naive local timestamp; got {aware!r}")
         ):
-            volume(["2024-05-01"], start=aware)
+            volume(["2024-05-01"], start=aware, period="day")
         with pytest.raises(
             InvalidInputError, match=exact(f"end must be a naive local timestamp; got {aware!r}")
         ):
-            volume(["2024-05-01"], end=aware)
+            volume(["2024-05-01"], end=aware, period="day")
         # A naive datetime is accepted as a bound.
         naive = volume(["2024-05-02"], period="day", start=datetime.datetime(2024, 5, 1, 23, 59))
         assert naive.n_contacts.tolist() == [0, 1]
@@ -387,7 +387,7 @@ class TestTimestampHelpers:
         with pytest.raises(
             InvalidInputError, match=exact("timestamps must not contain NaT; got NaT at index 1")
         ):
-            volume(["2024-05-01", "NaT"])
+            volume(["2024-05-01", "NaT"], period="day")
         with pytest.raises(InvalidInputError, match=exact("x must not contain NaT; got NaT at index 0")):
             to_instants(["NaT"], "x")
         kept = to_instants(["2024-05-01", "NaT"], "x", allow_nat=True)
@@ -401,13 +401,13 @@ class TestTimestampHelpers:
         # Other arrays are converted: strings parse, timedeltas are not timestamps.
         text = np.array(["2024-05-01", "2024-05-03"])
         assert to_stamps(text, "timestamps").dtype == np.dtype("datetime64[us]")
-        assert volume(text).n_contacts.tolist() == [1, 0, 1]
+        assert volume(text, period="day").n_contacts.tolist() == [1, 0, 1]
         deltas = np.array([1, 2], dtype="timedelta64[s]")
         message = PARSE_RULE + "dtype timedelta64[s]"
         with pytest.raises(InvalidTypeError, match=exact(message)):
             to_stamps(deltas, "timestamps")
         with pytest.raises(InvalidTypeError, match=exact(message)):
-            volume(deltas)
+            volume(deltas, period="day")
         nat = np.array(["2024-05-01", "NaT"], dtype="datetime64[D]")
         with pytest.raises(InvalidInputError, match=exact("t must not contain NaT; got NaT at index 1")):
             to_stamps(nat, "t")
@@ -426,7 +426,7 @@ class TestTimestampHelpers:
             to_instant(value, "start")
         if value is not None:  # None means "no bound" in volume()
             with pytest.raises(InvalidTypeError, match=exact(f"end must be a single timestamp; got {kind}")):
-                volume(["2024-05-01"], end=value)
+                volume(["2024-05-01"], end=value, period="day")
 
     @pytest.mark.parametrize(
         "value",
@@ -554,7 +554,7 @@ class TestMergeRules:
     def test_different_kinds(self):
         message = "cannot add ChannelShare to Volume: only results of the same kind merge"
         with pytest.raises(InvalidTypeError, match=exact(message)):
-            _ = volume(["2024-05-01"]) + channel_share(["2024-05-01"], ["phone"])
+            _ = volume(["2024-05-01"], period="day") + channel_share(["2024-05-01"], ["phone"])
 
     @pytest.mark.parametrize(
         ("left", "right", "shown"),
@@ -593,7 +593,7 @@ class TestMergeRules:
             )
 
     def test_empty_results_merge(self):
-        assert (volume([]) + volume([])).n_contacts.tolist() == []
+        assert (volume([], period="day") + volume([], period="day")).n_contacts.tolist() == []
 
     def test_array_parameter_never_equals_a_non_array(self):
         # Hand-built results: an array parameter on one side only never matches, even when

@@ -94,11 +94,9 @@ from ._kpi.retention import (
 )
 from ._kpi.value import (
     CLVInputs,
-    clv_after_first_period,
     clv_finite_horizon,
+    clv_infinite_horizon,
     clv_inputs,
-    clv_period_end,
-    clv_period_start,
     clv_simple,
     referral_rate,
 )
@@ -210,11 +208,9 @@ __all__ = [
     "RepeatRate",
     "ReturnedWithin",
     "churn_rate",
-    "clv_after_first_period",
     "clv_finite_horizon",
+    "clv_infinite_horizon",
     "clv_inputs",
-    "clv_period_end",
-    "clv_period_start",
     "clv_simple",
     "convert_churn_rate",
     "normalize_email",

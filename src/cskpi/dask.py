@@ -996,7 +996,7 @@ def _volume_finish(part: _VolumePart | None, empty: Any, *, period: Any, start: 
 def volume(
     timestamps: Any,
     *,
-    period: str = "day",
+    period: str = "month",
     by: Any = None,
     start: Any = None,
     end: Any = None,
@@ -1009,7 +1009,7 @@ def volume(
     ----------
     timestamps : dask.array.Array or dask.dataframe.Series, shape (n,)
         Arrival time of each contact (naive datetime64 or ISO 8601 strings).
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'day'
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period (weeks are ISO weeks).
     by : Dask array or Series, or tuple of them, shape (n,), optional
         Group labels, partitioned like ``timestamps``.
@@ -1045,7 +1045,7 @@ def volume(
     >>> import cskpi.dask
     >>> days = np.array(["2024-05-13T08:00", "2024-05-13T09:30", "2024-05-13T23:59", "2024-05-15T00:00"],
     ...                 dtype="datetime64[m]")
-    >>> result = cskpi.dask.volume(da.from_array(days, chunks=2))
+    >>> result = cskpi.dask.volume(da.from_array(days, chunks=2), period="day")
     >>> result.n_contacts.tolist(), [str(day) for day in result.periods]
     ([3, 0, 1], ['2024-05-13', '2024-05-14', '2024-05-15'])
     """
@@ -1262,14 +1262,14 @@ class AnswerTimeCounts(ValueCounts):
     """
 
     def percentiles(
-        self, percentiles: Any, *, abandoned_policy: str = "never_answered"
+        self, *, quantile: Any, abandoned_policy: str = "never_answered"
     ) -> _service_level.AnswerTimePercentiles:
         """Answer-time percentiles of the counted contacts (as :func:`cskpi.answer_time_percentile`).
 
         Parameters
         ----------
-        percentiles : float or array-like of float, shape (k,)
-            Percentiles in percent, each in (0, 100].
+        quantile : float or array-like of float, shape (k,)
+            Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
         abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
             Abandoned contacts kept with an infinite answer time, or left out.
 
@@ -1282,7 +1282,7 @@ class AnswerTimeCounts(ValueCounts):
 
         Notes
         -----
-        The p-th percentile of m contacts is the ``ceil(p m / 100)``-th smallest wait
+        The quantile at level q of m contacts is the ``ceil(q m)``-th smallest wait
         (Hyndman and Fan 1996, definition 1), found here by a binary search in the
         cumulative counts of each group. Rounding up is monotone, and the order
         statistics of rounded waits are the rounded order statistics, so a rounded
@@ -1301,10 +1301,10 @@ class AnswerTimeCounts(ValueCounts):
 
         >>> from cskpi.dask import count_answer_times
         >>> counts = count_answer_times([2, 5, 8, 12, 15, 20, 30, 40, 90, 200])
-        >>> counts.percentiles([50, 80, 90]).seconds.tolist()
+        >>> counts.percentiles(quantile=[0.5, 0.8, 0.9]).seconds.tolist()
         [15.0, 40.0, 90.0]
         """
-        fractions, stored = _service_level.quantile_levels(percentiles)
+        fractions, stored = _service_level.quantile_levels(quantile)
         _check_abandoned_policy(abandoned_policy)
         m = self.seconds.shape[0]
         weights = (
@@ -1339,14 +1339,14 @@ class AnswerTimeCounts(ValueCounts):
             return _service_level.AnswerTimePercentiles(
                 seconds=unwrap(seconds[0]),
                 n=int(sizes[0]),
-                percentiles=stored,
+                quantiles=stored,
                 abandoned_policy=abandoned_policy,
             )
         labels = tuple(key[starts] for key in self.labels)
         return _service_level.AnswerTimePercentiles(
             seconds=seconds,
             n=sizes.astype(np.int64),
-            percentiles=stored,
+            quantiles=stored,
             abandoned_policy=abandoned_policy,
             labels=labels[0] if len(labels) == 1 else labels,
             names=self.names,
@@ -1573,14 +1573,14 @@ def answer_time_counts(
     )
 
 
-def _percentiles_of(counts: AnswerTimeCounts, percentiles: Any, abandoned_policy: str) -> Any:
-    return counts.percentiles(percentiles, abandoned_policy=abandoned_policy)
+def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: str) -> Any:
+    return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
 
 
 def answer_time_percentile(
     wait_seconds: Any,
-    percentiles: Any,
     *,
+    quantile: Any,
     abandoned: Any = None,
     abandoned_policy: str = "never_answered",
     by: Any = None,
@@ -1595,8 +1595,8 @@ def answer_time_percentile(
     ----------
     wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
         Queue wait of each offered contact [s].
-    percentiles : float or array-like of float, shape (k,)
-        Percentiles in percent, each in (0, 100].
+    quantile : float or array-like of float, shape (k,)
+        Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
     abandoned : Dask array or Series of bool, shape (n,), optional
         True for contacts that abandoned.
     abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
@@ -1645,16 +1645,18 @@ def answer_time_percentile(
     >>> import numpy as np
     >>> import cskpi.dask
     >>> waits = da.from_array(np.array([2, 5, 8, 12, 15, 20, 30, 40, 90, 200.0]), chunks=4)
-    >>> cskpi.dask.answer_time_percentile(waits, [50, 80, 90]).seconds.tolist()
+    >>> cskpi.dask.answer_time_percentile(waits, quantile=[0.5, 0.8, 0.9]).seconds.tolist()
     [15.0, 40.0, 90.0]
 
     With at most 5 distinct waits kept exactly, the waits are rounded up to 10 s bins:
 
-    >>> rounded = cskpi.dask.answer_time_percentile(waits, 50, resolution_seconds=10, max_exact_values=5)
+    >>> rounded = cskpi.dask.answer_time_percentile(
+    ...     waits, quantile=0.5, resolution_seconds=10, max_exact_values=5
+    ... )
     >>> rounded.seconds
     20.0
     """
-    _service_level.quantile_levels(percentiles)
+    _service_level.quantile_levels(quantile)
     _check_abandoned_policy(abandoned_policy)
     counts = answer_time_counts(
         wait_seconds,
@@ -1666,8 +1668,8 @@ def answer_time_percentile(
         compute=compute,
     )
     if _check_compute(compute):
-        return counts.percentiles(percentiles, abandoned_policy=abandoned_policy)
-    return _require("dask").delayed(_percentiles_of, pure=True)(counts, percentiles, abandoned_policy)
+        return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
+    return _require("dask").delayed(_percentiles_of, pure=True)(counts, quantile, abandoned_policy)
 
 
 # --------------------------------------------------------------------------- tickets

@@ -153,7 +153,7 @@ def service_level_curve(
     thresholds = np.linspace(0.0, end, 201)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        result = service_level(wait_seconds, thresholds, abandoned=abandoned, policy=policy, by=by)  # type: ignore[arg-type]
+        result = service_level(wait_seconds, thresholds, abandoned=abandoned, policy=policy, by=by)  # type: ignore[call-overload]
         scores = np.atleast_2d(result.score)
     ax = _axes(ax)
     names = ["all"] if by is None else [str(label) for label in result]

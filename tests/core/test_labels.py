@@ -355,9 +355,9 @@ DAYS = ["2024-01-01", "2024-01-02", "2024-01-03"]
 @pytest.mark.parametrize(
     ("call", "name"),
     [
-        (lambda ids: cskpi.fcr_repeat_contact(ids, DAYS), "customers"),
-        (lambda ids: cskpi.engagement(ids, DAYS), "customers"),
-        (lambda ids: cskpi.returned_within(ids, DAYS, 7), "customer_ids"),
+        (lambda ids: cskpi.fcr_repeat_contact(ids, DAYS), "customer_ids"),
+        (lambda ids: cskpi.engagement(ids, DAYS), "customer_ids"),
+        (lambda ids: cskpi.returned_within(ids, DAYS, window_seconds=7 * 86400), "customer_ids"),
     ],
 )
 def test_customer_ids_one_rule_for_blanks_and_missing(call: Any, name: str, bad: Any) -> None:

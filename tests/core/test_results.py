@@ -75,7 +75,7 @@ def test_several_keys_need_a_tuple_of_exact_parts() -> None:
 
 
 def test_labelled_result_lookup_is_exact() -> None:
-    result = cskpi.answer_time_percentile([5.0, 10.0, 20.0], 50, by=["A1", "A1", "A2"])
+    result = cskpi.answer_time_percentile([5.0, 10.0, 20.0], quantile=0.5, by=["A1", "A1", "A2"])
     assert isinstance(result, LabelledResult)
     assert result["A1"].n == 2 and result["A2"].n == 1
     with pytest.raises(KeyError):
@@ -86,7 +86,7 @@ def test_labelled_result_lookup_is_exact() -> None:
 
 
 def test_ungrouped_labelled_result_is_true_and_not_indexable() -> None:
-    result = cskpi.answer_time_percentile([5.0, 10.0], 50)
+    result = cskpi.answer_time_percentile([5.0, 10.0], quantile=0.5)
     assert bool(result)
     with pytest.raises(TypeError, match="not grouped"):
         result["a"]

@@ -291,13 +291,13 @@ def _fuzz_public(source: Bytes) -> None:
         result = _expect(lambda: cskpi.erlang_b(first, second))
         assert result is None or _in_unit(result)
     elif which == 6:
-        result = _expect(lambda: cskpi.answer_time_percentile(first, second))
+        result = _expect(lambda: cskpi.answer_time_percentile(first, quantile=second))
         if result is not None:
             seconds = np.asarray(result.seconds, dtype=np.float64)
             assert np.all(np.isnan(seconds) | (seconds >= 0))
     else:
         calendar = cskpi.BusinessHours.weekdays("09:00", "17:00")
-        result = _expect(lambda: cskpi.business_seconds(first, second, calendar))
+        result = _expect(lambda: cskpi.business_seconds(first, second, calendar=calendar))
         if result is not None:
             seconds = np.asarray(result, dtype=np.float64)
             assert np.all(np.isnan(seconds) | (seconds >= 0))

@@ -433,22 +433,22 @@ def _instants(values: Any, name: str) -> tuple[NDArray[np.datetime64], bool]:
     return to_datetime64([values] if scalar else values, name, unit="us"), scalar
 
 
-def business_seconds(start: Any, end: Any, calendar: BusinessHours) -> Any:
+def business_seconds(starts: Any, ends: Any, *, calendar: BusinessHours) -> Any:
     """Open seconds of a business-hours calendar between pairs of local timestamps.
 
     Parameters
     ----------
-    start, end : array-like of datetime64, shape (n,), or single timestamps
+    starts, ends : array-like of datetime64, shape (n,), or single timestamps
         Local naive timestamps (``datetime64``, ISO 8601 strings, ``datetime``,
-        pandas/polars datetime Series). NaT raises. Each ``end`` must not be before
-        its ``start``.
+        pandas/polars datetime Series). NaT raises. Each end must not be before
+        its start.
     calendar : BusinessHours
         The weekly schedule and holidays.
 
     Returns
     -------
     float or ndarray of float64, shape (n,)
-        Seconds between each ``start`` and ``end`` during which the calendar is open
+        Seconds between each start and end during which the calendar is open
         (a float when both arguments are single timestamps).
 
     Notes
@@ -477,17 +477,17 @@ def business_seconds(start: Any, end: Any, calendar: BusinessHours) -> Any:
 
     >>> from cskpi import BusinessHours, business_seconds
     >>> calendar = BusinessHours.weekdays("09:00", "17:00")
-    >>> business_seconds("2024-05-10T16:30", "2024-05-13T09:30", calendar)
+    >>> business_seconds("2024-05-10T16:30", "2024-05-13T09:30", calendar=calendar)
     3600.0
     >>> business_seconds(["2024-05-13T08:00", "2024-05-13T18:00"], ["2024-05-13T10:00", "2024-05-14T08:59"],
-    ...                  calendar).tolist()
+    ...                  calendar=calendar).tolist()
     [3600.0, 0.0]
     """
     checked = check_calendar(calendar)
-    start_at, start_scalar = _instants(start, "start")
-    end_at, end_scalar = _instants(end, "end")
-    check_same_length(("start", start_at), ("end", end_at))
-    check_not_before(start_at, end_at, "start", "end")
+    start_at, start_scalar = _instants(starts, "starts")
+    end_at, end_scalar = _instants(ends, "ends")
+    check_same_length(("starts", start_at), ("ends", end_at))
+    check_not_before(start_at, end_at, "starts", "ends")
     elapsed = elapsed_microseconds(start_at.astype(np.int64), end_at.astype(np.int64), checked)
     seconds = elapsed / _US_PER_SECOND
     if start_scalar and end_scalar:

@@ -22,10 +22,12 @@ __all__ = [
     "check_confidence_level",
     "check_integer_scale",
     "check_nan_policy",
+    "check_quantiles",
     "check_same_length",
     "describe_first",
     "first_index",
     "integer_scores",
+    "numbers_from_objects",
     "to_array",
     "unwrap",
 ]
@@ -46,6 +48,8 @@ def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDAr
         raise InvalidTypeError(f"{name} must be array-like; got None")
     if isinstance(values, str | bytes):
         raise InvalidTypeError(f"{name} must be array-like, not a single string; got {values!r}")
+    if isinstance(values, np.ma.MaskedArray):
+        values = _unmasked(values, name)
     if isinstance(values, np.ndarray):
         array = values
     elif hasattr(values, "to_numpy"):
@@ -62,16 +66,153 @@ def to_array(values: Any, name: str, *, ndim: int | tuple[int, ...] = 1) -> NDAr
             raise InvalidInputError(
                 f"{name} must be a rectangular array; got a ragged sequence ({exc})"
             ) from None
+        # numpy turns [True, 9, 10] into [1, 9, 10]: keep the booleans visible to the checks
+        if (
+            isinstance(values, list | tuple)
+            and array.ndim == 1
+            and array.dtype.kind in "iuf"
+            and any(isinstance(item, bool | np.bool_) for item in values)
+        ):
+            array = np.asarray(values, dtype=object)
     else:
         raise InvalidTypeError(
             f"{name} must be array-like (list, tuple, numpy array, pandas or polars Series); "
             f"got {type(values).__name__}"
         )
+    if isinstance(array, np.ma.MaskedArray):  # a pandas/polars object never gives one; __array__ may
+        array = _unmasked(array, name)
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if array.ndim not in allowed:
         wanted = " or ".join(f"{d}-D" for d in allowed)
         raise InvalidInputError(f"{name} must be {wanted}; got an array of shape {array.shape}")
     return array
+
+
+def _unmasked(values: np.ma.MaskedArray[Any, Any], name: str) -> NDArray[Any]:
+    """A masked array with each masked entry replaced by the missing marker of its kind.
+
+    A masked entry is a missing entry, exactly as NaN, NaT, ``None``, pandas ``NA`` or a
+    polars/pyarrow null: NaN in floats, NaT in datetimes and durations, ``None`` (an
+    object array) otherwise. The argument's own missing-value rule then applies, so a
+    masked score is omitted or raises with ``nan_policy``, a masked flag raises, and
+    nothing masked is counted.
+    """
+    hidden = np.ma.getmaskarray(values)
+    data = np.ma.getdata(values)
+    if not hidden.any():
+        return data
+    if data.dtype.kind == "f":
+        return np.where(hidden, np.nan, data)
+    if data.dtype.kind in "mM":
+        return np.where(hidden, np.array("NaT", dtype=data.dtype), data)
+    out = data.astype(object)
+    out[hidden] = None
+    return out
+
+
+_MISSING_TYPES = ("NoneType", "NAType", "NaTType")
+
+
+def _missing_objects(array: NDArray[Any]) -> NDArray[np.bool_]:
+    """True where an object array holds a missing value: None, NaN, ``pandas.NA`` or ``NaT``."""
+    if array.size == 0:
+        return np.zeros(array.shape, dtype=bool)
+    check = np.frompyfunc(
+        lambda item: type(item).__name__ in _MISSING_TYPES or (isinstance(item, float) and item != item), 1, 1
+    )
+    return np.asarray(check(array), dtype=bool)
+
+
+def _number_objects(array: NDArray[Any]) -> NDArray[np.bool_]:
+    """True where an object array holds a real number that is not a boolean."""
+    if array.size == 0:
+        return np.zeros(array.shape, dtype=bool)
+    check = np.frompyfunc(
+        lambda item: (
+            isinstance(item, int | float | np.integer | np.floating) and not isinstance(item, bool | np.bool_)
+        ),
+        1,
+        1,
+    )
+    return np.asarray(check(array), dtype=bool)
+
+
+def numbers_from_objects(array: NDArray[Any], name: str) -> NDArray[np.float64]:
+    """Numbers held in an object or string array, as float64 with NaN for missing values.
+
+    Missing values (None, NaN, ``pandas.NA`` — what pandas nullable dtypes, polars and
+    pyarrow give for nulls) become NaN, so that the caller's NaN rule applies to them.
+    Strings raise even when they hold digits (``"9"`` is text, not a score), and so do
+    booleans (True is not 1 second or a score of 1).
+    """
+    if array.dtype.kind in "US":
+        if array.size == 0:
+            return np.zeros(array.shape, dtype=np.float64)
+        index = first_index(np.ones(array.shape, dtype=bool))
+        raise InvalidTypeError(f"{name} must contain numbers; got str {str(array[index])!r} at index {index}")
+    missing = _missing_objects(array)
+    numbers = _number_objects(array)
+    bad = ~(missing | numbers)
+    if bad.any():
+        index = first_index(bad)
+        value = array[index]
+        if isinstance(value, bool | np.bool_):
+            raise InvalidTypeError(
+                f"{name} must contain numbers, not booleans; got {bool(value)!r} at index {index}"
+            )
+        raise InvalidTypeError(
+            f"{name} must contain numbers; got {type(value).__name__} {value!r} at index {index}"
+        )
+    result = np.full(array.shape, np.nan)
+    result[numbers] = array[numbers].astype(np.float64)
+    return result
+
+
+def check_quantiles(quantile: Any, name: str = "quantile") -> tuple[NDArray[np.float64], bool]:
+    """Quantile levels as a 1-D float array of fractions in [0, 1], and whether a scalar was given.
+
+    Every quantile level in cskpi is a fraction: 0.9 for the 90th percentile. A level
+    above 1 (a percent passed by habit) raises and names the fraction it likely meant.
+    """
+    scalar = not isinstance(quantile, list | tuple) and np.ndim(quantile) == 0
+    if scalar:
+        if quantile is None or isinstance(quantile, str | bytes | bool | np.bool_):
+            raise InvalidTypeError(
+                f"{name} must be a number or an array of numbers in [0, 1]; got {quantile!r}"
+            )
+        array = np.asarray([quantile])
+    else:
+        array = to_array(quantile, name)
+    kind = array.dtype.kind
+    if kind == "O" or kind in "US":
+        levels = numbers_from_objects(array, name)
+    elif kind == "b" or kind not in "iuf":
+        raise InvalidTypeError(f"{name} must contain numbers in [0, 1]; got dtype {array.dtype}")
+    else:
+        levels = array.astype(np.float64)
+    if levels.shape[0] == 0:
+        raise InvalidInputError(f"{name} must hold at least one level; got an empty array")
+
+    def where(index: Any) -> str:
+        return "" if scalar else f" at index {index}"
+
+    missing = np.isnan(levels)
+    if missing.any():
+        raise InvalidInputError(f"{name} must not contain NaN; got nan{where(first_index(missing))}")
+    above = levels > 1
+    if above.any():
+        index = first_index(above)
+        value = levels[index]
+        shown = int(value) if float(value).is_integer() else float(value)
+        hint = f" — did you mean {float(value) / 100:g}?" if value <= 100 else ""
+        raise InvalidInputError(f"{name} levels are fractions in [0, 1]; got {shown!r}{where(index)}{hint}")
+    below = levels < 0
+    if below.any():
+        index = first_index(below)
+        raise InvalidInputError(
+            f"{name} levels are fractions in [0, 1]; got {float(levels[index])!r}{where(index)}"
+        )
+    return levels, scalar
 
 
 def unwrap(value: Any) -> Any:
@@ -175,13 +316,8 @@ def integer_scores(
     """
     array = to_array(values, name, ndim=ndim)
     kind = array.dtype.kind
-    if kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise InvalidTypeError(
-                f"{name} must contain numbers; got non-numeric values of dtype object"
-            ) from None
+    if kind == "O" or kind in "US":
+        array = numbers_from_objects(array, name)
         kind = "f"
     if kind == "b":
         raise InvalidTypeError(f"{name} must contain integer scores, not booleans")
@@ -216,12 +352,30 @@ def integer_scores(
 def boolean_mask(values: Any, name: str, meaning: str) -> NDArray[np.bool_]:
     """A 1-D boolean mask; integer 0/1 columns raise so that a wrong column is not taken silently."""
     mask = to_array(values, name)
+    if mask.dtype.kind == "O":  # pandas 'boolean' and polars/pyarrow booleans with nulls
+        mask = _booleans_from_objects(mask, name)
     if mask.dtype.kind != "b":
         raise InvalidTypeError(
             f"{name} must be a boolean mask (True = {meaning}); got dtype {mask.dtype} "
             f"(convert 0/1 columns with .astype(bool))"
         )
     return mask
+
+
+def _booleans_from_objects(array: NDArray[Any], name: str) -> NDArray[Any]:
+    """An object array of booleans as a bool array; a missing flag raises (it is neither True nor False)."""
+    missing = _missing_objects(array)
+    if missing.any():
+        raise InvalidInputError(
+            f"{name} must not contain missing values; got {array[first_index(missing)]!r} "
+            f"at index {first_index(missing)}"
+        )
+    if array.size == 0:
+        return array
+    flags = np.frompyfunc(lambda item: isinstance(item, bool | np.bool_), 1, 1)
+    if np.asarray(flags(array), dtype=bool).all():
+        return array.astype(bool)
+    return array
 
 
 def abandoned_mask(abandoned: Any, reference: tuple[str, NDArray[Any]]) -> NDArray[np.bool_] | None:
@@ -241,11 +395,8 @@ def check_counts(values: Any, name: str, unit: str = "customers") -> NDArray[np.
     else:
         array = to_array(values, name, ndim=(0, 1, 2))
     kind = array.dtype.kind
-    if kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise InvalidTypeError(f"{name} must be counts of {unit}; got non-numeric values") from None
+    if kind == "O" or kind in "US":
+        array = numbers_from_objects(array, name)
     elif kind == "b" or kind not in "iuf":
         raise InvalidTypeError(f"{name} must be counts of {unit} (numbers); got dtype {array.dtype}")
     counts = array.astype(np.float64)
@@ -295,7 +446,9 @@ def check_numbers(values: Any, name: str) -> NDArray[np.float64]:
             raise InvalidInputError(f"{name} must not be NaN; got nan")
         return number
     array = to_array(values, name, ndim=(0, 1, 2))
-    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+    if array.dtype.kind == "O" or array.dtype.kind in "US":
+        array = numbers_from_objects(array, name)
+    elif array.dtype.kind == "b" or array.dtype.kind not in "iuf":
         raise InvalidTypeError(f"{name} must contain numbers; got dtype {array.dtype}")
     numbers = array.astype(np.float64)
     missing = np.isnan(numbers)

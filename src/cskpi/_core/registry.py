@@ -526,10 +526,10 @@ _ENTRIES: tuple[MetricSpec, ...] = (
     _rate(
         "fcr_repeat_contact",
         _TICKETS,
-        {"customers": "customer", "timestamps": "timestamp"},
+        {"customer_ids": "customer", "timestamps": "timestamp"},
         "FCR (no repeat contact)",
         "SQM Group, first-contact resolution",
-        partition="customers",
+        partition="customer_ids",
     ),
     _spec(
         "volume",
@@ -573,7 +573,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
     _spec(
         "engagement",
         _ENGAGEMENT,
-        data={"customers": "customer", "timestamps": "timestamp"},
+        data={"customer_ids": "customer", "timestamps": "timestamp"},
         headline="mean",
         unit="count",
         direction=_HIGHER,
@@ -699,23 +699,16 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         source=_CLV_SOURCE,
         partition="customer_ids",
     ),
-    *(
-        _formula(
-            name,
-            _VALUE,
-            {"margin": "amount", "retention_rate": "fraction", "discount_rate": "number"},
-            unit="currency",
-            direction=_HIGHER,
-            bounds=None,
-            label=label,
-            source=_CLV_SOURCE,
-            monotone={"retention_rate": "increasing"},
-        )
-        for name, label in (
-            ("clv_period_start", "CLV (margin at period start)"),
-            ("clv_period_end", "CLV (margin at period end)"),
-            ("clv_after_first_period", "CLV (after the first period)"),
-        )
+    _formula(
+        "clv_infinite_horizon",
+        _VALUE,
+        {"margin": "amount", "retention_rate": "fraction", "discount_rate": "number"},
+        unit="currency",
+        direction=_HIGHER,
+        bounds=None,
+        label="CLV (infinite horizon)",
+        source=_CLV_SOURCE,
+        monotone={"retention_rate": "increasing"},
     ),
     _formula(
         "clv_finite_horizon",

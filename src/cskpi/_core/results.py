@@ -462,7 +462,7 @@ def label_position(key_labels: tuple[NDArray[Any], ...], label: Any) -> int:
     return int(positions[0])
 
 
-def single_or_grouped(result: Any, groups: Groups | None) -> Any:
+def single_or_grouped(result: R, groups: Groups | None) -> R | Grouped[R]:
     """The result itself for an ungrouped call, wrapped in :class:`Grouped` otherwise."""
     return result if groups is None else Grouped(result, groups)
 

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from .checks import describe_first, first_index, to_array
+from .checks import describe_first, first_index, numbers_from_objects, to_array
 from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -162,6 +162,8 @@ def to_seconds(
         seconds = timedelta_seconds(array)
     elif kind in "iuf":
         seconds = array.astype(np.float64, copy=False)
+    elif kind == "O" or kind in "US":  # numbers with None/pandas.NA, or text: one rule in checks
+        seconds = numbers_from_objects(array, name)
     else:
         raise InvalidTypeError(
             f"{name} must be durations in seconds (numbers or timedelta64); got dtype {array.dtype}"

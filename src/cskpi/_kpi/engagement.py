@@ -92,7 +92,7 @@ class Complaints(TimeSeriesResult):
     n_contacts : ndarray of int64
         Contacts in each period (zeros unless ``contacts`` was given).
     n_customers : ndarray of float64
-        Customers in each period (zeros unless ``customers`` was given).
+        Customers in each period (zeros unless ``n_customers`` was given).
     period, periods
         Calendar period and the start of each period.
     has_contacts, has_customers : bool
@@ -123,7 +123,9 @@ class Complaints(TimeSeriesResult):
     def per_1000_customers(self) -> Any:
         """Complaints per 1,000 customers (a ratio, not a fraction); NaN (with a warning) for 0 customers."""
         if not self.has_customers:
-            raise InvalidInputError("per_1000_customers needs the customers: pass customers= to complaints()")
+            raise InvalidInputError(
+                "per_1000_customers needs the customers: pass n_customers= to complaints()"
+            )
         return divide(
             1000.0 * np.asarray(self.n_complaints), self.n_customers, "complaints per 1,000 customers"
         )
@@ -156,27 +158,27 @@ def _joint_groups(by: Any, n_rows: int, other_by: Any, n_other: int) -> tuple[Gr
 
 def _customer_counts(customers: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
     if isinstance(customers, str | bytes) or customers is None:
-        raise InvalidTypeError(f"customers must be numbers of customers; got {customers!r}")
+        raise InvalidTypeError(f"n_customers must be numbers of customers; got {customers!r}")
     try:
         array = np.asarray(customers)
     except ValueError:  # numpy refuses ragged nested sequences
         raise InvalidInputError(
-            "customers must be one number or one per period; got a ragged sequence"
+            "n_customers must be one number or one per period; got a ragged sequence"
         ) from None
     if array.dtype.kind not in "iuf" or array.dtype.kind == "b":
-        raise InvalidTypeError(f"customers must be numbers of customers; got dtype {array.dtype}")
+        raise InvalidTypeError(f"n_customers must be numbers of customers; got dtype {array.dtype}")
     values = array.astype(np.float64)
     flat = values.reshape(-1)
     bad = ~np.isfinite(flat) | (flat < 0)
     if bad.any():
         raise InvalidInputError(
-            f"customers must be finite non-negative counts; got {describe_first(flat, bad)}"
+            f"n_customers must be finite non-negative counts; got {describe_first(flat, bad)}"
         )
     try:
         return np.broadcast_to(values, shape).astype(np.float64)
     except ValueError:
         raise InvalidInputError(
-            f"customers must be one number or one per period (shape {shape}); got shape {values.shape}"
+            f"n_customers must be one number or one per period (shape {shape}); got shape {values.shape}"
         ) from None
 
 
@@ -185,7 +187,7 @@ def complaints(
     *,
     period: str = "month",
     contacts: Any = None,
-    customers: Any = None,
+    n_customers: Any = None,
     by: Any = None,
     contacts_by: Any = None,
     start: Any = None,
@@ -202,7 +204,7 @@ def complaints(
     contacts : array-like of datetime64, shape (m,), optional
         Arrival time of every contact (complaints included, if they are contacts),
         counted over the same periods for ``per_1000_contacts``.
-    customers : float or array-like, optional
+    n_customers : float or array-like, optional
         Number of customers (or accounts) in each period: one number for every
         period, or one per period (per group and period when grouped), for
         ``per_1000_customers``. Pass ``start`` and ``end`` to fix the periods.
@@ -245,7 +247,7 @@ def complaints(
     >>> import numpy as np
     >>> from cskpi import complaints
     >>> contacts = np.repeat(np.array(["2024-01-15", "2024-02-15"], dtype="datetime64[D]"), [400, 500])
-    >>> result = complaints(["2024-01-03", "2024-01-20", "2024-02-07"], contacts=contacts, customers=1000)
+    >>> result = complaints(["2024-01-03", "2024-01-20", "2024-02-07"], contacts=contacts, n_customers=1000)
     >>> result.n_complaints.tolist(), result.per_1000_contacts.tolist(), result.per_1000_customers.tolist()
     ([2, 1], [5.0, 2.0], [2.0, 1.0])
     """
@@ -279,17 +281,19 @@ def complaints(
             n_contacts = count_cells(
                 contact_index, n_periods, codes=contact_codes, n_groups=groups.n_groups, keep=contact_keep
             )
-    n_customers = (
-        np.zeros(n_complaints.shape) if customers is None else _customer_counts(customers, n_complaints.shape)
+    customer_counts = (
+        np.zeros(n_complaints.shape)
+        if n_customers is None
+        else _customer_counts(n_customers, n_complaints.shape)
     )
     result = Complaints(
         n_complaints=n_complaints,
         n_contacts=n_contacts,
-        n_customers=n_customers,
+        n_customers=customer_counts,
         period=valid,
         periods=period_labels_of(valid, first, n_periods),
         has_contacts=contact_stamps is not None,
-        has_customers=customers is not None,
+        has_customers=n_customers is not None,
     )
     return single_or_grouped(result, groups)
 
@@ -350,23 +354,23 @@ def _base_codes(keys: NDArray[Any], customer_base: Any) -> tuple[NDArray[np.intp
         return np.zeros(0, dtype=np.intp), int(known.shape[0])
     if known.shape[0] == 0:
         first = describe_first(keys, np.ones(keys.shape[0], dtype=np.bool_))
-        raise InvalidInputError(f"customers must all be in customer_base; got {first}")
+        raise InvalidInputError(f"customer_ids must all be in customer_base; got {first}")
     try:
         position = np.minimum(np.searchsorted(known, keys), known.shape[0] - 1)
     except TypeError:
         raise InvalidTypeError(
-            "customers and customer_base must hold labels of one comparable type"
+            "customer_ids and customer_base must hold labels of one comparable type"
         ) from None
     outside = known[position] != keys
     if outside.any():
         raise InvalidInputError(
-            f"customers must all be in customer_base; got {describe_first(keys, outside)}"
+            f"customer_ids must all be in customer_base; got {describe_first(keys, outside)}"
         )
     return position.astype(np.intp), int(known.shape[0])
 
 
 def engagement(
-    customers: Any,
+    customer_ids: Any,
     timestamps: Any,
     *,
     period: str | None = None,
@@ -380,7 +384,7 @@ def engagement(
 
     Parameters
     ----------
-    customers : array-like, shape (n,)
+    customer_ids : array-like, shape (n,)
         Customer of each event (site visit, social interaction, app session…).
     timestamps : array-like of datetime64, shape (n,)
         Time of each event (naive local timestamps).
@@ -430,9 +434,9 @@ def engagement(
     >>> e.mean, e.median, e.distribution.tolist()
     (1.5, 1.0, [1, 1, 1, 1])
     """
-    keys = to_array(customers, "customers")
+    keys = to_array(customer_ids, "customer_ids")
     stamps = to_instants(timestamps, "timestamps")
-    check_same_length(("customers", keys), ("timestamps", stamps))
+    check_same_length(("customer_ids", keys), ("timestamps", stamps))
     n_rows = keys.shape[0]
     if max_count is not None and (
         isinstance(max_count, bool) or not isinstance(max_count, int | np.integer) or max_count < 1
@@ -454,7 +458,7 @@ def engagement(
         index, keep = period_index(ordinals, first, n_periods)
         periods, valid = period_labels_of(checked, first, n_periods), checked
     if customer_base is None:
-        customer_codes, n_known = customer_index(keys, "customers")  # the one rule for customer ids
+        customer_codes, n_known = customer_index(keys, "customer_ids")  # the one rule for customer ids
     else:
         customer_codes, n_known = _base_codes(keys, customer_base)
     n_cells = n_groups * n_periods

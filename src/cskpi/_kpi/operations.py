@@ -13,7 +13,7 @@ with :mod:`cskpi._kpi.service_level`.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -24,6 +24,7 @@ from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.labels import count_cells, count_true, optional_groups, sum_by_group
 from .._core.results import (
     ConfidenceInterval,
+    Grouped,
     Mergeable,
     param,
     single_or_grouped,
@@ -85,7 +86,11 @@ class ASA(Mergeable):
         return divide(self.total_wait_seconds, self.n_answered, "ASA")
 
 
-def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> Any:
+@overload
+def asa(wait_seconds: Any, *, abandoned: Any = None, by: None = None) -> ASA: ...
+@overload
+def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any) -> Grouped[ASA]: ...
+def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> ASA | Grouped[ASA]:
     """Average speed of answer (ASA): the mean queue wait of answered contacts.
 
     Parameters
@@ -132,7 +137,9 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> Any:
     >>> result = asa(waits, abandoned=gave_up)
     >>> result.score, result.n_answered
     (30.0, 3)
-    >>> answer_time_percentile(waits, [50, 90], abandoned=gave_up, abandoned_policy="exclude").seconds
+    >>> spread = answer_time_percentile(waits, quantile=[0.5, 0.9], abandoned=gave_up,
+    ...                                 abandoned_policy="exclude")
+    >>> spread.seconds
     array([20., 60.])
     """
     waits = to_seconds(wait_seconds, "wait_seconds")
@@ -204,9 +211,17 @@ class AHT(Mergeable):
         return divide(self.total_after_work_seconds, self.n_handled, "mean after-contact work")
 
 
+@overload
+def aht(
+    talk_seconds: Any, hold_seconds: Any = None, after_work_seconds: Any = None, *, by: None = None
+) -> AHT: ...
+@overload
+def aht(
+    talk_seconds: Any, hold_seconds: Any = None, after_work_seconds: Any = None, *, by: Any
+) -> Grouped[AHT]: ...
 def aht(
     talk_seconds: Any, hold_seconds: Any = None, after_work_seconds: Any = None, *, by: Any = None
-) -> Any:
+) -> AHT | Grouped[AHT]:
     """Average handle time (AHT) with its talk, hold and after-contact-work breakdown.
 
     Parameters
@@ -346,9 +361,17 @@ class AbandonmentRate(Mergeable):
         return wilson_confidence_interval(abandoned, offered, confidence_level)
 
 
+@overload
+def abandonment_rate(
+    abandoned: Any, *, wait_seconds: Any = None, short_abandon_seconds: Any = None, by: None = None
+) -> AbandonmentRate: ...
+@overload
+def abandonment_rate(
+    abandoned: Any, *, wait_seconds: Any = None, short_abandon_seconds: Any = None, by: Any
+) -> Grouped[AbandonmentRate]: ...
 def abandonment_rate(
     abandoned: Any, *, wait_seconds: Any = None, short_abandon_seconds: Any = None, by: Any = None
-) -> Any:
+) -> AbandonmentRate | Grouped[AbandonmentRate]:
     """Abandonment rate: abandoned contacts over offered contacts, optionally without short abandons.
 
     Parameters
@@ -463,7 +486,13 @@ class Occupancy(Mergeable):
         )
 
 
-def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any = None) -> Any:
+@overload
+def occupancy(handle_seconds: Any, available_seconds: Any, *, by: None = None) -> Occupancy: ...
+@overload
+def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any) -> Grouped[Occupancy]: ...
+def occupancy(
+    handle_seconds: Any, available_seconds: Any, *, by: Any = None
+) -> Occupancy | Grouped[Occupancy]:
     """Measured occupancy: the share of available time agents spent handling contacts.
 
     Parameters
@@ -598,13 +627,29 @@ class HandleTimeAgainstTarget(Mergeable):
         return wilson_confidence_interval(self.n_within, self.n, confidence_level)
 
 
+@overload
+def handle_time_against_target(
+    handle_seconds: Any,
+    target_seconds: Any,
+    *,
+    deviation_edges: Any = DEFAULT_DEVIATION_EDGES,
+    by: None = None,
+) -> HandleTimeAgainstTarget: ...
+@overload
+def handle_time_against_target(
+    handle_seconds: Any,
+    target_seconds: Any,
+    *,
+    deviation_edges: Any = DEFAULT_DEVIATION_EDGES,
+    by: Any,
+) -> Grouped[HandleTimeAgainstTarget]: ...
 def handle_time_against_target(
     handle_seconds: Any,
     target_seconds: Any,
     *,
     deviation_edges: Any = DEFAULT_DEVIATION_EDGES,
     by: Any = None,
-) -> Any:
+) -> HandleTimeAgainstTarget | Grouped[HandleTimeAgainstTarget]:
     """Time with the customer against a target handle time: share within target and spread around it.
 
     Parameters

@@ -20,7 +20,7 @@ example one partition per customer-id hash) add with ``+``.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -40,7 +40,7 @@ from .._core.ids import active_pairs, customer_index, customer_runs
 from .._core.periods import end_ordinal, fast_period_ordinals, record_seconds
 from .._core.results import ARRAY_EQ, Mergeable, param, stat
 from .._core.stats import divide
-from .._core.time import Period, check_period, period_starts, to_datetime64
+from .._core.time import Period, check_period, duration_seconds, period_starts, to_datetime64
 
 __all__ = [
     "CohortRetention",
@@ -68,13 +68,37 @@ _MAX_MATRIX_CELLS = 1 << 25
 # ----------------------------------------------------------------------------------------
 
 
+@overload
+def churn_rate(
+    customers_at_start: float,
+    customers_lost: float,
+    *,
+    new_customers: float | None = None,
+    denominator: ChurnDenominator = "start",
+) -> float: ...
+@overload
+def churn_rate(
+    customers_at_start: NDArray[Any],
+    customers_lost: Any,
+    *,
+    new_customers: Any = None,
+    denominator: ChurnDenominator = "start",
+) -> NDArray[np.float64]: ...
+@overload
 def churn_rate(
     customers_at_start: Any,
     customers_lost: Any,
     *,
     new_customers: Any = None,
     denominator: ChurnDenominator = "start",
-) -> Any:
+) -> float | NDArray[np.float64]: ...
+def churn_rate(
+    customers_at_start: Any,
+    customers_lost: Any,
+    *,
+    new_customers: Any = None,
+    denominator: ChurnDenominator = "start",
+) -> Any:  # the overloads above give the types
     """Customer churn rate of one or many periods, with the denominator named.
 
     Parameters
@@ -171,7 +195,19 @@ def churn_rate(
     return divide(lost, (start + end) / 2.0, "churn rate")
 
 
-def retention_rate(customers_at_start: Any, customers_at_end: Any, new_customers: Any) -> Any:
+@overload
+def retention_rate(customers_at_start: float, customers_at_end: float, new_customers: float) -> float: ...
+@overload
+def retention_rate(
+    customers_at_start: NDArray[Any], customers_at_end: Any, new_customers: Any
+) -> NDArray[np.float64]: ...
+@overload
+def retention_rate(
+    customers_at_start: Any, customers_at_end: Any, new_customers: Any
+) -> float | NDArray[np.float64]: ...
+def retention_rate(
+    customers_at_start: Any, customers_at_end: Any, new_customers: Any
+) -> Any:  # the overloads above give the types
     """Customer retention rate of one or many periods: ``(E - N) / S``.
 
     Parameters
@@ -242,7 +278,13 @@ def retention_rate(customers_at_start: Any, customers_at_end: Any, new_customers
     return divide(retained, start, "retention rate")
 
 
-def convert_churn_rate(rate: Any, periods: Any) -> Any:
+@overload
+def convert_churn_rate(rate: float, periods: float) -> float: ...
+@overload
+def convert_churn_rate(rate: NDArray[Any], periods: Any) -> NDArray[np.float64]: ...
+@overload
+def convert_churn_rate(rate: Any, periods: Any) -> float | NDArray[np.float64]: ...
+def convert_churn_rate(rate: Any, periods: Any) -> Any:  # the overloads above give the types
     """Convert a churn rate to a period of another length, assuming constant churn.
 
     Parameters
@@ -629,8 +671,10 @@ class ReturnedWithin(Mergeable):
         return divide(self.returned, self.customers, "returned-within rate")
 
 
-def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any = None) -> ReturnedWithin:
-    """Share of customers who came back within ``days`` days of their first contact.
+def returned_within(
+    customer_ids: Any, timestamps: Any, *, window_seconds: Any, end: Any = None
+) -> ReturnedWithin:
+    """Share of customers who came back within a window after their first contact.
 
     Parameters
     ----------
@@ -639,13 +683,14 @@ def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any
         :func:`repeat_contact_retention`).
     timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
         Time of each contact.
-    days : float
-        Window after the first contact [days], > 0. A return is a contact strictly
-        after the first one and at most ``days`` days after it.
+    window_seconds : float, timedelta64 or timedelta
+        Window after the first contact [s], > 0 (``30 * 86400`` for 30 days). A return
+        is a contact strictly after the first one and at most ``window_seconds``
+        after it.
     end : timestamp, optional
-        End of the observation (default: the latest timestamp). Customers first seen
-        less than ``days`` before it are censored: left out, and counted in
-        ``censored``.
+        End of the observation, inclusive (default: the latest timestamp). Customers
+        first seen less than ``window_seconds`` before it are censored: left out, and
+        counted in ``censored``.
 
     Returns
     -------
@@ -655,7 +700,7 @@ def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any
 
     Notes
     -----
-    ``rate = #{customers with t2 - t1 <= days} / #{customers with end - t1 >= days}``,
+    ``rate = #{customers with t2 - t1 <= w} / #{customers with end - t1 >= w}`` for the window w,
     where t1 is a customer's first contact and t2 their next contact after t1
     (records at the same instant as t1 are duplicates, not returns). Leaving the
     censored customers out keeps the rate from falling as the data approach their
@@ -669,11 +714,11 @@ def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any
     >>> from cskpi import returned_within
     >>> ids = [1, 1, 2, 2, 3, 4]
     >>> times = ["2024-01-01", "2024-01-04", "2024-01-02", "2024-02-11", "2024-01-03", "2024-03-05"]
-    >>> result = returned_within(ids, times, 30, end="2024-03-10")
+    >>> result = returned_within(ids, times, window_seconds=30 * 86400, end="2024-03-10")
     >>> result.returned, result.customers, result.censored, round(result.rate, 4)
     (1, 3, 1, 0.3333)
     """
-    window = float(check_positive(days, "days"))
+    window_seconds = duration_seconds(window_seconds, "window_seconds", positive=True)
     customers, n_slots, seconds = _records(customer_ids, timestamps)
     latest = int(seconds.max())
     if end is None:
@@ -690,14 +735,13 @@ def returned_within(customer_ids: Any, timestamps: Any, days: float, *, end: Any
     following = np.full(n_slots, never, dtype=np.int64)
     np.minimum.at(following, customers[later], seconds[later])
     present = first != never
-    window_seconds = window * _SECONDS_PER_DAY
     complete = present & ((end_seconds - first) >= window_seconds)
     came_back = complete & (following != never) & ((following - first) <= window_seconds)
     return ReturnedWithin(
         returned=int(np.count_nonzero(came_back)),
         customers=int(np.count_nonzero(complete)),
         censored=int(np.count_nonzero(present & ~complete)),
-        days=window,
+        days=window_seconds / _SECONDS_PER_DAY,
     )
 
 

@@ -7,7 +7,7 @@ weight, and some items are critical (failing one fails the whole review).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -198,6 +198,24 @@ class QAScore(Mergeable):
         )
 
 
+@overload
+def qa_scorecard(
+    checks: Any,
+    weights: Any,
+    *,
+    critical: Any = None,
+    by: None = None,
+    nan_policy: NanPolicy = "raise",
+) -> QAScore: ...
+@overload
+def qa_scorecard(
+    checks: Any,
+    weights: Any,
+    *,
+    critical: Any = None,
+    by: Any,
+    nan_policy: NanPolicy = "raise",
+) -> Grouped[QAScore]: ...
 def qa_scorecard(
     checks: Any,
     weights: Any,
@@ -205,7 +223,7 @@ def qa_scorecard(
     critical: Any = None,
     by: Any = None,
     nan_policy: NanPolicy = "raise",
-) -> Any:
+) -> QAScore | Grouped[QAScore]:
     """Aggregate quality reviews, overall or per agent, team or period.
 
     Parameters

@@ -12,17 +12,18 @@ when ``by=`` is given. :func:`answer_time_percentile` answers the inverse questi
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, overload
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.checks import abandoned_mask, first_index, to_array, unwrap
+from .._core.checks import abandoned_mask, check_quantiles, unwrap
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from .._core.labels import Groups, count_cells, count_true, grouped_quantiles, optional_groups
 from .._core.results import (
     ConfidenceInterval,
+    Grouped,
     LabelledResult,
     Mergeable,
     arrays_equal,
@@ -100,28 +101,11 @@ def _thresholds(threshold_seconds: Any) -> tuple[NDArray[np.float64], float | tu
     return array, tuple(float(t) for t in array)
 
 
-def quantile_levels(percentiles: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
-    """Percentiles in (0, 100] as fractions, and the parameter value stored in the result."""
-    rule = "percentiles must be percentages in (0, 100] (90 for the 90th percentile, not 0.9)"
-    scalar = not isinstance(percentiles, list | tuple) and np.ndim(percentiles) == 0
-    if scalar:
-        if percentiles is None or isinstance(percentiles, str | bytes):
-            raise InvalidTypeError(f"{rule}; got {percentiles!r}")
-        array = np.asarray([percentiles])
-    else:
-        array = to_array(percentiles, "percentiles")
-    if array.dtype.kind not in "iuf":
-        raise InvalidTypeError(f"{rule}; got dtype {array.dtype}")
-    values = array.astype(np.float64)
-    if values.shape[0] == 0:
-        raise InvalidInputError("percentiles must hold at least one percentile; got an empty array")
-    bad = ~(values > 0) | (values > 100)
-    if bad.any():
-        index = first_index(bad)
-        where = "" if scalar else f" at index {index}"
-        raise InvalidInputError(f"{rule}; got {float(values[index])!r}{where}")
-    stored: float | tuple[float, ...] = float(values[0]) if scalar else tuple(float(p) for p in values)
-    return values / 100.0, stored
+def quantile_levels(quantile: Any) -> tuple[NDArray[np.float64], float | tuple[float, ...]]:
+    """Quantile levels (fractions in [0, 1]) as an array, and the parameter value stored in the result."""
+    levels, scalar = check_quantiles(quantile)
+    stored: float | tuple[float, ...] = float(levels[0]) if scalar else tuple(float(q) for q in levels)
+    return levels, stored
 
 
 # --------------------------------------------------------------------------- service level
@@ -286,6 +270,28 @@ def _count_against_thresholds(
     return within_sorted[..., inverse], counts.sum(axis=-1)
 
 
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: ServiceLevelPolicy = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: None = None,
+) -> ServiceLevel: ...
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: ServiceLevelPolicy = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: Any,
+) -> Grouped[ServiceLevel]: ...
 def service_level(
     wait_seconds: Any,
     threshold_seconds: Any,
@@ -295,7 +301,7 @@ def service_level(
     short_abandon_seconds: Any = None,
     exclude_short_abandons: bool = False,
     by: Any = None,
-) -> Any:
+) -> ServiceLevel | Grouped[ServiceLevel]:
     """Service level: the share of contacts answered within a threshold, by a named published formula.
 
     Parameters
@@ -473,8 +479,8 @@ class AnswerTimePercentiles(LabelledResult):
         contact to take a percentile over.
     n : int or ndarray of int
         Contacts each percentile is taken over.
-    percentiles : float or tuple of float
-        The percentiles, in percent.
+    quantiles : float or tuple of float
+        The quantile levels, fractions in [0, 1].
     abandoned_policy : str
         How abandoned contacts entered (one of :data:`ABANDONED_POLICIES`).
     labels : ndarray, tuple of ndarray, or None
@@ -484,11 +490,11 @@ class AnswerTimePercentiles(LabelledResult):
     """
 
     _headline = "seconds"
-    _axes = (("percentiles", "percentile"),)
+    _axes = (("quantiles", "quantile"),)
 
     seconds: Any = per_group()
     n: Any = per_group()
-    percentiles: float | tuple[float, ...]
+    quantiles: float | tuple[float, ...]
     abandoned_policy: str
     labels: Any = attrs.field(default=None, eq=attrs.cmp_using(eq=_labels_eq))
     names: tuple[str, ...] = ()
@@ -496,22 +502,22 @@ class AnswerTimePercentiles(LabelledResult):
 
 def answer_time_percentile(
     wait_seconds: Any,
-    percentiles: Any,
     *,
+    quantile: Any,
     abandoned: Any = None,
     abandoned_policy: AbandonedPolicy = "never_answered",
     by: Any = None,
 ) -> AnswerTimePercentiles:
-    """The smallest time within which at least p % of contacts were answered (inverted-CDF percentile).
+    """The smallest time within which at least a fraction q of contacts were answered (inverted-CDF quantile).
 
     Parameters
     ----------
     wait_seconds : array-like of float or timedelta64, shape (n,)
         Queue wait of each offered contact [s] (for an abandoned contact, the time
         until it hung up). Finite and non-negative; NaN raises.
-    percentiles : float or array-like of float, shape (k,)
-        Percentiles in percent, each in (0, 100]: ``90`` for the 90th percentile.
-        Fractions are not accepted as such — ``0.9`` means the 0.9th percentile.
+    quantile : float or array-like of float, shape (k,)
+        Quantile levels, fractions in [0, 1]: ``0.9`` for the 90th percentile. A level
+        above 1 raises (``90`` is not read as 90 %).
     abandoned : array-like of bool, shape (n,), optional
         True for contacts that abandoned. Must be boolean. Default: none abandoned.
     abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
@@ -528,19 +534,19 @@ def answer_time_percentile(
     -------
     AnswerTimePercentiles
         ``seconds`` (float, or array over percentiles and/or groups), ``n``, the
-        ``percentiles`` and ``abandoned_policy`` used, and the group ``labels``.
+        ``quantiles`` and ``abandoned_policy`` used, and the group ``labels``.
         Percentiles are order statistics: results of two batches cannot be merged.
 
     Notes
     -----
     For the m contacts of the population sorted by answer time ``t_(1) <= … <= t_(m)``,
-    the p-th percentile is ``t_(ceil(p m / 100))``: the smallest observed t with at
-    least p % of the contacts answered within t (Hyndman and Fan 1996, definition 1;
+    the quantile at level q is ``t_(ceil(q m))``: the smallest observed t with at
+    least a fraction q of the contacts answered within t (Hyndman and Fan 1996, definition 1;
     numpy's ``method='inverted_cdf'``). It is always an observed wait, never an
     interpolation, which is what makes the two ways of checking a target agree:
-    ``service_level(w, T).score >= p / 100`` exactly when this percentile is
+    ``service_level(w, T).score >= q`` exactly when this quantile is
     ``<= T`` (with the paired policies above). In particular
-    ``service_level(w, answer_time_percentile(w, p).seconds) >= p / 100``.
+    ``service_level(w, answer_time_percentile(w, quantile=q).seconds) >= q``.
 
     A group whose population is empty (no contact, or only abandoned ones with
     ``'exclude'``) gives NaN with an :class:`UndefinedMetricWarning`.
@@ -557,7 +563,7 @@ def answer_time_percentile(
 
     >>> from cskpi import answer_time_percentile, service_level
     >>> waits = [2, 5, 8, 12, 15, 20, 30, 40, 90, 200]
-    >>> p = answer_time_percentile(waits, [50, 80, 90])
+    >>> p = answer_time_percentile(waits, quantile=[0.5, 0.8, 0.9])
     >>> p.seconds.tolist()
     [15.0, 40.0, 90.0]
     >>> service_level(waits, 40).score
@@ -566,11 +572,11 @@ def answer_time_percentile(
     With two of ten calls abandoned, at most 80 % can be answered in any time:
 
     >>> gave_up = [False] * 8 + [True] * 2
-    >>> answer_time_percentile(waits, [80, 90], abandoned=gave_up).seconds.tolist()
+    >>> answer_time_percentile(waits, quantile=[0.8, 0.9], abandoned=gave_up).seconds.tolist()
     [40.0, inf]
     """
     waits = to_seconds(wait_seconds, "wait_seconds")
-    fractions, stored = quantile_levels(percentiles)
+    fractions, stored = quantile_levels(quantile)
     mask = abandoned_mask(abandoned, ("wait_seconds", waits))
     if not isinstance(abandoned_policy, str) or abandoned_policy not in ABANDONED_POLICIES:
         raise InvalidInputError(
@@ -596,14 +602,14 @@ def answer_time_percentile(
         return AnswerTimePercentiles(
             seconds=unwrap(seconds[0]),
             n=int(sizes[0]),
-            percentiles=stored,
+            quantiles=stored,
             abandoned_policy=abandoned_policy,
         )
     labels = groups.labels[0] if len(groups.labels) == 1 else groups.labels
     return AnswerTimePercentiles(
         seconds=seconds,
         n=sizes.astype(np.int64),
-        percentiles=stored,
+        quantiles=stored,
         abandoned_policy=abandoned_policy,
         labels=labels,
         names=groups.names,

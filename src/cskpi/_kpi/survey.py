@@ -8,7 +8,7 @@ headline figures are derived from the counts, so results merge with ``+``.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -317,7 +317,11 @@ def _aspect_labels(table: Any, aspects: Any, n_aspects: int) -> NDArray[Any]:
     return labels
 
 
-def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> Any:
+@overload
+def nps(scores: Any, *, by: None = None, nan_policy: NanPolicy = "raise") -> NPS: ...
+@overload
+def nps(scores: Any, *, by: Any, nan_policy: NanPolicy = "raise") -> Grouped[NPS]: ...
+def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> NPS | Grouped[NPS]:
     """Net Promoter Score of 0-10 likelihood-to-recommend answers.
 
     Parameters
@@ -720,6 +724,24 @@ def csat(
     return result if groups is None else Grouped(result, groups)
 
 
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: None = None,
+    nan_policy: NanPolicy = "raise",
+) -> CES: ...
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: Any,
+    nan_policy: NanPolicy = "raise",
+) -> Grouped[CES]: ...
 def ces(
     ratings: Any,
     *,
@@ -727,7 +749,7 @@ def ces(
     easy_from: int = 5,
     by: Any = None,
     nan_policy: NanPolicy = "raise",
-) -> Any:
+) -> CES | Grouped[CES]:
     """Customer Effort Score (CES): the mean effort answer and the share of "easy" answers.
 
     Parameters

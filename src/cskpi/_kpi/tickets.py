@@ -23,7 +23,7 @@ same machinery after mapping instants to business-time coordinates (see
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -47,7 +47,7 @@ from .._core.periods import (
     to_instant,
     to_instants,
 )
-from .._core.results import ARRAY_EQ, Mergeable, param, single_or_grouped, stat
+from .._core.results import ARRAY_EQ, Grouped, Mergeable, param, single_or_grouped, stat
 from .._core.stats import divide
 from .._core.time import US_PER_SECOND, check_period, duration_us, period_ordinals
 
@@ -161,7 +161,13 @@ class OpenCases(TimeSeriesResult):
     instants: NDArray[np.datetime64] = attrs.field(eq=ARRAY_EQ, metadata=PARAM)
 
 
-def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any = None) -> Any:
+@overload
+def open_cases(created: Any, resolved: Any, instants: Any, *, by: None = None) -> OpenCases: ...
+@overload
+def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any) -> Grouped[OpenCases]: ...
+def open_cases(
+    created: Any, resolved: Any, instants: Any, *, by: Any = None
+) -> OpenCases | Grouped[OpenCases]:
     """Number of tickets open at each of a set of instants.
 
     Parameters
@@ -277,12 +283,32 @@ def _business_us(stamps: list[NDArray[np.datetime64]], calendar: BusinessHours) 
         # In chunks: business_seconds makes several full-length temporaries of its input.
         for start in range(0, s.shape[0], _CHUNK_ROWS):
             part = s[start : start + _CHUNK_ROWS]
-            seconds = business_seconds(origins[: part.shape[0]], part, calendar)
+            seconds = business_seconds(origins[: part.shape[0]], part, calendar=calendar)
             coordinates[start : start + part.shape[0]] = np.rint(np.asarray(seconds) * US_PER_SECOND)
         out.append(coordinates)
     return out
 
 
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: BusinessHours | None = None,
+    by: None = None,
+) -> Backlog: ...
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: BusinessHours | None = None,
+    by: Any,
+) -> Grouped[Backlog]: ...
 def backlog(
     created: Any,
     resolved: Any,
@@ -291,7 +317,7 @@ def backlog(
     age_limit_seconds: Any,
     calendar: BusinessHours | None = None,
     by: Any = None,
-) -> Any:
+) -> Backlog | Grouped[Backlog]:
     """Backlog at each instant: open tickets at least ``age_limit_seconds`` old.
 
     Parameters
@@ -447,7 +473,7 @@ def ticket_flow(
     created: Any,
     resolved: Any,
     *,
-    period: str = "day",
+    period: str = "month",
     by: Any = None,
     start: Any = None,
     end: Any = None,
@@ -458,7 +484,7 @@ def ticket_flow(
     ----------
     created, resolved : array-like of datetime64, shape (n,)
         Creation and resolution time of each ticket (NaT resolution = still open).
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'day'
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels.
@@ -695,7 +721,7 @@ class RepeatContactFCR(Mergeable):
         Of those, contacts not followed by another contact from the same customer
         (and reason) within the window.
     n_censored : int or ndarray of int
-        Contacts left out because their window runs past ``observed_until``.
+        Contacts left out because their window runs past ``end``.
     window_seconds : float
         The repeat-contact window.
     same_reason : bool
@@ -722,20 +748,40 @@ class RepeatContactFCR(Mergeable):
         return divide(self.n_resolved, self.n_contacts, "first-contact resolution rate")
 
 
+@overload
 def fcr_repeat_contact(
-    customers: Any,
+    customer_ids: Any,
     timestamps: Any,
     *,
     window_seconds: Any = 7 * _DAY_SECONDS,
     reasons: Any = None,
-    observed_until: Any = None,
+    end: Any = None,
+    by: None = None,
+) -> RepeatContactFCR: ...
+@overload
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 7 * _DAY_SECONDS,
+    reasons: Any = None,
+    end: Any = None,
+    by: Any,
+) -> Grouped[RepeatContactFCR]: ...
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 7 * _DAY_SECONDS,
+    reasons: Any = None,
+    end: Any = None,
     by: Any = None,
-) -> Any:
+) -> RepeatContactFCR | Grouped[RepeatContactFCR]:
     """First-contact resolution, definition (a): the customer does not contact again within a window.
 
     Parameters
     ----------
-    customers : array-like, shape (n,)
+    customer_ids : array-like, shape (n,)
         Customer key of each contact (customer id, phone number, e-mail address).
     timestamps : array-like of datetime64, shape (n,)
         Time of each contact (naive local timestamps; NaT raises).
@@ -745,9 +791,9 @@ def fcr_repeat_contact(
     reasons : array-like, shape (n,), optional
         Contact reason of each contact; when given, only a repeat about the same
         reason counts.
-    observed_until : timestamp, optional
-        End of the observation: contacts whose window runs past it
-        (``t + window > observed_until``) cannot be judged and are left out (counted
+    end : timestamp, optional
+        End of the observation, inclusive: contacts whose window runs past it
+        (``t + window > end``) cannot be judged and are left out (counted
         in ``n_censored``). Default: the latest timestamp in the data. Pass a later
         instant (such as the data extract time) when the data are known complete.
     by : array-like or tuple of array-likes, shape (n,), optional
@@ -786,22 +832,22 @@ def fcr_repeat_contact(
 
     >>> from cskpi import fcr_repeat_contact
     >>> result = fcr_repeat_contact([1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"],
-    ...                             observed_until="2024-05-20")
+    ...                             end="2024-05-20")
     >>> result.n_resolved, result.n_contacts, round(result.rate, 4)
     (2, 3, 0.6667)
     """
     stamps = to_instants(timestamps, "timestamps")
-    keys = to_array(customers, "customers")
-    check_same_length(("timestamps", stamps), ("customers", keys))
+    keys = to_array(customer_ids, "customer_ids")
+    check_same_length(("timestamps", stamps), ("customer_ids", keys))
     n_rows = stamps.shape[0]
     window = duration_us(window_seconds, "window_seconds")
-    customer_codes, _ = customer_index(customers, "customers")  # the one rule for customer ids
+    customer_codes, _ = customer_index(keys, "customer_ids")  # the one rule for customer ids
     if reasons is None:
-        customer = factorize(customer_codes, n_rows, name="customers")
+        customer = factorize(customer_codes, n_rows, name="customer_ids")
     else:
         reason_labels = to_array(reasons, "reasons")
         check_same_length(("timestamps", stamps), ("reasons", reason_labels))
-        customer = factorize((customer_codes, reason_labels), n_rows, name="customers")
+        customer = factorize((customer_codes, reason_labels), n_rows, name="customer_ids")
     groups = optional_groups(by, n_rows)
     micro = as_int(stamps)
     order = np.lexsort((micro, customer.codes))
@@ -813,10 +859,10 @@ def fcr_repeat_contact(
         )
     repeated = np.empty(n_rows, dtype=bool)
     repeated[order] = repeated_sorted
-    if observed_until is None:
+    if end is None:
         until = int(micro.max()) if n_rows else 0
     else:
-        until = int(as_int(np.array([to_instant(observed_until, "observed_until")]))[0])
+        until = int(as_int(np.array([to_instant(end, "end")]))[0])
     censored = micro > until - window
     judged = ~censored
     result = RepeatContactFCR(
@@ -909,9 +955,17 @@ class SingleReplyFCR(Mergeable):
         return divide(self.n_single_reply, self.n_resolved - self.n_zero_replies, "one-touch resolution rate")
 
 
+@overload
+def fcr_single_reply(
+    replies: Any, *, resolved: Any = None, by: None = None, count_zero_replies: bool = False
+) -> SingleReplyFCR: ...
+@overload
+def fcr_single_reply(
+    replies: Any, *, resolved: Any = None, by: Any, count_zero_replies: bool = False
+) -> Grouped[SingleReplyFCR]: ...
 def fcr_single_reply(
     replies: Any, *, resolved: Any = None, by: Any = None, count_zero_replies: bool = False
-) -> Any:
+) -> SingleReplyFCR | Grouped[SingleReplyFCR]:
     """First-contact resolution, definition (b): tickets resolved with a single agent reply.
 
     Parameters
@@ -1007,7 +1061,11 @@ class ReopenRate(Mergeable):
         return divide(self.n_reopens, self.n_resolved, "reopens per resolved ticket")
 
 
-def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Any:
+@overload
+def reopen_rate(reopens: Any, *, resolved: Any = None, by: None = None) -> ReopenRate: ...
+@overload
+def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any) -> Grouped[ReopenRate]: ...
+def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> ReopenRate | Grouped[ReopenRate]:
     """Reopen rate: share of resolved tickets that were reopened.
 
     Parameters

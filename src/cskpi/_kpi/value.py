@@ -4,21 +4,23 @@ Textbooks give three closed forms of CLV for a margin m per period, retention ra
 and discount rate d, and they differ only in when the margins are booked (Fader and
 Hardie 2012):
 
-* :func:`clv_period_start`: ``m (1 + d) / (1 + d - r)``, margins at the start of each
+* ``timing='period_start'``: ``m (1 + d) / (1 + d - r)``, margins at the start of each
   period, the first one now;
-* :func:`clv_period_end`: ``m / (1 + d - r)``, margins at the end of each period, the
+* ``timing='period_end'``: ``m / (1 + d - r)``, margins at the end of each period, the
   first one included;
-* :func:`clv_after_first_period`: ``m r / (1 + d - r)``, the first margin left out
+* ``timing='after_first_period'``: ``m r / (1 + d - r)``, the first margin left out
   (Gupta and Lehmann 2003).
 
-:func:`clv_finite_horizon` is the same sum cut after a number of periods,
+:func:`clv_infinite_horizon` computes each of them with its ``timing`` option;
+
+:func:`clv_finite_horizon` is the same sum cut after a number of periods (same timings),
 :func:`clv_simple` the undiscounted "order value x frequency x margin x lifetime"
 form, and :func:`clv_inputs` derives its inputs from a transactions table.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -45,11 +47,9 @@ from .._core.time import Period, check_period
 
 __all__ = [
     "CLVInputs",
-    "clv_after_first_period",
     "clv_finite_horizon",
+    "clv_infinite_horizon",
     "clv_inputs",
-    "clv_period_end",
-    "clv_period_start",
     "clv_simple",
     "referral_rate",
 ]
@@ -58,7 +58,13 @@ Timing: TypeAlias = Literal["period_start", "period_end", "after_first_period"]
 _TIMINGS = ("period_start", "period_end", "after_first_period")
 
 
-def referral_rate(referred_customers: Any, new_customers: Any) -> Any:
+@overload
+def referral_rate(referred_customers: float, new_customers: float) -> float: ...
+@overload
+def referral_rate(referred_customers: NDArray[Any], new_customers: Any) -> NDArray[np.float64]: ...
+@overload
+def referral_rate(referred_customers: Any, new_customers: Any) -> float | NDArray[np.float64]: ...
+def referral_rate(referred_customers: Any, new_customers: Any) -> Any:  # the overloads above give the types
     """Share of new customers who came through a referral, per period.
 
     Parameters
@@ -136,8 +142,22 @@ def _perpetuity(numerator: NDArray[np.float64], r: NDArray[np.float64], d: NDArr
     return divide(numerator, 1.0 + d - r, "CLV (infinite for retention 1 and discount 0)")
 
 
-def clv_period_start(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
-    """CLV with each period's margin booked at its start, the first one now: ``m (1 + d) / (1 + d - r)``.
+@overload
+def clv_infinite_horizon(
+    margin: float, retention_rate: float, discount_rate: float, *, timing: Timing = "period_start"
+) -> float: ...
+@overload
+def clv_infinite_horizon(
+    margin: NDArray[Any], retention_rate: Any, discount_rate: Any, *, timing: Timing = "period_start"
+) -> NDArray[np.float64]: ...
+@overload
+def clv_infinite_horizon(
+    margin: Any, retention_rate: Any, discount_rate: Any, *, timing: Timing = "period_start"
+) -> float | NDArray[np.float64]: ...
+def clv_infinite_horizon(
+    margin: Any, retention_rate: Any, discount_rate: Any, *, timing: Timing = "period_start"
+) -> Any:  # the overloads above give the types
+    """CLV of a new customer over an unbounded horizon, in closed form.
 
     Parameters
     ----------
@@ -148,120 +168,86 @@ def clv_period_start(margin: Any, retention_rate: Any, discount_rate: Any) -> An
         in [0, 1].
     discount_rate : float or array-like
         Discount rate per period (d), >= 0.
+    timing : {'period_start', 'period_end', 'after_first_period'}, default 'period_start'
+        When margins are booked: at the start of each active period, the first one
+        now (``m (1 + d) / (1 + d - r)``); at the end of each active period, the
+        first one included (``m / (1 + d - r)``); or at the end of each period the
+        customer is retained through, without the first period's margin
+        (``m r / (1 + d - r)``, Gupta and Lehmann 2003). The same names as
+        :func:`clv_finite_horizon`, which converges to this as its horizon grows.
 
     Returns
     -------
     float or ndarray of float
-        Expected present value of a new customer [currency], counting the first
-        period's margin undiscounted. NaN (with an :class:`UndefinedMetricWarning`)
+        Expected present value [currency]; a float for scalar arguments, an array of
+        their broadcast shape otherwise. NaN (with an :class:`UndefinedMetricWarning`)
         for r = 1 and d = 0, where the value is infinite.
 
     Notes
     -----
-    ``CLV = sum_{t>=0} m r^t / (1 + d)^t = m (1 + d) / (1 + d - r)``: the customer
-    pays m at the start of every period they are active in, the first payment at
-    t = 0. Case 1 of Fader and Hardie (2012), the form of Blattberg et al. (2008);
-    the limit of :func:`clv_finite_horizon` with ``timing='period_start'``.
+    With the margin m of every period the customer is active in, retention r and
+    discount d:
+
+    * period_start: ``CLV = sum_{t>=0} m r^t / (1 + d)^t = m (1 + d) / (1 + d - r)``
+      (case 1 of Fader and Hardie 2012, the form of Blattberg et al. 2008);
+    * period_end: ``CLV = sum_{t>=1} m r^(t-1) / (1 + d)^t = m / (1 + d - r)``, the
+      period_start value divided by ``1 + d`` (case 3);
+    * after_first_period: ``CLV = sum_{t>=1} m r^t / (1 + d)^t = m r / (1 + d - r)``
+      (case 2); Gupta and Lehmann (2003) call ``r / (1 + d - r)`` the *margin
+      multiple*. Berger and Nasr (1998) set out the general discounted-sum framework
+      these closed forms come from.
 
     References
     ----------
     P. S. Fader and B. G. S. Hardie (2012), "Reconciling and Clarifying CLV
     Formulas", http://brucehardie.com/notes/024/.
-
-    Examples
-    --------
-    m = 100, r = 0.8, d = 0.1: 100 x 1.1 / 0.3 = 366.67.
-
-    >>> from cskpi import clv_period_start
-    >>> round(clv_period_start(100, 0.8, 0.1), 2)
-    366.67
-    """
-    m, r, d = _clv_arguments(margin, retention_rate, discount_rate)
-    return _perpetuity(m * (1.0 + d), r, d)
-
-
-def clv_period_end(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
-    """CLV with each period's margin booked at its end, the first one included: ``m / (1 + d - r)``.
-
-    Parameters
-    ----------
-    margin, retention_rate, discount_rate
-        As in :func:`clv_period_start`.
-
-    Returns
-    -------
-    float or ndarray of float
-        Expected present value of a new customer [currency], the first period's
-        margin discounted by one period. NaN (with a warning) for r = 1, d = 0.
-
-    Notes
-    -----
-    ``CLV = sum_{t>=1} m r^(t-1) / (1 + d)^t = m / (1 + d - r)``: the margin of the
-    t-th period is earned if the customer was active through it and received at its
-    end. Case 3 of Fader and Hardie (2012). It equals
-    :func:`clv_period_start` divided by ``1 + d``.
-
-    References
-    ----------
-    P. S. Fader and B. G. S. Hardie (2012), "Reconciling and Clarifying CLV
-    Formulas", http://brucehardie.com/notes/024/.
-
-    Examples
-    --------
-    m = 100, r = 0.8, d = 0.1: 100 / 0.3 = 333.33.
-
-    >>> from cskpi import clv_period_end
-    >>> round(clv_period_end(100, 0.8, 0.1), 2)
-    333.33
-    """
-    m, r, d = _clv_arguments(margin, retention_rate, discount_rate)
-    return _perpetuity(m, r, d)
-
-
-def clv_after_first_period(margin: Any, retention_rate: Any, discount_rate: Any) -> Any:
-    """CLV without the first period's margin: ``m r / (1 + d - r)`` (Gupta and Lehmann 2003).
-
-    Parameters
-    ----------
-    margin, retention_rate, discount_rate
-        As in :func:`clv_period_start`.
-
-    Returns
-    -------
-    float or ndarray of float
-        Expected present value of the margins after the first period [currency]:
-        the value of a customer who has just paid, or whose acquisition period is
-        accounted for elsewhere. NaN (with a warning) for r = 1, d = 0.
-
-    Notes
-    -----
-    ``CLV = sum_{t>=1} m r^t / (1 + d)^t = m r / (1 + d - r)``: a margin is earned at
-    the end of each period the customer is retained through. Gupta and Lehmann
-    (2003) call ``r / (1 + d - r)`` the *margin multiple* (2.67 for r = 0.8 and
-    d = 0.1). Case 2 of Fader and Hardie (2012). Berger and Nasr (1998) set out the
-    general discounted-sum framework these closed forms come from.
-
-    References
-    ----------
     S. Gupta and D. R. Lehmann (2003), "Customers as assets", Journal of
     Interactive Marketing 17(1), 9-24.
     P. D. Berger and N. I. Nasr (1998), "Customer lifetime value: Marketing models
     and applications", Journal of Interactive Marketing 12(1), 17-30.
-    P. S. Fader and B. G. S. Hardie (2012), "Reconciling and Clarifying CLV
-    Formulas", http://brucehardie.com/notes/024/.
 
     Examples
     --------
-    m = 100, r = 0.8, d = 0.1: 100 x 0.8 / 0.3 = 266.67 (margin multiple 2.67).
+    m = 100, r = 0.8, d = 0.1: 100 x 1.1 / 0.3 = 366.67 at period starts, 100 / 0.3 =
+    333.33 at period ends, 100 x 0.8 / 0.3 = 266.67 after the first period.
 
-    >>> from cskpi import clv_after_first_period
-    >>> round(clv_after_first_period(100, 0.8, 0.1), 2)
+    >>> from cskpi import clv_infinite_horizon
+    >>> round(clv_infinite_horizon(100, 0.8, 0.1), 2)
+    366.67
+    >>> round(clv_infinite_horizon(100, 0.8, 0.1, timing="period_end"), 2)
+    333.33
+    >>> round(clv_infinite_horizon(100, 0.8, 0.1, timing="after_first_period"), 2)
     266.67
     """
+    if not isinstance(timing, str) or timing not in _TIMINGS:
+        raise InvalidInputError(f"timing must be one of {_TIMINGS}; got {timing!r}")
     m, r, d = _clv_arguments(margin, retention_rate, discount_rate)
+    if timing == "period_start":
+        return _perpetuity(m * (1.0 + d), r, d)
+    if timing == "period_end":
+        return _perpetuity(m, r, d)
     return _perpetuity(m * r, r, d)
 
 
+@overload
+def clv_finite_horizon(
+    margin: float,
+    retention_rate: float,
+    discount_rate: float,
+    periods: float,
+    *,
+    timing: Timing = "period_start",
+) -> float: ...
+@overload
+def clv_finite_horizon(
+    margin: NDArray[Any],
+    retention_rate: Any,
+    discount_rate: Any,
+    periods: Any,
+    *,
+    timing: Timing = "period_start",
+) -> NDArray[np.float64]: ...
+@overload
 def clv_finite_horizon(
     margin: Any,
     retention_rate: Any,
@@ -269,18 +255,25 @@ def clv_finite_horizon(
     periods: Any,
     *,
     timing: Timing = "period_start",
-) -> Any:
+) -> float | NDArray[np.float64]: ...
+def clv_finite_horizon(
+    margin: Any,
+    retention_rate: Any,
+    discount_rate: Any,
+    periods: Any,
+    *,
+    timing: Timing = "period_start",
+) -> Any:  # the overloads above give the types
     """CLV over a horizon of a given number of periods (truncated CLV).
 
     Parameters
     ----------
     margin, retention_rate, discount_rate
-        As in :func:`clv_period_start`.
+        As in :func:`clv_infinite_horizon`.
     periods : int or array-like of int
         Length of the horizon [periods], >= 0; one margin is counted per period.
     timing : {'period_start', 'period_end', 'after_first_period'}, default 'period_start'
-        When margins are booked, as in :func:`clv_period_start`,
-        :func:`clv_period_end` and :func:`clv_after_first_period`, to which this
+        When margins are booked, as in :func:`clv_infinite_horizon`, to which this
         converges as ``periods`` grows.
 
     Returns
@@ -336,7 +329,21 @@ def clv_finite_horizon(
     return unwrap(value)
 
 
-def clv_simple(average_order_value: Any, purchase_frequency: Any, margin_rate: Any, churn_rate: Any) -> Any:
+@overload
+def clv_simple(
+    average_order_value: float, purchase_frequency: float, margin_rate: float, churn_rate: float
+) -> float: ...
+@overload
+def clv_simple(
+    average_order_value: NDArray[Any], purchase_frequency: Any, margin_rate: Any, churn_rate: Any
+) -> NDArray[np.float64]: ...
+@overload
+def clv_simple(
+    average_order_value: Any, purchase_frequency: Any, margin_rate: Any, churn_rate: Any
+) -> float | NDArray[np.float64]: ...
+def clv_simple(
+    average_order_value: Any, purchase_frequency: Any, margin_rate: Any, churn_rate: Any
+) -> Any:  # the overloads above give the types
     """Undiscounted CLV: order value x purchase frequency x margin x expected lifetime (1 / churn).
 
     Parameters
@@ -360,7 +367,7 @@ def clv_simple(average_order_value: Any, purchase_frequency: Any, margin_rate: A
     -----
     ``CLV = AOV x F x margin / churn``. With a geometric lifetime (the customer
     leaves after each period with probability c) the expected number of periods is
-    ``1 / c``, and this is :func:`clv_period_start` with ``m = AOV x F x margin``,
+    ``1 / c``, and this is :func:`clv_infinite_horizon` (period_start) with ``m = AOV x F x margin``,
     ``r = 1 - c`` and no discounting: ``m (1 + 0) / (1 + 0 - (1 - c)) = m / c``
     (Fader and Hardie 2012). Use the discounted forms when the lifetime spans years.
 
@@ -506,7 +513,9 @@ def clv_inputs(
         Revenue of each transaction [currency], >= 0 (net refunds against their
         orders first).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'year'
-        The period of the frequency and churn rates; use the same period for the
+        The period of the frequency and churn rates (it decides who counts as
+        retained, so its default is the customer year, not the calendar-series
+        default 'month'); use the same period for the
         margin and discount rate of the CLV.
     end : timestamp, optional
         End of the observation (default: the latest timestamp). The customers
@@ -538,7 +547,7 @@ def clv_inputs(
 
     >>> from cskpi import clv_inputs, clv_simple
     >>> inputs = clv_inputs([1, 1, 2, 3], ["2022-03-01", "2023-05-01", "2022-07-01", "2023-01-09"],
-    ...                     [120.0, 80.0, 100.0, 100.0])
+    ...                     [120.0, 80.0, 100.0, 100.0], period="year")
     >>> inputs.average_order_value, inputs.purchase_frequency, inputs.churn_rate
     (100.0, 1.0, 0.5)
     >>> clv_simple(inputs.average_order_value, inputs.purchase_frequency, 0.3, inputs.churn_rate)

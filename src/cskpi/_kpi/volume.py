@@ -90,7 +90,7 @@ class Volume(TimeSeriesResult):
 def volume(
     timestamps: Any,
     *,
-    period: str = "day",
+    period: str = "month",
     by: Any = None,
     start: Any = None,
     end: Any = None,
@@ -103,7 +103,7 @@ def volume(
         Arrival time of each contact: naive local ``datetime64`` of any unit, ISO 8601
         strings, ``datetime`` objects, or a pandas/polars datetime Series. NaT and
         time-zone-aware values raise.
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'day'
+    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period; weeks are ISO weeks starting on Monday.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels (channel, queue, team…), or a tuple for several keys; counted in

@@ -263,7 +263,7 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     result = call(
         answer_time_percentile,
         waits,
-        params["percentile"],
+        quantile=params["percentile"] / 100.0,  # the standards file gives a percent
         abandoned=abandoned,
         abandoned_policy=params["abandoned_policy"],
         by=cells.codes[rows],
@@ -363,10 +363,10 @@ def _measure_response_within(
     answered = ~np.isnat(reply)
     calendar = _calendar(params) or BusinessHours.every_day()
     answered_rows = np.flatnonzero(answered) if rows is None else rows[answered]
-    call = MetricCall(table, {"start": "created", "end": "first_reply"}, answered_rows)
+    call = MetricCall(table, {"starts": "created", "ends": "first_reply"}, answered_rows)
     elapsed = np.zeros(created.shape[0])
     if answered.any():
-        elapsed[answered] = call(business_seconds, created[answered], reply[answered], calendar)
+        elapsed[answered] = call(business_seconds, created[answered], reply[answered], calendar=calendar)
     # Tickets not answered yet count as missed: service level's 'abandoned_as_missed' formula.
     grouped = service_level(
         elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes

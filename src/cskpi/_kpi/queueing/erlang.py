@@ -17,12 +17,12 @@ Staffing (the inverse problems) lives in :mod:`cskpi._kpi.queueing.staffing`.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..._core.checks import first_index, unwrap
+from ..._core.checks import check_quantiles, first_index, unwrap
 from ..._core.errors import (
     InvalidInputError,
     InvalidTypeError,
@@ -303,7 +303,19 @@ def waiting(a: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
 # --------------------------------------------------------------------------- public functions
 
 
-def traffic_intensity(calls: Any, *, aht_seconds: Any, interval_seconds: Any) -> Any:
+@overload
+def traffic_intensity(calls: float, *, aht_seconds: float, interval_seconds: float) -> float: ...
+@overload
+def traffic_intensity(
+    calls: NDArray[Any], *, aht_seconds: Any, interval_seconds: Any
+) -> NDArray[np.float64]: ...
+@overload
+def traffic_intensity(
+    calls: Any, *, aht_seconds: Any, interval_seconds: Any
+) -> float | NDArray[np.float64]: ...
+def traffic_intensity(
+    calls: Any, *, aht_seconds: Any, interval_seconds: Any
+) -> Any:  # the overloads above give the types
     """Offered traffic in Erlangs: calls per interval times handle time over interval length.
 
     Parameters
@@ -352,7 +364,13 @@ def _traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[Fl
     return a, n
 
 
-def erlang_b(traffic: Any, servers: Any) -> Any:
+@overload
+def erlang_b(traffic: float, servers: float) -> float: ...
+@overload
+def erlang_b(traffic: NDArray[Any], servers: Any) -> NDArray[np.float64]: ...
+@overload
+def erlang_b(traffic: Any, servers: Any) -> float | NDArray[np.float64]: ...
+def erlang_b(traffic: Any, servers: Any) -> Any:  # the overloads above give the types
     """Erlang B: probability that a call finds all servers busy and is lost (blocked).
 
     Parameters
@@ -430,7 +448,13 @@ _LIMITS = {
 }
 
 
-def erlang_c(traffic: Any, agents: Any) -> Any:
+@overload
+def erlang_c(traffic: float, agents: float) -> float: ...
+@overload
+def erlang_c(traffic: NDArray[Any], agents: Any) -> NDArray[np.float64]: ...
+@overload
+def erlang_c(traffic: Any, agents: Any) -> float | NDArray[np.float64]: ...
+def erlang_c(traffic: Any, agents: Any) -> Any:  # the overloads above give the types
     """Erlang C: probability that a call has to wait (M/M/N queue, callers never abandon).
 
     Parameters
@@ -474,7 +498,21 @@ def erlang_c(traffic: Any, agents: Any) -> Any:
     return unwrap(c)
 
 
-def erlang_c_service_level(traffic: Any, agents: Any, *, aht_seconds: Any, threshold_seconds: Any) -> Any:
+@overload
+def erlang_c_service_level(
+    traffic: float, agents: float, *, aht_seconds: float, threshold_seconds: float
+) -> float: ...
+@overload
+def erlang_c_service_level(
+    traffic: NDArray[Any], agents: Any, *, aht_seconds: Any, threshold_seconds: Any
+) -> NDArray[np.float64]: ...
+@overload
+def erlang_c_service_level(
+    traffic: Any, agents: Any, *, aht_seconds: Any, threshold_seconds: Any
+) -> float | NDArray[np.float64]: ...
+def erlang_c_service_level(
+    traffic: Any, agents: Any, *, aht_seconds: Any, threshold_seconds: Any
+) -> Any:  # the overloads above give the types
     """Forecast service level: share of calls answered within a threshold (Erlang C).
 
     Parameters
@@ -529,7 +567,13 @@ def erlang_c_service_level(traffic: Any, agents: Any, *, aht_seconds: Any, thres
     return unwrap(np.clip(sl, 0.0, 1.0))
 
 
-def erlang_c_asa(traffic: Any, agents: Any, *, aht_seconds: Any) -> Any:
+@overload
+def erlang_c_asa(traffic: float, agents: float, *, aht_seconds: float) -> float: ...
+@overload
+def erlang_c_asa(traffic: NDArray[Any], agents: Any, *, aht_seconds: Any) -> NDArray[np.float64]: ...
+@overload
+def erlang_c_asa(traffic: Any, agents: Any, *, aht_seconds: Any) -> float | NDArray[np.float64]: ...
+def erlang_c_asa(traffic: Any, agents: Any, *, aht_seconds: Any) -> Any:  # the overloads above give the types
     """Forecast ASA: mean time calls wait before an agent answers (Erlang C).
 
     Parameters
@@ -575,7 +619,19 @@ def erlang_c_asa(traffic: Any, agents: Any, *, aht_seconds: Any) -> Any:
     return unwrap(asa)
 
 
-def erlang_c_answer_time(traffic: Any, agents: Any, *, aht_seconds: Any, quantile: Any) -> Any:
+@overload
+def erlang_c_answer_time(traffic: float, agents: float, *, aht_seconds: float, quantile: float) -> float: ...
+@overload
+def erlang_c_answer_time(
+    traffic: NDArray[Any], agents: Any, *, aht_seconds: Any, quantile: Any
+) -> NDArray[np.float64]: ...
+@overload
+def erlang_c_answer_time(
+    traffic: Any, agents: Any, *, aht_seconds: Any, quantile: Any
+) -> float | NDArray[np.float64]: ...
+def erlang_c_answer_time(
+    traffic: Any, agents: Any, *, aht_seconds: Any, quantile: Any
+) -> Any:  # the overloads above give the types
     """Forecast answer-time percentile: the time by which a share ``q`` of calls is answered.
 
     Parameters
@@ -587,7 +643,8 @@ def erlang_c_answer_time(traffic: Any, agents: Any, *, aht_seconds: Any, quantil
     aht_seconds : float or array-like
         Average handle time [s], > 0.
     quantile : float or array-like
-        Share ``q`` of calls in [0, 1] (0.9 for the 90th percentile).
+        Share ``q`` of calls, a fraction in [0, 1] (0.9 for the 90th percentile;
+        a level above 1 raises).
 
     Returns
     -------
@@ -618,7 +675,8 @@ def erlang_c_answer_time(traffic: Any, agents: Any, *, aht_seconds: Any, quantil
     0.0
     """
     h = positive(aht_seconds, "aht_seconds")
-    q = fraction(quantile, "quantile")
+    q = _numbers(quantile, "quantile")
+    check_quantiles(q.ravel() if q.ndim else float(q), "quantile")  # the one rule for quantile levels
     a, n, c = _erlang_c(traffic, agents, "the answer time")
     a, n, c, h, q = broadcast(traffic=a, agents=n, probability=c, aht_seconds=h, quantile=q)
     stable = n > a
@@ -629,7 +687,13 @@ def erlang_c_answer_time(traffic: Any, agents: Any, *, aht_seconds: Any, quantil
     return unwrap(np.maximum(out, 0.0))
 
 
-def erlang_c_occupancy(traffic: Any, agents: Any) -> Any:
+@overload
+def erlang_c_occupancy(traffic: float, agents: float) -> float: ...
+@overload
+def erlang_c_occupancy(traffic: NDArray[Any], agents: Any) -> NDArray[np.float64]: ...
+@overload
+def erlang_c_occupancy(traffic: Any, agents: Any) -> float | NDArray[np.float64]: ...
+def erlang_c_occupancy(traffic: Any, agents: Any) -> Any:  # the overloads above give the types
     """Forecast occupancy: the share of agents' time spent handling calls (Erlang C).
 
     Parameters
