@@ -141,10 +141,7 @@ def test_conversions_name_the_missing_library(
 ) -> None:
     result = evaluate_standards(ASA, {"wait_seconds": [10.0, 20.0]})
     monkeypatch.setitem(sys.modules, module, None)  # the import fails as if the library were not installed
-    message = (
-        f"{method}() needs {module}, which is not installed; install it with `pip install {module}` "
-        "(cskpi itself never requires it)"
-    )
+    message = f"{method}() needs {module}, which is not installed; install it with: pip install {module}"
     with pytest.raises(ImportError, match=_exact(message)):
         getattr(result, method)()
 
@@ -204,7 +201,8 @@ def test_empty_contacts_messages(tmp_path: Path) -> None:
 
 def test_group_column_error_names_the_column() -> None:
     with pytest.raises(
-        InvalidInputError, match=_exact("team must not contain missing labels (None, NaN or null); got nan at index 1")
+        InvalidInputError,
+        match=_exact("team must not contain missing labels (None, NaN or null); got nan at index 1"),
     ):
         evaluate_standards(SL, {"wait_seconds": [1.0, 2.0], "team": [1.0, np.nan]}, by="team")
 

@@ -9,15 +9,21 @@ merge with ``+``. Rates are fractions in [0, 1] unless a docstring says otherwis
 
 from __future__ import annotations
 
+from ._core.business_hours import BusinessHours, business_seconds
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from ._core.labels import keep_missing
 from ._core.results import ConfidenceInterval, Grouped
-from ._kpi.scorecard import QAScore, qa_review_scores, qa_scorecard
-from ._kpi.survey import CES, CSAT, NPS, NPSBucket, NPSDifference, ces, csat, nps, nps_buckets, nps_difference
-
-# -- operations (issue 3) --
-# isort: split
-from ._core.business_hours import BusinessHours, business_seconds
+from ._kpi.engagement import (
+    Complaints,
+    Engagement,
+    FollowerGrowth,
+    Reviews,
+    complaints,
+    engagement,
+    follower_growth,
+    reviews,
+)
+from ._kpi.identity import normalize_email, normalize_phone
 from ._kpi.operations import (
     AHT,
     ASA,
@@ -30,84 +36,6 @@ from ._kpi.operations import (
     handle_time_against_target,
     occupancy,
 )
-from ._kpi.responses import (
-    DurationTotals,
-    ReplyTimes,
-    ResolutionTime,
-    ResponseTime,
-    first_response_time,
-    reply_times,
-    resolution_time,
-)
-from ._kpi.service_level import (
-    ABANDONED_POLICIES,
-    SERVICE_LEVEL_POLICIES,
-    AnswerTimePercentiles,
-    ServiceLevel,
-    answer_time_percentile,
-    service_level,
-)
-
-# -- tickets (issue 4) --
-# isort: split
-from ._kpi.engagement import (
-    Complaints,
-    Engagement,
-    FollowerGrowth,
-    Reviews,
-    complaints,
-    engagement,
-    follower_growth,
-    reviews,
-)
-from ._kpi.tickets import (
-    Backlog,
-    OpenCases,
-    ReopenRate,
-    RepeatContactFCR,
-    ResolutionRate,
-    SingleReplyFCR,
-    TicketFlow,
-    backlog,
-    fcr_repeat_contact,
-    fcr_single_reply,
-    open_cases,
-    reopen_rate,
-    resolution_rate,
-    ticket_flow,
-)
-from ._kpi.volume import ChannelShare, Volume, channel_share, volume
-
-# -- retention (issue 5) --
-# isort: split
-from ._kpi.identity import normalize_email, normalize_phone
-from ._kpi.retention import (
-    CohortRetention,
-    RepeatRate,
-    ReturnedWithin,
-    churn_rate,
-    convert_churn_rate,
-    repeat_contact_retention,
-    repeat_rate,
-    retention_rate,
-    returned_within,
-)
-from ._kpi.value import (
-    CLVInputs,
-    clv_finite_horizon,
-    clv_infinite_horizon,
-    clv_inputs,
-    clv_simple,
-    referral_rate,
-)
-
-# isort: split
-# -- queueing (issue 6) --
-# -- standards and reports (issue 7) --
-from ._report.report import KPIReport, KPISeries, kpi_report
-from ._report.standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
-
-# isort: split
 from ._kpi.queueing.erlang import (
     UnstableQueueWarning,
     erlang_b,
@@ -125,23 +53,82 @@ from ._kpi.queueing.staffing import (
     lines_required,
     scheduled_agents,
 )
+from ._kpi.responses import (
+    DurationTotals,
+    ReplyTimes,
+    ResolutionTime,
+    ResponseTime,
+    first_response_time,
+    reply_times,
+    resolution_time,
+)
+from ._kpi.retention import (
+    CohortRetention,
+    RepeatRate,
+    ReturnedWithin,
+    churn_rate,
+    convert_churn_rate,
+    repeat_contact_retention,
+    repeat_rate,
+    retention_rate,
+    returned_within,
+)
+from ._kpi.scorecard import QAScore, qa_review_scores, qa_scorecard
+from ._kpi.service_level import (
+    ABANDONED_POLICIES,
+    SERVICE_LEVEL_POLICIES,
+    AnswerTimePercentiles,
+    ServiceLevel,
+    answer_time_percentile,
+    service_level,
+)
+from ._kpi.survey import CES, CSAT, NPS, NPSBucket, NPSDifference, ces, csat, nps, nps_buckets, nps_difference
+from ._kpi.tickets import (
+    Backlog,
+    OpenCases,
+    ReopenRate,
+    RepeatContactFCR,
+    ResolutionRate,
+    SingleReplyFCR,
+    TicketFlow,
+    backlog,
+    fcr_repeat_contact,
+    fcr_single_reply,
+    open_cases,
+    reopen_rate,
+    resolution_rate,
+    ticket_flow,
+)
+from ._kpi.value import (
+    CLVInputs,
+    clv_finite_horizon,
+    clv_infinite_horizon,
+    clv_inputs,
+    clv_simple,
+    referral_rate,
+)
+from ._kpi.volume import ChannelShare, Volume, channel_share, volume
+from ._report.report import KPIReport, KPISeries, kpi_report
+from ._report.standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "CES",
-    "CSAT",
-    "NPS",
+    "__version__",
+    # errors, results and labels
+    "InvalidInputError",
+    "InvalidTypeError",
+    "UndefinedMetricWarning",
     "ConfidenceInterval",
     "Grouped",
     "keep_missing",
-    "InvalidInputError",
-    "InvalidTypeError",
+    # surveys and scorecards
+    "CES",
+    "CSAT",
+    "NPS",
     "NPSBucket",
     "NPSDifference",
     "QAScore",
-    "UndefinedMetricWarning",
-    "__version__",
     "ces",
     "csat",
     "nps",
@@ -149,15 +136,15 @@ __all__ = [
     "nps_difference",
     "qa_review_scores",
     "qa_scorecard",
-    # -- operations (issue 3) --
+    # answering: service level, answer times, handling
     "ABANDONED_POLICIES",
+    "SERVICE_LEVEL_POLICIES",
     "AHT",
     "ASA",
     "AbandonmentRate",
     "AnswerTimePercentiles",
     "HandleTimeAgainstTarget",
     "Occupancy",
-    "SERVICE_LEVEL_POLICIES",
     "ServiceLevel",
     "abandonment_rate",
     "aht",
@@ -166,6 +153,7 @@ __all__ = [
     "handle_time_against_target",
     "occupancy",
     "service_level",
+    # response and resolution times, business hours
     "BusinessHours",
     "DurationTotals",
     "ReplyTimes",
@@ -175,34 +163,35 @@ __all__ = [
     "first_response_time",
     "reply_times",
     "resolution_time",
-    # -- tickets (issue 4) --
+    # tickets, volume and first-contact resolution
     "Backlog",
     "ChannelShare",
-    "Complaints",
-    "Engagement",
-    "FollowerGrowth",
     "OpenCases",
     "ReopenRate",
     "RepeatContactFCR",
     "ResolutionRate",
-    "Reviews",
     "SingleReplyFCR",
     "TicketFlow",
     "Volume",
     "backlog",
     "channel_share",
-    "complaints",
-    "engagement",
     "fcr_repeat_contact",
     "fcr_single_reply",
-    "follower_growth",
     "open_cases",
     "reopen_rate",
     "resolution_rate",
-    "reviews",
     "ticket_flow",
     "volume",
-    # -- retention (issue 5) --
+    # complaints, engagement and reviews
+    "Complaints",
+    "Engagement",
+    "FollowerGrowth",
+    "Reviews",
+    "complaints",
+    "engagement",
+    "follower_growth",
+    "reviews",
+    # retention, identity and customer value
     "CLVInputs",
     "CohortRetention",
     "RepeatRate",
@@ -220,16 +209,7 @@ __all__ = [
     "repeat_rate",
     "retention_rate",
     "returned_within",
-    # -- queueing (issue 6) --
-    # -- standards and reports (issue 7) --
-    "KPIReport",
-    "KPISeries",
-    "Standard",
-    "StandardResults",
-    "evaluate_standards",
-    "kpi_report",
-    "load_standards",
-    "save_standards",
+    # queueing and staffing
     "Staffing",
     "UnstableQueueWarning",
     "agents_required",
@@ -243,6 +223,15 @@ __all__ = [
     "lines_required",
     "scheduled_agents",
     "traffic_intensity",
+    # standards and reports
+    "KPIReport",
+    "KPISeries",
+    "Standard",
+    "StandardResults",
+    "evaluate_standards",
+    "kpi_report",
+    "load_standards",
+    "save_standards",
 ]
 
 

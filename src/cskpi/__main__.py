@@ -50,16 +50,16 @@ def _format(kind: str, label: str, result: Any) -> str:
     )
     if kind == "nps":
         return (
-            f"{label:<10} NPS   {result.score:+7.1f}  95% CI [{low:+.1f}, {high:+.1f}]  n={result.n}"
+            f"{label:<10} NPS   {result.value:+7.1f}  95% CI [{low:+.1f}, {high:+.1f}]  n={result.n}"
             f"  promoters {result.promoter_share:.1%}  detractors {result.detractor_share:.1%}"
         )
     if kind == "csat":
         return (
-            f"{label:<10} CSAT  {result.score:7.1%}  95% CI [{low:.1%}, {high:.1%}]  n={result.n}"
+            f"{label:<10} CSAT  {result.value:7.1%}  95% CI [{low:.1%}, {high:.1%}]  n={result.n}"
             f"  mean {result.mean:.2f} / 5"
         )
     return (
-        f"{label:<10} CES   {result.score:7.2f}  95% CI [{low:.2f}, {high:.2f}]  n={result.n}"
+        f"{label:<10} CES   {result.value:7.2f}  95% CI [{low:.2f}, {high:.2f}]  n={result.n}"
         f"  easy {result.easy_share:.1%}"
     )
 

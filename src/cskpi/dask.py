@@ -42,7 +42,6 @@ distinct waits, otherwise per fixed-resolution bin (see :class:`AnswerTimeCounts
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import operator
 from collections.abc import Callable
@@ -56,6 +55,7 @@ from ._core.checks import abandoned_mask, unwrap
 from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._core.histogram import ValueCounts, resolution_steps, round_up, tabulate
 from ._core.labels import Groups, factorize, quantile_positions
+from ._core.optional import require
 from ._core.results import Grouped
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
 from ._kpi import operations as _operations
@@ -90,13 +90,7 @@ _NO_CODES: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 
 def _require(module: str) -> Any:
     """Import an optional dependency, or raise an ImportError saying how to install it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ImportError(
-            f"cskpi.dask needs the optional dependency {module.split('.')[0]!r}; "
-            "install it with: pip install 'cskpi[dask]'"
-        ) from exc
+    return require(module, "cskpi.dask", "dask")
 
 
 # --------------------------------------------------------------------------- partitions

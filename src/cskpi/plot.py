@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.optional import require
 from ._core.time import period_ordinals, period_starts, to_datetime64
 from ._kpi.retention import CohortRetention
 from ._kpi.service_level import service_level
@@ -49,12 +49,7 @@ _STEPS = ("hour", "day", "week")
 
 def _pyplot() -> Any:
     """matplotlib.pyplot, imported on first use (optional dependency)."""
-    try:
-        return importlib.import_module("matplotlib.pyplot")
-    except ImportError:
-        raise ImportError(
-            'cskpi.plot needs matplotlib, which is not installed; install it with pip install "cskpi[plot]"'
-        ) from None
+    return require("matplotlib.pyplot", "cskpi.plot", "plot")
 
 
 def _axes(ax: Any, figsize: tuple[float, float] = (7.0, 4.0)) -> Any:

@@ -8,6 +8,7 @@ library accepts; optional libraries are skipped when not installed.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -393,8 +394,49 @@ def test_empty_customer_id_in_an_engine_object_raises() -> None:
 def test_require_names_the_extra_to_install() -> None:
     with (
         unavailable("math"),
-        pytest.raises(MissingDependencyError, match=re.escape('pip install "cskpi[bench]"')),
+        pytest.raises(
+            MissingDependencyError,
+            match=re.escape('plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'),
+        ),
     ):
-        require("math", "bench", "to_pandas()")
-    assert require("math", "bench", "to_pandas()").sqrt(9.0) == 3.0
+        require("math", "plot_x()", "plot")
+    assert require("math", "plot_x()", "plot").sqrt(9.0) == 3.0
     assert isinstance(MissingDependencyError("x"), ImportError)
+    # without an extra the hint names the library; a dotted module names its package
+    with pytest.raises(MissingDependencyError, match=re.escape("install it with: pip install no_such_pkg") + "$"):
+        require("no_such_pkg.sub", "to_pandas()")
+
+
+def test_every_conversion_names_the_missing_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = cskpi.nps([9, 10], by=["a", "b"])
+    for module, method in (("pandas", "to_pandas"), ("polars", "to_polars"), ("pyarrow", "to_arrow")):
+        monkeypatch.setitem(sys.modules, module, None)  # the import fails as if not installed
+        message = f"{method}() needs {module}, which is not installed; install it with: pip install {module}"
+        with pytest.raises(MissingDependencyError, match=re.escape(message)):
+            getattr(result, method)()
+
+
+# --------------------------------------------------------------------------- key names
+
+
+def test_named_series_name_their_label_columns() -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"channel": ["a", "b", "a"], "day": ["x", "x", "y"], "wait": [1.0, 30.0, 5.0]})
+    single = cskpi.service_level(df["wait"], 20, by=df["channel"])
+    assert single.names == ("channel",)
+    assert next(iter(single.to_dict())) == "channel"
+    double = cskpi.service_level(df["wait"], 20, by=(df["channel"], df["day"]))
+    assert list(double.to_dict())[:2] == ["channel", "day"]
+    # two keys of one name, unnamed arrays and keep_missing wrappers
+    assert cskpi.nps([9, 0, 10], by=(df["channel"], df["channel"])).names == ("by[0]", "by[1]")
+    assert cskpi.nps([9, 0, 10], by=["a", "b", "a"]).names == ("by",)
+    assert cskpi.nps([9, 0, 10], by=cskpi.keep_missing(df["channel"])).names == ("channel",)
+    # the name does not change the result: a merge with an unnamed batch keeps the first names
+    merged = cskpi.nps([9, 0, 10], by=df["channel"]) + cskpi.nps([9], by=["a"])
+    assert merged.names == ("channel",) and merged.n.tolist() == [3, 1]
+
+
+def test_polars_series_name_their_label_column() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({"agent": ["x", "y", "x"], "score": [9, 0, 10]})
+    assert cskpi.nps(frame["score"], by=frame["agent"]).names == ("agent",)

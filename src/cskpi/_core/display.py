@@ -24,24 +24,12 @@ __all__ = [
     "format_value",
     "html_table",
     "markdown_table",
-    "require",
     "result_html",
     "result_rows",
     "text_table",
 ]
 
 MISSING = "–"
-
-
-def require(module: str, method: str) -> Any:
-    """Import an optional library for a conversion, with a clear error when it is not installed."""
-    try:
-        return __import__(module)
-    except ImportError:
-        raise ImportError(
-            f"{method}() needs {module}, which is not installed; install it with `pip install {module}` "
-            f"(cskpi itself never requires it)"
-        ) from None
 
 
 def format_seconds(seconds: float) -> str:

@@ -76,7 +76,8 @@ class Groups:
         One array per key, each of length ``n_groups``; group ``g`` has labels
         ``tuple(key[g] for key in labels)``. Groups are sorted by their labels.
     names : tuple of str
-        Name of each key (``"by"``, ``"by[0]"``… unless named by the caller).
+        Name of each key: the key's own name (a named pandas or polars Series), else
+        the argument it came from (``"by"``, ``"by[0]"``…).
     """
 
     codes: NDArray[np.intp] = attrs.field(eq=attrs.cmp_using(eq=arrays_equal))
@@ -613,16 +614,31 @@ def factorize(by: Any, n_rows: int, *, name: str = "by", sort: bool = True) -> G
     keys = by if isinstance(by, tuple) else (by,)
     if not keys:
         raise InvalidInputError(f"{name} must hold at least one label array; got an empty tuple")
-    names = (name,) if len(keys) == 1 else tuple(f"{name}[{i}]" for i in range(len(keys)))
+    arguments = (name,) if len(keys) == 1 else tuple(f"{name}[{i}]" for i in range(len(keys)))
     factorized = [
-        encode_labels(key, key_name, n_rows, sort=sort) for key_name, key in zip(names, keys, strict=True)
+        encode_labels(key, key_name, n_rows, sort=sort) for key_name, key in zip(arguments, keys, strict=True)
     ]
+    names = key_names(keys, arguments)
     if len(factorized) == 1:
         codes, labels = factorized[0]
         return Groups(codes=codes, labels=(labels,), names=names)
     sizes = tuple(int(lab.shape[0]) for _, lab in factorized)
     codes, combos = combine_codes(tuple(c for c, _ in factorized), sizes)
     return Groups(codes=codes, labels=decode_combos(combos, tuple(lab for _, lab in factorized)), names=names)
+
+
+def key_names(keys: tuple[Any, ...], arguments: tuple[str, ...]) -> tuple[str, ...]:
+    """Column names of the keys: each key's own ``name`` (a named pandas or polars Series,
+    a pyarrow field through :func:`keep_missing`), else the argument (``by``, ``by[0]``…).
+
+    Falls back to the argument names for all keys when two keys would share a name.
+    """
+    own = []
+    for key, argument in zip(keys, arguments, strict=True):
+        inner = key.values if isinstance(key, KeepMissing) else key
+        label = getattr(inner, "name", None)
+        own.append(label if isinstance(label, str) and label and not callable(label) else argument)
+    return tuple(own) if len(set(own)) == len(own) else arguments
 
 
 def count_cells(

@@ -60,29 +60,42 @@ def optional_module(name: str) -> ModuleType | None:
     return _CACHE[name]
 
 
-def require(name: str, extra: str, purpose: str) -> ModuleType:
-    """The module ``name``, or :class:`MissingDependencyError` with an install hint.
+def require(name: str, purpose: str, extra: str | None = None) -> ModuleType:
+    """The module ``name``, or :class:`MissingDependencyError` with a one-line install hint.
+
+    The one place cskpi imports an optional library for an operation that needs it
+    (conversions to DataFrames, plots, Dask). Unlike :func:`optional_module` the import
+    is attempted on every call, so a library installed or removed meanwhile is seen.
 
     Parameters
     ----------
     name : str
-        Importable module name.
-    extra : str
-        The cskpi extra that installs it (``"bench"``, ``"plot"``).
+        Importable module name (``"pandas"``, ``"matplotlib.pyplot"``, ``"dask.array"``).
     purpose : str
-        What needs the module, completing "... needs <name>" (``"to_pandas()"``).
+        What needs the module, completing "<purpose> needs <name>" (``"to_pandas()"``).
+    extra : str, optional
+        The cskpi extra that installs it (``"plot"``, ``"dask"``); the hint names the
+        library itself when None.
 
     Examples
     --------
-    >>> require("no_such_module_exists", "plot", "plot_trend()")
+    >>> require("no_such_module_exists", "plot_trend()", "plot")
     Traceback (most recent call last):
     ...
     cskpi._core.optional.MissingDependencyError: plot_trend() needs no_such_module_exists, which is not installed; install it with: pip install "cskpi[plot]"
     """  # noqa: E501 (the doctest shows the one-line message as printed)
-    module = optional_module(name)
+    package = name.split(".")[0]
+    if package in _HIDDEN:
+        module = None
+    else:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            module = None
     if module is None:
+        target = f'"cskpi[{extra}]"' if extra else package
         raise MissingDependencyError(
-            f'{purpose} needs {name}, which is not installed; install it with: pip install "cskpi[{extra}]"'
+            f"{purpose} needs {package}, which is not installed; install it with: pip install {target}"
         )
     return module
 

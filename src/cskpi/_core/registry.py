@@ -535,7 +535,7 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         "volume",
         _VOLUME,
         data={"timestamps": "timestamp"},
-        headline="total",
+        headline="n_contacts",
         unit="count",
         direction=None,
         bounds=_COUNT,

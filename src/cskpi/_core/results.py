@@ -40,7 +40,6 @@ Merging
 from __future__ import annotations
 
 import datetime
-import importlib
 import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -52,6 +51,7 @@ from numpy.typing import NDArray
 from .checks import arrays_equal
 from .errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_undefined
 from .labels import Groups, combine_codes, decode_combos
+from .optional import require
 from .stats import wilson_interval
 
 __all__ = [
@@ -99,15 +99,6 @@ def stat_names(cls: type) -> tuple[str, ...]:
 
 def param_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in attrs.fields(cls) if not f.metadata.get(STAT_KEY))
-
-
-def _import_optional(name: str, extra: str | None) -> Any:
-    """Import an optional library for a conversion; ImportError with a one-line install hint if missing."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        hint = f'pip install "cskpi[{extra}]"' if extra else f"pip install {name}"
-        raise ImportError(f"this conversion needs {name}, which is not installed: {hint}") from None
 
 
 _Columns = dict[str, Any]
@@ -255,15 +246,15 @@ class Tabular:
 
     def to_pandas(self) -> Any:
         """``pandas.DataFrame(self.to_dict())``; pandas is imported here, never by ``import cskpi``."""
-        return _import_optional("pandas", "bench").DataFrame(self.to_dict())
+        return require("pandas", "to_pandas()").DataFrame(self.to_dict())
 
     def to_polars(self) -> Any:
         """``polars.DataFrame(self.to_dict())``; polars is imported here, never by ``import cskpi``."""
-        return _import_optional("polars", "bench").DataFrame(self.to_dict())
+        return require("polars", "to_polars()").DataFrame(self.to_dict())
 
     def to_arrow(self) -> Any:
         """``pyarrow.table(self.to_dict())``; pyarrow is imported here, never by ``import cskpi``."""
-        return _import_optional("pyarrow", None).table(self.to_dict())
+        return require("pyarrow", "to_arrow()").table(self.to_dict())
 
     def isclose(self, other: Any, *, rel_tol: float = 1e-9, abs_tol: float = 0.0) -> bool:
         """Whether two results have the same labels, parameters and figures up to float rounding.

@@ -715,7 +715,7 @@ class FollowerGrowth(Tabular):
         Group labels (platform, account) when ``by`` was given.
     """
 
-    _headline = "n_followers"
+    _headline = "growth_rate"
     _axes = (("periods", "period"),)
     _figures = ("net_change", "growth_rate")
 

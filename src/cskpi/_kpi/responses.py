@@ -143,7 +143,7 @@ class ResponseTime(_DurationSummary):
     (2, 1, 10.0, 0.3333333333333333)
     """
 
-    _headline = "mean_seconds"
+    _headline = "median_seconds"
     _figures = ("n_unanswered", "unanswered_rate")
 
     @property
@@ -178,7 +178,7 @@ class ResolutionTime(_DurationSummary):
     (8.0, 1, 0.5)
     """
 
-    _headline = "mean_seconds"
+    _headline = "median_seconds"
     _figures = ("n_unresolved", "unresolved_rate")
 
     @property

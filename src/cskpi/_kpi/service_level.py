@@ -497,7 +497,7 @@ class AnswerTimePercentiles(LabelledResult):
     quantiles: float | tuple[float, ...]
     abandoned_policy: str
     labels: Any = attrs.field(default=None, eq=attrs.cmp_using(eq=_labels_eq))
-    names: tuple[str, ...] = ()
+    names: tuple[str, ...] = attrs.field(default=(), eq=False)  # column names, not part of the result
 
 
 def answer_time_percentile(

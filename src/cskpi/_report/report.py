@@ -31,10 +31,10 @@ from .._core.display import (
     format_value,
     html_table,
     markdown_table,
-    require,
     text_table,
 )
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.optional import require
 from .._core.registry import REGISTRY
 from .._core.results import ARRAY_EQ
 from .._core.time import (
@@ -377,14 +377,14 @@ class KPIReport:
 
     def to_pandas(self) -> Any:
         """The per-cell rows as a pandas DataFrame (requires pandas; ``period`` as datetime64)."""
-        pandas = require("pandas", "to_pandas")
+        pandas = require("pandas", "to_pandas()")
         frame = pandas.DataFrame(self.rows())
         frame["period"] = pandas.to_datetime(frame["period"])
         return frame
 
     def to_polars(self) -> Any:
         """The per-cell rows as a polars DataFrame (requires polars; ``period`` as a date)."""
-        polars = require("polars", "to_polars")
+        polars = require("polars", "to_polars()")
         frame = polars.DataFrame(self.rows())
         return frame.with_columns(polars.col("period").str.to_date(strict=False))
 

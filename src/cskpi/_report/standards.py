@@ -253,7 +253,7 @@ def _measure_service_level(
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
     return Measured(
-        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
     )
 
 
@@ -278,7 +278,7 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     waits, abandoned, rows = _waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -293,7 +293,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     result = dense(grouped, cells.n_cells)
-    return Measured(values=np.asarray(result.score), n=np.asarray(result.n), result=result)
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
 
 
 def _measure_abandonment(
@@ -317,7 +317,7 @@ def _measure_abandonment(
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
     return Measured(
-        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
     )
 
 
@@ -374,7 +374,7 @@ def _measure_response_within(
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
     return Measured(
-        values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
     )
 
 
@@ -388,7 +388,7 @@ def _measure_survey(
         interval_options = {"method": params["method"]} if "method" in params else {}
         low, high = _interval(result, level, **interval_options)
         return Measured(
-            values=np.asarray(result.score), n=np.asarray(result.n), low=low, high=high, result=result
+            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
         )
 
     return measure
@@ -836,15 +836,15 @@ class StandardResults:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (requires pandas)."""
-        from .._core.display import require
+        from .._core.optional import require
 
-        return require("pandas", "to_pandas").DataFrame(self.rows())
+        return require("pandas", "to_pandas()").DataFrame(self.rows())
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (requires polars)."""
-        from .._core.display import require
+        from .._core.optional import require
 
-        return require("polars", "to_polars").DataFrame(self.rows())
+        return require("polars", "to_polars()").DataFrame(self.rows())
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted cells of the results table."""
