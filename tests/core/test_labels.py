@@ -440,3 +440,18 @@ def test_polars_series_name_their_label_column() -> None:
     pl = pytest.importorskip("polars")
     frame = pl.DataFrame({"agent": ["x", "y", "x"], "score": [9, 0, 10]})
     assert cskpi.nps(frame["score"], by=frame["agent"]).names == ("agent",)
+
+
+def test_text_mixed_with_numbers_is_refused_with_and_without_pyarrow() -> None:
+    # 1 and "1" are different customers only by accident of the export: never mix them.
+    ids = np.array([1, "a", "a"], dtype=object)
+    with unavailable("pyarrow"):
+        with pytest.raises(InvalidTypeError, match="customer_ids must hold labels of one comparable type"):
+            cskpi.repeat_rate(ids)
+        with pytest.raises(InvalidTypeError, match="by must hold labels of one comparable type"):
+            cskpi.nps([9, 10, 0], by=ids)
+        # blanks among text keep the text path: the missing rule applies
+        with pytest.raises(InvalidInputError, match="by must not contain missing labels"):
+            cskpi.nps([9, 10, 0], by=np.array(["a", None, "b"], dtype=object))
+    with pytest.raises(InvalidTypeError, match="customer_ids must hold labels of one comparable type"):
+        cskpi.repeat_rate(ids)

@@ -340,6 +340,7 @@ def _text_codes(key: NDArray[Any]) -> _Raw | None:
 
 
 _python_hash = np.frompyfunc(hash, 1, 1)
+_is_text = np.frompyfunc(lambda value: isinstance(value, str | bytes), 1, 1)
 
 
 def _object_codes(key: NDArray[Any]) -> _Raw | None:
@@ -353,6 +354,9 @@ def _object_codes(key: NDArray[Any]) -> _Raw | None:
     representative[codes] = np.arange(key.shape[0], dtype=np.intp)
     uniques = key[representative]
     missing = _missing_mask(uniques)  # NaN hashes by identity, None and NA are equal to nothing
+    text = np.asarray(_is_text(uniques if missing is None else uniques[~missing]), dtype=bool)
+    if text.any() and not text.all():
+        return None  # text mixed with other values: np.unique refuses them with a clear error
     rows = slice(None) if missing is None else ~missing[codes]
     try:
         same = np.asarray(key[rows] == uniques[codes[rows]], dtype=bool)
