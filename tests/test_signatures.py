@@ -14,13 +14,8 @@ PENDING_ANY = frozenset(
     {
         "business_seconds",
         "complaints",
-        "csat",
-        "lines_required",
-        "normalize_email",
-        "normalize_phone",
         "resolution_rate",
         "reviews",
-        "scheduled_agents",
         "ticket_flow",
         "volume",
     }

@@ -12,7 +12,7 @@ the docstring, most of them only when a parameter asks for it.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,7 +82,7 @@ def _finish(
     name: str,
     rule: str,
     invalid: InvalidPolicy,
-) -> Any:
+) -> NDArray[np.str_] | np.ma.MaskedArray[Any, np.dtype[np.str_]]:
     if invalid == "raise":
         if not valid.all():
             index = first_index(~valid)
@@ -90,7 +90,10 @@ def _finish(
             shown = shown.item() if isinstance(shown, np.generic) else shown
             raise InvalidInputError(f"{name} must be {rule}; got {shown!r} at index {index}")
         return normalized
-    return np.ma.masked_array(np.where(valid, normalized, ""), mask=~valid)
+    masked: np.ma.MaskedArray[Any, np.dtype[np.str_]] = np.ma.masked_array(
+        np.where(valid, normalized, ""), mask=~valid
+    )
+    return masked
 
 
 def _contains(values: NDArray[np.str_], characters: tuple[str, ...]) -> NDArray[np.bool_]:
@@ -133,13 +136,29 @@ def _ascii_digits(values: NDArray[np.str_]) -> NDArray[np.bool_]:
     return result
 
 
+@overload
+def normalize_email(
+    emails: Any,
+    *,
+    strip_plus_tags: bool = False,
+    fold_gmail_dots: bool = False,
+    invalid: Literal["raise"] = "raise",
+) -> NDArray[np.str_]: ...
+@overload
+def normalize_email(
+    emails: Any,
+    *,
+    strip_plus_tags: bool = False,
+    fold_gmail_dots: bool = False,
+    invalid: Literal["mask"],
+) -> np.ma.MaskedArray[Any, np.dtype[np.str_]]: ...
 def normalize_email(
     emails: Any,
     *,
     strip_plus_tags: bool = False,
     fold_gmail_dots: bool = False,
     invalid: InvalidPolicy = "raise",
-) -> Any:
+) -> NDArray[np.str_] | np.ma.MaskedArray[Any, np.dtype[np.str_]]:
     """Canonical form of e-mail addresses, for recognising the same customer.
 
     Parameters
@@ -228,6 +247,24 @@ def normalize_email(
     )
 
 
+@overload
+def normalize_phone(
+    phones: Any,
+    *,
+    default_country_code: str | None = None,
+    trunk_prefix: str | None = "0",
+    international_prefix: str | None = "00",
+    invalid: Literal["raise"] = "raise",
+) -> NDArray[np.str_]: ...
+@overload
+def normalize_phone(
+    phones: Any,
+    *,
+    default_country_code: str | None = None,
+    trunk_prefix: str | None = "0",
+    international_prefix: str | None = "00",
+    invalid: Literal["mask"],
+) -> np.ma.MaskedArray[Any, np.dtype[np.str_]]: ...
 def normalize_phone(
     phones: Any,
     *,
@@ -235,7 +272,7 @@ def normalize_phone(
     trunk_prefix: str | None = "0",
     international_prefix: str | None = "00",
     invalid: InvalidPolicy = "raise",
-) -> Any:
+) -> NDArray[np.str_] | np.ma.MaskedArray[Any, np.dtype[np.str_]]:
     """Canonical E.164 form (``+`` and digits) of phone numbers, for recognising the same customer.
 
     Parameters

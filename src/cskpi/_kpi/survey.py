@@ -653,6 +653,36 @@ def _threshold(value: Any, name: str, scale: tuple[int, int]) -> int:
     return int(value)
 
 
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: None = None,
+    aspects: None = None,
+    nan_policy: NanPolicy = "raise",
+) -> CSAT | Grouped[CSAT]: ...  # CSAT for 1-D ratings, grouped by aspect for a 2-D table
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any,
+    aspects: Any = None,
+    nan_policy: NanPolicy = "raise",
+) -> Grouped[CSAT]: ...
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any = None,
+    aspects: Any,
+    nan_policy: NanPolicy = "raise",
+) -> Grouped[CSAT]: ...
 def csat(
     ratings: Any,
     *,
@@ -661,7 +691,7 @@ def csat(
     by: Any = None,
     aspects: Any = None,
     nan_policy: NanPolicy = "raise",
-) -> Any:
+) -> CSAT | Grouped[CSAT]:
     """Customer satisfaction (CSAT): the share of satisfied answers.
 
     Parameters

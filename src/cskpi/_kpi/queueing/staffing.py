@@ -15,7 +15,7 @@ Python loop over intervals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -97,7 +97,13 @@ class Staffing(Tabular):
     shrinkage: Any = attrs.field(eq=ARRAY_EQ)
 
 
-def scheduled_agents(agents: Any, *, shrinkage: Any) -> Any:
+@overload
+def scheduled_agents(agents: float, *, shrinkage: float) -> int: ...
+@overload
+def scheduled_agents(agents: NDArray[Any], *, shrinkage: Any) -> NDArray[np.int64]: ...
+@overload
+def scheduled_agents(agents: Any, *, shrinkage: Any) -> int | NDArray[np.int64]: ...
+def scheduled_agents(agents: Any, *, shrinkage: Any) -> Any:  # the overloads above give the types
     """Agents to schedule so that enough remain on the phones after shrinkage.
 
     Parameters
@@ -403,7 +409,13 @@ def agents_required_for_asa(
     )
 
 
-def lines_required(traffic: Any, *, max_blocking: Any) -> Any:
+@overload
+def lines_required(traffic: float, *, max_blocking: float) -> int: ...
+@overload
+def lines_required(traffic: NDArray[Any], *, max_blocking: Any) -> NDArray[np.int64]: ...
+@overload
+def lines_required(traffic: Any, *, max_blocking: Any) -> int | NDArray[np.int64]: ...
+def lines_required(traffic: Any, *, max_blocking: Any) -> Any:  # the overloads above give the types
     """Fewest lines (servers, trunks) whose Erlang B blocking is at most a target.
 
     Parameters
