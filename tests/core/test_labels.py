@@ -56,7 +56,6 @@ def _pandas_index(values: list[Any]) -> Any:
 def _polars(categorical: bool) -> Any:
     def make(values: list[Any]) -> Any:
         pl = pytest.importorskip("polars")
-        pytest.importorskip("pyarrow")
         series = pl.Series(values, dtype=pl.String)
         return series.cast(pl.Categorical) if categorical else series
 
@@ -103,7 +102,7 @@ def test_text_labels_match_the_reference(kind: str, values: list[str]) -> None:
     assert groups.codes.dtype == np.intp
 
 
-@pytest.mark.parametrize("kind", ["numpy str", "numpy object", "list"])
+@pytest.mark.parametrize("kind", ["numpy str", "numpy object", "list", "polars String", "polars Categorical"])
 @given(values=st.integers(0, 40).flatmap(text_keys))
 @settings(max_examples=25, deadline=None)
 def test_text_labels_without_pyarrow_match_the_reference(kind: str, values: list[str]) -> None:
@@ -189,7 +188,7 @@ def _missing_cases() -> list[tuple[str, Any, str]]:
             ("pandas Int64", pd.Series([1, None, 2], dtype="Int64"), "<NA> at index 1"),
             ("pandas category", pd.Series(["a", None], dtype="category"), "nan at index 1"),
         ]
-    if optional_module("polars") is not None and optional_module("pyarrow") is not None:
+    if optional_module("polars") is not None:
         import polars as pl
 
         cases += [
@@ -214,6 +213,26 @@ def test_missing_labels_raise_naming_the_argument_and_index(kind: str, labels: A
         InvalidInputError, match=exact(f"team must not contain missing labels {MISSING}; got {shown}")
     ):
         factorize(labels, len(labels), name="team")
+
+
+def test_polars_text_labels_use_polars_codes_with_or_without_pyarrow() -> None:
+    pl = pytest.importorskip("polars")
+    # Categories cast elsewhere in the process come first in a shared mapping: the codes
+    # of this column are then sparse, and must still give dense groups in label order.
+    pl.Series([f"elsewhere-{i}" for i in range(500)]).cast(pl.Categorical)
+    cases = {
+        "String": pl.Series("team", ["b", "a", None, "c", "a"]),
+        "Categorical": pl.Series("team", ["b", "a", None, "c", "a"]).cast(pl.Categorical),
+        "Enum": pl.Series("team", ["b", "a", None, "c", "a"], dtype=pl.Enum(["c", "b", "a"])),
+    }
+    for hide in ((), ("pyarrow",)):
+        for kind, labels in cases.items():
+            with unavailable(*hide):
+                groups = factorize(cskpi.keep_missing(labels, "?"), 5)
+                with pytest.raises(InvalidInputError, match="got None at index 2"):
+                    factorize(labels, 5)
+            assert groups.labels[0].tolist() == ["a", "b", "c", "?"], kind
+            assert groups.codes.tolist() == [1, 0, 3, 2, 0], kind
 
 
 def test_nan_in_an_object_array_raises_like_in_a_float_array() -> None:
@@ -396,14 +415,18 @@ def test_require_names_the_extra_to_install() -> None:
         unavailable("math"),
         pytest.raises(
             MissingDependencyError,
-            match=re.escape('plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'),
+            match=re.escape(
+                'plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'
+            ),
         ),
     ):
         require("math", "plot_x()", "plot")
     assert require("math", "plot_x()", "plot").sqrt(9.0) == 3.0
     assert isinstance(MissingDependencyError("x"), ImportError)
     # without an extra the hint names the library; a dotted module names its package
-    with pytest.raises(MissingDependencyError, match=re.escape("install it with: pip install no_such_pkg") + "$"):
+    with pytest.raises(
+        MissingDependencyError, match=re.escape("install it with: pip install no_such_pkg") + "$"
+    ):
         require("no_such_pkg.sub", "to_pandas()")
 
 

@@ -13,7 +13,8 @@ labels                                        method
 ============================================  ===========================================
 pandas Series or Index (any dtype)            ``factorize(sort=False)``; categorical:
                                               its codes and categories
-polars Series                                 ``to_arrow()``, then as pyarrow
+polars Series                                 text: polars' categorical codes;
+                                              others: ``to_arrow()``, then as pyarrow
 pyarrow Array or ChunkedArray                 ``dictionary_encode()`` (chunks unified);
                                               dictionary arrays as they are
 numpy ``str_``/``bytes_`` arrays, lists       a 64-bit hash of each row's characters and
@@ -32,6 +33,7 @@ so groups come out in label order whatever the order of the rows.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import attrs
@@ -246,9 +248,42 @@ def _arrow_indices(chunk: Any) -> NDArray[np.intp]:
 
 
 def _from_polars(key: Any) -> _Raw | None:
-    if type(key).__name__ != "Series" or optional_module("pyarrow") is None:
+    if type(key).__name__ != "Series":
+        return None
+    if type(key.dtype).__name__ in ("String", "Categorical", "Enum"):
+        raw = _polars_categories(key)
+        if raw is not None:
+            return raw
+    if optional_module("pyarrow") is None:
         return None
     return _from_arrow(key.to_arrow())
+
+
+def _polars_categories(key: Any) -> _Raw | None:
+    """Text labels of a polars Series through polars' own categorical encoding.
+
+    A String column is cast to Categorical (polars hashes it on its own threads); the
+    physical codes then index the distinct values. Categorical codes may come from a
+    mapping shared by the whole process, so they are made dense here; when they are far
+    sparser than the rows, None sends the column through pyarrow instead.
+    """
+    polars = sys.modules.get("polars")
+    if polars is None:  # pragma: no cover - a polars Series implies polars is imported
+        return None
+    categorical = key.cast(polars.Categorical) if type(key.dtype).__name__ == "String" else key
+    distinct = categorical.unique().drop_nulls()
+    distinct_codes = np.asarray(distinct.to_physical().to_numpy()).astype(np.intp)
+    labels = np.asarray(distinct.cast(polars.String).to_numpy(), dtype=object)
+    n = key.shape[0]
+    top = int(distinct_codes.max()) + 1 if distinct_codes.shape[0] else 0
+    if top > 4 * n + (1 << 20):
+        return None
+    physical = categorical.to_physical()
+    if physical.null_count():
+        physical = physical.fill_null(top)  # one past the largest code: a missing row
+    table = np.full(top + 1, -1, dtype=np.intp)
+    table[distinct_codes] = np.arange(distinct_codes.shape[0], dtype=np.intp)
+    return table[np.asarray(physical.to_numpy())], labels, False
 
 
 def _from_engine(key: Any) -> _Raw | None:
