@@ -3,10 +3,10 @@
 # (mutmut never touches the real tree). Not part of .ci/run: it takes minutes per module.
 #
 #   pip install "mutmut==3.8.1"            # into the project's venv (see docs/reliability.md)
-#   tests/mutation/run_mutmut.sh _kpi/survey tests/test_survey.py tests/test_mutation_kills.py
+#   tests/mutation/run_mutmut.sh _kpi/survey tests/kpi/test_survey.py tests/kpi/test_mutation_kills.py
 #
 # Arguments: the module (path under src/cskpi without .py, e.g. _kpi/survey), then the
-# test files to run against each mutant (default: tests/test_<module's file name>.py). Prints the score and
+# test files to run against each mutant (default: the tests/*/test_<module's file name>.py that exists). Prints the score and
 # writes the surviving mutants' diffs to $OUT/<module>.survivors (OUT defaults to
 # /tmp/cskpi-mutation).
 set -euo pipefail
@@ -15,7 +15,7 @@ shift
 tests=("$@")
 name="${module##*/}"
 if [ ${#tests[@]} -eq 0 ]; then
-    tests=("tests/test_${name}.py")
+    tests=(tests/*/test_"${name}".py)
 fi
 root="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 out="${OUT:-/tmp/cskpi-mutation}"
