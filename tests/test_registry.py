@@ -237,6 +237,39 @@ def test_headline_is_bounded_or_undefined(name: str, data: st.DataObject) -> Non
         assert undefined, f"{name} headline is NaN without an UndefinedMetricWarning"
 
 
+# Metrics that refuse zero rows, and why (every other metric gives an undefined headline
+# or zero counts on empty data).
+EMPTY_REFUSED = {
+    "repeat_contact_retention": "a cohort table needs at least one cohort (no period axis without a contact)",
+    "clv_inputs": "the customer lifetime inputs need at least one transaction (no observation span)",
+}
+
+
+@pytest.mark.parametrize(
+    "spec", _specs(lambda spec: any(role not in FIXED_ROLES for role in spec.data.values()))
+)
+def test_zero_rows_give_an_undefined_headline_or_zero_counts(spec: MetricSpec) -> None:
+    data, options = _valid_call(spec)
+    rows = set(_rows(spec))
+    empty = {name: (array[:0] if name in rows and array.ndim else array) for name, array in data.items()}
+    if spec.name in EMPTY_REFUSED:
+        with pytest.raises(cskpi.InvalidInputError, match="must not be empty"):
+            spec.function(**empty, **options)
+        return
+    caught: list[Any] = []
+    result = _call(spec, empty, seen=caught, **options)
+    if spec.headline is None:
+        return
+    value, on_read = _headline(spec, result)
+    undefined = on_read or any(issubclass(m.category, UndefinedMetricWarning) for m in caught)
+    if value.size and np.isnan(value).any():
+        if spec.name in NAN_WITHOUT_WARNING:
+            return
+        assert undefined, f"{spec.name}: NaN headline on zero rows without an UndefinedMetricWarning"
+    else:
+        assert np.all(value == 0) or value.size == 0, f"{spec.name}: headline {value} on zero rows"
+
+
 # --------------------------------------------------------------------------- merge law
 
 

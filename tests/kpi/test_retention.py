@@ -574,7 +574,6 @@ def test_returned_within_and_repeat_rate_merge(
         (([1], ["2024-01-01"]), {"window_seconds": 0}, "window_seconds must be a positive duration"),
         (([1], ["2024-01-01"]), {"window_seconds": np.nan}, "window_seconds must be a positive duration"),
         (([1, 2], ["2024-01-01"]), {"window_seconds": 3}, "timestamps must have the same length"),
-        (([], []), {"window_seconds": 3}, "customer_ids must not be empty"),
         (([1], ["2024-02-01"]), {"window_seconds": 3, "end": "2024-01-01"}, "end must not be before"),
     ],
 )
@@ -596,6 +595,18 @@ def test_repeat_rate_by_hand() -> None:
         assert np.isnan(repeat_rate(ids, times, start="2025-01-01").rate)
 
 
+def test_no_contact_gives_undefined_rates_not_errors() -> None:
+    # Zero customers: counts are zero and the rates undefined, as for every other metric.
+    empty = repeat_rate([])
+    assert (empty.repeat_customers, empty.customers) == (0, 0)
+    returned = returned_within([], np.array([], dtype="datetime64[s]"), window_seconds=3)
+    assert (returned.returned, returned.customers, returned.censored) == (0, 0, 0)
+    for result in (empty, returned):
+        with pytest.warns(UndefinedMetricWarning):
+            assert np.isnan(result.rate)
+    assert (repeat_rate([]) + repeat_rate(["a", "a"])).rate == 1.0
+
+
 @given(records=contact_records())
 @settings(max_examples=40, deadline=None)
 def test_repeat_rate_matches_reference(records: tuple[np.ndarray, np.ndarray]) -> None:
@@ -612,7 +623,6 @@ def test_repeat_rate_matches_reference(records: tuple[np.ndarray, np.ndarray]) -
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "pattern"),
     [
-        (([],), {}, InvalidInputError, "customer_ids must not be empty"),
         (([1, 2],), {"end": "2024-01-01"}, InvalidInputError, "timestamps are required"),
         (([1, 2], ["2024-01-01"]), {}, InvalidInputError, "timestamps must have the same length"),
         (([1.0, np.nan],), {}, InvalidInputError, "customer_ids must not contain missing identifiers"),

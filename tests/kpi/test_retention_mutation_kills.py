@@ -402,10 +402,6 @@ def test_fast_period_ordinals_of_no_records() -> None:
             "end must be timestamps (datetime64 or ISO 8601 strings); got 'soon' at index 0",
         ),
         (
-            lambda: repeat_rate([], []),
-            "customer_ids must not be empty: a repeat rate needs at least one contact",
-        ),
-        (
             lambda: repeat_rate([1, 2], end="2024-01-01"),
             "timestamps are required with start or end; got None",
         ),

@@ -719,7 +719,10 @@ def returned_within(
     (1, 3, 1, 0.3333)
     """
     window_seconds = duration_seconds(window_seconds, "window_seconds", positive=True)
-    customers, n_slots, seconds = _records(customer_ids, timestamps)
+    customers, n_slots = customer_index(customer_ids)
+    seconds = record_seconds(timestamps, customers.shape[0])
+    if customers.shape[0] == 0:  # no customer: the rate is undefined (NaN when read)
+        return ReturnedWithin(returned=0, customers=0, censored=0, days=window_seconds / _SECONDS_PER_DAY)
     latest = int(seconds.max())
     if end is None:
         end_seconds = latest
@@ -805,8 +808,6 @@ def repeat_rate(
     0.3333333333333333
     """
     customers, n_slots = customer_index(customer_ids)
-    if customers.shape[0] == 0:
-        raise InvalidInputError("customer_ids must not be empty: a repeat rate needs at least one contact")
     keep: NDArray[np.bool_] | None = None
     if timestamps is None:
         if start is not None or end is not None:
