@@ -476,13 +476,31 @@ def _pyarrow(array: np.ndarray) -> Any:
     return _library("pyarrow").array(array)
 
 
+def _masked(array: np.ndarray) -> Any:
+    return np.ma.masked_array(array, mask=np.zeros(array.shape, dtype=bool))  # nothing masked
+
+
+def _pandas_categorical(array: np.ndarray) -> Any:
+    if array.dtype.kind not in "UO":
+        pytest.skip(f"no categorical form of {array.dtype} data")
+    return _library("pandas").Series(array, dtype="category")
+
+
+def _pandas_zoned(array: np.ndarray) -> Any:
+    if array.dtype.kind != "M":
+        pytest.skip(f"{array.dtype} data are not timestamps")
+    return _library("pandas").Series(array).dt.tz_localize("UTC")
+
+
 KINDS: dict[str, Callable[[np.ndarray], Any]] = {
     "list": lambda array: array.tolist(),
+    "masked": _masked,
     "read_only": _read_only,
     "strided": _strided,
     "big_endian": _big_endian,
     "pandas": _pandas,
     "pandas_nullable": _pandas_nullable,
+    "pandas_categorical": _pandas_categorical,
     "polars": _polars,
     "pyarrow": _pyarrow,
 }
@@ -517,7 +535,7 @@ def test_every_input_kind_gives_the_numpy_result(spec: MetricSpec, kind: str) ->
     data, options = _valid_call(spec)
     converted = {}
     for name, array in data.items():
-        if array.ndim != 1 and kind not in ("list", "read_only", "strided", "big_endian"):
+        if array.ndim != 1 and kind not in ("list", "masked", "read_only", "strided", "big_endian"):
             converted[name] = array  # a table of checks: Series are 1-D
         else:
             converted[name] = KINDS[kind](array)
@@ -526,6 +544,23 @@ def test_every_input_kind_gives_the_numpy_result(spec: MetricSpec, kind: str) ->
         expected = spec.function(**data, **options)
         actual = spec.function(**converted, **options)
     assert_same(actual, expected)
+
+
+@pytest.mark.parametrize("spec", _specs(lambda spec: not spec.order_invariant and spec.headline is None))
+def test_zero_d_arrays_give_the_scalar_result(spec: MetricSpec) -> None:
+    """Element-wise formulas: 0-d arrays of each row's values give that row's figure."""
+    data, options = _valid_call(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        whole = np.asarray(spec.function(**data, **options))
+    for row in range(whole.shape[0]):
+        cell = {name: np.asarray(array[row] if array.ndim else array) for name, array in data.items()}
+        assert all(array.ndim == 0 for array in cell.values())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            result = spec.function(**cell, **options)
+        assert np.ndim(result) == 0, f"{spec.name}: 0-d inputs gave shape {np.shape(result)}"
+        assert_same(np.asarray(result), whole[row], f"{spec.name} row {row}")
 
 
 # --------------------------------------------------------------------------- bad inputs
