@@ -523,7 +523,9 @@ def test_returned_within_by_hand() -> None:
 
 
 def test_returned_within_same_instant_is_not_a_return() -> None:
-    result = returned_within([1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], window_seconds=1 * 86400, end="2024-02-01")
+    result = returned_within(
+        [1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], window_seconds=1 * 86400, end="2024-02-01"
+    )
     assert (result.returned, result.customers) == (0, 1)
 
 
@@ -652,6 +654,6 @@ def test_fast_period_ordinals_equal_the_calendar_ones(seconds: list[int], period
     # before and after 1970.
     from cskpi._core.time import period_ordinals
 
-    stamps = np.array(seconds, dtype="datetime64[s]")
+    stamps = np.array(seconds, dtype="datetime64[s]").astype("datetime64[us]")
     fast = retention_module.fast_period_ordinals(stamps.view(np.int64).copy(), period)  # type: ignore[arg-type]
     assert fast.tolist() == period_ordinals(stamps, period).tolist()  # type: ignore[arg-type]

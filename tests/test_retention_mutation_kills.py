@@ -36,7 +36,7 @@ from cskpi import (
     returned_within,
 )
 from cskpi._core.ids import active_pairs, customer_index, customer_runs, retained_pairs
-from cskpi._core.periods import fast_period_ordinals, record_seconds
+from cskpi._core.periods import fast_period_ordinals, record_times
 
 
 def exact(message: str) -> str:
@@ -364,12 +364,12 @@ def test_text_ids_of_no_identifiers() -> None:
 # --------------------------------------------------------------------------- records and periods
 
 
-def test_record_seconds_uses_datetime64_seconds_through_a_view() -> None:
-    stamps = np.array(["2024-01-01T00:00:00", "2024-01-02T00:00:01"], dtype="datetime64[s]")
-    seconds = record_seconds(stamps, 2)
+def test_record_times_uses_datetime64_microseconds_through_a_view() -> None:
+    stamps = np.array(["2024-01-01T00:00:00", "2024-01-02T00:00:01.5"], dtype="datetime64[us]")
+    micros = record_times(stamps, 2).stamps.view(np.int64)
     # 2024-01-01 is day 19723 since 1970: 19723 * 86400 = 1704067200.
-    assert seconds.tolist() == [1_704_067_200, 1_704_067_200 + 86_400 + 1]
-    assert np.shares_memory(seconds, stamps)
+    assert micros.tolist() == [1_704_067_200_000_000, (1_704_067_200 + 86_400 + 1) * 1_000_000 + 500_000]
+    assert np.shares_memory(micros, stamps)
 
 
 def test_fast_period_ordinals_of_no_records() -> None:
