@@ -316,3 +316,29 @@ def test_zone_offsets_locate_the_changes_to_the_second() -> None:
     changes = breaks[1:].astype("datetime64[us]").astype(str).tolist()
     assert changes == ["2024-03-31T01:00:00.000000", "2024-10-27T01:00:00.000000"]
     assert (offsets // 3_600_000_000).tolist() == [1, 2, 1]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def test_report_keeps_milliseconds() -> None:
+    # First replies 1, 2 and 3 ms after creation: median 2 ms in the API and in the report.
+    contacts = {
+        "created": ["2024-01-01T10:00:00.000", "2024-01-01T11:00:00.000", "2024-01-01T12:00:00"],
+        "first_reply": ["2024-01-01T10:00:00.001", "2024-01-01T11:00:00.003", "2024-01-01T12:00:00.002"],
+    }
+    api = cskpi.first_response_time(contacts["created"], contacts["first_reply"])
+    report = cskpi.kpi_report(contacts, period="month")
+    assert api.median_seconds == pytest.approx(0.002)
+    assert report["frt_median"].values.tolist() == [[pytest.approx(0.002)]]
+
+
+@pytest.mark.parametrize("word", ["now", "today"])
+def test_report_refuses_relative_words(word: str) -> None:
+    with pytest.raises(InvalidInputError, match="not a relative word"):
+        cskpi.kpi_report({"created": ["2024-01-01", word]}, period="month")
+
+
+def test_report_refuses_years_outside_1_to_9999() -> None:
+    with pytest.raises(InvalidInputError, match=r"in years 1\.\.9999"):
+        cskpi.kpi_report({"created": ["2024-01-01", "300000-01-01"]}, period="month")

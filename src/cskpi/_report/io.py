@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.time import check_years, to_datetime64
 
 __all__ = [
     "ROLES",
@@ -62,6 +63,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "ces": ("score", "effort answer (empty: not surveyed)"),
 }
 
+_US = np.dtype("datetime64[us]")
 _TRUE = ("1", "true", "t", "yes", "y")
 _FALSE = ("0", "false", "f", "no", "n", "")
 # Files at least this large show a progress line on a terminal while they are read.
@@ -746,6 +748,7 @@ class ContactsTable:
         return truthy
 
     def _timestamps(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.datetime64]:
+        """Naive local timestamps of a column as ``datetime64[us]`` (sub-second precision kept)."""
         optional = kind == "optional_timestamp"
         rule = "a local timestamp such as 2026-01-31T09:30:00" + (" (or empty)" if optional else "")
         dtype = array.dtype.kind
@@ -754,11 +757,15 @@ class ContactsTable:
                 raise InvalidTypeError(
                     f"column {column!r} must hold naive local timestamps, not time-zone-aware"
                 )
-            stamps = array.astype("datetime64[s]")
+            stamps = array.astype(_US)
         elif dtype == "O" and not _holds_text(array):
             try:
-                stamps = array.astype("datetime64[s]")
-            except (ValueError, TypeError):
+                stamps = to_datetime64(array, f"column {column!r}", allow_nat=True)
+            except InvalidInputError as error:
+                raise InvalidTypeError(
+                    f"column {column!r} must hold naive local timestamps ({error})"
+                ) from None
+            except InvalidTypeError:
                 raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype object") from None
         elif dtype in "UO":
             text = np.char.strip(_text(array))
@@ -770,12 +777,23 @@ class ContactsTable:
             if zoned.any():
                 index = int(np.argmax(zoned))
                 raise self._error(column, index, rule + " without a time zone", str(text[index]))
+            relative = np.isin(np.char.lower(text), ("now", "today"))
+            if relative.any():
+                index = int(np.argmax(relative))
+                raise self._error(column, index, rule + ", not a relative word", str(text[index]))
             filled = np.where(text == "", "NaT", text)
             try:
-                stamps = filled.astype("datetime64[s]")
+                parsed = filled.astype("datetime64")
             except ValueError:
-                bad = _first_failing(filled, "datetime64[s]")
+                bad = _first_failing(filled, "datetime64")
                 raise self._error(column, bad, rule, str(text[bad])) from None
+            try:
+                check_years(parsed, text, column)
+            except InvalidInputError:
+                outside = (parsed < np.datetime64("0001-01-01")) | (parsed >= np.datetime64("10000-01-01"))
+                index = int(np.argmax(outside))
+                raise self._error(column, index, rule + " in years 1..9999", str(text[index])) from None
+            stamps = parsed.astype(_US)
         else:
             raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype {array.dtype}")
         if not optional:
