@@ -74,7 +74,7 @@ def test_business_seconds_of_offsets_are_exact() -> None:
         business_seconds("2024-01-08T07:00Z", "2024-01-08T09:00Z", calendar=calendar)
 
 
-@pytest.mark.parametrize("word", ["now", "today", " NOW ", "Today"])
+@pytest.mark.parametrize("word", ["now", "today", "NOW", "Today"])
 def test_relative_words_raise(word: str) -> None:
     with pytest.raises(
         InvalidInputError, match=rf"^timestamps must be fixed timestamps.*got {word!r} at index 1$"

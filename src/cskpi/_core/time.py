@@ -182,18 +182,26 @@ def _object_flags(item: Any) -> int:
 _object_kinds = np.frompyfunc(_object_flags, 1, 1)
 
 
-def _string_flags(array: NDArray[Any]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Vectorised :func:`_text_flags` of a string array: offsets, and relative words."""
-    stripped = np.strings.strip(array)
-    upper = np.strings.upper(stripped)
-    relative = np.isin(np.strings.lower(stripped), _RELATIVE_WORDS)
-    time_at = np.maximum(np.strings.find(upper, "T"), np.strings.find(upper, " "))
+def _string_relative(array: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a string array holds ``'now'`` or ``'today'`` (numpy reads them in any case, unpadded)."""
+    lengths = np.strings.str_len(array)
+    candidates = (lengths == 3) | (lengths == 5)
+    relative = np.zeros(array.shape, dtype=bool)
+    if candidates.any():
+        relative[candidates] = np.isin(np.strings.lower(array[candidates]), _RELATIVE_WORDS)
+    return relative
+
+
+def _string_offsets(array: NDArray[Any]) -> NDArray[np.bool_]:
+    """Vectorised offset test of :func:`_text_flags` (only run once numpy reported an offset)."""
+    # numpy parses only unpadded text with an upper-case 'T' (or a space) and 'Z'.
+    time_at = np.maximum(np.strings.find(array, "T"), np.strings.find(array, " "))
     offset = (time_at >= 0) & (
-        np.strings.endswith(upper, "Z")
-        | (np.strings.rfind(upper, "+") > time_at)
-        | (np.strings.rfind(upper, "-") > time_at)
+        np.strings.endswith(array, "Z")
+        | (np.strings.rfind(array, "+") > time_at)
+        | (np.strings.rfind(array, "-") > time_at)
     )
-    return np.asarray(offset, dtype=bool), np.asarray(relative, dtype=bool)
+    return np.asarray(offset, dtype=bool)
 
 
 def _parse(array: NDArray[Any], name: str) -> tuple[NDArray[np.datetime64], NDArray[np.bool_] | None]:
@@ -215,9 +223,10 @@ def _parse(array: NDArray[Any], name: str) -> tuple[NDArray[np.datetime64], NDAr
                 f"got {describe_first(array, numbers)}"
             )
         flags = np.asarray(_object_kinds(array), dtype=np.int8) if array.size else np.zeros(0, np.int8)
-        offset, relative = flags == 1, flags == 2
+        offset: NDArray[np.bool_] | None = flags == 1
+        relative = flags == 2
     else:
-        offset, relative = _string_flags(array)
+        offset, relative = None, _string_relative(array)
     if relative.any():
         raise InvalidInputError(
             f"{name} must be fixed timestamps, not relative words whose meaning depends on the day "
@@ -225,13 +234,22 @@ def _parse(array: NDArray[Any], name: str) -> tuple[NDArray[np.datetime64], NDAr
         )
     try:
         with warnings.catch_warnings():
-            # numpy converts an offset to UTC with this warning: the offsets are recorded above.
-            warnings.filterwarnings("ignore", "no explicit representation of timezones", UserWarning)
-            converted = array.astype("datetime64")
+            # numpy converts an offset to UTC with this warning: strings are searched for offsets
+            # only when it is given; object arrays were classified above.
+            warnings.filterwarnings("error", "no explicit representation of timezones", UserWarning)
+            try:
+                converted = array.astype("datetime64")
+            except UserWarning:
+                warnings.filterwarnings("ignore", "no explicit representation of timezones", UserWarning)
+                converted = array.astype("datetime64")
+                if offset is None:
+                    offset = _string_offsets(array)
     except (ValueError, TypeError, OverflowError):  # OverflowError: an int too big in an object array
         bad = np.zeros(array.shape, dtype=bool)
         bad[_first_unparseable(array)] = True
         raise InvalidInputError(f"{rule}; got {describe_first(array, bad)}") from None
+    if offset is None:
+        return converted, None
     return converted, (offset if offset.any() else None)
 
 
