@@ -614,10 +614,10 @@ def test_returned_within_end_given_as_a_one_element_array() -> None:
 def test_repeat_rate_windows() -> None:
     ids = ["a", "b", "a", "c", "c", "c"]
     times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
-    # End only (before Feb 1): a once, b once, c twice -> 1 of 3.
-    before = repeat_rate(ids, times, end="2024-02-01")
+    # End only (up to Jan 31): a once, b once, c twice -> 1 of 3.
+    before = repeat_rate(ids, times, end="2024-01-31")
     assert (before.repeat_customers, before.customers) == (1, 3)
-    # Jan 3 <= t < Feb 3: c (Jan 3, Jan 4), a (Feb 1) -> 1 of 2 (b and a's Jan 1 are before).
+    # Jan 3 <= t <= Feb 3: c (Jan 3, Jan 4), a (Feb 1) -> 1 of 2 (b and a's Jan 1 are before).
     window = repeat_rate(ids, times, start="2024-01-03", end="2024-02-03")
     assert (window.repeat_customers, window.customers) == (1, 2)
     # Bounds as one-element arrays: the same window.

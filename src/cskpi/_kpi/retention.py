@@ -792,7 +792,8 @@ def repeat_rate(
         Time of each contact; needed only with ``start`` or ``end``. Naive data
         take naive bounds and aware instants take aware bounds.
     start, end : timestamp, optional
-        Count only contacts with ``start <= t < end``.
+        Count only contacts with ``start <= t <= end`` (both included, as every
+        ``end`` in cskpi).
 
     Returns
     -------
@@ -813,7 +814,7 @@ def repeat_rate(
     >>> repeat_rate(["a", "b", "a", "c", "c", "c"]).rate  # a and c of a, b, c
     0.6666666666666666
     >>> times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
-    >>> repeat_rate(["a", "b", "a", "c", "c", "c"], times, end="2024-02-01").rate  # January: c only
+    >>> repeat_rate(["a", "b", "a", "c", "c", "c"], times, end="2024-01-31").rate  # January: c only
     0.3333333333333333
     """
     customers, n_slots = customer_index(customer_ids)
@@ -831,7 +832,7 @@ def repeat_rate(
             if bound is None:
                 continue
             limit = instant_bound(bound, name, times)
-            keep &= (micros >= limit) if name == "start" else (micros < limit)
+            keep &= (micros >= limit) if name == "start" else (micros <= limit)
     kept = customers if keep is None else customers[keep]
     contacts = np.bincount(kept, minlength=n_slots)
     return RepeatRate(
