@@ -342,3 +342,64 @@ def test_report_refuses_relative_words(word: str) -> None:
 def test_report_refuses_years_outside_1_to_9999() -> None:
     with pytest.raises(InvalidInputError, match=r"in years 1\.\.9999"):
         cskpi.kpi_report({"created": ["2024-01-01", "300000-01-01"]}, period="month")
+
+
+def test_report_with_a_time_zone() -> None:
+    # 23:30 UTC on 31 January is 00:30 on 1 February in Paris; the reply 90 min later crosses
+    # no change of offset: 5400 s either way.
+    contacts = {
+        "created": ["2024-01-15T10:00Z", "2024-01-31T23:30Z"],
+        "first_reply": ["2024-01-15T10:00:00.5Z", "2024-02-01T01:00Z"],
+    }
+    report = cskpi.kpi_report(contacts, period="month", tz="Europe/Paris")
+    assert [str(p) for p in report.periods] == ["2024-01", "2024-02"]
+    assert report["volume"].values.tolist() == [[1, 1]]
+    assert report["frt_median"].values.tolist() == [[0.5, 5400.0]]
+    with pytest.raises(InvalidInputError, match=r"without a time zone \(or pass tz= / --tz\)"):
+        cskpi.kpi_report(contacts, period="month")
+    with pytest.raises(InvalidInputError, match="ambiguous"):
+        cskpi.kpi_report({"created": ["2024-01-15T10:00"]}, period="month", tz="Europe/Paris")
+
+
+def test_report_durations_over_a_change_are_exact() -> None:
+    # Created 00:30 UTC, resolved 01:30 UTC on 2024-03-31: one hour, although Paris went 01:30 -> 03:30.
+    contacts = {"created": ["2024-03-31T00:30Z"], "resolved": ["2024-03-31T01:30Z"]}
+    report = cskpi.kpi_report(contacts, period="day", tz="Europe/Paris")
+    assert report["resolution_median"].values.tolist() == [[3600.0]]
+
+
+def test_report_reads_a_zoned_dataframe_in_its_zone() -> None:
+    pd = pytest.importorskip("pandas")
+    created = pd.to_datetime(["2024-01-31T23:30", "2024-02-01T00:30"], utc=True)
+    frame = pd.DataFrame(
+        {
+            "created": created.tz_convert("Europe/Paris"),
+            "first_reply": (created + pd.Timedelta(minutes=10)).tz_convert("Europe/Paris"),
+        }
+    )
+    mixed = frame.assign(first_reply=frame["first_reply"].dt.tz_convert("UTC"))
+    with pytest.raises(InvalidInputError, match="different time zones"):
+        cskpi.kpi_report(mixed, period="month")
+    report = cskpi.kpi_report(frame, period="month")
+    assert [str(p) for p in report.periods] == ["2024-02"] and report["volume"].values.tolist() == [[2]]
+    assert report["frt_median"].values.tolist() == [[600.0]]
+    # Read in UTC instead, the first contact is in January. Business hours 09:00-17:00 on weekdays:
+    # 31 January 23:30 UTC is closed (0 s); 1 February 00:30 UTC too.
+    frt = cskpi.Standard(
+        name="FRT", metric="first_response_time", target=3600, params={"business_hours": ["09:00", "17:00"]}
+    )
+    standards = cskpi.evaluate_standards(frt, frame, period="month", tz="UTC")
+    assert [str(p) for p in standards.periods] == ["2024-01", "2024-02"]
+    assert standards.achieved.tolist() == [[[0.0, 0.0]]]
+
+
+def test_cli_tz_option(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from cskpi.__main__ import main
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("created\n2024-01-31T23:30Z\n2024-02-01T10:00Z\n", encoding="utf-8")
+    assert main(["report", str(path), "--tz", "Europe/Paris", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "2024-02" in out and "2024-01" not in out
+    assert main(["report", str(path), "--tz", "UTC", "--format", "csv"]) == 0
+    assert "2024-01" in capsys.readouterr().out

@@ -44,9 +44,11 @@ __all__ = [
     "Clock",
     "Period",
     "Times",
+    "ZonedStamps",
     "calendar_clock",
     "check_period",
     "check_tz",
+    "column_zone",
     "duration_seconds",
     "duration_us",
     "local_clock",
@@ -423,6 +425,40 @@ def local_clock(utc: NDArray[np.datetime64], zone: datetime.tzinfo) -> NDArray[n
     position = np.searchsorted(breaks, ticks, side="right") - 1
     shifted = ticks + offsets[np.clip(position, 0, None)]
     return np.where(present, shifted, ticks).view(_US)
+
+
+@attrs.frozen(eq=False)
+class _ZoneDtype:
+    tz: datetime.tzinfo
+
+
+@attrs.frozen(eq=False)
+class ZonedStamps:
+    """UTC instants (``datetime64[us]``) with the zone they are read in: a zoned column.
+
+    The input layer reads it like a pandas column with a zone, so that instants held
+    as plain ``datetime64`` (the columns of a report table) keep their meaning when
+    they are passed to a metric.
+    """
+
+    utc: NDArray[np.datetime64]
+    zone: datetime.tzinfo
+
+    @property
+    def dtype(self) -> _ZoneDtype:
+        return _ZoneDtype(self.zone)
+
+    def to_numpy(self) -> NDArray[np.datetime64]:
+        return self.utc
+
+    def __len__(self) -> int:
+        return int(self.utc.shape[0])
+
+
+def column_zone(values: Any) -> datetime.tzinfo | None:
+    """The time zone of a pandas, polars or pyarrow datetime column; ``None`` when naive."""
+    zone = _column_zone(values)
+    return None if zone is None else _zone_from_name(zone)
 
 
 @attrs.frozen
