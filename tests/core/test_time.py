@@ -403,3 +403,88 @@ def test_cli_tz_option(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
     assert "2024-02" in out and "2024-01" not in out
     assert main(["report", str(path), "--tz", "UTC", "--format", "csv"]) == 0
     assert "2024-01" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- tz= in every calendar function
+
+# 23:30 UTC on 31 January is 00:30 on 1 February in Paris (UTC+1).
+LATE = "2024-01-31T23:30Z"
+
+
+def _month(result: object) -> list[str]:
+    return [str(p)[:7] for p in result.periods]  # type: ignore[attr-defined]
+
+
+def test_tz_in_period_functions() -> None:
+    paris = {"tz": "Europe/Paris", "period": "month"}
+    assert _month(cskpi.channel_share([LATE], ["phone"], **paris)) == ["2024-02"]
+    assert _month(cskpi.ticket_flow([LATE], [LATE], **paris)) == ["2024-02"]
+    assert _month(cskpi.resolution_rate([LATE], ["NaT"], **paris)) == ["2024-02"]
+    assert _month(cskpi.complaints([LATE], **paris)) == ["2024-02"]
+    assert _month(cskpi.reviews([5], [LATE], **paris)) == ["2024-02"]
+    assert _month(cskpi.follower_growth([10], [LATE], **paris)) == ["2024-02"]
+    assert _month(cskpi.engagement(["a"], [LATE], **paris)) == ["2024-02"]
+    cohorts = cskpi.repeat_contact_retention(["a"], [LATE], **paris)
+    assert [str(c)[:7] for c in cohorts.cohorts] == ["2024-02"]
+    # The same instants read in UTC stay in January.
+    assert _month(cskpi.complaints([LATE], period="month", tz="UTC")) == ["2024-01"]
+
+
+def test_tz_in_clv_inputs() -> None:
+    # 2023-12-31T23:30Z is New Year's Day 2024 in Paris: both orders fall in 2024, one active year.
+    inputs = cskpi.clv_inputs(
+        [1, 1], ["2023-12-31T23:30Z", "2024-06-01T12:00Z"], [10.0, 20.0], tz="Europe/Paris"
+    )
+    assert (inputs.active_periods, inputs.orders) == (1, 2)
+    utc = cskpi.clv_inputs([1, 1], ["2023-12-31T23:30Z", "2024-06-01T12:00Z"], [10.0, 20.0], tz="UTC")
+    assert utc.active_periods == 2
+
+
+def test_complaints_with_contacts_on_two_clocks_raise() -> None:
+    with pytest.raises(InvalidInputError, match=r"^timestamps and contacts must both be naive"):
+        cskpi.complaints([LATE], contacts=["2024-01-31T23:30"], tz="Europe/Paris")
+
+
+# 2024-03-31 in Paris: 00:30Z is 01:30 (UTC+1) and 01:30Z is 03:30 (UTC+2), one hour apart.
+SPRING = ("2024-03-31T00:30Z", "2024-03-31T01:30Z")
+
+
+def test_durations_over_the_spring_change() -> None:
+    always = BusinessHours.every_day()
+    frt = cskpi.first_response_time([SPRING[0]], [SPRING[1]], calendar=always, tz="Europe/Paris")
+    assert frt.median_seconds == 3600.0
+    assert cskpi.resolution_time([SPRING[0]], [SPRING[1]]).median_seconds == 3600.0
+    replies = cskpi.reply_times(
+        [1, 1], list(SPRING), ["customer", "agent"], calendar=always, tz="Europe/Paris"
+    )
+    assert replies.first_reply_seconds.tolist() == [3600.0]
+    review = cskpi.reviews([5], [SPRING[0]], responded=[SPRING[1]], period="day", tz="Europe/Paris")
+    assert review.response_seconds.tolist() == [3600.0]
+    # returned_within: the return is 3600 s after the first contact, inside a one-hour window.
+    back = returned_within(["a", "a"], list(SPRING), window_seconds=3600, end="2024-03-31T02:00Z")
+    assert (back.returned, back.customers) == (1, 1)
+
+
+def test_backlog_ages_over_the_spring_change() -> None:
+    # Created 00:00Z, counted at 02:00Z: two elapsed hours (the Paris wall clock shows three).
+    created, at = ["2024-03-31T00:00Z"], "2024-03-31T02:00Z"
+    always = BusinessHours.every_day()
+    exact = cskpi.backlog(
+        created, ["NaT"], at, age_limit_seconds=2.5 * 3600, calendar=always, tz="Europe/Paris"
+    )
+    assert exact.n_backlog.tolist() == [0]
+    reached = cskpi.backlog(
+        created, ["NaT"], at, age_limit_seconds=2 * 3600, calendar=always, tz="Europe/Paris"
+    )
+    assert reached.n_backlog.tolist() == [1]
+    calendar_time = cskpi.backlog(created, ["NaT"], at, age_limit_seconds=2 * 3600)
+    assert calendar_time.n_backlog.tolist() == [1]
+
+
+def test_dask_volume_with_tz() -> None:
+    da = pytest.importorskip("dask.array")
+    import cskpi.dask
+
+    text = np.array([LATE, "2024-01-15T12:00Z", "2024-02-10T12:00Z"])
+    result = cskpi.dask.volume(da.from_array(text, chunks=1), period="month", tz="Europe/Paris")
+    assert _month(result) == ["2024-01", "2024-02"] and result.n_contacts.tolist() == [1, 2]

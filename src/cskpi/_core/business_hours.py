@@ -290,8 +290,8 @@ class BusinessHours:
     Intervals are half-open, ``[start, end)``. A shift past midnight is written as
     two intervals on consecutive days. The schedule is wall-clock time: naive
     timestamps are used as they are, time-zone-aware instants are read in a zone
-    (``tz=``) and durations between them are exact. The calendar is immutable and hashable; two calendars are equal when
-    their schedules and holidays are.
+    (``tz=``) and durations between them are exact. The calendar is immutable and
+    hashable; two calendars are equal when their schedules and holidays are.
 
     Examples
     --------

@@ -47,7 +47,7 @@ from .._core.periods import (
 )
 from .._core.results import ARRAY_EQ, Grouped, Tabular, param, single_or_grouped, stat
 from .._core.stats import divide
-from .._core.time import US_PER_SECOND, calendar_clock, check_period, check_tz, period_ordinals
+from .._core.time import US_PER_SECOND, calendar_clock, check_period, check_tz, parse_times, period_ordinals
 
 __all__ = [
     "Complaints",
@@ -478,7 +478,8 @@ def engagement(
     (1.5, 1.0, [1, 1, 1, 1])
     """
     keys = to_array(customer_ids, "customer_ids")
-    (stamps,), (times,), _ = calendar_columns(None, (timestamps, "timestamps", False))
+    times = parse_times(timestamps, "timestamps")
+    stamps = times.stamps
     check_same_length(("customer_ids", keys), ("timestamps", stamps))
     n_rows = keys.shape[0]
     if max_count is not None and (
