@@ -488,3 +488,24 @@ def test_dask_volume_with_tz() -> None:
     text = np.array([LATE, "2024-01-15T12:00Z", "2024-02-10T12:00Z"])
     result = cskpi.dask.volume(da.from_array(text, chunks=1), period="month", tz="Europe/Paris")
     assert _month(result) == ["2024-01", "2024-02"] and result.n_contacts.tolist() == [1, 2]
+
+
+def test_pandas_nat_objects_are_missing_values() -> None:
+    pd = pytest.importorskip("pandas")
+    created = np.array([pd.Timestamp("2024-01-01T09:00"), pd.Timestamp("2024-01-01T09:00")], dtype=object)
+    resolved = np.array([pd.Timestamp("2024-01-01T10:00"), pd.NaT], dtype=object)
+    result = resolution_time(created, resolved)
+    assert (result.n, result.n_unresolved, result.mean_seconds) == (1, 1, 3600.0)
+    aware = np.array([pd.Timestamp("2024-01-01T10:00", tz="UTC"), pd.NA], dtype=object)
+    times = parse_times(aware, "t", allow_nat=True)
+    assert times.aware and np.isnat(times.stamps[1])
+
+
+def test_report_zoned_columns_with_nat() -> None:
+    pd = pytest.importorskip("pandas")
+    created = pd.to_datetime(["2024-01-31T23:30", "2024-02-01T00:30"], utc=True).tz_convert("Europe/Paris")
+    reply = pd.Series([created[0] + pd.Timedelta(minutes=5), pd.NaT], dtype="datetime64[ns, Europe/Paris]")
+    frame = pd.DataFrame({"created": created, "first_reply": reply})
+    report = cskpi.kpi_report(frame, period="month")
+    assert [str(p) for p in report.periods] == ["2024-02"]
+    assert report["frt_median"].values.tolist() == [[300.0]]

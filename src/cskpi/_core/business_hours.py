@@ -47,7 +47,6 @@ from .time import (
     calendar_clock,
     parse_times,
     parse_times_or_one,
-    same_clock,
     to_datetime64,
     zone_offsets,
 )
@@ -467,11 +466,7 @@ def elapsed_microseconds(
 
 def business_zone(tz: Any, *times: Times) -> datetime.tzinfo | None:
     """The zone in which aware instants meet a business-hours calendar; ``None`` for naive data."""
-    same_clock(*times)
-    if not any(t.aware for t in times):
-        calendar_clock(tz, *times, need="business hours")  # naive data with tz= raises
-        return None
-    return calendar_clock(tz, *times, need="business hours").zone
+    return calendar_clock(tz, *times, need="business hours").zone  # naive data with tz= raise
 
 
 def check_not_before(

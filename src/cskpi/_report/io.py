@@ -611,9 +611,11 @@ class ContactsTable:
         for name in names:
             column = getter(name)
             zone = column_zone(column)
-            if zone is not None:  # a zoned pandas/polars/pyarrow column: its values are instants
+            if zone is not None:  # a zoned pandas/polars/pyarrow column: kept as its UTC instants
                 self._zones[name] = zone
-            array = _as_array(column)
+                array = parse_times(column, f"column {name!r}", allow_nat=True).stamps
+            else:
+                array = _as_array(column)
             if array.ndim != 1:
                 raise InvalidInputError(f"column {name!r} must be 1-D; got an array of shape {array.shape}")
             self._raw[name] = array
@@ -854,10 +856,9 @@ class ContactsTable:
     def _instants(self, array: NDArray[Any], column: str, optional: bool) -> NDArray[np.datetime64]:
         """A timestamp column of an aware table: UTC instants (the core's timestamp rule)."""
         name = f"column {column!r}"
-        if column in self._zones:
-            if array.dtype.kind == "M":  # polars and pyarrow export zoned columns as UTC instants
-                return parse_times(array, name, allow_nat=optional).stamps
-        elif array.dtype.kind in "UO":
+        if column in self._zones:  # UTC instants already
+            return parse_times(array, name, allow_nat=optional).stamps
+        if array.dtype.kind in "UO":
             text = np.char.strip(_text(array)) if array.dtype.kind == "U" or _holds_text(array) else None
             if text is not None:
                 array = np.where(text == "", "NaT", text)
