@@ -698,7 +698,8 @@ def returned_within(
     end : timestamp, optional
         End of the observation, inclusive (default: the latest timestamp). Customers
         first seen less than ``window_seconds`` before it are censored: left out, and
-        counted in ``censored``.
+        counted in ``censored``. On the clock of ``timestamps`` (naive with naive,
+        an instant with aware data).
 
     Returns
     -------

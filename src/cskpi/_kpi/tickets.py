@@ -881,6 +881,7 @@ def fcr_repeat_contact(
         (``t + window > end``) cannot be judged and are left out (counted
         in ``n_censored``). Default: the latest timestamp in the data. Pass a later
         instant (such as the data extract time) when the data are known complete.
+        On the clock of ``timestamps`` (naive with naive, an instant with aware data).
     by : array-like or tuple of array-likes, shape (n,), optional
         Labels of each contact (agent, channel…); a contact is credited to its own
         label.
