@@ -271,10 +271,16 @@ def _parse(array: NDArray[Any], name: str) -> tuple[NDArray[np.datetime64], NDAr
             try:
                 converted = array.astype(unit)
             except UserWarning:
-                warnings.filterwarnings("ignore", "no explicit representation of timezones", UserWarning)
-                converted = array.astype(unit)
-                if offset is None:
-                    offset = _string_offsets(array)
+                zulu = np.strings.endswith(array, "Z") if kind == "U" else None
+                if zulu is not None and zulu.all():
+                    # UTC throughout (what APIs export): parsed without the suffix, and so
+                    # without one warning per value.
+                    converted, offset = np.strings.slice(array, 0, -1).astype(unit), zulu
+                else:
+                    warnings.filterwarnings("ignore", "no explicit representation of timezones", UserWarning)
+                    converted = array.astype(unit)
+                    if offset is None:
+                        offset = _string_offsets(array)
     except (ValueError, TypeError, OverflowError):  # OverflowError: an int too big in an object array
         bad = np.zeros(array.shape, dtype=bool)
         bad[_first_unparseable(array)] = True
