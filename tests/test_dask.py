@@ -156,9 +156,7 @@ CASES: dict[str, Any] = {
     "asa": lambda m, c: m.asa(c["wait"], abandoned=c["abandoned"], by=c["channel"]),
     "volume_day_by_channel": lambda m, c: m.volume(c["ts"], period="day", by=c["channel"]),
     "volume_week": lambda m, c: m.volume(c["ts"], period="week"),
-    "volume_start_end": lambda m, c: m.volume(
-        c["ts"], start="2024-02-01", end="2024-02-20", by=c["agent"], period="day"
-    ),
+    "volume_start_end": lambda m, c: m.volume(c["ts"], start="2024-02-01", end="2024-02-20", by=c["agent"], period="day"),
     "volume_start_only": lambda m, c: m.volume(c["ts"], period="month", start="2024-02-10"),
     "volume_end_only": lambda m, c: m.volume(c["ts"], period="day", end="2024-01-20", by=c["channel"]),
     "volume_wide_range": lambda m, c: m.volume(c["ts"], period="month", start="2023-11-05", end="2024-06-01"),
@@ -449,9 +447,7 @@ def test_rounded_percentile_is_the_exact_one_rounded_up(
         values, abandoned=gave_up, resolution_seconds=resolution, max_exact_values=0
     )
     rounded = counts.percentiles(quantile=percentile, abandoned_policy=policy)
-    exact = cskpi.answer_time_percentile(
-        values, quantile=percentile, abandoned=gave_up, abandoned_policy=policy
-    )  # type: ignore[arg-type]
+    exact = cskpi.answer_time_percentile(values, quantile=percentile, abandoned=gave_up, abandoned_policy=policy)  # type: ignore[arg-type]
     assert rounded.n == exact.n
     if math.isinf(exact.seconds):
         assert math.isinf(rounded.seconds)
@@ -658,10 +654,7 @@ def test_without_dask_the_module_says_how_to_install_it() -> None:
         """
     )
     assert done.returncode == 0, done.stderr
-    assert (
-        'cskpi.dask needs dask, which is not installed; install it with: pip install "cskpi[dask]"'
-        in done.stdout
-    )
+    assert 'cskpi.dask needs dask, which is not installed; install it with: pip install "cskpi[dask]"' in done.stdout
 
 
 def test_csat_table_sorts_aspects_like_in_memory(client: Any) -> None:

@@ -324,11 +324,7 @@ class TestFollowerGrowth:
             InvalidInputError,
             "customers must be one number or one per period",
         ),
-        (
-            lambda: complaints(["2024-01-01"], n_customers="many"),
-            InvalidTypeError,
-            "customers must be numbers",
-        ),
+        (lambda: complaints(["2024-01-01"], n_customers="many"), InvalidTypeError, "customers must be numbers"),
         (
             lambda: complaints(["2024-01-01"], n_customers=[[1, 2], [3]]),
             InvalidInputError,
@@ -355,11 +351,7 @@ class TestFollowerGrowth:
             InvalidInputError,
             "start and end need a period",
         ),
-        (
-            lambda: engagement([np.nan], ["2024-01-01"]),
-            InvalidInputError,
-            "customer_ids must not contain missing identifiers",
-        ),
+        (lambda: engagement([np.nan], ["2024-01-01"]), InvalidInputError, "customer_ids must not contain missing identifiers"),
         (
             lambda: reviews([6], ["2024-01-01"]),
             InvalidInputError,

@@ -461,10 +461,7 @@ def test_grouped_asa_and_aht_keep_every_group() -> None:
             lambda: cskpi.answer_time_percentile([1.0], quantile=[0.5, 90]),
             "quantile levels are fractions in [0, 1]; got 90 at index 1 — did you mean 0.9?",
         ),
-        (
-            lambda: cskpi.answer_time_percentile([1.0], quantile=0.5, abandoned=[1]),
-            "abandoned must be a boolean mask",
-        ),
+        (lambda: cskpi.answer_time_percentile([1.0], quantile=0.5, abandoned=[1]), "abandoned must be a boolean mask"),
     ],
 )
 def test_service_level_messages_are_exact(call: object, message: str) -> None:
@@ -479,9 +476,7 @@ def test_percentile_results_compare_by_labels() -> None:
     two_keys = (["a", "a", "b", "b"], [1, 2, 1, 2])
     first = cskpi.answer_time_percentile(waits, quantile=[0.5], by=two_keys)
     assert first == cskpi.answer_time_percentile(waits, quantile=[0.5], by=two_keys)
-    assert first != cskpi.answer_time_percentile(
-        waits, quantile=[0.5], by=(["a", "a", "b", "b"], [1, 2, 1, 3])
-    )
+    assert first != cskpi.answer_time_percentile(waits, quantile=[0.5], by=(["a", "a", "b", "b"], [1, 2, 1, 3]))
     assert first != cskpi.answer_time_percentile(
         waits, quantile=[0.5], by=(["a", "a", "b", "b"], [1, 2, 1, 2], [0] * 4)
     )
@@ -559,9 +554,7 @@ def test_queueing_messages_are_exact(call: object, message: str) -> None:
 def test_queueing_accepts_columns_and_object_numbers() -> None:
     # Anything with to_numpy() (pandas, polars) and object arrays of numbers are numbers.
     assert cskpi.erlang_b(_Column([1.0, 1.0]), 1).tolist() == [0.5, 0.5]
-    assert cskpi.erlang_b(np.array([1, 1.0], dtype=object), 2).tolist() == pytest.approx(
-        [0.2, 0.2], rel=1e-15
-    )
+    assert cskpi.erlang_b(np.array([1, 1.0], dtype=object), 2).tolist() == pytest.approx([0.2, 0.2], rel=1e-15)
     assert cskpi.traffic_intensity(_Column([100.0]), aht_seconds=180, interval_seconds=1800).tolist() == [
         10.0
     ]

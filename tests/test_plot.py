@@ -98,16 +98,8 @@ def test_report_overview(tmp_path: Path, report: cskpi.KPIReport) -> None:
     [
         (lambda: plot.service_level_curve([1.0], target=80), InvalidInputError, "fraction"),
         (lambda: plot.service_level_curve([1.0], max_seconds=0), InvalidInputError, "max_seconds"),
-        (
-            lambda: plot.open_cases_over_time(["2026-01-01"], ["NaT"], every="month"),
-            InvalidInputError,
-            "every",
-        ),
-        (
-            lambda: plot.open_cases_over_time(np.array([], "M8[s]"), np.array([], "M8[s]")),
-            InvalidInputError,
-            "at least one",
-        ),
+        (lambda: plot.open_cases_over_time(["2026-01-01"], ["NaT"], every="month"), InvalidInputError, "every"),
+        (lambda: plot.open_cases_over_time(np.array([], "M8[s]"), np.array([], "M8[s]")), InvalidInputError, "at least one"),
         (lambda: plot.retention_heatmap("cohorts"), InvalidTypeError, "CohortRetention"),  # type: ignore[arg-type]
         (lambda: plot.report_overview("report"), InvalidTypeError, "KPIReport"),  # type: ignore[arg-type]
         (lambda: plot.nps_trend({"created": ["2026-01-01"]}), KeyError, "no KPI 'nps'"),

@@ -83,9 +83,7 @@ def test_report_values_equal_metric_functions(report: cskpi.KPIReport, columns: 
         assert report["frt_median"].values[cell] == frt.median_seconds[position]
         assert report["resolution_median"].values[cell] == resolution.median_seconds[position]
     ends = (report.periods + np.timedelta64(1, "M")).astype("datetime64[s]")
-    opened = cskpi.open_cases(
-        columns["created"][handled], columns["resolved"][handled], ends, by=channel[handled]
-    )
+    opened = cskpi.open_cases(columns["created"][handled], columns["resolved"][handled], ends, by=channel[handled])
     np.testing.assert_array_equal(report["open_cases"].values, opened.n_open)
 
 
@@ -152,10 +150,7 @@ def test_csat_changes_use_interval_overlap() -> None:
     report = kpi_report({"created": created, "csat": ratings}, period="month")
     series = report["csat"]
     assert series.test == "interval_overlap"
-    first, second = (
-        cskpi.csat(ratings[:50]).confidence_interval(),
-        cskpi.csat(ratings[50:]).confidence_interval(),
-    )
+    first, second = cskpi.csat(ratings[:50]).confidence_interval(), cskpi.csat(ratings[50:]).confidence_interval()
     apart = second.high < first.low
     assert apart and series.change_clear[0, 1] == apart and series.trend.tolist() == ["down"]
 
@@ -212,8 +207,7 @@ def test_dataframes_give_the_same_report(columns: dict[str, Any]) -> None:
     expected = kpi_report(columns, period="week", by="channel")
     # polars holds datetimes in ms, us or ns.
     frame_columns = {
-        key: value.astype("datetime64[us]") if value.dtype.kind == "M" else value
-        for key, value in columns.items()
+        key: value.astype("datetime64[us]") if value.dtype.kind == "M" else value for key, value in columns.items()
     }
     assert kpi_report(pandas.DataFrame(frame_columns), period="week", by="channel") == expected
     assert kpi_report(polars.DataFrame(frame_columns), period="week", by="channel") == expected
@@ -235,35 +229,15 @@ def test_column_mapping() -> None:
         ({"created": ["2026-01-05"]}, {"period": "fortnight"}, InvalidInputError, "period"),
         ({"created": ["2026-01-05"]}, {"by": "team"}, InvalidInputError, "no column named 'team'"),
         ({"created": ["2026-01-05"]}, {"by": ["team"]}, InvalidTypeError, "by must be the name"),
-        (
-            {"created": ["2026-01-05"]},
-            {"service_level_policy": "x"},
-            InvalidInputError,
-            "service_level_policy",
-        ),
+        ({"created": ["2026-01-05"]}, {"service_level_policy": "x"}, InvalidInputError, "service_level_policy"),
         ({"created": ["2026-01-05"]}, {"trend_tolerance": -1}, InvalidInputError, "trend_tolerance"),
         ({"created": ["2026-01-05"]}, {"confidence_level": 95}, InvalidInputError, "confidence_level"),
         ({"created": ["2026-13-05"]}, {}, InvalidInputError, "column 'created' must be a local timestamp"),
         ({"created": ["2026-01-05T10:00Z"]}, {}, InvalidInputError, "without a time zone"),
         ({"created": ["2026-01-05", None]}, {}, InvalidInputError, "at index 1"),
-        (
-            {"created": ["2026-01-05"], "wait_seconds": ["x"]},
-            {},
-            InvalidInputError,
-            "'wait_seconds' must be a number",
-        ),
-        (
-            {"created": ["2026-01-05"], "abandoned": ["maybe"]},
-            {},
-            InvalidInputError,
-            "'abandoned' must be true/false",
-        ),
-        (
-            {"created": ["2026-01-05"], "abandoned": [2]},
-            {},
-            InvalidInputError,
-            "'abandoned' must be true/false",
-        ),
+        ({"created": ["2026-01-05"], "wait_seconds": ["x"]}, {}, InvalidInputError, "'wait_seconds' must be a number"),
+        ({"created": ["2026-01-05"], "abandoned": ["maybe"]}, {}, InvalidInputError, "'abandoned' must be true/false"),
+        ({"created": ["2026-01-05"], "abandoned": [2]}, {}, InvalidInputError, "'abandoned' must be true/false"),
         ({"created": ["2026-01-05"], "nps": [7.5]}, {}, InvalidInputError, "'nps' must be a survey answer"),
         ({"created": ["2026-01-05"], "nps": [True]}, {}, InvalidTypeError, "'nps' must hold numbers"),
         ({"created": ["2026-01-05", "2026-01-06"], "nps": [1]}, {}, InvalidInputError, "same length"),

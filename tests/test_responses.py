@@ -379,12 +379,7 @@ BAD_TICKETS = [
         GOOD, LATER, {"by": ["a"]}, InvalidInputError, "by must have one label per row", id="by-length"
     ),
     pytest.param(
-        GOOD,
-        LATER,
-        {"by": [np.nan, 1.0]},
-        InvalidInputError,
-        "by must not contain missing labels",
-        id="by-nan",
+        GOOD, LATER, {"by": [np.nan, 1.0]}, InvalidInputError, "by must not contain missing labels", id="by-nan"
     ),
 ]
 

@@ -523,9 +523,7 @@ def test_returned_within_by_hand() -> None:
 
 
 def test_returned_within_same_instant_is_not_a_return() -> None:
-    result = returned_within(
-        [1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], window_seconds=1 * 86400, end="2024-02-01"
-    )
+    result = returned_within([1, 1], ["2024-01-01T10:00", "2024-01-01T10:00"], window_seconds=1 * 86400, end="2024-02-01")
     assert (result.returned, result.customers) == (0, 1)
 
 

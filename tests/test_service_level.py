@@ -494,11 +494,7 @@ def test_percentile_grouped() -> None:
 def test_percentile_group_with_only_abandons_is_undefined() -> None:
     with pytest.warns(UndefinedMetricWarning):
         result = answer_time_percentile(
-            [5, 6, 7],
-            quantile=0.5,
-            abandoned=[False, True, True],
-            abandoned_policy="exclude",
-            by=["a", "b", "b"],
+            [5, 6, 7], quantile=0.5, abandoned=[False, True, True], abandoned_policy="exclude", by=["a", "b", "b"]
         )
     assert result.seconds[0] == 5.0 and math.isnan(result.seconds[1])
     with pytest.warns(UndefinedMetricWarning):
@@ -597,9 +593,7 @@ def test_percentile_grouped_equals_per_group(
     percents = [0.1, 0.5, 0.9]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)  # groups of abandons only, with 'exclude'
-        grouped = answer_time_percentile(
-            waits, quantile=percents, abandoned=mask, abandoned_policy=policy, by=labels
-        )
+        grouped = answer_time_percentile(waits, quantile=percents, abandoned=mask, abandoned_policy=policy, by=labels)
         for position, label in enumerate(grouped.labels.tolist()):
             keep = labels == label
             single = answer_time_percentile(
@@ -614,9 +608,9 @@ def test_percentile_order_invariant(data: tuple[np.ndarray, np.ndarray], seed: A
     waits, mask = data
     order = list(range(waits.shape[0]))
     seed.shuffle(order)
-    assert answer_time_percentile(
-        waits, quantile=[0.25, 0.5, 0.99], abandoned=mask
-    ) == answer_time_percentile(waits[order], quantile=[0.25, 0.5, 0.99], abandoned=mask[order])
+    assert answer_time_percentile(waits, quantile=[0.25, 0.5, 0.99], abandoned=mask) == answer_time_percentile(
+        waits[order], quantile=[0.25, 0.5, 0.99], abandoned=mask[order]
+    )
 
 
 # --------------------------------------------------------------------------- bad input

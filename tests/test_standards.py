@@ -28,9 +28,7 @@ from cskpi._report.io import ContactsTable, example_contacts_path
 from cskpi._report.standards import STANDARD_METRICS, standards_to_toml
 from helpers import read_only
 
-SL = Standard(
-    name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7, params={"threshold_seconds": 20}
-)
+SL = Standard(name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7, params={"threshold_seconds": 20})
 
 
 # --------------------------------------------------------------------------- declaration
@@ -38,11 +36,7 @@ SL = Standard(
 
 def test_defaults_filled_and_direction_from_metric() -> None:
     assert SL.direction == "at_least"
-    assert SL.parameters == {
-        "threshold_seconds": 20.0,
-        "policy": "abandoned_as_missed",
-        "short_abandon_seconds": None,
-    }
+    assert SL.parameters == {"threshold_seconds": 20.0, "policy": "abandoned_as_missed", "short_abandon_seconds": None}
     assert Standard(name="ASA", metric="asa", target=30).direction == "at_most"
     assert Standard(name="FRT", metric="first_response_time", target=3600).parameters["statistic"] == "median"
     # Parameters given as a dict or as pairs are the same standard.
@@ -211,10 +205,7 @@ def test_per_period_and_group_equal_the_metric_functions() -> None:
 def test_every_metric_whole_table_equals_grouped_cells(metric: str) -> None:
     """Registry-driven: the whole-table value equals the per-month values merged by the metric itself."""
     columns = _example_columns()
-    params = {
-        "service_level": {"threshold_seconds": 20},
-        "first_response_within": {"threshold_seconds": 3600},
-    }
+    params = {"service_level": {"threshold_seconds": 20}, "first_response_within": {"threshold_seconds": 3600}}
     bounds = STANDARD_METRICS[metric].bounds
     target = min(max(0.5, bounds[0]), bounds[1])
     standard = Standard(name=metric, metric=metric, target=target, params=params.get(metric, {}))
@@ -234,9 +225,7 @@ def test_first_response_within_counts_unanswered_as_missed() -> None:
         "created": ["2026-01-05T09:00", "2026-01-05T09:00", "2026-01-05T09:00"],
         "first_reply": ["2026-01-05T09:10", "2026-01-05T11:00", ""],
     }
-    standard = Standard(
-        name="1h", metric="first_response_within", target=0.9, params={"threshold_seconds": 3600}
-    )
+    standard = Standard(name="1h", metric="first_response_within", target=0.9, params={"threshold_seconds": 3600})
     result = evaluate_standards(standard, contacts)
     assert result.achieved.item() == pytest.approx(1 / 3) and result.n.item() == 3
     # In business hours 09:00-17:00 a ticket created Friday 16:30 and answered Monday 09:20 waited 50 min.
@@ -256,14 +245,10 @@ def test_missing_column_names_the_role() -> None:
 
 
 def test_bad_values_name_column_and_index() -> None:
-    with pytest.raises(
-        InvalidInputError, match=r"column 'wait_seconds' must be a non-negative.*-3.0 at index 2"
-    ):
+    with pytest.raises(InvalidInputError, match=r"column 'wait_seconds' must be a non-negative.*-3.0 at index 2"):
         evaluate_standards(SL, {"wait_seconds": [1.0, 2.0, -3.0]})
     nps_goal = Standard(name="NPS", metric="nps", target=0)
-    with pytest.raises(
-        InvalidInputError, match=r"column 'nps': scores must be integers in 0..10; got 11.0 at index 3"
-    ):
+    with pytest.raises(InvalidInputError, match=r"column 'nps': scores must be integers in 0..10; got 11.0 at index 3"):
         evaluate_standards(nps_goal, {"nps": [10, np.nan, 5, 11]})
 
 
@@ -297,9 +282,7 @@ def test_bad_standards_argument() -> None:
     slack=st.floats(0, 0.5),
     at_least=st.booleans(),
 )
-def test_status_matches_side_of_target(
-    waits: np.ndarray, target: float, slack: float, at_least: bool
-) -> None:
+def test_status_matches_side_of_target(waits: np.ndarray, target: float, slack: float, at_least: bool) -> None:
     tolerated = max(0.0, target - slack) if at_least else min(1.0, target + slack)
     direction = "at_least" if at_least else "at_most"
     standard = Standard(name="s", metric="service_level", target=target, direction=direction,
@@ -336,9 +319,7 @@ def test_grouped_equals_per_group(waits: np.ndarray, data: st.DataObject) -> Non
 
 
 def test_rows_and_conversions() -> None:
-    result = evaluate_standards(
-        [SL], {"wait_seconds": [5.0, 50.0], "channel": ["chat", "phone"]}, by="channel"
-    )
+    result = evaluate_standards([SL], {"wait_seconds": [5.0, 50.0], "channel": ["chat", "phone"]}, by="channel")
     rows = result.rows()
     assert [row["channel"] for row in rows] == ["chat", "phone"]
     assert rows[0]["status"] == "met" and rows[1]["status"] == "not_met"
@@ -354,12 +335,7 @@ def test_rows_and_conversions() -> None:
 
 def test_bundled_example_standards_load() -> None:
     standards = load_standards(Path(cskpi.__file__).parent / "data" / "example_standards.toml")
-    assert [s.metric for s in standards] == [
-        "service_level",
-        "abandonment_rate",
-        "first_response_within",
-        "csat",
-    ]
+    assert [s.metric for s in standards] == ["service_level", "abandonment_rate", "first_response_within", "csat"]
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json"])
@@ -400,29 +376,14 @@ _GOOD = '[[standard]]\nname = "SL"\nmetric = "service_level"\ntarget = 0.8\n[sta
         ('[[standard]]\nmetric = "nps"\ntarget = 1\n', "standard 1: field 'name' is required"),
         ('[[standard]]\nname = "N"\ntarget = 1\n', "standard 1 ('N'): field 'metric' is required"),
         ('[[standard]]\nname = "N"\nmetric = "nps"\n', "standard 1 ('N'): field 'target' is required"),
-        (
-            '[[standard]]\nname = "N"\nmetric = "nps"\ntarget = "high"\n',
-            "standard 1 ('N'): field target must be",
-        ),
+        ('[[standard]]\nname = "N"\nmetric = "nps"\ntarget = "high"\n', "standard 1 ('N'): field target must be"),
         ('[[standard]]\nname = "N"\nmetric = "nps"\ntarget = 1\ngoal = 2\n', "unknown field 'goal'"),
-        (
-            _GOOD + '[[standard]]\nname = "C"\nmetric = "csat"\ntarget = 85\n',
-            "standard 2 ('C'): field target must lie",
-        ),
+        (_GOOD + '[[standard]]\nname = "C"\nmetric = "csat"\ntarget = 85\n', "standard 2 ('C'): field target must lie"),
         (_GOOD + _GOOD, "distinct names"),
-        (
-            '[[standard]]\nname = "S"\nmetric = "service_level"\ntarget = 0.8\n',
-            "standard 1 ('S'): field params",
-        ),
-        (
-            '[[standard]]\nname = "N"\nmetric = "nps"\ntarget = 10\nparams = { method = "x" }\n',
-            "params['method']",
-        ),
-        (
-            'other = 1\n[[standard]]\nname = "N"\nmetric = "nps"\ntarget = 1\n',
-            "unknown top-level key 'other'",
-        ),
-        ('[[standard]]\nname = 3\nmetric = "nps"\ntarget = 1\n', "field name must be"),
+        ('[[standard]]\nname = "S"\nmetric = "service_level"\ntarget = 0.8\n', "standard 1 ('S'): field params"),
+        ('[[standard]]\nname = "N"\nmetric = "nps"\ntarget = 10\nparams = { method = "x" }\n', "params['method']"),
+        ('other = 1\n[[standard]]\nname = "N"\nmetric = "nps"\ntarget = 1\n', "unknown top-level key 'other'"),
+        ("[[standard]]\nname = 3\nmetric = \"nps\"\ntarget = 1\n", "field name must be"),
     ],
 )
 def test_bad_toml_files(tmp_path: Path, text: str, message: str) -> None:
@@ -439,10 +400,7 @@ def test_bad_toml_files(tmp_path: Path, text: str, message: str) -> None:
     [
         ("{", "is not valid JSON"),
         ("[1]", "standard 1: must be a table"),
-        (
-            '{"standard": [{"name": "N", "metric": "nps", "target": null}]}',
-            "field target must be a finite number",
-        ),
+        ('{"standard": [{"name": "N", "metric": "nps", "target": null}]}', "field target must be a finite number"),
         ('[{"name": "N", "metric": "nps", "target": 10}]', ""),  # a bare list is accepted
     ],
 )

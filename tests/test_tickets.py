@@ -90,11 +90,7 @@ def backlog_reference(created, resolved, moments, limit_seconds, calendar=None) 
         for c, r in zip(created, resolved, strict=True):
             if not (c < t and (np.isnat(r) or t <= r)):
                 continue
-            age = (
-                (t - c) / np.timedelta64(1, "s")
-                if calendar is None
-                else business_seconds(c, t, calendar=calendar)
-            )
+            age = (t - c) / np.timedelta64(1, "s") if calendar is None else business_seconds(c, t, calendar=calendar)
             if age >= limit_seconds:
                 count += 1
         out.append(count)
@@ -474,7 +470,9 @@ class TestRepeatContactFCR:
     def test_hand_computed(self):
         # Customer 1: 1st and 5th (4 days apart, within 7): the 1st is repeated. Customer 2: the 1st only.
         # Observed to the 20th, so every window (to the 12th at the latest) is complete.
-        result = fcr_repeat_contact([1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"], end="2024-05-20")
+        result = fcr_repeat_contact(
+            [1, 1, 2], ["2024-05-01", "2024-05-05", "2024-05-01"], end="2024-05-20"
+        )
         assert (result.n_contacts, result.n_resolved, result.n_censored) == (3, 2, 0)
         assert result.rate == pytest.approx(2 / 3)
 
@@ -488,7 +486,9 @@ class TestRepeatContactFCR:
             customers, times, reasons=["billing", "delivery", "billing"], end="2024-06-30"
         )
         assert different.n_resolved == 3 and different.same_reason
-        assert fcr_repeat_contact(customers, times, reasons=reasons, end="2024-06-30").n_resolved == 2
+        assert (
+            fcr_repeat_contact(customers, times, reasons=reasons, end="2024-06-30").n_resolved == 2
+        )
 
     def test_default_observation_end_censors_recent_contacts(self):
         # Latest contact on the 20th: contacts after the 13th cannot be judged with a 7-day window.
@@ -519,7 +519,9 @@ class TestRepeatContactFCR:
             data.draw(st.lists(st.sampled_from(["p", "q"]), min_size=n, max_size=n)), dtype="<U1"
         )
         until = BASE + np.timedelta64(data.draw(st.integers(20, 40)) * DAY, "s")
-        result = fcr_repeat_contact(customers, times, window_seconds=window, end=until, reasons=reasons_used)
+        result = fcr_repeat_contact(
+            customers, times, window_seconds=window, end=until, reasons=reasons_used
+        )
         repeated, censored = repeat_flags(customers, list(times), window, until, reasons_used)
         judged = ~censored
         assert (result.n_contacts, result.n_resolved, result.n_censored) == (
@@ -553,7 +555,9 @@ class TestRepeatContactFCR:
     def test_merge_disjoint_customers(self):
         a = fcr_repeat_contact([1, 1], ["2024-05-01", "2024-05-02"], end="2024-06-01")
         b = fcr_repeat_contact([2], ["2024-05-01"], end="2024-06-01")
-        both = fcr_repeat_contact([1, 1, 2], ["2024-05-01", "2024-05-02", "2024-05-01"], end="2024-06-01")
+        both = fcr_repeat_contact(
+            [1, 1, 2], ["2024-05-01", "2024-05-02", "2024-05-01"], end="2024-06-01"
+        )
         assert a + b == both
         with pytest.raises(InvalidInputError, match="window_seconds"):
             _ = a + fcr_repeat_contact([2], ["2024-05-01"], window_seconds=DAY, end="2024-06-01")
@@ -790,7 +794,9 @@ def test_time_zone_aware_columns_do_not_mix_with_naive_ones():
     with pytest.raises(InvalidInputError, match="created and instants must both be naive"):
         open_cases(OK_CREATED, OK_RESOLVED, aware)
     with pytest.raises(InvalidInputError, match="timestamps and end must both be naive"):
-        fcr_repeat_contact([1, 2], OK_CREATED, end=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
+        fcr_repeat_contact(
+            [1, 2], OK_CREATED, end=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
+        )
 
 
 def test_inputs_are_not_modified():
@@ -1143,7 +1149,6 @@ def test_exact_messages(call, error, message):
 def test_customer_key_named_with_reasons():
     # With reasons the key is the pair (customer, reason); a bad customer is still named as such.
     with pytest.raises(
-        InvalidInputError,
-        match=r"^customer_ids must not contain missing identifiers \(None, NaN or null\); got nan at index 1$",
+        InvalidInputError, match=r"^customer_ids must not contain missing identifiers \(None, NaN or null\); got nan at index 1$"
     ):
         fcr_repeat_contact([1, np.nan], OK_CREATED, reasons=["a", "b"])

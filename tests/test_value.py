@@ -45,7 +45,6 @@ def test_infinite_horizon_default_timing_and_bad_timing() -> None:
     with pytest.raises(InvalidInputError, match="timing must be one of"):
         clv_infinite_horizon(100, 0.8, 0.1, timing="start")  # type: ignore[arg-type]
 
-
 rates = st.floats(0, 1)
 discounts = st.floats(0, 0.5)
 margins = st.floats(-1e4, 1e4)
@@ -347,13 +346,7 @@ def test_clv_inputs_merge_refuses_other_periods_and_kinds() -> None:
         ([1], ["2024-01-01"], [np.nan], InvalidInputError, "amounts must not contain NaN"),
         ([1], ["2024-01-01"], ["5"], InvalidTypeError, "amounts must be numbers"),
         ([1], ["someday"], [5.0], InvalidInputError, "timestamps"),
-        (
-            [np.nan],
-            ["2024-01-01"],
-            [5.0],
-            InvalidInputError,
-            "customer_ids must not contain missing identifiers",
-        ),
+        ([np.nan], ["2024-01-01"], [5.0], InvalidInputError, "customer_ids must not contain missing identifiers"),
         ([1], ["2024-01-01"], [5.0, 1.0], InvalidInputError, "amounts"),
     ],
 )

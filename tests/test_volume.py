@@ -268,31 +268,15 @@ class TestChannelShare:
         ),
         (lambda: volume(["2024-05-01"], period="fortnight"), InvalidInputError, "period must be one of"),
         (lambda: volume(["2024-05-01"], period=None), InvalidInputError, "period must be one of"),
-        (
-            lambda: volume(["2024-05-01"], by=["a", "b"], period="day"),
-            InvalidInputError,
-            "by must have one label per row",
-        ),
-        (
-            lambda: volume(["2024-05-01"], by=[np.nan], period="day"),
-            InvalidInputError,
-            "by must not contain missing labels",
-        ),
+        (lambda: volume(["2024-05-01"], by=["a", "b"], period="day"), InvalidInputError, "by must have one label per row"),
+        (lambda: volume(["2024-05-01"], by=[np.nan], period="day"), InvalidInputError, "by must not contain missing labels"),
         (
             lambda: volume(["2024-05-01"], start="2024-06-01", end="2024-05-01", period="day"),
             InvalidInputError,
             "end must not be before start",
         ),
-        (
-            lambda: volume(["2024-05-01"], start=20240501, period="day"),
-            InvalidTypeError,
-            "start must be a timestamp",
-        ),
-        (
-            lambda: volume(["2024-05-01"], end="never", period="day"),
-            InvalidInputError,
-            "end must be timestamps",
-        ),
+        (lambda: volume(["2024-05-01"], start=20240501, period="day"), InvalidTypeError, "start must be a timestamp"),
+        (lambda: volume(["2024-05-01"], end="never", period="day"), InvalidInputError, "end must be timestamps"),
         (
             lambda: channel_share(["2024-05-01"], ["a", "b"]),
             InvalidInputError,
@@ -640,8 +624,7 @@ class TestChannelShareEdges:
 
     def test_channels_and_categories_named_in_messages(self):
         with pytest.raises(
-            InvalidInputError,
-            match=exact("channels must not contain missing labels (None, NaN or null); got nan at index 1"),
+            InvalidInputError, match=exact("channels must not contain missing labels (None, NaN or null); got nan at index 1")
         ):
             channel_share(["2024-05-01", "2024-05-02"], [1.0, np.nan])
         with pytest.raises(

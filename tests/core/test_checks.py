@@ -83,9 +83,7 @@ def test_digit_strings_are_not_counts() -> None:
 def test_masked_scores_are_missing_answers() -> None:
     # Before: the mask was ignored and the masked 0 and 3 counted as detractors.
     scores = np.ma.array([9, 10, 0, 3], mask=[False, False, True, True])
-    with pytest.raises(
-        InvalidInputError, match=r"scores must not contain NaN .*nan_policy='omit'.* at index 2"
-    ):
+    with pytest.raises(InvalidInputError, match=r"scores must not contain NaN .*nan_policy='omit'.* at index 2"):
         cskpi.nps(scores)
     omitted = cskpi.nps(scores, nan_policy="omit")
     assert (omitted.n, omitted.score) == (2, 100.0)
@@ -102,9 +100,7 @@ def test_masked_durations_are_missing() -> None:
 
 def test_masked_flags_are_missing_flags() -> None:
     flags = np.ma.array([True, False], mask=[False, True])
-    with pytest.raises(
-        InvalidInputError, match=r"abandoned must not contain missing values; got None at index 1"
-    ):
+    with pytest.raises(InvalidInputError, match=r"abandoned must not contain missing values; got None at index 1"):
         cskpi.service_level([1.0, 30.0], 20, abandoned=flags)
 
 

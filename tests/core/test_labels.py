@@ -396,18 +396,14 @@ def test_require_names_the_extra_to_install() -> None:
         unavailable("math"),
         pytest.raises(
             MissingDependencyError,
-            match=re.escape(
-                'plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'
-            ),
+            match=re.escape('plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'),
         ),
     ):
         require("math", "plot_x()", "plot")
     assert require("math", "plot_x()", "plot").sqrt(9.0) == 3.0
     assert isinstance(MissingDependencyError("x"), ImportError)
     # without an extra the hint names the library; a dotted module names its package
-    with pytest.raises(
-        MissingDependencyError, match=re.escape("install it with: pip install no_such_pkg") + "$"
-    ):
+    with pytest.raises(MissingDependencyError, match=re.escape("install it with: pip install no_such_pkg") + "$"):
         require("no_such_pkg.sub", "to_pandas()")
 
 

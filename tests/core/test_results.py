@@ -299,10 +299,7 @@ def test_missing_library_gives_an_install_hint(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delitem(__import__("sys").modules, "polars", raising=False)
     monkeypatch.setattr(builtins, "__import__", no_polars)
     monkeypatch.setattr("importlib.import_module", lambda name: no_polars(name))
-    with pytest.raises(
-        ImportError,
-        match=r"to_polars\(\) needs polars, which is not installed; install it with: pip install polars",
-    ):
+    with pytest.raises(ImportError, match=r"to_polars\(\) needs polars, which is not installed; install it with: pip install polars"):
         cskpi.nps([10]).to_polars()
 
 
