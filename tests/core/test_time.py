@@ -14,6 +14,8 @@ import zoneinfo
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cskpi
 from cskpi import (
@@ -509,3 +511,23 @@ def test_report_zoned_columns_with_nat() -> None:
     report = cskpi.kpi_report(frame, period="month")
     assert [str(p) for p in report.periods] == ["2024-02"]
     assert report["frt_median"].values.tolist() == [[300.0]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 40 * 86_400), min_size=3, max_size=3),
+    st.sampled_from(["Europe/Paris", "America/New_York", "Australia/Sydney"]),
+)
+def test_business_seconds_of_instants_are_additive(offsets: list[int], zone: str) -> None:
+    # B(a, c) = B(a, b) + B(b, c) for instants a <= b <= c spread over both European changes of 2024.
+    a, b, c = sorted(np.datetime64("2024-03-20T00:00", "s") + np.array(offsets, dtype="timedelta64[s]"))
+    calendar = BusinessHours(
+        schedule={"mon": ("01:30", "03:30"), "sun": [("00:00", "02:30"), ("02:45", "24:00")]}
+    )
+    stamps = [f"{t}Z" for t in (a, b, c)]
+    whole = business_seconds(stamps[0], stamps[2], calendar=calendar, tz=zone)
+    parts = business_seconds(stamps[0], stamps[1], calendar=calendar, tz=zone) + business_seconds(
+        stamps[1], stamps[2], calendar=calendar, tz=zone
+    )
+    assert whole == parts
+    assert 0 <= whole <= (c - a) / np.timedelta64(1, "s")
