@@ -501,6 +501,7 @@ KINDS: dict[str, Callable[[np.ndarray], Any]] = {
     "pandas": _pandas,
     "pandas_nullable": _pandas_nullable,
     "pandas_categorical": _pandas_categorical,
+    "pandas_zoned": _pandas_zoned,
     "polars": _polars,
     "pyarrow": _pyarrow,
 }
@@ -539,10 +540,16 @@ def test_every_input_kind_gives_the_numpy_result(spec: MetricSpec, kind: str) ->
             converted[name] = array  # a table of checks: Series are 1-D
         else:
             converted[name] = KINDS[kind](array)
+    converted_options = options
+    if kind == "pandas_zoned":  # naive and aware never mix: timestamp options become aware too
+        converted_options = {
+            name: _pandas_zoned(value) if isinstance(value, np.ndarray) and value.dtype.kind == "M" else value
+            for name, value in options.items()
+        }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         expected = spec.function(**data, **options)
-        actual = spec.function(**converted, **options)
+        actual = spec.function(**converted, **converted_options)
     assert_same(actual, expected)
 
 

@@ -166,7 +166,9 @@ def _report(options: argparse.Namespace) -> int:
         standards = load_standards(options.standards)
     elif options.example:
         standards = load_standards(example_standards_path())
-    table = ContactsTable(path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine)
+    table = ContactsTable(
+        path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine, tz=options.tz
+    )
     baseline: Any = options.baseline
     if baseline is not None and baseline.lstrip("-").isdigit() and len(baseline) < 4:
         baseline = int(baseline)
@@ -252,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="service-level formula",
     )
     report.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
+    report.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="IANA time zone (Europe/Paris) of timestamps with UTC offsets: periods follow its wall clock",
+    )
     report.add_argument(
         "--engine", choices=("auto", "pyarrow", "polars", "numpy"), default="auto", help="CSV parser"
     )

@@ -945,23 +945,27 @@ def _add_volumes(a: Any, b: Any) -> Any:
     return _reframe(a, low, high - low) + _reframe(b, low, high - low)
 
 
-def _ordinal(value: Any, name: str, period: Any) -> int:
-    from ._core.periods import to_instant
-
-    return int(period_ordinals(np.array([to_instant(value, name)]), period)[0])
+def _ordinal(value: Any, name: str, period: Any, clock: Any) -> int:
+    return int(period_ordinals(np.array([clock.bound(value, name)]), period)[0])
 
 
 def _volume_partition(
-    timestamps: Any, *, period: Any = "day", by: Any = None, start: Any = None, end: Any = None
+    timestamps: Any,
+    *,
+    period: Any = "day",
+    by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    tz: Any = None,
 ) -> _VolumePart:
     """One partition's volume over its own periods clipped to ``[start, end]`` (same signature as volume)."""
-    from ._core.periods import to_instants
+    from ._core.periods import calendar_stamps
     from ._kpi.volume import volume as memory_volume
 
-    stamps = to_instants(timestamps, "timestamps")
+    stamps, clock = calendar_stamps(timestamps, "timestamps", tz)  # wall clock: counted as naive below
     first, last = (int(o) for o in period_ordinals(np.array([stamps.min(), stamps.max()]), period))
-    low = first if start is None else max(first, _ordinal(start, "start", period))
-    high = last if end is None else min(last, _ordinal(end, "end", period))
+    low = first if start is None else max(first, _ordinal(start, "start", period, clock))
+    high = last if end is None else min(last, _ordinal(end, "end", period, clock))
     if low <= high:
         bounds = period_starts(np.array([low, high], dtype=np.int64), period)
         result = memory_volume(stamps, period=period, by=by, start=bounds[0], end=bounds[1])
@@ -977,13 +981,19 @@ def _volume_partition(
     )
 
 
-def _volume_finish(part: _VolumePart | None, empty: Any, *, period: Any, start: Any, end: Any) -> Any:
+def _volume_finish(
+    part: _VolumePart | None, empty: Any, *, period: Any, start: Any, end: Any, tz: Any = None
+) -> Any:
     """The merged volume over the range :func:`cskpi.volume` chooses for all the data."""
     from ._core.periods import period_axis
+    from ._core.time import Clock, check_tz
 
     if part is None:
         return empty
-    first, n_periods = period_axis(period, [np.array([part.first, part.last], dtype=np.int64)], start, end)
+    clock = Clock(zone=check_tz(tz), aware=None)  # naive bounds are wall-clock times
+    first, n_periods = period_axis(
+        period, [np.array([part.first, part.last], dtype=np.int64)], start, end, clock
+    )
     return _reframe(empty if part.result is None else part.result, first, n_periods)
 
 
@@ -994,6 +1004,7 @@ def volume(
     by: Any = None,
     start: Any = None,
     end: Any = None,
+    tz: str | None = None,
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
@@ -1002,13 +1013,17 @@ def volume(
     Parameters
     ----------
     timestamps : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Arrival time of each contact (naive datetime64 or ISO 8601 strings).
+        Arrival time of each contact (naive datetime64 or ISO 8601 strings, or
+        time-zone-aware instants read in the zone ``tz``).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period (weeks are ISO weeks).
     by : Dask array or Series, or tuple of them, shape (n,), optional
         Group labels, partitioned like ``timestamps``.
     start, end : timestamp, optional
         Range of periods, both included (default: the earliest and latest contact).
+    tz : str, optional
+        IANA time zone in which aware instants are assigned to periods, as in
+        :func:`cskpi.volume` (default: the zone of a zoned column).
     split_every : int, default 8
         Partial results merged by one task of the reduction tree.
     compute : bool, default True
@@ -1048,12 +1063,12 @@ def volume(
     return _run(
         memory_volume,
         (timestamps,),
-        {"period": period, "by": by, "start": start, "end": end},
+        {"period": period, "by": by, "start": start, "end": end, "tz": tz},
         required=("timestamps", "by"),
         split_every=split_every,
         compute=compute,
         partition=_volume_partition,
-        finish=functools.partial(_volume_finish, period=period, start=start, end=end),
+        finish=functools.partial(_volume_finish, period=period, start=start, end=end, tz=tz),
     )
 
 

@@ -717,14 +717,13 @@ def test_holiday_with_time_message_names_the_index() -> None:
         BusinessHours.weekdays(holidays=["2024-12-24", "2024-12-25T10:00"])
 
 
-def test_holiday_with_time_far_from_1970() -> None:
-    # The first midnight at or after 2**53 seconds (about 285 million years after 1970), then one
-    # second later: a time of day that float64 seconds could not see (their spacing is 2 there),
-    # so the check must stay in integers.
+def test_holiday_far_from_1970_is_outside_the_years() -> None:
+    # The first midnight at or after 2**53 seconds (about 285 million years after 1970): outside
+    # the years 1..9999 every timestamp must fall in.
     midnight = -(-(2**53) // 86_400) * 86_400
     holidays = np.array([midnight, midnight + 1], dtype="datetime64[s]")
     with pytest.raises(
-        InvalidInputError, match=r"^holidays must be dates without a time of day; got .* at index 1$"
+        InvalidInputError, match=r"^holidays must be timestamps in years 1\.\.9999; got .* at index 0$"
     ):
         BusinessHours.weekdays(holidays=holidays)
 

@@ -236,7 +236,7 @@ def _fuzz_to_datetime64(source: Bytes) -> None:
     allow_nat = bool(source.below(2))
     stamps = _expect(lambda: to_datetime64(values, "created", allow_nat=allow_nat))
     if stamps is not None:
-        assert stamps.dtype == np.dtype("datetime64[s]")
+        assert stamps.dtype == np.dtype("datetime64[us]")
         assert allow_nat or not np.isnat(stamps).any()
 
 

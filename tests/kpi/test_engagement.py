@@ -379,7 +379,7 @@ class TestFollowerGrowth:
             "responded must have the same length",
         ),
         (lambda: reviews([5], ["2024-01-02"], scale=(5, 1)), InvalidInputError, "scale"),
-        (lambda: reviews([5], ["2024-01-02T00:00+00:00"]), InvalidInputError, "timestamps must be naive"),
+        (lambda: reviews([5], ["2024-01-02T00:00+00:00"]), InvalidInputError, "pass tz='Europe/Paris'"),
         (
             lambda: follower_growth([1, -1], ["2024-01-01", "2024-02-01"]),
             InvalidInputError,

@@ -587,8 +587,11 @@ def test_repeat_rate_by_hand() -> None:
     result = repeat_rate(ids)
     assert (result.repeat_customers, result.customers) == (2, 3)  # a and c of a, b, c
     times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
-    january = repeat_rate(ids, times, start="2024-01-01", end="2024-02-01")  # a once, b once, c twice
+    january = repeat_rate(ids, times, start="2024-01-01", end="2024-01-31")  # a once, b once, c twice
     assert (january.repeat_customers, january.customers) == (1, 3)
+    # end is included: up to Feb 1, a's second contact counts too.
+    with_end = repeat_rate(ids, times, start="2024-01-01", end="2024-02-01")
+    assert (with_end.repeat_customers, with_end.customers) == (2, 3)
     february = repeat_rate(ids, times, start="2024-02-01")  # a once, c once
     assert (february.repeat_customers, february.customers) == (0, 2)
     with pytest.warns(UndefinedMetricWarning):
@@ -664,6 +667,6 @@ def test_fast_period_ordinals_equal_the_calendar_ones(seconds: list[int], period
     # before and after 1970.
     from cskpi._core.time import period_ordinals
 
-    stamps = np.array(seconds, dtype="datetime64[s]")
+    stamps = np.array(seconds, dtype="datetime64[s]").astype("datetime64[us]")
     fast = retention_module.fast_period_ordinals(stamps.view(np.int64).copy(), period)  # type: ignore[arg-type]
     assert fast.tolist() == period_ordinals(stamps, period).tolist()  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ from cskpi import (
     returned_within,
 )
 from cskpi._core.ids import active_pairs, customer_index, customer_runs, retained_pairs
-from cskpi._core.periods import fast_period_ordinals, record_seconds
+from cskpi._core.periods import fast_period_ordinals, record_times
 
 
 def exact(message: str) -> str:
@@ -364,12 +364,12 @@ def test_text_ids_of_no_identifiers() -> None:
 # --------------------------------------------------------------------------- records and periods
 
 
-def test_record_seconds_uses_datetime64_seconds_through_a_view() -> None:
-    stamps = np.array(["2024-01-01T00:00:00", "2024-01-02T00:00:01"], dtype="datetime64[s]")
-    seconds = record_seconds(stamps, 2)
+def test_record_times_uses_datetime64_microseconds_through_a_view() -> None:
+    stamps = np.array(["2024-01-01T00:00:00", "2024-01-02T00:00:01.5"], dtype="datetime64[us]")
+    micros = record_times(stamps, 2).stamps.view(np.int64)
     # 2024-01-01 is day 19723 since 1970: 19723 * 86400 = 1704067200.
-    assert seconds.tolist() == [1_704_067_200, 1_704_067_200 + 86_400 + 1]
-    assert np.shares_memory(seconds, stamps)
+    assert micros.tolist() == [1_704_067_200_000_000, (1_704_067_200 + 86_400 + 1) * 1_000_000 + 500_000]
+    assert np.shares_memory(micros, stamps)
 
 
 def test_fast_period_ordinals_of_no_records() -> None:
@@ -610,10 +610,10 @@ def test_returned_within_end_given_as_a_one_element_array() -> None:
 def test_repeat_rate_windows() -> None:
     ids = ["a", "b", "a", "c", "c", "c"]
     times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
-    # End only (before Feb 1): a once, b once, c twice -> 1 of 3.
-    before = repeat_rate(ids, times, end="2024-02-01")
+    # End only (up to Jan 31): a once, b once, c twice -> 1 of 3.
+    before = repeat_rate(ids, times, end="2024-01-31")
     assert (before.repeat_customers, before.customers) == (1, 3)
-    # Jan 3 <= t < Feb 3: c (Jan 3, Jan 4), a (Feb 1) -> 1 of 2 (b and a's Jan 1 are before).
+    # Jan 3 <= t <= Feb 3: c (Jan 3, Jan 4), a (Feb 1) -> 1 of 2 (b and a's Jan 1 are before).
     window = repeat_rate(ids, times, start="2024-01-03", end="2024-02-03")
     assert (window.repeat_customers, window.customers) == (1, 2)
     # Bounds as one-element arrays: the same window.

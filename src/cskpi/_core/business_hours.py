@@ -6,9 +6,12 @@ in business hours count only the seconds at which the calendar is open.
 
 Conventions
 -----------
-* Timestamps are local, naive ``datetime64`` values in the calendar's own time zone
-  (convert time-zone-aware data first). A daylight-saving change is therefore not
-  seen: a local day always has 24 hours.
+* The schedule is written in wall-clock time. Naive timestamps are wall-clock times
+  of the calendar's zone, so a daylight-saving change is not seen (a local day
+  always has 24 hours). Time-zone-aware instants are read in the zone given by
+  ``tz=`` (or their column's zone), and durations between them are exact: an open
+  hour skipped by a spring-forward change is not counted, one lived twice in the
+  autumn is counted twice.
 * Open intervals are half-open, ``[start, end)``: with 09:00-17:00 the calendar is
   open at 09:00:00 and closed at 17:00:00.
 * A shift that runs past midnight is written as two intervals on consecutive days
@@ -31,7 +34,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -39,7 +42,14 @@ from numpy.typing import NDArray
 
 from .checks import check_same_length, first_index
 from .errors import InvalidInputError, InvalidTypeError
-from .time import to_datetime64
+from .time import (
+    Times,
+    calendar_clock,
+    parse_times,
+    parse_times_or_one,
+    to_datetime64,
+    zone_offsets,
+)
 
 __all__ = ["BusinessHours", "business_seconds"]
 
@@ -277,9 +287,10 @@ class BusinessHours:
     Notes
     -----
     Intervals are half-open, ``[start, end)``. A shift past midnight is written as
-    two intervals on consecutive days. Timestamps used with a calendar are local
-    naive times. The calendar is immutable and hashable; two calendars are equal when
-    their schedules and holidays are.
+    two intervals on consecutive days. The schedule is wall-clock time: naive
+    timestamps are used as they are, time-zone-aware instants are read in a zone
+    (``tz=``) and durations between them are exact. The calendar is immutable and
+    hashable; two calendars are equal when their schedules and holidays are.
 
     Examples
     --------
@@ -335,16 +346,23 @@ class BusinessHours:
         """Open time of a week without holidays, in seconds."""
         return self._tables.week_open / _US_PER_SECOND
 
-    def is_open(self, timestamps: Any) -> NDArray[np.bool_]:
-        """Whether the calendar is open at each local timestamp.
+    def is_open(self, timestamps: Any, *, tz: str | None = None) -> NDArray[np.bool_]:
+        """Whether the calendar is open at each timestamp.
+
+        Naive timestamps are wall-clock times of the calendar; time-zone-aware
+        instants are read in the zone ``tz`` (an IANA name such as
+        ``'Europe/Paris'``), by default their column's own zone.
 
         Examples
         --------
         >>> from cskpi import BusinessHours
         >>> BusinessHours.weekdays().is_open(["2024-05-10T16:59", "2024-05-10T17:00", "2024-05-11T12:00"])
         array([ True, False, False])
+        >>> BusinessHours.weekdays().is_open(["2024-05-10T14:30Z"], tz="Europe/Paris")  # 16:30 in Paris
+        array([ True])
         """
-        stamps = to_datetime64(timestamps, "timestamps", unit="us").astype(np.int64)
+        times = parse_times(timestamps, "timestamps")
+        stamps = calendar_clock(tz, times, need="business hours").local(times).view(np.int64)
         tables = self._tables
         days, offsets, _ = _split(stamps)
         inside = np.zeros(stamps.shape[0], dtype=bool)
@@ -399,13 +417,56 @@ def check_calendar(calendar: Any, name: str = "calendar") -> BusinessHours:
     return calendar
 
 
-def elapsed_microseconds(
-    start_us: NDArray[np.int64], end_us: NDArray[np.int64], calendar: BusinessHours | None
+def open_until(
+    calendar: BusinessHours,
+    micros: NDArray[np.int64],
+    zone: datetime.tzinfo | None = None,
+    table: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None,
 ) -> NDArray[np.int64]:
-    """Calendar (``calendar=None``) or business microseconds from each start to each end."""
+    """Open microseconds from the origin to each instant (``B(t)``).
+
+    Without ``zone`` the instants are wall-clock times. With a zone they are UTC
+    instants: ``B`` is taken at their wall-clock time in the zone, plus, for every
+    change of UTC offset before the instant, ``B(T + o_before) - B(T + o_after)``
+    (minus the open time skipped by a spring-forward change, plus the open time lived
+    twice in the autumn), so that ``B(b) - B(a)`` is the open time that elapsed.
+    ``table`` is :func:`cskpi._core.time.zone_offsets` over every instant that will
+    be compared (a shared table keeps the coordinates of several arrays consistent).
+    """
+    if zone is None:
+        return calendar._open_until(micros)
+    breaks, offsets = zone_offsets(micros, zone) if table is None else table
+    index = np.clip(np.searchsorted(breaks, micros, side="right") - 1, 0, None)
+    total = calendar._open_until(micros + offsets[index])
+    if breaks.shape[0] > 1:
+        at = breaks[1:]
+        jumps = calendar._open_until(at + offsets[:-1]) - calendar._open_until(at + offsets[1:])
+        total += np.concatenate(([0], np.cumsum(jumps)))[index]
+    return total
+
+
+def elapsed_microseconds(
+    start_us: NDArray[np.int64],
+    end_us: NDArray[np.int64],
+    calendar: BusinessHours | None,
+    zone: datetime.tzinfo | None = None,
+) -> NDArray[np.int64]:
+    """Calendar (``calendar=None``) or business microseconds from each start to each end.
+
+    With ``zone``, starts and ends are UTC instants and the business time is exact
+    across changes of UTC offset (see :func:`open_until`).
+    """
     if calendar is None:
         return end_us - start_us
-    return calendar._open_until(end_us) - calendar._open_until(start_us)
+    if zone is None:
+        return calendar._open_until(end_us) - calendar._open_until(start_us)
+    table = zone_offsets(np.concatenate((start_us, end_us)), zone)
+    return open_until(calendar, end_us, zone, table) - open_until(calendar, start_us, zone, table)
+
+
+def business_zone(tz: Any, *times: Times) -> datetime.tzinfo | None:
+    """The zone in which aware instants meet a business-hours calendar; ``None`` for naive data."""
+    return calendar_clock(tz, *times, need="business hours").zone  # naive data with tz= raise
 
 
 def check_not_before(
@@ -427,23 +488,34 @@ def check_not_before(
         )
 
 
-def _instants(values: Any, name: str) -> tuple[NDArray[np.datetime64], bool]:
-    """Timestamps as ``datetime64[us]``, and whether the input was a single instant."""
-    scalar = isinstance(values, str | datetime.datetime | datetime.date | np.datetime64)
-    return to_datetime64([values] if scalar else values, name, unit="us"), scalar
+_Stamp: TypeAlias = str | datetime.date | np.datetime64
 
 
-def business_seconds(starts: Any, ends: Any, *, calendar: BusinessHours) -> Any:
-    """Open seconds of a business-hours calendar between pairs of local timestamps.
+@overload
+def business_seconds(
+    starts: _Stamp, ends: _Stamp, *, calendar: BusinessHours, tz: str | None = None
+) -> float: ...
+@overload
+def business_seconds(
+    starts: Any, ends: Any, *, calendar: BusinessHours, tz: str | None = None
+) -> NDArray[np.float64] | float: ...
+def business_seconds(
+    starts: Any, ends: Any, *, calendar: BusinessHours, tz: str | None = None
+) -> NDArray[np.float64] | float:
+    """Open seconds of a business-hours calendar between pairs of timestamps.
 
     Parameters
     ----------
     starts, ends : array-like of datetime64, shape (n,), or single timestamps
-        Local naive timestamps (``datetime64``, ISO 8601 strings, ``datetime``,
-        pandas/polars datetime Series). NaT raises. Each end must not be before
-        its start.
+        Naive local timestamps (``datetime64``, ISO 8601 strings, ``datetime``,
+        pandas/polars/pyarrow datetime columns), or time-zone-aware instants (both
+        arguments the same kind). NaT raises. Each end must not be before its start.
     calendar : BusinessHours
-        The weekly schedule and holidays.
+        The weekly schedule and holidays, in wall-clock time.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which aware instants meet the
+        schedule; default: the zone of a zoned column. Offsets without a zone need
+        it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -461,7 +533,8 @@ def business_seconds(starts: Any, ends: Any, *, calendar: BusinessHours) -> Any:
     the business-hours convention of help-desk software: the clock runs only while
     the schedule is open, and a ticket that arrives while closed starts counting when
     the schedule next opens (Zendesk; Keeping). Instants are used to the
-    microsecond.
+    microsecond. Between aware instants the result is the open time that elapsed,
+    exact across daylight-saving changes.
 
     References
     ----------
@@ -484,11 +557,13 @@ def business_seconds(starts: Any, ends: Any, *, calendar: BusinessHours) -> Any:
     [3600.0, 0.0]
     """
     checked = check_calendar(calendar)
-    start_at, start_scalar = _instants(starts, "starts")
-    end_at, end_scalar = _instants(ends, "ends")
+    start_times, start_scalar = parse_times_or_one(starts, "starts")
+    end_times, end_scalar = parse_times_or_one(ends, "ends")
+    zone = business_zone(tz, start_times, end_times)
+    start_at, end_at = start_times.stamps, end_times.stamps
     check_same_length(("starts", start_at), ("ends", end_at))
     check_not_before(start_at, end_at, "starts", "ends")
-    elapsed = elapsed_microseconds(start_at.astype(np.int64), end_at.astype(np.int64), checked)
+    elapsed = elapsed_microseconds(start_at.view(np.int64), end_at.view(np.int64), checked, zone)
     seconds = elapsed / _US_PER_SECOND
     if start_scalar and end_scalar:
         return float(seconds[0])

@@ -27,6 +27,7 @@ __all__ = [
     "describe_first",
     "first_index",
     "integer_scores",
+    "missing_objects",
     "numbers_from_objects",
     "to_array",
     "unwrap",
@@ -113,7 +114,7 @@ def _unmasked(values: np.ma.MaskedArray[Any, Any], name: str) -> NDArray[Any]:
 _MISSING_TYPES = ("NoneType", "NAType", "NaTType")
 
 
-def _missing_objects(array: NDArray[Any]) -> NDArray[np.bool_]:
+def missing_objects(array: NDArray[Any]) -> NDArray[np.bool_]:
     """True where an object array holds a missing value: None, NaN, ``pandas.NA`` or ``NaT``."""
     if array.size == 0:
         return np.zeros(array.shape, dtype=bool)
@@ -150,7 +151,7 @@ def numbers_from_objects(array: NDArray[Any], name: str) -> NDArray[np.float64]:
             return np.zeros(array.shape, dtype=np.float64)
         index = first_index(np.ones(array.shape, dtype=bool))
         raise InvalidTypeError(f"{name} must contain numbers; got str {str(array[index])!r} at index {index}")
-    missing = _missing_objects(array)
+    missing = missing_objects(array)
     numbers = _number_objects(array)
     bad = ~(missing | numbers)
     if bad.any():
@@ -364,7 +365,7 @@ def boolean_mask(values: Any, name: str, meaning: str) -> NDArray[np.bool_]:
 
 def _booleans_from_objects(array: NDArray[Any], name: str) -> NDArray[Any]:
     """An object array of booleans as a bool array; a missing flag raises (it is neither True nor False)."""
-    missing = _missing_objects(array)
+    missing = missing_objects(array)
     if missing.any():
         raise InvalidInputError(
             f"{name} must not contain missing values; got {array[first_index(missing)]!r} "

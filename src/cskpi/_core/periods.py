@@ -2,109 +2,79 @@
 
 from __future__ import annotations
 
-import datetime
-import warnings
 from typing import Any, Self
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .checks import describe_first, first_index, to_array
+from .checks import first_index, to_array
 from .errors import InvalidInputError, InvalidTypeError
 from .labels import Groups, count_cells
 from .results import STAT_KEY, Mergeable, param_names, stat_names
 from .stats import divide
-from .time import Period, period_ordinals, period_starts, to_datetime64
+from .time import (
+    NAIVE_CLOCK,
+    Clock,
+    Period,
+    Times,
+    calendar_clock,
+    check_years,
+    parse_time,
+    parse_times,
+    period_ordinals,
+    period_starts,
+    same_clock,
+    to_datetime64,
+)
 
 # A parameter field holding an array (period starts, instants, labels), compared by value:
 # ``attrs.field(eq=ARRAY_EQ, metadata=PARAM)``.
 PARAM = {STAT_KEY: False}
 
 
-def _time_zone_of(values: Any) -> Any:
-    """The time zone of a pandas or polars datetime column, ``None`` when naive or unknown."""
-    dtype = getattr(values, "dtype", None)
-    return getattr(dtype, "tz", None) or getattr(dtype, "time_zone", None)
+def calendar_stamps(
+    values: Any, name: str, tz: Any = None, *, allow_nat: bool = False
+) -> tuple[NDArray[np.datetime64], Clock]:
+    """One timestamp argument read as wall-clock ``datetime64[us]``, and the clock that reads it.
 
-
-def _first_zoned(array: NDArray[Any]) -> int:
-    # Only reached on error: bisect for the first value numpy warns about (an offset or a tzinfo).
-    low, high = 0, array.shape[0]
-    while high - low > 1:
-        middle = (low + high) // 2
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", UserWarning)
-            try:
-                array[low:middle].astype("datetime64[us]")
-            except (UserWarning, ValueError, TypeError):
-                high = middle
-            else:
-                low = middle
-    return low
-
-
-def to_instants(values: Any, name: str, *, allow_nat: bool = False) -> NDArray[np.datetime64]:
-    """Naive local timestamps as ``datetime64[us]``; any datetime unit is accepted.
-
-    ISO 8601 strings and ``datetime`` objects are parsed; a time zone (a pandas or
-    polars zoned column, a ``tzinfo``, or an offset such as ``+02:00`` or ``Z`` in a
-    string) raises :class:`InvalidInputError` naming the argument, because numpy would
-    silently convert it to UTC. NaT raises unless ``allow_nat``.
+    The library's timestamp rule (:mod:`cskpi._core.time`): naive values are used as
+    given, aware instants are read in ``tz`` or in the column's own zone.
     """
-    if isinstance(values, list | tuple) and len(values) == 0:
-        return np.zeros(0, dtype="datetime64[us]")
-    zone = _time_zone_of(values)
-    if zone is not None:
-        raise InvalidInputError(
-            f"{name} must be naive local timestamps; got a column with time zone {zone} "
-            "(convert to local time and drop the zone first)"
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)
-        try:
-            return to_datetime64(values, name, allow_nat=allow_nat, unit="us")
-        except UserWarning:
-            array = to_array(values, name)
-            zoned = np.zeros(array.shape, dtype=bool)
-            zoned[_first_zoned(array)] = True
-            raise InvalidInputError(
-                f"{name} must be naive local timestamps (no time zone or UTC offset); "
-                f"got {describe_first(array, zoned)}"
-            ) from None
+    times = parse_times(values, name, allow_nat=allow_nat)
+    clock = calendar_clock(tz, times)
+    return clock.local(times), clock
 
 
-def to_stamps(values: Any, name: str) -> NDArray[np.datetime64]:
-    """Like :func:`to_instants` (no NaT), but a ``datetime64`` array keeps its own unit (no copy).
+def calendar_columns(
+    tz: Any, *columns: tuple[Any, str, bool]
+) -> tuple[list[NDArray[np.datetime64]], list[Times], Clock]:
+    """Several timestamp arguments ``(values, name, allow_nat)`` of one call, on one clock.
+
+    Returns their wall-clock ``datetime64[us]`` values, the parsed arguments (whose
+    ``stamps`` are the instants, for exact durations) and the clock; mixing naive and
+    aware arguments raises, naming both.
+    """
+    times = [parse_times(values, name, allow_nat=allow_nat) for values, name, allow_nat in columns]
+    clock = calendar_clock(tz, *times)
+    return [clock.local(t) for t in times], times, clock
+
+
+def to_stamps(values: Any, name: str, tz: Any = None) -> tuple[NDArray[np.datetime64], Clock]:
+    """Like :func:`calendar_stamps` (no NaT), but a naive ``datetime64`` array keeps its own unit (no copy).
 
     For functions that only need calendar periods of one column.
     """
     if isinstance(values, np.ndarray) and values.dtype.kind == "M" and values.ndim == 1:
+        clock = calendar_clock(
+            tz, Times(stamps=values, aware=False if values.size else None, zone=None, name=name)
+        )
         missing = np.isnat(values)
         if missing.any():
             raise InvalidInputError(f"{name} must not contain NaT; got NaT at index {first_index(missing)}")
-        return values
-    return to_instants(values, name)
-
-
-def to_instant(value: Any, name: str) -> np.datetime64:
-    """One naive timestamp (``str``, ``datetime``, ``date``, ``datetime64``, pandas ``Timestamp``) in µs."""
-    if value is None or isinstance(value, list | tuple | np.ndarray):
-        raise InvalidTypeError(f"{name} must be a single timestamp; got {type(value).__name__}")
-    if isinstance(value, bool | int | float | np.number):
-        raise InvalidTypeError(f"{name} must be a timestamp (datetime64 or ISO 8601 string); got {value!r}")
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        raise InvalidInputError(f"{name} must be a naive local timestamp; got {value!r}")
-    stamp: np.datetime64 = to_instants([value], name)[0]
-    return stamp
-
-
-def instants_or_one(values: Any, name: str) -> tuple[NDArray[np.datetime64], bool]:
-    """Timestamps, accepting a single timestamp too; returns whether it was a single one."""
-    single = isinstance(values, str | datetime.datetime | datetime.date | np.datetime64)
-    if single:
-        return to_instants([values], name), True
-    return to_instants(values, name), False
+        check_years(values, values, name)
+        return values, clock
+    return calendar_stamps(values, name, tz)
 
 
 def as_int(stamps: NDArray[np.datetime64]) -> NDArray[np.int64]:
@@ -125,8 +95,13 @@ def check_not_before(
         )
 
 
-def period_axis(period: Period, ordinals: list[NDArray[np.int64]], start: Any, end: Any) -> tuple[int, int]:
+def period_axis(
+    period: Period, ordinals: list[NDArray[np.int64]], start: Any, end: Any, clock: Clock = NAIVE_CLOCK
+) -> tuple[int, int]:
     """``(first ordinal, number of periods)`` of a dense range of calendar periods.
+
+    ``start`` and ``end`` are read by ``clock`` (a naive bound is a wall-clock time
+    in the data's zone).
 
     The range runs from the period containing ``start`` (default: the earliest
     ordinal in ``ordinals``) to the period containing ``end`` (default: the latest),
@@ -134,13 +109,13 @@ def period_axis(period: Period, ordinals: list[NDArray[np.int64]], start: Any, e
     """
     present = [o for o in ordinals if o.shape[0]]
     if start is not None:
-        first = int(period_ordinals(np.array([to_instant(start, "start")]), period)[0])
+        first = int(period_ordinals(np.array([clock.bound(start, "start")]), period)[0])
     elif present:
         first = min(int(o.min()) for o in present)
     else:
         first = None
     if end is not None:
-        last = int(period_ordinals(np.array([to_instant(end, "end")]), period)[0])
+        last = int(period_ordinals(np.array([clock.bound(end, "end")]), period)[0])
     elif present:
         last = max(int(o.max()) for o in present)
     else:
@@ -284,42 +259,63 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
-_SECONDS_PER_DAY = 86_400
-_SECONDS_DTYPE = np.dtype("datetime64[s]")
+_DAY_US = 86_400 * 1_000_000
+_HOUR_US = 3_600 * 1_000_000
+_US_DTYPE = np.dtype("datetime64[us]")
 
 
-def record_seconds(timestamps: Any, n_rows: int, name: str = "timestamps") -> NDArray[np.int64]:
-    """Timestamps as int64 seconds since 1970, checked against the number of records.
+def record_times(timestamps: Any, n_rows: int, name: str = "timestamps") -> Times:
+    """Timestamps of records (no NaT), checked against the number of records.
 
-    A 1-D ``datetime64[s]`` array is used through a view (never modified) instead of
-    the copy :func:`cskpi._core.time.to_datetime64` makes, so that large inputs cost no
-    extra memory.
+    A naive 1-D ``datetime64[us]`` array is used as it is (never modified) instead of
+    being copied, so that large inputs cost no extra memory.
     """
-    if isinstance(timestamps, np.ndarray) and timestamps.ndim == 1 and timestamps.dtype == _SECONDS_DTYPE:
+    if isinstance(timestamps, np.ndarray) and timestamps.ndim == 1 and timestamps.dtype == _US_DTYPE:
         if np.isnat(timestamps).any():
             to_datetime64(timestamps, name)  # raises the library's NaT message
-        seconds = timestamps.view(np.int64)
+        check_years(timestamps, timestamps, name)
+        times = Times(stamps=timestamps, aware=False if timestamps.size else None, zone=None, name=name)
     else:
-        seconds = to_datetime64(timestamps, name).view(np.int64)
-    if seconds.shape[0] != n_rows:
+        times = parse_times(timestamps, name)
+    if times.stamps.shape[0] != n_rows:
         raise InvalidInputError(
-            f"{name} must have the same length as customer_ids ({n_rows}); got length {seconds.shape[0]}"
+            f"{name} must have the same length as customer_ids ({n_rows}); got length {times.stamps.shape[0]}"
         )
-    return seconds
+    return times
 
 
-def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[np.int64]:
-    """``period_ordinals`` of timestamps in seconds, through a per-day lookup table.
+def _single(value: Any, name: str) -> Any:
+    """A bound given as a one-element array, unwrapped; other values as they are."""
+    if isinstance(value, list | tuple | np.ndarray) or hasattr(value, "to_numpy"):
+        values = to_array(value, name)
+        if values.shape != (1,):
+            raise InvalidInputError(f"{name} must be one timestamp; got {values.shape[0]} values")
+        return values[0]
+    return value
 
-    Calendar conversion of every record (``datetime64[s] -> [M]``) costs about 50 ns a
+
+def instant_bound(value: Any, name: str, data: Times) -> int:
+    """One bound compared with instants (not calendar periods), as µs on the data's clock.
+
+    Naive bounds go with naive data and aware bounds with aware data; mixing raises.
+    """
+    bound = parse_time(_single(value, name), name)
+    same_clock(data, bound)
+    return int(bound.stamps.view(np.int64)[0])
+
+
+def fast_period_ordinals(micros: NDArray[np.int64], period: Period) -> NDArray[np.int64]:
+    """``period_ordinals`` of wall-clock timestamps in microseconds, through a per-day lookup table.
+
+    Calendar conversion of every record (``datetime64[us] -> [M]``) costs about 50 ns a
     record; the days spanned are usually few, so the period of each *day* is computed
     once with :func:`cskpi._core.time.period_ordinals` and gathered.
     """
     if period == "hour":
-        return seconds // 3600
-    days = seconds // _SECONDS_PER_DAY
+        return micros // _HOUR_US
+    days = micros // _DAY_US
     if period == "day" or days.shape[0] == 0:
-        return days if period == "day" else days.copy()
+        return days
     first, last = int(days.min()), int(days.max())
     if last - first + 1 > days.shape[0]:
         return period_ordinals(days.astype("datetime64[D]"), period)
@@ -330,15 +326,13 @@ def fast_period_ordinals(seconds: NDArray[np.int64], period: Period) -> NDArray[
     return np.take(table, days, out=days, mode="clip")
 
 
-def end_ordinal(end: Any, period: Period, latest: int, name: str = "end") -> int:
-    """Ordinal of the period containing ``end``; it must not precede the latest record."""
-    stamp = to_datetime64(np.asarray([end]) if np.ndim(end) == 0 else end, name)
-    if stamp.shape != (1,):
-        raise InvalidInputError(f"{name} must be one timestamp; got {stamp.shape[0]} values")
-    ordinal = int(period_ordinals(stamp, period)[0])
+def end_ordinal(end: Any, period: Period, latest: int, clock: Clock = NAIVE_CLOCK, name: str = "end") -> int:
+    """Ordinal of the period containing ``end`` (read by ``clock``); it must not precede the latest record."""
+    stamp = clock.bound(_single(end, name), name)
+    ordinal = int(period_ordinals(np.array([stamp]), period)[0])
     if ordinal < latest:
         raise InvalidInputError(
-            f"{name} must not fall before the period of the latest timestamp; got {stamp[0]!s} "
+            f"{name} must not fall before the period of the latest timestamp; got {stamp!s} "
             f"({period} {ordinal} < {latest})"
         )
     return ordinal

@@ -8,7 +8,7 @@ plain frozen results; to combine batches, concatenate the raw data and call agai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -36,18 +36,18 @@ from .._core.periods import (
     PARAM,
     TimeSeriesResult,
     as_int,
+    calendar_columns,
     check_not_before,
     count_periods,
     growth,
     period_axis,
     period_index,
     period_labels_of,
-    to_instants,
     to_stamps,
 )
-from .._core.results import ARRAY_EQ, Tabular, param, single_or_grouped, stat
+from .._core.results import ARRAY_EQ, Grouped, Tabular, param, single_or_grouped, stat
 from .._core.stats import divide
-from .._core.time import US_PER_SECOND, check_period, period_ordinals
+from .._core.time import US_PER_SECOND, calendar_clock, check_period, check_tz, parse_times, period_ordinals
 
 __all__ = [
     "Complaints",
@@ -182,6 +182,32 @@ def _customer_counts(customers: Any, shape: tuple[int, ...]) -> NDArray[np.float
         ) from None
 
 
+@overload
+def complaints(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    contacts: Any = None,
+    n_customers: Any = None,
+    by: None = None,
+    contacts_by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+) -> Complaints: ...
+@overload
+def complaints(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    contacts: Any = None,
+    n_customers: Any = None,
+    contacts_by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    by: Any,
+) -> Grouped[Complaints]: ...
 def complaints(
     timestamps: Any,
     *,
@@ -192,13 +218,15 @@ def complaints(
     contacts_by: Any = None,
     start: Any = None,
     end: Any = None,
-) -> Any:
+    tz: str | None = None,
+) -> Complaints | Grouped[Complaints]:
     """Complaints per calendar period, and as a rate per 1,000 contacts or customers.
 
     Parameters
     ----------
     timestamps : array-like of datetime64, shape (n,)
-        When each complaint was received (naive local timestamps).
+        When each complaint was received: naive local timestamps or time-zone-aware
+        instants (see ``tz``).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period.
     contacts : array-like of datetime64, shape (m,), optional
@@ -215,6 +243,10 @@ def complaints(
     start, end : timestamp, optional
         Range of periods (as in :func:`volume`). Default: from the earliest to the
         latest complaint or contact.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -251,9 +283,14 @@ def complaints(
     >>> result.n_complaints.tolist(), result.per_1000_contacts.tolist(), result.per_1000_customers.tolist()
     ([2, 1], [5.0, 2.0], [2.0, 1.0])
     """
-    stamps = to_stamps(timestamps, "timestamps")
     valid = check_period(period)
-    contact_stamps = None if contacts is None else to_stamps(contacts, "contacts")
+    if contacts is None:
+        stamps, clock = to_stamps(timestamps, "timestamps", tz)
+        contact_stamps = None
+    else:
+        (stamps, contact_stamps), _, clock = calendar_columns(
+            tz, (timestamps, "timestamps", False), (contacts, "contacts", False)
+        )
     contact_codes: NDArray[np.intp] | None = None
     if by is not None and contact_stamps is not None:
         if contacts_by is None:
@@ -268,7 +305,7 @@ def complaints(
     contact_ordinals = (
         np.zeros(0, dtype=np.int64) if contact_stamps is None else period_ordinals(contact_stamps, valid)
     )
-    first, n_periods = period_axis(valid, [ordinals, contact_ordinals], start, end)
+    first, n_periods = period_axis(valid, [ordinals, contact_ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     n_complaints = count_periods(index, keep, n_periods, groups)
     n_contacts = np.zeros(n_complaints.shape, dtype=np.int64)
@@ -379,6 +416,7 @@ def engagement(
     max_count: int | None = None,
     start: Any = None,
     end: Any = None,
+    tz: str | None = None,
 ) -> Engagement:
     """Customer engagement: interactions per customer over a period, from an event table.
 
@@ -387,7 +425,8 @@ def engagement(
     customer_ids : array-like, shape (n,)
         Customer of each event (site visit, social interaction, app session…).
     timestamps : array-like of datetime64, shape (n,)
-        Time of each event (naive local timestamps).
+        Time of each event: naive local timestamps or time-zone-aware instants (see
+        ``tz``).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, optional
         Count per calendar period; over the whole table when omitted.
     customer_base : array-like, optional
@@ -402,6 +441,10 @@ def engagement(
         ``distribution`` (the median and p90 stay exact).
     start, end : timestamp, optional
         Range of periods (as in :func:`volume`).
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -435,7 +478,8 @@ def engagement(
     (1.5, 1.0, [1, 1, 1, 1])
     """
     keys = to_array(customer_ids, "customer_ids")
-    stamps = to_instants(timestamps, "timestamps")
+    times = parse_times(timestamps, "timestamps")
+    stamps = times.stamps
     check_same_length(("customer_ids", keys), ("timestamps", stamps))
     n_rows = keys.shape[0]
     if max_count is not None and (
@@ -447,14 +491,16 @@ def engagement(
     if period is None:
         if start is not None or end is not None:
             raise InvalidInputError("start and end need a period; got period=None")
+        check_tz(tz)
         first, n_periods, index, keep = 0, 1, np.zeros(n_rows, dtype=np.intp), None
         periods = np.zeros(0, dtype="datetime64[D]")
         periods.setflags(write=False)
         valid: str | None = None
     else:
         checked = check_period(period)
-        ordinals = period_ordinals(stamps, checked)
-        first, n_periods = period_axis(checked, [ordinals], start, end)
+        clock = calendar_clock(tz, times)
+        ordinals = period_ordinals(clock.local(times), checked)
+        first, n_periods = period_axis(checked, [ordinals], start, end, clock)
         index, keep = period_index(ordinals, first, n_periods)
         periods, valid = period_labels_of(checked, first, n_periods), checked
     if customer_base is None:
@@ -570,6 +616,32 @@ class Reviews(TimeSeriesResult):
         return divide(self.response_seconds, self.n_answered, "mean response time")
 
 
+@overload
+def reviews(
+    ratings: Any,
+    timestamps: Any,
+    *,
+    responded: Any = None,
+    period: str = "month",
+    scale: tuple[int, int] = (1, 5),
+    by: None = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+) -> Reviews: ...
+@overload
+def reviews(
+    ratings: Any,
+    timestamps: Any,
+    *,
+    responded: Any = None,
+    period: str = "month",
+    scale: tuple[int, int] = (1, 5),
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    by: Any,
+) -> Grouped[Reviews]: ...
 def reviews(
     ratings: Any,
     timestamps: Any,
@@ -580,7 +652,8 @@ def reviews(
     by: Any = None,
     start: Any = None,
     end: Any = None,
-) -> Any:
+    tz: str | None = None,
+) -> Reviews | Grouped[Reviews]:
     """Online reviews per period (and source): average rating, count, share answered, response time.
 
     Parameters
@@ -588,10 +661,12 @@ def reviews(
     ratings : array-like of int, shape (n,)
         Star rating of each review, on ``scale``.
     timestamps : array-like of datetime64, shape (n,)
-        When each review was posted (naive local timestamps).
+        When each review was posted: naive local timestamps or time-zone-aware
+        instants (see ``tz``).
     responded : array-like of datetime64, shape (n,), optional
-        Time of the company's first public response; NaT when unanswered. A response
-        before its review raises. Default: no review answered.
+        Time of the company's first public response, on the same clock as
+        ``timestamps`` (naive with naive, aware with aware); NaT when unanswered. A
+        response before its review raises. Default: no review answered.
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period of the review.
     scale : (int, int), default (1, 5)
@@ -600,6 +675,10 @@ def reviews(
         Review source (Google, Trustpilot, app store…) or any other labels.
     start, end : timestamp, optional
         Range of periods (as in :func:`volume`).
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -638,7 +717,11 @@ def reviews(
     answer: ``mean_response_seconds`` is NaN there, with an UndefinedMetricWarning).
     """
     low, high = check_integer_scale(scale, "scale")
-    stamps = to_instants(timestamps, "timestamps")
+    columns = [(timestamps, "timestamps", False)]
+    if responded is not None:
+        columns.append((responded, "responded", True))
+    _, parsed, clock = calendar_columns(tz, *columns)
+    stamps = parsed[0].stamps  # instants (aware) or wall clock (naive): exact response times
     array = to_array(ratings, "ratings")
     check_same_length(("ratings", array), ("timestamps", stamps))
     points = _ratings(array, low, high)
@@ -646,13 +729,13 @@ def reviews(
     if responded is None:
         answered_at: NDArray[np.datetime64] = np.full(n_rows, np.datetime64("NaT", "us"))
     else:
-        answered_at = to_instants(responded, "responded", allow_nat=True)
+        answered_at = parsed[1].stamps
         check_same_length(("timestamps", stamps), ("responded", answered_at))
         check_not_before(stamps, answered_at, "timestamps", "responded")
     valid = check_period(period)
     groups = optional_groups(by, n_rows)
-    ordinals = period_ordinals(stamps, valid)
-    first, n_periods = period_axis(valid, [ordinals], start, end)
+    ordinals = period_ordinals(clock.local(parsed[0]), valid)
+    first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     width = high - low + 1
     cell_value = index * width + (points - low)
@@ -746,6 +829,7 @@ def follower_growth(
     by: Any = None,
     start: Any = None,
     end: Any = None,
+    tz: str | None = None,
 ) -> FollowerGrowth:
     """Period-over-period growth of a follower or like count from dated snapshots.
 
@@ -755,13 +839,18 @@ def follower_growth(
         Running total at each snapshot (followers, page likes, subscribers); finite
         and non-negative.
     timestamps : array-like of datetime64, shape (n,)
-        When each snapshot was taken.
+        When each snapshot was taken: naive local timestamps or time-zone-aware
+        instants (see ``tz``).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period.
     by : array-like or tuple of array-likes, shape (n,), optional
         Platform or account of each snapshot.
     start, end : timestamp, optional
         Range of periods (as in :func:`volume`).
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -792,7 +881,8 @@ def follower_growth(
     ([1000.0, 1100.0, 990.0], [nan, 0.1, -0.1])
     """
     array = to_array(counts, "counts")
-    stamps = to_instants(timestamps, "timestamps")
+    (local,), (times,), clock = calendar_columns(tz, (timestamps, "timestamps", False))
+    stamps = times.stamps  # the order of snapshots is the order of instants
     check_same_length(("counts", array), ("timestamps", stamps))
     if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
         raise InvalidTypeError(f"counts must be numbers (followers, likes); got dtype {array.dtype}")
@@ -805,8 +895,8 @@ def follower_growth(
     valid = check_period(period)
     groups = optional_groups(by, values.shape[0])
     n_groups = 1 if groups is None else groups.n_groups
-    ordinals = period_ordinals(stamps, valid)
-    first, n_periods = period_axis(valid, [ordinals], start, end)
+    ordinals = period_ordinals(local, valid)
+    first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     cell = index.astype(np.int64) if groups is None else groups.codes * n_periods + index
     rows = np.arange(values.shape[0]) if keep is None else np.flatnonzero(keep)

@@ -16,13 +16,19 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.business_hours import BusinessHours, check_calendar, check_not_before, elapsed_microseconds
+from .._core.business_hours import (
+    BusinessHours,
+    business_zone,
+    check_calendar,
+    check_not_before,
+    elapsed_microseconds,
+)
 from .._core.checks import check_same_length, first_index, to_array
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from .._core.labels import Groups, factorize, grouped_quantiles
 from .._core.results import Grouped, LabelledResult, Mergeable, Tabular, array_field, param, per_group, stat
 from .._core.stats import divide
-from .._core.time import to_datetime64
+from .._core.time import Times, calendar_clock, parse_times, same_clock
 
 __all__ = [
     "DurationTotals",
@@ -292,45 +298,65 @@ def _durations(
     end_at: NDArray[np.datetime64],
     measured: NDArray[np.bool_],
     calendar: BusinessHours | None,
+    zone: Any = None,
 ) -> NDArray[np.float64]:
     """Seconds from start to end where measured, 0 elsewhere (open items have NaT ends)."""
-    start_us = start_at.astype(np.int64)
-    end_us = np.where(measured, end_at.astype(np.int64), start_us)
-    elapsed: NDArray[np.float64] = elapsed_microseconds(start_us, end_us, calendar) / _US_PER_SECOND
+    start_us = start_at.view(np.int64)
+    end_us = np.where(measured, end_at.view(np.int64), start_us)
+    elapsed: NDArray[np.float64] = elapsed_microseconds(start_us, end_us, calendar, zone) / _US_PER_SECOND
     return elapsed
 
 
+def _zone(tz: Any, calendar: BusinessHours | None, *times: Times) -> Any:
+    """The zone of business hours for aware instants; ``None`` without a calendar or for naive data."""
+    same_clock(*times)
+    if calendar is None:
+        if tz is not None:
+            calendar_clock(tz, *times)  # checks tz; naive data with tz raise
+        return None
+    return business_zone(tz, *times)
+
+
 def _start_end(
-    start: Any, end: Any, start_name: str, end_name: str, calendar: Any, by: Any
+    start: Any, end: Any, start_name: str, end_name: str, calendar: Any, by: Any, tz: Any = None
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], Groups | None, BusinessHours | None]:
     checked = _calendar(calendar)
-    start_at = to_datetime64(start, start_name, unit="us")
-    end_at = to_datetime64(end, end_name, unit="us", allow_nat=True)
+    start_times = parse_times(start, start_name)
+    end_times = parse_times(end, end_name, allow_nat=True)
+    zone = _zone(tz, checked, start_times, end_times)
+    start_at, end_at = start_times.stamps, end_times.stamps
     n_rows = check_same_length((start_name, start_at), (end_name, end_at))
     measured = ~np.isnat(end_at)
     check_not_before(start_at, end_at, start_name, end_name, where=measured)
     groups = None if by is None else factorize(by, n_rows, name="by")
-    return _durations(start_at, end_at, measured, checked), measured, groups, checked
+    return _durations(start_at, end_at, measured, checked, zone), measured, groups, checked
 
 
 def first_response_time(
-    created: Any, first_reply: Any, *, calendar: Any = None, by: Any = None
+    created: Any, first_reply: Any, *, calendar: Any = None, by: Any = None, tz: str | None = None
 ) -> ResponseTime:
     """First response time (FRT): from ticket creation to the first agent reply.
 
     Parameters
     ----------
     created : array-like of datetime64, shape (n,)
-        Local creation time of each ticket (``datetime64``, ISO 8601 strings, pandas
-        or polars datetime Series). NaT raises.
+        Creation time of each ticket (``datetime64``, ISO 8601 strings, pandas,
+        polars or pyarrow datetime columns), to the microsecond: naive local
+        timestamps or time-zone-aware instants. NaT raises.
     first_reply : array-like of datetime64, shape (n,)
-        Local time of the first public agent reply; NaT for tickets not answered
-        yet, which are counted in ``n_unanswered`` and left out of the mean and
-        percentiles. A reply before its ticket's creation raises.
+        Time of the first public agent reply, on the same clock as ``created``
+        (both naive or both aware); NaT for tickets not answered yet, which are
+        counted in ``n_unanswered`` and left out of the mean and percentiles. A
+        reply before its ticket's creation raises.
     calendar : BusinessHours, optional
         Measure in business hours of this calendar; calendar time when omitted.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels (team, channel, priority…), or a tuple of label arrays.
+    tz : str, optional
+        With a ``calendar``: the IANA time zone (``'Europe/Paris'``) in which
+        time-zone-aware instants meet the schedule (default: the zone of a zoned
+        column). Business seconds are then exact across daylight-saving changes.
+        Naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -380,27 +406,36 @@ def first_response_time(
     3600.0
     """
     durations, measured, groups, checked = _start_end(
-        created, first_reply, "created", "first_reply", calendar, by
+        created, first_reply, "created", "first_reply", calendar, by, tz
     )
     totals, median, p90 = _summarize(durations, measured, groups, checked, "first response time")
     return ResponseTime(totals=totals, median_seconds=median, p90_seconds=p90)
 
 
-def resolution_time(created: Any, resolved: Any, *, calendar: Any = None, by: Any = None) -> ResolutionTime:
+def resolution_time(
+    created: Any, resolved: Any, *, calendar: Any = None, by: Any = None, tz: str | None = None
+) -> ResolutionTime:
     """Resolution time: from ticket creation to resolution.
 
     Parameters
     ----------
     created : array-like of datetime64, shape (n,)
-        Local creation time of each ticket. NaT raises.
+        Creation time of each ticket, to the microsecond: naive local timestamps or
+        time-zone-aware instants (durations between instants are exact). NaT raises.
     resolved : array-like of datetime64, shape (n,)
-        Local resolution time; NaT for tickets not resolved yet, which are counted
-        in ``n_unresolved`` and left out of the mean and percentiles. A resolution
+        Resolution time, on the same clock as ``created`` (mixing naive and aware
+        raises); NaT for tickets not resolved yet, which are counted in
+        ``n_unresolved`` and left out of the mean and percentiles. A resolution
         before its ticket's creation raises.
     calendar : BusinessHours, optional
         Measure in business hours of this calendar; calendar time when omitted.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels, or a tuple of label arrays.
+    tz : str, optional
+        With a ``calendar``: the IANA time zone (``'Europe/Paris'``) in which
+        time-zone-aware instants meet the schedule (default: the zone of a zoned
+        column). Business seconds are then exact across daylight-saving changes.
+        Naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -435,7 +470,9 @@ def resolution_time(created: Any, resolved: Any, *, calendar: Any = None, by: An
     >>> result.mean_seconds / 3600, result.n, result.n_unresolved
     (4.0, 2, 1)
     """
-    durations, measured, groups, checked = _start_end(created, resolved, "created", "resolved", calendar, by)
+    durations, measured, groups, checked = _start_end(
+        created, resolved, "created", "resolved", calendar, by, tz
+    )
     totals, median, p90 = _summarize(durations, measured, groups, checked, "resolution time")
     return ResolutionTime(totals=totals, median_seconds=median, p90_seconds=p90)
 
@@ -481,7 +518,13 @@ def _exclude_mask(exclude: Any, n_rows: int) -> NDArray[np.bool_] | None:
 
 
 def reply_times(
-    conversation_ids: Any, timestamps: Any, authors: Any, *, exclude: Any = None, calendar: Any = None
+    conversation_ids: Any,
+    timestamps: Any,
+    authors: Any,
+    *,
+    exclude: Any = None,
+    calendar: Any = None,
+    tz: str | None = None,
 ) -> ReplyTimes:
     """Reply times of a conversation table: every customer turn to the next agent reply.
 
@@ -490,7 +533,8 @@ def reply_times(
     conversation_ids : array-like, shape (n,)
         Conversation (ticket) of each message: any sortable labels.
     timestamps : array-like of datetime64, shape (n,)
-        Local time of each message. NaT raises. The table need not be sorted.
+        Time of each message, to the microsecond: naive local timestamps or
+        time-zone-aware instants. NaT raises. The table need not be sorted.
     authors : array-like, shape (n,)
         Who wrote each message: the strings ``'customer'`` and ``'agent'`` (exactly,
         anything else raises), or a boolean array that is True for agent messages.
@@ -500,6 +544,11 @@ def reply_times(
         answer the customer; an excluded customer message does not start a wait.
     calendar : BusinessHours, optional
         Measure in business hours of this calendar; calendar time when omitted.
+    tz : str, optional
+        With a ``calendar``: the IANA time zone (``'Europe/Paris'``) in which
+        time-zone-aware instants meet the schedule (default: the zone of a zoned
+        column). Business seconds are then exact across daylight-saving changes.
+        Naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -555,7 +604,9 @@ def reply_times(
     """
     checked = _calendar(calendar)
     ids = to_array(conversation_ids, "conversation_ids")
-    stamps = to_datetime64(timestamps, "timestamps", unit="us")
+    parsed = parse_times(timestamps, "timestamps")
+    zone = _zone(tz, checked, parsed)
+    stamps = parsed.stamps
     n_rows = check_same_length(("conversation_ids", ids), ("timestamps", stamps))
     agent = _is_agent(authors, n_rows)
     excluded = _exclude_mask(exclude, n_rows)
@@ -580,7 +631,7 @@ def reply_times(
     answered = replies < n_kept
     answered[answered] = codes[replies[answered]] == turn_codes[answered]
     reply_at = np.where(answered, times[np.minimum(replies, max(n_kept - 1, 0))], times[turn_starts])
-    durations = elapsed_microseconds(times[turn_starts], reply_at, checked) / _US_PER_SECOND
+    durations = elapsed_microseconds(times[turn_starts], reply_at, checked, zone) / _US_PER_SECOND
 
     turn_groups = Groups(codes=turn_codes, labels=groups.labels, names=("conversation_ids",))
     # Conversations without an answered turn are expected: NaN there without a warning at call time.

@@ -37,10 +37,10 @@ from .._core.checks import (
 )
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.ids import active_pairs, customer_index, customer_runs
-from .._core.periods import end_ordinal, fast_period_ordinals, record_seconds
+from .._core.periods import end_ordinal, fast_period_ordinals, instant_bound, record_times
 from .._core.results import ARRAY_EQ, Mergeable, param, stat
 from .._core.stats import divide
-from .._core.time import Period, check_period, duration_seconds, period_starts, to_datetime64
+from .._core.time import Period, Times, calendar_clock, check_period, duration_us, period_starts
 
 __all__ = [
     "CohortRetention",
@@ -336,12 +336,12 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:  # the overloads above g
 # ----------------------------------------------------------------------------------------
 
 
-def _records(customer_ids: Any, timestamps: Any) -> tuple[NDArray[np.intp], int, NDArray[np.int64]]:
+def _records(customer_ids: Any, timestamps: Any) -> tuple[NDArray[np.intp], int, Times]:
     customers, n_slots = customer_index(customer_ids)
     n = customers.shape[0]
     if n == 0:
         raise InvalidInputError("customer_ids must not be empty: retention needs at least one contact")
-    return customers, n_slots, record_seconds(timestamps, n)
+    return customers, n_slots, record_times(timestamps, n)
 
 
 # ----------------------------------------------------------------------------------------
@@ -511,6 +511,7 @@ def repeat_contact_retention(
     period: Period = "month",
     convention: Convention = "classic",
     end: Any = None,
+    tz: str | None = None,
 ) -> CohortRetention:
     """Retention by repeat contact, as a cohort table (first-contact period x periods since).
 
@@ -521,7 +522,8 @@ def repeat_contact_retention(
         addresses; normalise them first with :func:`normalize_phone` or
         :func:`normalize_email`). NaN, ``None`` and empty strings raise.
     timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
-        Time of each contact (local, naive). Unparseable values and NaT raise.
+        Time of each contact: naive local timestamps, or time-zone-aware instants
+        (see ``tz``). Unparseable values and NaT raise.
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period of the cohorts and of the columns (weeks are ISO weeks).
     convention : {'classic', 'rolling'}, default 'classic'
@@ -533,6 +535,10 @@ def repeat_contact_retention(
     end : timestamp, optional
         End of the observation: cells after its period are not observed (NaN
         rates). Default: the latest timestamp. Must not precede it.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which aware instants are assigned to
+        periods; default: the zone of a zoned column. Naive timestamps with ``tz``
+        raise.
 
     Returns
     -------
@@ -593,15 +599,16 @@ def repeat_contact_retention(
     valid_period = check_period(period)
     if convention not in _CONVENTIONS:
         raise InvalidInputError(f"convention must be one of {_CONVENTIONS}; got {convention!r}")
-    customers, n_slots, seconds = _records(customer_ids, timestamps)
-    ordinals = fast_period_ordinals(seconds, valid_period)
+    customers, n_slots, times = _records(customer_ids, timestamps)
+    clock = calendar_clock(tz, times)
+    ordinals = fast_period_ordinals(clock.local(times).view(np.int64), valid_period)
     first_ordinal = int(ordinals.min())
     latest = int(ordinals.max())
-    last = latest if end is None else end_ordinal(end, valid_period, latest)
+    last = latest if end is None else end_ordinal(end, valid_period, latest, clock)
     width = last - first_ordinal + 1
     ordinals -= first_ordinal  # in place: the period offsets 0..width-1 (our own array)
     rows, columns = active_pairs(customers, n_slots, ordinals, width)
-    del customers, seconds, ordinals  # the records are no longer needed: free them early
+    del customers, times, ordinals  # the records are no longer needed: free them early
     starts, stops = customer_runs(rows)
     first = columns[starts]
     present = np.zeros(width, dtype=np.bool_)
@@ -682,7 +689,8 @@ def returned_within(
         Customer of each contact (integers or strings; see
         :func:`repeat_contact_retention`).
     timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
-        Time of each contact.
+        Time of each contact, to the microsecond: naive local timestamps or
+        time-zone-aware instants (never both; the window is exact between instants).
     window_seconds : float, timedelta64 or timedelta
         Window after the first contact [s], > 0 (``30 * 86400`` for 30 days). A return
         is a contact strictly after the first one and at most ``window_seconds``
@@ -690,7 +698,8 @@ def returned_within(
     end : timestamp, optional
         End of the observation, inclusive (default: the latest timestamp). Customers
         first seen less than ``window_seconds`` before it are censored: left out, and
-        counted in ``censored``.
+        counted in ``censored``. On the clock of ``timestamps`` (naive with naive,
+        an instant with aware data).
 
     Returns
     -------
@@ -718,33 +727,38 @@ def returned_within(
     >>> result.returned, result.customers, result.censored, round(result.rate, 4)
     (1, 3, 1, 0.3333)
     """
-    window_seconds = duration_seconds(window_seconds, "window_seconds", positive=True)
+    window = duration_us(window_seconds, "window_seconds", positive=True)
     customers, n_slots = customer_index(customer_ids)
-    seconds = record_seconds(timestamps, customers.shape[0])
+    times = record_times(timestamps, customers.shape[0])
     if customers.shape[0] == 0:  # no customer: the rate is undefined (NaN when read)
-        return ReturnedWithin(returned=0, customers=0, censored=0, days=window_seconds / _SECONDS_PER_DAY)
-    latest = int(seconds.max())
+        return ReturnedWithin(
+            returned=0, customers=0, censored=0, days=window / (_SECONDS_PER_DAY * 1_000_000)
+        )
+    micros = times.stamps.view(np.int64)
+    latest = int(micros.max())
     if end is None:
-        end_seconds = latest
+        end_us = latest
     else:
-        stamp = to_datetime64(np.asarray([end]) if np.ndim(end) == 0 else end, "end")
-        end_seconds = int(stamp.view(np.int64)[0])
-        if end_seconds < latest:
-            raise InvalidInputError(f"end must not be before the latest timestamp; got {stamp[0]!s}")
+        end_us = instant_bound(end, "end", times)
+        if end_us < latest:
+            latest_stamp = np.int64(latest).astype("datetime64[us]")
+            raise InvalidInputError(
+                f"end must not be before the latest timestamp; got {end!r} before {latest_stamp}"
+            )
     never = np.iinfo(np.int64).max
     first = np.full(n_slots, never, dtype=np.int64)
-    np.minimum.at(first, customers, seconds)
-    later = seconds > first[customers]
+    np.minimum.at(first, customers, micros)
+    later = micros > first[customers]
     following = np.full(n_slots, never, dtype=np.int64)
-    np.minimum.at(following, customers[later], seconds[later])
+    np.minimum.at(following, customers[later], micros[later])
     present = first != never
-    complete = present & ((end_seconds - first) >= window_seconds)
-    came_back = complete & (following != never) & ((following - first) <= window_seconds)
+    complete = present & ((end_us - first) >= window)
+    came_back = complete & (following != never) & ((following - first) <= window)
     return ReturnedWithin(
         returned=int(np.count_nonzero(came_back)),
         customers=int(np.count_nonzero(complete)),
         censored=int(np.count_nonzero(present & ~complete)),
-        days=window_seconds / _SECONDS_PER_DAY,
+        days=window / (_SECONDS_PER_DAY * 1_000_000),
     )
 
 
@@ -781,9 +795,11 @@ def repeat_rate(
     customer_ids : array-like, shape (n,)
         Customer of each contact (integers or strings).
     timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,), optional
-        Time of each contact; needed only with ``start`` or ``end``.
+        Time of each contact; needed only with ``start`` or ``end``. Naive data
+        take naive bounds and aware instants take aware bounds.
     start, end : timestamp, optional
-        Count only contacts with ``start <= t < end``.
+        Count only contacts with ``start <= t <= end`` (both included, as every
+        ``end`` in cskpi).
 
     Returns
     -------
@@ -804,7 +820,7 @@ def repeat_rate(
     >>> repeat_rate(["a", "b", "a", "c", "c", "c"]).rate  # a and c of a, b, c
     0.6666666666666666
     >>> times = ["2024-01-01", "2024-01-02", "2024-02-01", "2024-01-03", "2024-01-04", "2024-02-05"]
-    >>> repeat_rate(["a", "b", "a", "c", "c", "c"], times, end="2024-02-01").rate  # January: c only
+    >>> repeat_rate(["a", "b", "a", "c", "c", "c"], times, end="2024-01-31").rate  # January: c only
     0.3333333333333333
     """
     customers, n_slots = customer_index(customer_ids)
@@ -813,14 +829,14 @@ def repeat_rate(
         if start is not None or end is not None:
             raise InvalidInputError("timestamps are required with start or end; got None")
     else:
-        seconds = record_seconds(timestamps, customers.shape[0])
-        keep = np.ones(seconds.shape[0], dtype=np.bool_)
+        times = record_times(timestamps, customers.shape[0])
+        micros = times.stamps.view(np.int64)
+        keep = np.ones(micros.shape[0], dtype=np.bool_)
         for bound, name in ((start, "start"), (end, "end")):
             if bound is None:
                 continue
-            stamp = to_datetime64(np.asarray([bound]) if np.ndim(bound) == 0 else bound, name)
-            limit = stamp.view(np.int64)[0]
-            keep &= (seconds >= limit) if name == "start" else (seconds < limit)
+            limit = instant_bound(bound, name, times)
+            keep &= (micros >= limit) if name == "start" else (micros <= limit)
     kept = customers if keep is None else customers[keep]
     contacts = np.bincount(kept, minlength=n_slots)
     return RepeatRate(

@@ -29,7 +29,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.business_hours import BusinessHours, business_seconds
+from .._core.business_hours import BusinessHours, business_zone, open_until
 from .._core.checks import check_same_length, describe_first, first_index, to_array
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.ids import customer_index
@@ -40,16 +40,25 @@ from .._core.periods import (
     as_int,
     check_not_before,
     count_periods,
-    instants_or_one,
+    instant_bound,
     period_axis,
     period_index,
     period_labels_of,
-    to_instant,
-    to_instants,
 )
 from .._core.results import ARRAY_EQ, Grouped, Mergeable, param, single_or_grouped, stat
 from .._core.stats import divide
-from .._core.time import US_PER_SECOND, check_period, duration_us, period_ordinals
+from .._core.time import (
+    US_PER_SECOND,
+    Times,
+    calendar_clock,
+    check_period,
+    duration_us,
+    parse_times,
+    parse_times_or_one,
+    period_ordinals,
+    same_clock,
+    zone_offsets,
+)
 
 __all__ = [
     "Backlog",
@@ -78,23 +87,26 @@ _CHUNK_ROWS = 1 << 20
 
 def _tickets(
     created: Any, resolved: Any, created_name: str = "created", resolved_name: str = "resolved"
-) -> tuple[NDArray[np.datetime64], NDArray[np.datetime64]]:
-    """Creation (no NaT) and resolution (NaT = open) instants, checked pairwise."""
-    opened = to_instants(created, created_name)
-    closed = to_instants(resolved, resolved_name, allow_nat=True)
-    check_same_length((created_name, opened), (resolved_name, closed))
-    check_not_before(opened, closed, created_name, resolved_name)
+) -> tuple[Times, Times]:
+    """Creation (no NaT) and resolution (NaT = open) times on one clock, checked pairwise."""
+    opened = parse_times(created, created_name)
+    closed = parse_times(resolved, resolved_name, allow_nat=True)
+    same_clock(opened, closed)
+    check_same_length((created_name, opened.stamps), (resolved_name, closed.stamps))
+    check_not_before(opened.stamps, closed.stamps, created_name, resolved_name)
     return opened, closed
 
 
-def _sorted_instants(instants: Any) -> tuple[NDArray[np.datetime64], NDArray[np.int64], NDArray[np.intp]]:
-    """The instants as given (read-only), sorted in µs, and the sorting order."""
-    stamps, _ = instants_or_one(instants, "instants")
+def _sorted_instants(instants: Any, *tickets: Times) -> tuple[Times, NDArray[np.int64], NDArray[np.intp]]:
+    """The instants as given (read-only), sorted in µs, and the sorting order; same clock as the tickets."""
+    times, _ = parse_times_or_one(instants, "instants")
+    same_clock(*tickets, times)
+    stamps = times.stamps
     micro = as_int(stamps)
     order = np.argsort(micro, kind="stable")
     frozen = stamps.copy()
     frozen.setflags(write=False)
-    return frozen, micro[order], order
+    return attrs.evolve(times, stamps=frozen), micro[order], order
 
 
 def _slot_counts(
@@ -173,13 +185,14 @@ def open_cases(
     Parameters
     ----------
     created : array-like of datetime64, shape (n,)
-        Creation time of each ticket (naive local timestamps, any unit; NaT raises).
+        Creation time of each ticket (naive local timestamps of any unit, or
+        time-zone-aware instants; NaT raises).
     resolved : array-like of datetime64, shape (n,)
         Resolution time of each ticket; NaT for a ticket still open. A resolution
         before its creation raises.
     instants : array-like of datetime64, or one timestamp
         The instants at which to count, in any order (a daily snapshot at midnight,
-        the start of every hour…).
+        the start of every hour…). All three arguments are naive, or all aware.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels (team, queue, priority…).
 
@@ -218,8 +231,9 @@ def open_cases(
 
     At 11:00 A is still counted (resolved at that instant), C is not.
     """
-    opened, closed = _tickets(created, resolved)
-    stamps, ordered, order = _sorted_instants(instants)
+    created_at, resolved_at = _tickets(created, resolved)
+    times, ordered, order = _sorted_instants(instants, created_at, resolved_at)
+    opened, closed, stamps = created_at.stamps, resolved_at.stamps, times.stamps
     groups = optional_groups(by, opened.shape[0])
     # Counted at the instants strictly after the event: slot = #{instants <= event}.
     entered = _slot_counts(as_int(opened), ordered, "right", groups)
@@ -265,26 +279,25 @@ class Backlog(TimeSeriesResult):
         return divide(self.n_backlog, self.n_open, "backlog share")
 
 
-def _business_us(stamps: list[NDArray[np.datetime64]], calendar: BusinessHours) -> list[NDArray[np.int64]]:
-    """Business-time coordinates (open µs since a common origin) of several arrays of instants.
+def _business_us(
+    stamps: list[NDArray[np.datetime64]], calendar: BusinessHours, zone: Any
+) -> list[NDArray[np.int64]]:
+    """Business-time coordinates ``B(t)`` (open µs since a fixed origin) of several arrays of instants.
 
-    ``B(t) = business_seconds(origin, t)`` with the origin the earliest instant, so
-    that ``B(b) - B(a)`` is the business time between a and b. Rounded back to whole
-    microseconds (the calendar works in µs), which makes comparisons exact.
+    ``B(b) - B(a)`` is the business time between a and b; with a zone the instants are
+    UTC and one table of UTC offsets covers every array, so the coordinates agree.
+    Computed in chunks: the calendar makes several full-length temporaries.
     """
-    nonempty = [s for s in stamps if s.shape[0]]
-    if not nonempty:
-        return [np.zeros(0, dtype=np.int64) for _ in stamps]
-    origin = min(s.min() for s in nonempty)
-    origins = np.full(min(_CHUNK_ROWS, max(s.shape[0] for s in stamps)), origin)
+    table = None
+    if zone is not None:
+        table = zone_offsets(np.concatenate([as_int(s) for s in stamps]), zone)
     out = []
     for s in stamps:
+        micros = as_int(s)
         coordinates = np.empty(s.shape[0], dtype=np.int64)
-        # In chunks: business_seconds makes several full-length temporaries of its input.
         for start in range(0, s.shape[0], _CHUNK_ROWS):
-            part = s[start : start + _CHUNK_ROWS]
-            seconds = business_seconds(origins[: part.shape[0]], part, calendar=calendar)
-            coordinates[start : start + part.shape[0]] = np.rint(np.asarray(seconds) * US_PER_SECOND)
+            part = micros[start : start + _CHUNK_ROWS]
+            coordinates[start : start + part.shape[0]] = open_until(calendar, part, zone, table)
         out.append(coordinates)
     return out
 
@@ -297,6 +310,7 @@ def backlog(
     *,
     age_limit_seconds: Any,
     calendar: BusinessHours | None = None,
+    tz: str | None = None,
     by: None = None,
 ) -> Backlog: ...
 @overload
@@ -307,6 +321,7 @@ def backlog(
     *,
     age_limit_seconds: Any,
     calendar: BusinessHours | None = None,
+    tz: str | None = None,
     by: Any,
 ) -> Grouped[Backlog]: ...
 def backlog(
@@ -316,6 +331,7 @@ def backlog(
     *,
     age_limit_seconds: Any,
     calendar: BusinessHours | None = None,
+    tz: str | None = None,
     by: Any = None,
 ) -> Backlog | Grouped[Backlog]:
     """Backlog at each instant: open tickets at least ``age_limit_seconds`` old.
@@ -332,6 +348,11 @@ def backlog(
     calendar : BusinessHours, optional
         Measure ages in the open time of this business-hours calendar
         (:class:`~cskpi.BusinessHours`); calendar time when omitted.
+    tz : str, optional
+        With a ``calendar``: the IANA time zone (``'Europe/Paris'``) in which
+        time-zone-aware instants meet the schedule (default: the zone of a zoned
+        column); business ages are then exact across daylight-saving changes.
+        Naive timestamps with ``tz`` raise.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels.
 
@@ -383,13 +404,17 @@ def backlog(
     >>> backlog(created, resolved, "2024-05-13T10:00", age_limit_seconds=8 * 3600).n_backlog.tolist()
     [2]
     """
-    opened, closed = _tickets(created, resolved)
+    created_at, resolved_at = _tickets(created, resolved)
     limit = duration_us(age_limit_seconds, "age_limit_seconds")
     if calendar is not None and not isinstance(calendar, BusinessHours):
         raise InvalidTypeError(
             f"calendar must be a BusinessHours calendar or None; got {type(calendar).__name__}"
         )
-    stamps, ordered, order = _sorted_instants(instants)
+    times, ordered, order = _sorted_instants(instants, created_at, resolved_at)
+    opened, closed, stamps = created_at.stamps, resolved_at.stamps, times.stamps
+    zone = None if calendar is None else business_zone(tz, created_at, resolved_at, times)
+    if calendar is None and tz is not None:
+        calendar_clock(tz, created_at, resolved_at, times)  # checks tz; naive data with tz raise
     groups = optional_groups(by, opened.shape[0])
     still_open = np.isnat(closed)
     entered = _slot_counts(as_int(opened), ordered, "right", groups)
@@ -405,7 +430,7 @@ def backlog(
             due_at, search, offset = as_int(opened), ordered, limit
         else:
             created_b, instants_b, resolved_b = _business_us(
-                [opened, stamps[order], closed[~still_open]], calendar
+                [opened, stamps[order], closed[~still_open]], calendar, zone
             )
             due_at, search, offset = created_b, instants_b, limit
             reached = still_open.copy()
@@ -469,6 +494,28 @@ class TicketFlow(TimeSeriesResult):
         return np.asarray(self.n_open_at_start) + self.net_change
 
 
+@overload
+def ticket_flow(
+    created: Any,
+    resolved: Any,
+    *,
+    period: str = "month",
+    by: None = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+) -> TicketFlow: ...
+@overload
+def ticket_flow(
+    created: Any,
+    resolved: Any,
+    *,
+    period: str = "month",
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    by: Any,
+) -> Grouped[TicketFlow]: ...
 def ticket_flow(
     created: Any,
     resolved: Any,
@@ -477,7 +524,8 @@ def ticket_flow(
     by: Any = None,
     start: Any = None,
     end: Any = None,
-) -> Any:
+    tz: str | None = None,
+) -> TicketFlow | Grouped[TicketFlow]:
     """Arrivals, resolutions, net change and open balance per calendar period.
 
     Parameters
@@ -527,13 +575,15 @@ def ticket_flow(
     >>> flow.net_change.tolist(), flow.n_open_at_end.tolist()
     ([1, -1], [1, 0])
     """
-    opened, closed = _tickets(created, resolved)
+    created_at, resolved_at = _tickets(created, resolved)
+    clock = calendar_clock(tz, created_at, resolved_at)
+    opened, closed = clock.local(created_at), clock.local(resolved_at)
     valid = check_period(period)
     groups = optional_groups(by, opened.shape[0])
     was_resolved = ~np.isnat(closed)
     created_ord = period_ordinals(opened, valid)
     resolved_ord = period_ordinals(closed[was_resolved], valid)
-    first, n_periods = period_axis(valid, [created_ord, resolved_ord], start, end)
+    first, n_periods = period_axis(valid, [created_ord, resolved_ord], start, end, clock)
     # Slot 0: before the range, 1..n: the periods, n + 1: after the range.
     width = n_periods + 2
     codes = None if groups is None else groups.codes
@@ -600,6 +650,30 @@ class ResolutionRate(TimeSeriesResult):
         return divide(self.n_resolved, self.n_assigned, "resolution rate")
 
 
+@overload
+def resolution_rate(
+    assigned: Any,
+    resolved: Any,
+    *,
+    period: str | None = None,
+    by: None = None,
+    same_period: bool = False,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+) -> ResolutionRate: ...
+@overload
+def resolution_rate(
+    assigned: Any,
+    resolved: Any,
+    *,
+    period: str | None = None,
+    same_period: bool = False,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    by: Any,
+) -> Grouped[ResolutionRate]: ...
 def resolution_rate(
     assigned: Any,
     resolved: Any,
@@ -609,7 +683,8 @@ def resolution_rate(
     same_period: bool = False,
     start: Any = None,
     end: Any = None,
-) -> Any:
+    tz: str | None = None,
+) -> ResolutionRate | Grouped[ResolutionRate]:
     """Resolution rate: tickets resolved over tickets assigned, per agent or team and period.
 
     Parameters
@@ -627,6 +702,10 @@ def resolution_rate(
         "resolved within the period" rate). Requires ``period``.
     start, end : timestamp, optional
         Range of periods (as in :func:`volume`); assignments outside are not counted.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -663,7 +742,8 @@ def resolution_rate(
     >>> strict["A"].rate.tolist()
     [0.5]
     """
-    opened, closed = _tickets(assigned, resolved, "assigned", "resolved")
+    assigned_at, resolved_at = _tickets(assigned, resolved, "assigned", "resolved")
+    opened, closed = assigned_at.stamps, resolved_at.stamps
     groups = optional_groups(by, opened.shape[0])
     if not isinstance(same_period, bool | np.bool_):
         raise InvalidTypeError(f"same_period must be True or False; got {same_period!r}")
@@ -673,6 +753,8 @@ def resolution_rate(
             raise InvalidInputError("same_period=True needs a period; got period=None")
         if start is not None or end is not None:
             raise InvalidInputError("start and end need a period; got period=None")
+        if tz is not None:
+            calendar_clock(tz, assigned_at, resolved_at)  # checks tz; naive data with tz raise
         assigned_n, resolved_n = _count_rows(None, groups, opened.shape[0]), _count_rows(was_resolved, groups)
         empty = np.zeros(0, dtype="datetime64[D]")
         empty.setflags(write=False)
@@ -681,8 +763,10 @@ def resolution_rate(
         )
         return single_or_grouped(result, groups)
     valid = check_period(period)
+    clock = calendar_clock(tz, assigned_at, resolved_at)
+    opened, closed = clock.local(assigned_at), clock.local(resolved_at)
     ordinals = period_ordinals(opened, valid)
-    first, n_periods = period_axis(valid, [ordinals], start, end)
+    first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     credit = was_resolved.copy()
     if same_period:
@@ -784,7 +868,8 @@ def fcr_repeat_contact(
     customer_ids : array-like, shape (n,)
         Customer key of each contact (customer id, phone number, e-mail address).
     timestamps : array-like of datetime64, shape (n,)
-        Time of each contact (naive local timestamps; NaT raises).
+        Time of each contact, to the microsecond: naive local timestamps or
+        time-zone-aware instants (the window is then exact); NaT raises.
     window_seconds : float, timedelta64 or timedelta, default 604800 (7 days)
         Repeat window: a later contact at most this long after a contact makes it
         unresolved.
@@ -796,6 +881,7 @@ def fcr_repeat_contact(
         (``t + window > end``) cannot be judged and are left out (counted
         in ``n_censored``). Default: the latest timestamp in the data. Pass a later
         instant (such as the data extract time) when the data are known complete.
+        On the clock of ``timestamps`` (naive with naive, an instant with aware data).
     by : array-like or tuple of array-likes, shape (n,), optional
         Labels of each contact (agent, channel…); a contact is credited to its own
         label.
@@ -836,7 +922,8 @@ def fcr_repeat_contact(
     >>> result.n_resolved, result.n_contacts, round(result.rate, 4)
     (2, 3, 0.6667)
     """
-    stamps = to_instants(timestamps, "timestamps")
+    times = parse_times(timestamps, "timestamps")
+    stamps = times.stamps
     keys = to_array(customer_ids, "customer_ids")
     check_same_length(("timestamps", stamps), ("customer_ids", keys))
     n_rows = stamps.shape[0]
@@ -859,10 +946,8 @@ def fcr_repeat_contact(
         )
     repeated = np.empty(n_rows, dtype=bool)
     repeated[order] = repeated_sorted
-    if end is None:
-        until = int(micro.max()) if n_rows else 0
-    else:
-        until = int(as_int(np.array([to_instant(end, "end")]))[0])
+    latest = int(micro.max()) if n_rows else 0
+    until = latest if end is None else instant_bound(end, "end", times)
     censored = micro > until - window
     judged = ~censored
     result = RepeatContactFCR(
@@ -909,7 +994,7 @@ def _resolved_mask(resolved: Any, n_rows: int, reference: str) -> NDArray[np.boo
     if array.dtype.kind == "b":
         mask = array
     elif array.dtype.kind in "MUO":
-        mask = ~np.isnat(to_instants(array, "resolved", allow_nat=True))
+        mask = ~np.isnat(parse_times(array, "resolved", allow_nat=True).stamps)
     else:
         raise InvalidTypeError(
             "resolved must be a boolean mask (True = resolved) or resolution timestamps (NaT = unresolved); "

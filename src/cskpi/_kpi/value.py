@@ -40,10 +40,10 @@ from .._core.checks import (
 )
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.ids import active_pairs, customer_index, retained_pairs
-from .._core.periods import end_ordinal, fast_period_ordinals, record_seconds
+from .._core.periods import end_ordinal, fast_period_ordinals, record_times
 from .._core.results import Mergeable, param, stat
 from .._core.stats import divide
-from .._core.time import Period, check_period
+from .._core.time import Period, calendar_clock, check_period
 
 __all__ = [
     "CLVInputs",
@@ -498,7 +498,13 @@ class CLVInputs(Mergeable):
 
 
 def clv_inputs(
-    customer_ids: Any, timestamps: Any, amounts: Any, *, period: Period = "year", end: Any = None
+    customer_ids: Any,
+    timestamps: Any,
+    amounts: Any,
+    *,
+    period: Period = "year",
+    end: Any = None,
+    tz: str | None = None,
 ) -> CLVInputs:
     """Average order value, purchase frequency and churn from a transactions table.
 
@@ -508,7 +514,8 @@ def clv_inputs(
         Customer of each transaction (integers or strings; see
         :func:`repeat_contact_retention`).
     timestamps : array-like of datetime64 or ISO 8601 strings, shape (n,)
-        Time of each transaction.
+        Time of each transaction: naive local timestamps, or time-zone-aware
+        instants (see ``tz``). NaT raises.
     amounts : array-like of float, shape (n,)
         Revenue of each transaction [currency], >= 0 (net refunds against their
         orders first).
@@ -520,6 +527,10 @@ def clv_inputs(
     end : timestamp, optional
         End of the observation (default: the latest timestamp). The customers
         active in its period are not counted as churned or retained.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which aware instants are assigned to
+        periods; default: the zone of a zoned column. Naive timestamps with ``tz``
+        raise.
 
     Returns
     -------
@@ -558,12 +569,13 @@ def clv_inputs(
     n = customers.shape[0]
     if n == 0:
         raise InvalidInputError("customer_ids must not be empty: CLV inputs need at least one transaction")
-    seconds = record_seconds(timestamps, n)
+    times = record_times(timestamps, n)
+    clock = calendar_clock(tz, times)
     values = _amounts(amounts, n)
-    ordinals = fast_period_ordinals(seconds, valid_period)
+    ordinals = fast_period_ordinals(clock.local(times).view(np.int64), valid_period)
     first = int(ordinals.min())
     latest = int(ordinals.max())
-    last = latest if end is None else end_ordinal(end, valid_period, latest)
+    last = latest if end is None else end_ordinal(end, valid_period, latest, clock)
     width = last - first + 1
     ordinals -= first  # in place: the period offsets 0..width-1 (our own array)
     rows, columns = active_pairs(customers, n_slots, ordinals, width)

@@ -1,9 +1,7 @@
 """Contact volume per calendar period, and the share of volume by channel.
 
-Also holds the helpers shared by the ticket and engagement modules: timestamps as
-naive ``datetime64[us]`` (time-zone-aware input raises), a dense range of calendar
-periods, and :class:`TimeSeriesResult`, the base of every mergeable result indexed
-by periods or instants.
+Periods are calendar periods of wall-clock times: naive timestamps as given, aware
+instants in the zone of ``tz=`` or of their column (:mod:`cskpi._core.time`).
 
 Every count is one ``np.bincount`` pass over ``group * n_periods + period`` (see
 :func:`cskpi._core.labels.count_cells`); periods without contacts are zeros, never
@@ -12,7 +10,7 @@ missing rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -31,7 +29,7 @@ from .._core.periods import (
     period_labels_of,
     to_stamps,
 )
-from .._core.results import ARRAY_EQ, param, single_or_grouped, stat
+from .._core.results import ARRAY_EQ, Grouped, param, single_or_grouped, stat
 from .._core.stats import divide
 from .._core.time import check_period, period_ordinals
 
@@ -87,6 +85,26 @@ class Volume(TimeSeriesResult):
         return growth(self.n_contacts, "volume growth rate")
 
 
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    by: None = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+) -> Volume: ...
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    by: Any,
+) -> Grouped[Volume]: ...
 def volume(
     timestamps: Any,
     *,
@@ -94,15 +112,17 @@ def volume(
     by: Any = None,
     start: Any = None,
     end: Any = None,
-) -> Any:
+    tz: str | None = None,
+) -> Volume | Grouped[Volume]:
     """Number of contacts (or tickets, calls…) per calendar period.
 
     Parameters
     ----------
     timestamps : array-like of datetime64, shape (n,)
         Arrival time of each contact: naive local ``datetime64`` of any unit, ISO 8601
-        strings, ``datetime`` objects, or a pandas/polars datetime Series. NaT and
-        time-zone-aware values raise.
+        strings, ``datetime`` objects, or a pandas/polars/pyarrow datetime column;
+        or time-zone-aware instants (offsets such as ``+02:00`` or ``Z``, zoned
+        columns), read in the zone given by ``tz``. NaT raises.
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
         Calendar period; weeks are ISO weeks starting on Monday.
     by : array-like or tuple of array-likes, shape (n,), optional
@@ -111,7 +131,12 @@ def volume(
     start, end : timestamp, optional
         The range runs from the period containing ``start`` to the period containing
         ``end``, both included. Defaults: the earliest and the latest timestamp.
-        Contacts outside the range are not counted.
+        Contacts outside the range are not counted. Naive bounds are wall-clock
+        times in the zone of the data.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -145,11 +170,11 @@ def volume(
     >>> by_channel["phone"].n_contacts.tolist(), by_channel.total.tolist()
     ([3], [1, 3])
     """
-    stamps = to_stamps(timestamps, "timestamps")
+    stamps, clock = to_stamps(timestamps, "timestamps", tz)
     valid = check_period(period)
     groups = optional_groups(by, stamps.shape[0])
     ordinals = period_ordinals(stamps, valid)
-    first, n_periods = period_axis(valid, [ordinals], start, end)
+    first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     counts = count_periods(index, keep, n_periods, groups)
     result = Volume(n_contacts=counts, period=valid, periods=period_labels_of(valid, first, n_periods))
@@ -222,13 +247,15 @@ def channel_share(
     categories: Any = None,
     start: Any = None,
     end: Any = None,
+    tz: str | None = None,
 ) -> ChannelShare:
     """Share of contact volume by channel per calendar period, and its change between periods.
 
     Parameters
     ----------
     timestamps : array-like of datetime64, shape (n,)
-        Arrival time of each contact (naive local timestamps; NaT raises).
+        Arrival time of each contact (naive local timestamps or time-zone-aware
+        instants, as in :func:`volume`; NaT raises).
     channels : array-like, shape (n,)
         Channel of each contact (``'phone'``, ``'email'``, ``'chat'``, ``'social'``…).
     period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
@@ -240,6 +267,10 @@ def channel_share(
         batches that are to be merged with ``+``.
     start, end : timestamp, optional
         Range of periods, as in :func:`volume`.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) in which time-zone-aware instants are
+        assigned to periods; default: the zone of a zoned column (pandas, polars,
+        pyarrow). Offsets without a zone need it; naive timestamps with ``tz`` raise.
 
     Returns
     -------
@@ -275,13 +306,13 @@ def channel_share(
     >>> mix.share_change[:, 1].tolist()
     [0.25, -0.25]
     """
-    stamps = to_stamps(timestamps, "timestamps")
+    stamps, clock = to_stamps(timestamps, "timestamps", tz)
     labels = to_array(channels, "channels")
     check_same_length(("timestamps", stamps), ("channels", labels))
     valid = check_period(period)
     codes, channel_labels = _channel_codes(labels, categories)
     ordinals = period_ordinals(stamps, valid)
-    first, n_periods = period_axis(valid, [ordinals], start, end)
+    first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     counts = count_cells(index, n_periods, codes=codes, n_groups=channel_labels.shape[0], keep=keep)
     return ChannelShare(

@@ -31,10 +31,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
 
 __all__ = [
     "ROLES",
     "ContactsTable",
+    "as_table",
     "example_contacts_path",
     "located",
     "numeric_column",
@@ -62,6 +64,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "ces": ("score", "effort answer (empty: not surveyed)"),
 }
 
+_US = np.dtype("datetime64[us]")
 _TRUE = ("1", "true", "t", "yes", "y")
 _FALSE = ("0", "false", "f", "no", "n", "")
 # Files at least this large show a progress line on a terminal while they are read.
@@ -529,6 +532,16 @@ def _as_array(values: Any) -> NDArray[Any]:
     return np.asarray(values)
 
 
+def as_table(contacts: Any, columns: Mapping[str, str] | None, tz: Any) -> ContactsTable:
+    """The contacts as a :class:`ContactsTable`: a table is used as it is unless ``tz`` is given."""
+    if is_table(contacts):
+        if tz is None:
+            table: ContactsTable = contacts
+            return table
+        return ContactsTable(contacts, columns=contacts._mapping, tz=tz)
+    return ContactsTable(contacts, columns=columns, tz=tz)
+
+
 def is_table(data: Any) -> bool:
     """True for a :class:`ContactsTable` (by marker, so that a module imported twice still matches)."""
     return getattr(data, "_cskpi_contacts_table", False) is True
@@ -568,14 +581,19 @@ class ContactsTable:
         delimiter: str = ",",
         engine: str = "auto",
         progress: bool | None = None,
+        tz: str | None = None,
     ) -> None:
         self.source: str | None = None
+        self.zone = check_tz(tz)
         self._delimiter = delimiter
         if isinstance(data, str | os.PathLike):
             self.source = str(data)
             data = read_csv_columns(self.source, delimiter=delimiter, engine=engine, progress=progress)
+        self._zones: dict[str, Any] = {}
         if is_table(data):
             self.source, self._delimiter = data.source, data._delimiter
+            self._zones = dict(data._zones)
+            self.zone = self.zone or data.zone
             data = data._raw
         names, getter = _columns_of(data)
         mapping = dict(columns or {})
@@ -591,7 +609,13 @@ class ContactsTable:
         self._raw: dict[str, NDArray[Any]] = {}
         lengths: dict[str, int] = {}
         for name in names:
-            array = _as_array(getter(name))
+            column = getter(name)
+            zone = column_zone(column)
+            if zone is not None:  # a zoned pandas/polars/pyarrow column: kept as its UTC instants
+                self._zones[name] = zone
+                array = parse_times(column, f"column {name!r}", allow_nat=True).stamps
+            else:
+                array = _as_array(column)
             if array.ndim != 1:
                 raise InvalidInputError(f"column {name!r} must be 1-D; got an array of shape {array.shape}")
             self._raw[name] = array
@@ -683,6 +707,30 @@ class ContactsTable:
         self._cache[role] = converted
         return converted
 
+    @property
+    def aware(self) -> bool:
+        """True when the timestamps are instants (a ``tz`` or zoned columns), read in :attr:`clock_zone`."""
+        return self.zone is not None or bool(self._zones)
+
+    @property
+    def clock_zone(self) -> Any:
+        """The zone in which instants are read as wall clocks: ``tz``, else the columns' zone."""
+        if self.zone is not None:
+            return self.zone
+        zones = set(self._zones.values())
+        if len(zones) > 1:
+            raise InvalidInputError(
+                f"the timestamp columns have different time zones ({', '.join(sorted(map(str, zones)))}); "
+                "pass tz= (--tz) to choose the zone of the report"
+            )
+        return next(iter(zones), None)
+
+    def local(self, role: str) -> NDArray[np.datetime64]:
+        """A timestamp column as wall-clock times (instants read in :attr:`clock_zone`), for calendars."""
+        stamps = self.get(role)
+        zone = self.clock_zone
+        return stamps if zone is None else local_clock(stamps, zone)
+
     def _numbers(self, array: NDArray[Any], column: str, rule: str) -> NDArray[np.float64]:
         kind = array.dtype.kind
         if kind == "b":
@@ -746,7 +794,10 @@ class ContactsTable:
         return truthy
 
     def _timestamps(self, array: NDArray[Any], column: str, kind: str) -> NDArray[np.datetime64]:
+        """Naive local timestamps of a column as ``datetime64[us]`` (sub-second precision kept)."""
         optional = kind == "optional_timestamp"
+        if self.aware:
+            return self._instants(array, column, optional)
         rule = "a local timestamp such as 2026-01-31T09:30:00" + (" (or empty)" if optional else "")
         dtype = array.dtype.kind
         if dtype == "M":
@@ -754,11 +805,15 @@ class ContactsTable:
                 raise InvalidTypeError(
                     f"column {column!r} must hold naive local timestamps, not time-zone-aware"
                 )
-            stamps = array.astype("datetime64[s]")
+            stamps = array.astype(_US)
         elif dtype == "O" and not _holds_text(array):
             try:
-                stamps = array.astype("datetime64[s]")
-            except (ValueError, TypeError):
+                stamps = to_datetime64(array, f"column {column!r}", allow_nat=True)
+            except InvalidInputError as error:
+                raise InvalidTypeError(
+                    f"column {column!r} must hold naive local timestamps ({error})"
+                ) from None
+            except InvalidTypeError:
                 raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype object") from None
         elif dtype in "UO":
             text = np.char.strip(_text(array))
@@ -769,13 +824,26 @@ class ContactsTable:
             )
             if zoned.any():
                 index = int(np.argmax(zoned))
-                raise self._error(column, index, rule + " without a time zone", str(text[index]))
+                raise self._error(
+                    column, index, rule + " without a time zone (or pass tz= / --tz)", str(text[index])
+                )
+            relative = np.isin(np.char.lower(text), ("now", "today"))
+            if relative.any():
+                index = int(np.argmax(relative))
+                raise self._error(column, index, rule + ", not a relative word", str(text[index]))
             filled = np.where(text == "", "NaT", text)
             try:
-                stamps = filled.astype("datetime64[s]")
+                parsed = filled.astype("datetime64")
             except ValueError:
-                bad = _first_failing(filled, "datetime64[s]")
+                bad = _first_failing(filled, "datetime64")
                 raise self._error(column, bad, rule, str(text[bad])) from None
+            try:
+                check_years(parsed, text, column)
+            except InvalidInputError:
+                outside = (parsed < np.datetime64("0001-01-01")) | (parsed >= np.datetime64("10000-01-01"))
+                index = int(np.argmax(outside))
+                raise self._error(column, index, rule + " in years 1..9999", str(text[index])) from None
+            stamps = parsed.astype(_US)
         else:
             raise InvalidTypeError(f"column {column!r} must hold timestamps; got dtype {array.dtype}")
         if not optional:
@@ -784,6 +852,23 @@ class ContactsTable:
                 index = int(np.argmax(missing))
                 raise self._error(column, index, rule, _shown(array, index))
         return stamps
+
+    def _instants(self, array: NDArray[Any], column: str, optional: bool) -> NDArray[np.datetime64]:
+        """A timestamp column of an aware table: UTC instants (the core's timestamp rule)."""
+        name = f"column {column!r}"
+        if column in self._zones:  # UTC instants already
+            return parse_times(array, name, allow_nat=optional).stamps
+        if array.dtype.kind in "UO":
+            text = np.char.strip(_text(array)) if array.dtype.kind == "U" or _holds_text(array) else None
+            if text is not None:
+                array = np.where(text == "", "NaT", text)
+        times = parse_times(array, name, allow_nat=optional)
+        if times.aware is False:
+            raise InvalidInputError(
+                f"{name} must hold time-zone-aware instants (offsets such as +02:00 or Z) when the report "
+                "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
+            )
+        return times.stamps
 
 
 def _holds_text(array: NDArray[Any]) -> bool:

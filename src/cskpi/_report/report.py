@@ -50,7 +50,7 @@ from .._kpi.service_level import SERVICE_LEVEL_POLICIES
 from .._kpi.survey import nps_difference
 from .._kpi.tickets import open_cases
 from .._kpi.volume import volume
-from .io import ContactsTable, is_table
+from .io import ContactsTable, as_table
 from .standards import (
     Cells,
     Measured,
@@ -531,7 +531,7 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
     by = None if cells.by is None else table.labels(cells.by)
     assert cells.period is not None
     assert cells.periods is not None
-    result = volume(table.get("created"), period=cells.period, by=by)
+    result = volume(table.local("created"), period=cells.period, by=by)
     counts = np.asarray(result.n_contacts).reshape(cells.n_groups, cells.n_periods)
     if not np.array_equal(result.periods, cells.periods):  # pragma: no cover - same calendar by construction
         raise InvalidInputError("volume periods do not match the report's periods")
@@ -542,7 +542,7 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
 def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        cohorts = repeat_contact_retention(table.get("customer"), table.get("created"), period=cells.period)  # type: ignore[arg-type]
+        cohorts = repeat_contact_retention(table.get("customer"), table.local("created"), period=cells.period)  # type: ignore[arg-type]
         rates = cohorts.classic_rates
     values = np.full(cells.n_periods, np.nan)
     n = np.zeros(cells.n_periods, dtype=np.int64)
@@ -563,7 +563,8 @@ def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else np.arange(table.n_rows)
     labels = None if cells.by is None else table.labels(cells.by)[rows]
     call = MetricCall(table, {"created": "created", "resolved": "resolved"}, rows)
-    result = call(open_cases, table.get("created")[rows], table.get("resolved")[rows], ends, by=labels)
+    # Counted on the wall clock of the report's zone, like the periods whose ends these are.
+    result = call(open_cases, table.local("created")[rows], table.local("resolved")[rows], ends, by=labels)
     counts = np.zeros((cells.n_groups, cells.n_periods))
     if labels is None:
         counts[0] = result.n_open
@@ -607,6 +608,7 @@ def kpi_report(
     service_level_policy: str = "abandoned_as_missed",
     confidence_level: float = 0.95,
     trend_tolerance: float = 0.05,
+    tz: str | None = None,
 ) -> KPIReport:
     """The standard KPI set of a contacts table per calendar period (and group), with trend and standards.
 
@@ -640,6 +642,12 @@ def kpi_report(
     trend_tolerance : float, default 0.05
         Relative change below which a KPI without an interval (volume, ASA, AHT,
         times) is called ``'flat'``.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) of the report: timestamps with UTC offsets
+        (or zoned DataFrame columns) are instants, placed in periods by their wall
+        clock in this zone, and durations between them are exact. Default: naive
+        local timestamps, or the zone of zoned columns. Naive timestamps with ``tz``
+        raise.
 
     Returns
     -------
@@ -708,7 +716,7 @@ def kpi_report(
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
     items = None if standards is None else standard_list(standards)
-    table = contacts if is_table(contacts) else ContactsTable(contacts, columns=columns)
+    table = as_table(contacts, columns, tz)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)

@@ -34,7 +34,7 @@ from .._core.labels import factorize
 from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
-from .._core.time import PERIODS, check_period, period_ordinals, period_starts
+from .._core.time import PERIODS, ZonedStamps, check_period, period_ordinals, period_starts
 from .._kpi.operations import abandonment_rate, aht, asa
 from .._kpi.responses import first_response_time, resolution_time
 from .._kpi.service_level import (
@@ -44,7 +44,7 @@ from .._kpi.service_level import (
     service_level,
 )
 from .._kpi.survey import ces, csat, nps
-from .io import ContactsTable, is_table, located
+from .io import ContactsTable, as_table, located
 
 __all__ = [
     "DIRECTIONS",
@@ -103,7 +103,7 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
     n_periods = 1
     if period is not None:
         valid = check_period(period)
-        ordinals = period_ordinals(table.get("created"), valid)
+        ordinals = period_ordinals(table.local("created"), valid)
         first, last = int(ordinals.min()), int(ordinals.max())
         period_codes = (ordinals - first).astype(np.intp)
         n_periods = last - first + 1
@@ -321,6 +321,12 @@ def _measure_abandonment(
     )
 
 
+def _on_clock(table: ContactsTable, *stamps: NDArray[np.datetime64]) -> tuple[Any, ...]:
+    """Timestamp columns as the metrics should read them: instants with their zone in an aware table."""
+    zone = table.clock_zone
+    return stamps if zone is None else tuple(ZonedStamps(utc=s, zone=zone) for s in stamps)
+
+
 def _calendar(params: dict[str, Any]) -> BusinessHours | None:
     hours = params.get("business_hours")
     return None if hours is None else BusinessHours.weekdays(hours[0], hours[1])
@@ -340,7 +346,7 @@ def _measure_duration(
         codes = cells.codes
         if rows is not None:
             created, end, codes = created[rows], end[rows], codes[rows]
-        result = call(function, created, end, calendar=_calendar(params), by=codes)
+        result = call(function, *_on_clock(table, created, end), calendar=_calendar(params), by=codes)
         labels = result.labels
         values = getattr(result, _STATISTICS[params["statistic"]])
         return Measured(
@@ -366,7 +372,8 @@ def _measure_response_within(
     call = MetricCall(table, {"starts": "created", "ends": "first_reply"}, answered_rows)
     elapsed = np.zeros(created.shape[0])
     if answered.any():
-        elapsed[answered] = call(business_seconds, created[answered], reply[answered], calendar=calendar)
+        starts, ends = _on_clock(table, created[answered], reply[answered])
+        elapsed[answered] = call(business_seconds, starts, ends, calendar=calendar)
     # Tickets not answered yet count as missed: service level's 'abandoned_as_missed' formula.
     grouped = service_level(
         elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes
@@ -932,6 +939,7 @@ def evaluate_standards(
     by: str | None = None,
     columns: Mapping[str, str] | None = None,
     confidence_level: float = 0.95,
+    tz: str | None = None,
 ) -> StandardResults:
     """Evaluate service standards on a contacts table, per calendar period and group, in one call.
 
@@ -954,6 +962,12 @@ def evaluate_standards(
         Role name -> column name for tables whose columns are named otherwise.
     confidence_level : float, default 0.95
         Level of the intervals that decide whether a pass or miss is clear.
+    tz : str, optional
+        IANA time zone (``'Europe/Paris'``) of the report: timestamps with UTC offsets
+        (or zoned DataFrame columns) are instants, placed in periods by their wall
+        clock in this zone, and durations between them are exact. Default: naive
+        local timestamps, or the zone of zoned columns. Naive timestamps with ``tz``
+        raise.
 
     Returns
     -------
@@ -992,7 +1006,7 @@ def evaluate_standards(
     level = check_confidence_level(confidence_level)
     if period is not None and period not in PERIODS:
         raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
-    table = contacts if is_table(contacts) else ContactsTable(contacts, columns=columns)
+    table = as_table(contacts, columns, tz)
     cells = build_cells(table, period, by)
     shape = (len(items), cells.n_groups, cells.n_periods)
     achieved = np.full(shape, np.nan)
