@@ -564,6 +564,104 @@ REGISTRY: list[Spec] = [
         extra={"quantile_above_one": (_set(quantile=1.01), "quantile")},  # q = 1 is documented: inf
     ),
     Spec(
+        cskpi.erlang_a,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_abandonment_rate,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_service_level,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+            threshold_seconds=20.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("threshold_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_asa,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": SECONDS},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_mean_wait,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": SECONDS},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_occupancy,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
         cskpi.lines_required,
         _call((np.array([1.0, 10.0, 0.5, 5.0]),), max_blocking=0.01),
         (

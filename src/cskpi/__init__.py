@@ -46,6 +46,15 @@ from ._kpi.queueing.erlang import (
     erlang_c_service_level,
     traffic_intensity,
 )
+from ._kpi.queueing.erlang_a import (
+    ERLANG_A_SERVICE_LEVEL_POLICIES,
+    erlang_a,
+    erlang_a_abandonment_rate,
+    erlang_a_asa,
+    erlang_a_mean_wait,
+    erlang_a_occupancy,
+    erlang_a_service_level,
+)
 from ._kpi.queueing.staffing import (
     Staffing,
     agents_required,
@@ -210,10 +219,17 @@ __all__ = [
     "retention_rate",
     "returned_within",
     # queueing and staffing
+    "ERLANG_A_SERVICE_LEVEL_POLICIES",
     "Staffing",
     "UnstableQueueWarning",
     "agents_required",
     "agents_required_for_asa",
+    "erlang_a",
+    "erlang_a_abandonment_rate",
+    "erlang_a_asa",
+    "erlang_a_mean_wait",
+    "erlang_a_occupancy",
+    "erlang_a_service_level",
     "erlang_b",
     "erlang_c",
     "erlang_c_answer_time",

@@ -225,8 +225,10 @@ _RETENTION = "cskpi._kpi.retention"
 _VALUE = "cskpi._kpi.value"
 _ERLANG = "cskpi._kpi.queueing.erlang"
 _STAFFING = "cskpi._kpi.queueing.staffing"
+_ERLANG_A = "cskpi._kpi.queueing.erlang_a"
 _COPC = "COPC CX Standard for customer experience operations"
 _ERLANG_SOURCE = "A. K. Erlang (1917); Cooper, Introduction to Queueing Theory (1981)"
+_ERLANG_A_SOURCE = "Garnett, Mandelbaum & Reiman (2002), M&SOM 4(3), doi:10.1287/msom.4.3.208.7250"
 _CLV_SOURCE = "Gupta & Lehmann (2003), J. Interactive Marketing 17(1), 9-24"
 
 
@@ -812,6 +814,72 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         label="answer-time quantile (Erlang C)",
         monotone={"agents": "decreasing"},
         source=_ERLANG_SOURCE,
+    ),
+    _formula(
+        "erlang_a",
+        _ERLANG_A,
+        _QUEUE,
+        unit="fraction",
+        direction=_LOWER,
+        bounds=_UNIT,
+        label="probability of waiting (Erlang A)",
+        monotone={"agents": "decreasing"},
+        source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_a_abandonment_rate",
+        _ERLANG_A,
+        _QUEUE,
+        unit="fraction",
+        direction=_LOWER,
+        bounds=_UNIT,
+        label="abandonment rate (Erlang A)",
+        monotone={"agents": "decreasing"},
+        source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_a_service_level",
+        _ERLANG_A,
+        _QUEUE,
+        unit="fraction",
+        direction=_HIGHER,
+        bounds=_UNIT,
+        label="service level (Erlang A)",
+        monotone={"agents": "increasing"},
+        source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_a_asa",
+        _ERLANG_A,
+        _QUEUE,
+        unit="seconds",
+        direction=_LOWER,
+        bounds=_SECONDS,
+        label="ASA of answered calls (Erlang A)",
+        monotone={"agents": "decreasing"},
+        source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_a_mean_wait",
+        _ERLANG_A,
+        _QUEUE,
+        unit="seconds",
+        direction=_LOWER,
+        bounds=_SECONDS,
+        label="mean wait of all calls (Erlang A)",
+        monotone={"agents": "decreasing"},
+        source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_a_occupancy",
+        _ERLANG_A,
+        _QUEUE,
+        unit="fraction",
+        direction=None,
+        bounds=_UNIT,
+        label="occupancy (Erlang A)",
+        monotone={"agents": "decreasing"},
+        source=_ERLANG_A_SOURCE,
     ),
     _formula(
         "lines_required",

@@ -232,6 +232,11 @@ def _poisson_pmf(n: FloatArray, a: FloatArray) -> FloatArray:
     return np.exp(-_stirling_error(n) - _deviance(n, a)) / (math.sqrt(2.0 * math.pi) * np.sqrt(n))
 
 
+# The saddle-point pieces, shared with the incomplete-gamma kernel (:mod:`.gamma`).
+stirling_error = _stirling_error
+deviance = _deviance
+
+
 def _ratio_series(n: FloatArray, a: FloatArray, *, upper: bool) -> FloatArray:
     """``sum_{j>=0} prod_{i=1..j} r_i`` with decreasing ratios ``r_i`` in [0, 1].
 
@@ -357,7 +362,7 @@ def traffic_intensity(
     return unwrap(c * h / t)
 
 
-def _traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[FloatArray, FloatArray]:
+def traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[FloatArray, FloatArray]:
     a = traffic_values(traffic, "traffic")
     n = whole(agents, agents_name)
     a, n = broadcast(traffic=a, **{agents_name: n})
@@ -426,14 +431,14 @@ def erlang_b(traffic: Any, servers: Any) -> Any:  # the overloads above give the
     array([[0.2   , 0.8197],
            [0.    , 0.0365]])
     """
-    a, n = _traffic_and_agents(traffic, servers, "servers")
+    a, n = traffic_and_agents(traffic, servers, "servers")
     out = blocking(a.reshape(-1), n.reshape(-1)).reshape(a.shape)
     return unwrap(out)
 
 
 def _erlang_c(traffic: Any, agents: Any, what: str) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Validated traffic, agents (broadcast) and Erlang C, with the instability warning."""
-    a, n = _traffic_and_agents(traffic, agents, "agents")
+    a, n = traffic_and_agents(traffic, agents, "agents")
     flat_a, flat_n = a.reshape(-1), n.reshape(-1)
     c = waiting(flat_a, flat_n, blocking(flat_a, flat_n)).reshape(a.shape)
     warn_unstable(n <= a, what, _LIMITS[what])
@@ -726,7 +731,7 @@ def erlang_c_occupancy(traffic: Any, agents: Any) -> Any:  # the overloads above
     >>> erlang_c_occupancy(10.0, 14)  # 10 / 14
     0.7142857142857143
     """
-    a, n = _traffic_and_agents(traffic, agents, "agents")
+    a, n = traffic_and_agents(traffic, agents, "agents")
     return unwrap(occupancy(a, n))
 
 
