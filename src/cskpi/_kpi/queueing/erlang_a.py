@@ -162,7 +162,7 @@ def _answered_wait_factor(a: FloatArray, x: FloatArray) -> FloatArray:
     order = np.argsort(x, kind="stable")
     root = np.sqrt(x)
     start = np.maximum(np.floor(x - a - 10.0 * root - 10.0), 0.0)
-    widths = np.ceil(20.0 * root + 60.0).astype(np.int64)
+    widths = np.ceil(20.0 * root + 40.0).astype(np.int64)
     position = 0
     while position < order.size:
         # Rows sorted by x, so their widths grow along the order; chunk to about 2e6 cells.
@@ -632,15 +632,19 @@ def erlang_a_occupancy(
 
 
 def carried_occupancy(model: Model) -> FloatArray:
+    """``A (1 - P(Ab)) / N`` of a model, with the warning for intervals without agents."""
+    return occupancy_a(model.traffic, model.agents, model.p_abandon())
+
+
+def occupancy_a(traffic: FloatArray, agents: FloatArray, abandonment: FloatArray) -> FloatArray:
     """``A (1 - P(Ab)) / N`` with the warning for intervals without agents."""
-    n = model.agents
-    none = n == 0.0
+    none = agents == 0.0
     if none.any():
         warn_undefined(
             f"occupancy is undefined for zero agents; returning NaN for {int(np.count_nonzero(none))} "
             f"of {none.size} value(s)"
         )
     with np.errstate(divide="ignore", invalid="ignore"):
-        carried = model.traffic * (1.0 - model.p_abandon())
-        out: FloatArray = np.where(none, np.nan, np.minimum(carried / np.where(none, 1.0, n), 1.0))
+        carried = traffic * (1.0 - abandonment)
+        out: FloatArray = np.where(none, np.nan, np.minimum(carried / np.where(none, 1.0, agents), 1.0))
     return out

@@ -37,7 +37,7 @@ from .erlang import (
     waiting,
     whole,
 )
-from .erlang_a import Model, carried_occupancy
+from .erlang_a import Model, occupancy_a
 
 __all__ = ["Staffing", "agents_required", "agents_required_for_asa", "lines_required", "scheduled_agents"]
 
@@ -385,17 +385,23 @@ def _staff(
             low = np.maximum(low, np.ceil(ab * flat["service_level"][busy]) - 1.0)
         if "max_abandonment" in flat:
             low = np.maximum(low, np.ceil(ab * (1.0 - flat["max_abandonment"][busy])) - 1.0)
-        nb = _search(evaluate, low, np.maximum(low + 1.0, np.ceil(ab)))
+        # One probe two square roots below the traffic narrows most brackets to ~2 sqrt(A).
+        probe = np.maximum(low + 1.0, np.floor(ab - 2.0 * np.sqrt(ab)))
+        met = evaluate(np.arange(ab.size), probe)
+        high = np.where(met, probe, np.maximum(probe + 1.0, np.ceil(ab)))
+        nb = _search(evaluate, np.where(met, low, probe), high)
         before = _erlang_a_figures(ab, nb - 1.0, hb, pb, tb, names)
-        at = _erlang_a_figures(ab, nb, hb, pb, tb, names)
+        at = _erlang_a_figures(ab, nb, hb, pb, tb, names | {"waiting", "asa", "service_level"})
         fractional[busy] = _fractional(nb, before, at, rules_b)
         agents[busy] = nb
-        model = Model(a, agents, h, p)
-        c = model.p_wait()
-        asa = model.answered_wait()
-        abandonment = unwrap(model.p_abandon().reshape(shape))
-        sl = None if t is None else model.within(t)[0]
-        occ = carried_occupancy(model)
+        c, asa, ab_rate = np.zeros_like(a), np.zeros_like(a), np.zeros_like(a)
+        c[busy], asa[busy], ab_rate[busy] = at["waiting"], at["asa"], at["abandonment"]
+        abandonment = unwrap(ab_rate.reshape(shape))
+        sl = None
+        if t is not None:
+            sl = np.ones_like(a)
+            sl[busy] = at["service_level"]
+        occ = occupancy_a(a, agents, ab_rate)
     else:
         start = np.floor(ab) + 1.0  # the smallest stable staffing
         if "max_occupancy" in flat:
