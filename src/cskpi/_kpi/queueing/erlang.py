@@ -210,7 +210,10 @@ def _stirling_error(n: FloatArray) -> FloatArray:
 def _deviance(x: FloatArray, m: FloatArray) -> FloatArray:
     """``x log(x / m) + m - x`` without cancellation (Loader 2000), for ``x, m > 0``."""
     diff = x - m
-    near = np.abs(diff) < 0.1 * (x + m)
+    # The direct form loses about eps * x log(x / m) to cancellation: 1e-13 relative in
+    # the pmf at 2,500 servers and 2,000 Erlangs. The series in v = (x - m) / (x + m) is
+    # used up to |v| < 1/2 (x / m between 1/3 and 3), where it converges as v**2 <= 1/4.
+    near = np.abs(diff) < 0.5 * (x + m)
     with np.errstate(over="ignore"):  # x / m overflows only where the pmf underflows anyway
         out: FloatArray = x * np.log(x / m) + m - x
     if near.any():
@@ -219,7 +222,8 @@ def _deviance(x: FloatArray, m: FloatArray) -> FloatArray:
         total = dn * v
         term = 2.0 * xn * v
         v2 = v * v
-        for j in range(1, 15):  # |v| < 0.1: 14 terms reach v**30 < 1e-30
+        # |v| < 0.1: 14 terms reach v**30 < 1e-30; |v| < 0.5: 30 terms reach 0.25**30 < 1e-18.
+        for j in range(1, 15 if float(np.max(v2)) < 0.01 else 31):
             term = term * v2
             total = total + term / (2 * j + 1)
         out[near] = total
@@ -408,9 +412,11 @@ def erlang_b(traffic: Any, servers: Any) -> Any:  # the overloads above give the
 
     Both sums are accumulated for all array elements at once in blocks, until the
     remaining terms are below machine precision: about ``8 sqrt(A)`` terms near
-    ``N = A``, fewer elsewhere. Checked against 40-digit arithmetic up to 100,000
-    servers: relative error below ``3e-14`` wherever ``B > 1e-30``, and below ``1e-11``
-    even where ``B`` is as small as ``1e-250`` (the Poisson term's exponent is then large).
+    ``N = A``, fewer elsewhere. Measured against 40-digit arithmetic (mpmath) on
+    3,870 random pairs with 1 to 100,000 servers and traffic from 0.2 to 2 times the
+    servers: relative error at most ``4.4e-14`` wherever ``B >= 1e-30``, and at most
+    ``4e-13`` down to ``B = 1e-300`` (the Poisson term's exponent is then large, and
+    its rounding is amplified by it).
 
     References
     ----------
