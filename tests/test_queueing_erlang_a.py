@@ -612,3 +612,49 @@ def test_erlang_b_relative_error_against_40_digits() -> None:
         exact = pmf / mpmath.gammainc(n + 1, big_a, mpmath.inf, regularized=True)
         if exact >= mpmath.mpf("1e-30"):
             assert abs((mpmath.mpf(value) - exact) / exact) < 5e-14, (n, a)
+
+
+# --------------------------------------------------------------------------- Erlang B companions
+
+
+def test_erlang_b_companions_hand_computed() -> None:
+    # B(2, 1) = 0.2: carried 0.8 Erlangs, occupancy 0.4; B(1, A) = A / (1 + A).
+    assert cskpi.erlang_b_carried_traffic(1.0, 2) == pytest.approx(0.8, rel=1e-15)
+    assert cskpi.erlang_b_occupancy(1.0, 2) == pytest.approx(0.4, rel=1e-15)
+    assert cskpi.erlang_b_traffic(1, max_blocking=0.25) == pytest.approx(1.0 / 3.0, rel=1e-14)
+    assert cskpi.erlang_b_traffic(0, max_blocking=0.25) == 0.0
+    assert cskpi.erlang_b_carried_traffic(5.0, 0) == 0.0
+    with pytest.warns(UndefinedMetricWarning, match="zero servers"):
+        assert math.isnan(cskpi.erlang_b_occupancy(5.0, 0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(servers=st.integers(1, 20_000), target=st.floats(1e-8, 0.95))
+def test_erlang_b_traffic_inverts_erlang_b(servers: int, target: float) -> None:
+    traffic = cskpi.erlang_b_traffic(servers, max_blocking=target)
+    # Relative conditioning: d log B / d log A = N - A + A B, so a one-ulp traffic moves B by that many ulps.
+    slack = 1e-13 * max(1.0, servers - traffic * (1.0 - target))
+    assert erlang_b(traffic, servers) == pytest.approx(target, rel=slack)
+    assert cskpi.lines_required(traffic * (1 - 1e-9), max_blocking=target) <= servers
+
+
+def test_erlang_b_table_capacity() -> None:
+    # Erlang B table (e.g. Cooper 1981, table; erlang.com): 10 lines at 1 % carry 4.46 Erlangs
+    # offered, 18 lines 10.44, 50 lines 37.90.
+    got = cskpi.erlang_b_traffic(np.array([10, 18, 50]), max_blocking=0.01)
+    np.testing.assert_allclose(got, [4.46, 10.44, 37.90], atol=0.006)
+
+
+def test_square_root_staffing_against_exact_erlang_c() -> None:
+    # beta = 1: P(W > 0) = 1 / (1 + Phi(1) / phi(1)) by the normal law from math.erf.
+    phi = math.exp(-0.5) / math.sqrt(2 * math.pi)
+    big_phi = 0.5 * (1 + math.erf(1 / math.sqrt(2)))
+    target = 1 / (1 + big_phi / phi)
+    assert cskpi.square_root_staffing(400.0, probability_of_waiting=target) == pytest.approx(420.0, rel=1e-12)
+    for traffic in (1.0, 5.0, 20.0, 100.0, 500.0, 1000.0):
+        for alpha in (0.05, 0.2, 0.5, 0.8):
+            estimate = math.ceil(cskpi.square_root_staffing(traffic, probability_of_waiting=alpha))
+            exact = math.floor(traffic) + 1
+            while erlang_c(traffic, exact) > alpha:
+                exact += 1
+            assert exact - 1 <= estimate <= exact, (traffic, alpha, estimate, exact)

@@ -55,12 +55,14 @@ from ._kpi.queueing.erlang_a import (
     erlang_a_occupancy,
     erlang_a_service_level,
 )
+from ._kpi.queueing.lines import erlang_b_carried_traffic, erlang_b_occupancy, erlang_b_traffic
 from ._kpi.queueing.staffing import (
     Staffing,
     agents_required,
     agents_required_for_asa,
     lines_required,
     scheduled_agents,
+    square_root_staffing,
 )
 from ._kpi.responses import (
     DurationTotals,
@@ -231,6 +233,9 @@ __all__ = [
     "erlang_a_occupancy",
     "erlang_a_service_level",
     "erlang_b",
+    "erlang_b_carried_traffic",
+    "erlang_b_occupancy",
+    "erlang_b_traffic",
     "erlang_c",
     "erlang_c_answer_time",
     "erlang_c_asa",
@@ -238,6 +243,7 @@ __all__ = [
     "erlang_c_service_level",
     "lines_required",
     "scheduled_agents",
+    "square_root_staffing",
     "traffic_intensity",
     # standards and reports
     "KPIReport",

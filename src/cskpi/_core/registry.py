@@ -226,6 +226,7 @@ _VALUE = "cskpi._kpi.value"
 _ERLANG = "cskpi._kpi.queueing.erlang"
 _STAFFING = "cskpi._kpi.queueing.staffing"
 _ERLANG_A = "cskpi._kpi.queueing.erlang_a"
+_LINES = "cskpi._kpi.queueing.lines"
 _COPC = "COPC CX Standard for customer experience operations"
 _ERLANG_SOURCE = "A. K. Erlang (1917); Cooper, Introduction to Queueing Theory (1981)"
 _ERLANG_A_SOURCE = "Garnett, Mandelbaum & Reiman (2002), M&SOM 4(3), doi:10.1287/msom.4.3.208.7250"
@@ -880,6 +881,50 @@ _ENTRIES: tuple[MetricSpec, ...] = (
         label="occupancy (Erlang A)",
         monotone={"agents": "decreasing"},
         source=_ERLANG_A_SOURCE,
+    ),
+    _formula(
+        "erlang_b_carried_traffic",
+        _LINES,
+        {"traffic": "number", "servers": "number"},
+        unit="erlangs",
+        direction=None,
+        bounds=(0.0, math.inf),
+        label="carried traffic (Erlang B)",
+        monotone={"servers": "increasing", "traffic": "increasing"},
+        source=_ERLANG_SOURCE,
+    ),
+    _formula(
+        "erlang_b_occupancy",
+        _LINES,
+        {"traffic": "number", "servers": "number"},
+        unit="fraction",
+        direction=None,
+        bounds=_UNIT,
+        label="occupancy of lines (Erlang B)",
+        monotone={"servers": "decreasing", "traffic": "increasing"},
+        source=_ERLANG_SOURCE,
+    ),
+    _formula(
+        "erlang_b_traffic",
+        _LINES,
+        {"servers": "number"},
+        unit="erlangs",
+        direction=None,
+        bounds=(0.0, math.inf),
+        label="traffic at a blocking target (Erlang B)",
+        monotone={"servers": "increasing"},
+        source=_ERLANG_SOURCE,
+    ),
+    _formula(
+        "square_root_staffing",
+        _STAFFING,
+        {"traffic": "number"},
+        unit="count",
+        direction=None,
+        bounds=(0.0, math.inf),
+        label="square-root staffing estimate",
+        monotone={"traffic": "increasing"},
+        source="Halfin & Whitt (1981), Operations Research 29(3), doi:10.1287/opre.29.3.567",
     ),
     _formula(
         "lines_required",
