@@ -159,31 +159,40 @@ def _answered_wait_factor(a: FloatArray, x: FloatArray) -> FloatArray:
     deviations around its mode, in log space.
     """
     out = np.empty_like(a)
-    order = np.argsort(x, kind="stable")
     root = np.sqrt(x)
-    start = np.maximum(np.floor(x - a - 10.0 * root - 10.0), 0.0)
-    widths = np.ceil(20.0 * root + 40.0).astype(np.int64)
+    # Terms below e^-40 of the largest are dropped: 9 standard deviations each side of
+    # the mode where it is inside (x > a), and for x < a (mode at j = 0, ratios below
+    # x / a) at most 40 / log(a / x) terms.
+    start = np.maximum(np.floor(x - a - 9.0 * root - 5.0), 0.0)
+    widths = np.ceil(18.0 * root + 20.0)
+    with np.errstate(divide="ignore", over="ignore"):  # a / x is inf for negligible traffic
+        geometric = np.ceil(40.0 / np.log(a / x) + 10.0)
+    widths = np.where(a > x, np.minimum(widths, geometric), widths).astype(np.int64)
+    order = np.argsort(widths, kind="stable")
+    sorted_widths = widths[order]
     position = 0
     while position < order.size:
-        # Rows sorted by x, so their widths grow along the order; chunk to about 2e6 cells.
-        stop = position + 1
-        while stop < order.size and (stop + 1 - position) * widths[order[stop]] <= 2_000_000:
-            stop += 1
+        # Rows sorted by width; chunks of at most 250,000 cells (or one row) stay in cache.
+        cells = np.arange(1, order.size - position + 1) * sorted_widths[position:]
+        stop = position + max(1, int(np.searchsorted(cells, 250_000, side="right")))
+        width = int(sorted_widths[stop - 1])
         rows = order[position:stop]
-        width = int(widths[rows].max())
         aa, xx, j0 = a[rows], x[rows], start[rows]
         j = j0[:, None] + np.arange(width)[None, :]
         # log t_j - log t_j0 = sum_{i=j0+1..j} log(x / (a + i))
-        steps = np.log(xx[:, None] / (aa[:, None] + j))
+        denominators = aa[:, None] + j
+        steps = np.log(xx[:, None] / denominators)
         steps[:, 0] = 0.0
         log_t = np.cumsum(steps, axis=1)
         weights = np.exp(log_t - log_t.max(axis=1, keepdims=True))
         first_h = np.where(j0 > 0, digamma(aa + j0 + 2.0) - digamma(aa + 1.0), 1.0 / (aa + 1.0))
-        increments = 1.0 / (aa[:, None] + j + 1.0)
-        increments[:, 0] = 0.0
-        harmonic = first_h[:, None] + np.cumsum(increments, axis=1)
-        w = harmonic / (aa[:, None] + j + 1.0)
-        out[rows] = (weights * w).sum(axis=1) / weights.sum(axis=1)
+        denominators += 1.0  # a + j + 1
+        inverse = 1.0 / denominators
+        increments = inverse.copy()
+        increments[:, 0] = first_h
+        harmonic = np.cumsum(increments, axis=1)  # H_j = psi(a + j + 2) - psi(a + 1)
+        weights *= inverse
+        out[rows] = (weights * harmonic).sum(axis=1) / (weights * denominators).sum(axis=1)
         position = stop
     return out
 
