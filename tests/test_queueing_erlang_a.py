@@ -77,18 +77,23 @@ def exact_figures(
     queue = sum((k - agents) * p for k, p in enumerate(pi) if k > agents)
     p_abandon = theta * queue / lam
     h_prev, answered_wait = Fraction(1), Fraction(0)
-    u_prev = Fraction(0)
+    u_prev, time_prev, mean_wait = Fraction(0), Fraction(0), Fraction(0)
     for j in range(extra + 1):
         move = agents * mu + j * theta
         rate = move + theta
         h = move / rate * h_prev
         u = h / rate + move / rate * u_prev
+        time = 1 / rate + move / rate * time_prev  # E[time to answer or abandon | j ahead]
         answered_wait += pi[agents + j] * u
-        h_prev, u_prev = h, u
+        mean_wait += pi[agents + j] * time
+        h_prev, u_prev, time_prev = h, u, time
+    carried = sum(min(k, agents) * p for k, p in enumerate(pi))  # mean busy agents
     return {
         "p_wait": float(p_wait),
         "p_abandon": float(p_abandon),
         "asa": float(answered_wait / (1 - p_abandon)),
+        "mean_wait": float(mean_wait),
+        "occupancy": float(carried / agents),
     }
 
 
@@ -115,19 +120,23 @@ def reference_within(
     state = np.zeros(size)
     state[: extra + 1] = pi[agents:]
     state[answered] = sum(pi[:agents])  # answered at once
-    out = np.zeros(size)
-    weight = math.exp(-uniform * threshold)
-    k, mass = 0, weight
-    vector = state
-    while True:
-        out += weight * vector
-        k += 1
-        weight *= uniform * threshold / k
-        mass += weight
-        vector = vector @ step
-        if 1.0 - mass < 1e-15 and k > uniform * threshold:
-            break
-    return float(out[answered]), float(out[abandoned])
+    # Uniformization over pieces of at most 20 expected jumps, so e^(-rate t) never underflows.
+    pieces = max(1, math.ceil(uniform * threshold / 20.0))
+    piece = threshold / pieces
+    for _ in range(pieces):
+        out = np.zeros(size)
+        weight = math.exp(-uniform * piece)
+        k, mass, vector = 0, weight, state
+        while True:
+            out += weight * vector
+            k += 1
+            weight *= uniform * piece / k
+            mass += weight
+            vector = vector @ step
+            if 1.0 - mass < 1e-15 and k > uniform * piece:
+                break
+        state = out
+    return float(state[answered]), float(state[abandoned])
 
 
 def simulate(
@@ -218,6 +227,8 @@ def test_matches_exact_chain(traffic: float, agents: int, aht: float, patience: 
     assert erlang_a(traffic, agents, **kw) == pytest.approx(exact["p_wait"], rel=1e-12)
     assert erlang_a_abandonment_rate(traffic, agents, **kw) == pytest.approx(exact["p_abandon"], rel=1e-12)
     assert erlang_a_asa(traffic, agents, **kw) == pytest.approx(exact["asa"], rel=1e-11)
+    assert erlang_a_mean_wait(traffic, agents, **kw) == pytest.approx(exact["mean_wait"], rel=1e-12)
+    assert erlang_a_occupancy(traffic, agents, **kw) == pytest.approx(exact["occupancy"], rel=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -264,6 +275,23 @@ def test_within_threshold_matches_tagged_chain(
     assert formula2 == pytest.approx(answered / (1 - p_ab), abs=1e-12)
     assert formula4 == pytest.approx(answered / (1 - abandoned), abs=1e-12)
     assert formula5 == pytest.approx(answered + short, abs=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    traffic=st.integers(1, 30).map(lambda x: x / 2),
+    agents=st.integers(1, 20),
+    patience=st.sampled_from([20.0, 120.0, 400.0]),
+    threshold=st.sampled_from([0.0, 10.0, 30.0, 90.0]),
+)
+def test_hypothesis_service_level_matches_tagged_chain(
+    traffic: float, agents: int, patience: float, threshold: float
+) -> None:
+    answered, abandoned = reference_within(traffic, agents, 200.0, patience, threshold)
+    kw = {"aht_seconds": 200.0, "patience_seconds": patience, "threshold_seconds": threshold}
+    assert erlang_a_service_level(traffic, agents, **kw) == pytest.approx(answered, abs=1e-12)
+    formula1 = erlang_a_service_level(traffic, agents, policy="abandoned_within_as_met", **kw)
+    assert formula1 == pytest.approx(answered + abandoned, abs=1e-12)
 
 
 def test_policies_are_service_level_names() -> None:
