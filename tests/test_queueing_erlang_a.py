@@ -461,6 +461,7 @@ def test_pyworkforce_agreement_when_available() -> None:
         ({"traffic": -1.0}, InvalidInputError, "traffic"),
         ({"threshold_seconds": -1.0}, InvalidInputError, "threshold_seconds"),
         ({"policy": "abandoned"}, InvalidInputError, "policy"),
+        ({"patience_seconds": 1e300}, InvalidInputError, "patience_seconds / aht_seconds must be at most"),
         ({"policy": "short_abandoned_as_met"}, InvalidInputError, "short_abandon_seconds"),
     ],
 )
@@ -686,3 +687,10 @@ def test_square_root_staffing_against_exact_erlang_c() -> None:
             while erlang_c(traffic, exact) > alpha:
                 exact += 1
             assert exact - 1 <= estimate <= exact, (traffic, alpha, estimate, exact)
+
+
+def test_patience_load_limit_in_staffing() -> None:
+    with pytest.raises(InvalidInputError, match=r"at most 1e\+10"):
+        cskpi.agents_required(
+            [100, 1e6], 180, 1800, service_level=0.8, threshold_seconds=20, patience_seconds=1e12
+        )

@@ -40,7 +40,7 @@ from typing import Any, Literal, TypeAlias, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from ..._core.checks import unwrap
+from ..._core.checks import first_index, unwrap
 from ..._core.errors import InvalidInputError, warn_undefined
 from .erlang import (
     FloatArray,
@@ -81,6 +81,24 @@ ERLANG_A_SERVICE_LEVEL_POLICIES: tuple[str, ...] = (
 
 
 # --------------------------------------------------------------------------- the model
+
+#: Largest ``traffic * patience_seconds / aht_seconds`` accepted (the arrival rate in
+#: units of the abandonment rate). The series and the ASA sum need about ``20 sqrt``
+#: of it terms per interval: 2e6 at the limit, a second and some megabytes per
+#: interval; beyond it a call would run for minutes and then run out of memory.
+MAX_PATIENCE_LOAD = 1e10
+
+
+def check_patience_load(load: FloatArray) -> None:
+    """Raise for ``traffic * patience / aht`` above :data:`MAX_PATIENCE_LOAD`."""
+    bad = load > MAX_PATIENCE_LOAD
+    if bad.any():
+        where = "" if load.ndim == 0 else f" at index {first_index(bad)}"
+        value = float(load[first_index(bad)] if load.ndim else load)
+        raise InvalidInputError(
+            f"traffic * patience_seconds / aht_seconds must be at most {MAX_PATIENCE_LOAD:.0e} "
+            f"(the Erlang A sums grow with it); got {value!r}{where}"
+        )
 
 
 class Model:
@@ -207,6 +225,8 @@ def _model(
     arrays = broadcast(traffic=a, agents=n, aht_seconds=h, patience_seconds=p, **more)
     shape = arrays[0].shape
     flat = [array.reshape(-1) for array in arrays]
+    with np.errstate(over="ignore"):  # an overflow to inf is refused just below
+        check_patience_load(flat[0] * flat[3] / flat[2])
     extras = dict(zip(more, flat[4:], strict=True))
     return Model(*flat[:4]), shape, extras
 

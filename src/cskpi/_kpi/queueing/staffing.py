@@ -38,7 +38,7 @@ from .erlang import (
     waiting,
     whole,
 )
-from .erlang_a import Model, occupancy_a
+from .erlang_a import Model, check_patience_load, occupancy_a
 from .gamma import regularized_gamma
 
 __all__ = [
@@ -379,6 +379,8 @@ def _staff(
     fractional = np.zeros_like(a)
     if "patience_seconds" in flat:
         p = flat["patience_seconds"]
+        with np.errstate(over="ignore"):  # an overflow to inf is refused by the check
+            check_patience_load(a * p / h)
         pb = p[busy]
         names = {name for name, _, _ in rules}
 
