@@ -10,6 +10,12 @@ improve monotonically with each extra agent, so the first staffing that meets th
 target is the smallest one. The number of steps is ``O(sqrt(A))`` per interval (the
 square-root staffing law), each step a handful of array operations; there is no
 Python loop over intervals.
+
+With ``patience_seconds`` (Erlang A) the figures are not one recursion step apart,
+and the staffing may lie below the traffic: the search brackets the answer for all
+intervals at once (a lower bound from the carried load, one probe two square roots
+below the traffic, an upper end grown in doubling steps) and bisects, each step one
+evaluation of the model for the intervals still open (see :func:`agents_required`).
 """
 
 from __future__ import annotations
