@@ -694,3 +694,40 @@ def test_patience_load_limit_in_staffing() -> None:
         cskpi.agents_required(
             [100, 1e6], 180, 1800, service_level=0.8, threshold_seconds=20, patience_seconds=1e12
         )
+
+
+def _log_chain_figures(traffic: float, agents: int, aht: float, patience: float) -> tuple[float, float]:
+    """P(wait) and P(abandon) from the birth-death chain in log space (floats, numpy).
+
+    Independent of the incomplete gamma kernel: log pi_k by cumulative sums of the log
+    birth/death ratios, normalised by log-sum-exp, cut 40 standard deviations above the
+    queue's mean.
+    """
+    x = traffic * patience / aht
+    top = agents + int(x + 40.0 * math.sqrt(x) + 200.0)
+    k = np.arange(1, top + 1, dtype=np.float64)
+    death = np.minimum(k, agents) / aht + np.maximum(k - agents, 0.0) / patience
+    log_pi = np.concatenate([[0.0], np.cumsum(np.log(traffic / aht) - np.log(death))])
+    log_pi -= log_pi.max()
+    weights = np.exp(log_pi)
+    weights /= math.fsum(weights)
+    p_wait = math.fsum(weights[agents:])
+    queue = math.fsum(np.arange(top - agents + 1) * weights[agents:])
+    return p_wait, queue / patience / (traffic / aht)
+
+
+@pytest.mark.parametrize(
+    ("traffic", "agents", "patience"),
+    [
+        (5000.0, 5000, 600.0),
+        (5000.0, 4800, 3000.0),
+        (4000.0, 4100, 60.0),
+        (1000.0, 900, 1500.0),
+        (2000.0, 2100, 10.0),
+    ],
+)
+def test_large_sizes_match_log_space_chain(traffic: float, agents: int, patience: float) -> None:
+    p_wait, p_abandon = _log_chain_figures(traffic, agents, 300.0, patience)
+    kw = {"aht_seconds": 300.0, "patience_seconds": patience}
+    assert erlang_a(traffic, agents, **kw) == pytest.approx(p_wait, rel=1e-11)
+    assert erlang_a_abandonment_rate(traffic, agents, **kw) == pytest.approx(p_abandon, rel=1e-11)
