@@ -15,7 +15,7 @@ Notation used in the Notes of every function: ``theta = 1 / patience``,
 full service rate measured in units of the abandonment rate), ``P(a, x)`` the
 regularized lower incomplete gamma function, ``g(a, x) = x^a e^(-x) / Gamma(a + 1)``,
 ``J = P(a, x) / g(a, x)`` and ``B = B(n, A)`` Erlang B. Then (Garnett, Mandelbaum &
-Reiman 2002, sec. 3; Mandelbaum & Zeltyn 2007, sec. 3.3):
+Reiman 2002; Mandelbaum & Zeltyn, technical note):
 
 * probability of waiting ``P(W > 0) = B J / (1 + (J - 1) B)``;
 * the offered wait ``V`` (the wait until an agent would answer) of a delayed caller
@@ -28,8 +28,8 @@ References
 O. Garnett, A. Mandelbaum, M. Reiman (2002), "Designing a call center with impatient
 customers", Manufacturing & Service Operations Management 4(3), 208-227,
 doi:10.1287/msom.4.3.208.7250.
-A. Mandelbaum, S. Zeltyn (2007), "The M/M/n+G queue: summary of performance
-measures", technical note, Technion.
+A. Mandelbaum, S. Zeltyn, "The M/M/n+G queue: summary of performance measures",
+technical note, Technion (revised several times; no fixed year).
 C. Palm (1943), "Intensitätsschwankungen im Fernsprechverkehr", Ericsson Technics 44.
 """
 
@@ -270,7 +270,7 @@ def erlang_a(
     Notes
     -----
     With ``x = A patience / AHT``, ``a = N patience / AHT`` and ``B = B(N, A)``
-    (Garnett, Mandelbaum & Reiman 2002, eq. 3.4)::
+    (Garnett, Mandelbaum & Reiman 2002)::
 
         P(W > 0) = B J / (1 + (J - 1) B),    J = P(a, x) / g(a, x)
                  = 1 + sum_{j>=1} prod_{i=1..j} x / (a + i)
@@ -330,7 +330,7 @@ def erlang_a_abandonment_rate(
     Notes
     -----
     ``P(Ab) = P(W > 0) P(Ab | W > 0)`` with ``rho = A / N`` and (Garnett, Mandelbaum
-    & Reiman 2002, eq. 3.5)::
+    & Reiman 2002)::
 
         P(Ab | W > 0) = 1 / (rho J) + 1 - 1 / rho = [x - a P(a + 1, x) / P(a, x)] / x
 
@@ -443,15 +443,15 @@ def erlang_a_service_level(
     * formula 5 ``'short_abandoned_as_met'``: ``Ans(T) + Ab(S)``.
 
     Integrating the offered-wait law ``P(V > t) = P(W > 0) P(a, x e^(-theta t)) / P(a, x)``
-    against the patience (Mandelbaum & Zeltyn 2007, sec. 3.3), with ``y = x e^(-theta T)``::
+    against the patience (Mandelbaum & Zeltyn, technical note), with ``y = x e^(-theta T)``::
 
         Ans(T) = 1 - P(W > 0) + P(W > 0) (a / x) [P(a + 1, x) - P(a + 1, y)] / P(a, x)
         Ab(T)  = P(W > 0) / x * [m(x) - m(y) P(a, y) / P(a, x)],   m(z) = z - a P(a + 1, z) / P(a, z)
 
     References
     ----------
-    A. Mandelbaum, S. Zeltyn (2007), "The M/M/n+G queue: summary of performance
-    measures", technical note, Technion.
+    A. Mandelbaum, S. Zeltyn, "The M/M/n+G queue: summary of performance measures",
+    technical note, Technion (revised several times; no fixed year).
     O. Garnett, A. Mandelbaum, M. Reiman (2002), M&SOM 4(3), doi:10.1287/msom.4.3.208.7250.
 
     Examples
@@ -533,8 +533,8 @@ def erlang_a_asa(
 
     References
     ----------
-    A. Mandelbaum, S. Zeltyn (2007), "The M/M/n+G queue: summary of performance
-    measures", technical note, Technion.
+    A. Mandelbaum, S. Zeltyn, "The M/M/n+G queue: summary of performance measures",
+    technical note, Technion (revised several times; no fixed year).
 
     Examples
     --------
@@ -591,7 +591,7 @@ def erlang_a_mean_wait(
     -----
     Every waiting caller abandons at rate ``theta = 1 / patience``, so the
     abandonment flow is ``theta`` times the mean queue length and by Little's law
-    ``P(Ab) = theta E[W]`` (Garnett, Mandelbaum & Reiman 2002, sec. 3):
+    ``P(Ab) = theta E[W]`` (Garnett, Mandelbaum & Reiman 2002):
     ``E[W] = patience * P(Ab)``.
 
     References
