@@ -731,3 +731,35 @@ def test_large_sizes_match_log_space_chain(traffic: float, agents: int, patience
     kw = {"aht_seconds": 300.0, "patience_seconds": patience}
     assert erlang_a(traffic, agents, **kw) == pytest.approx(p_wait, rel=1e-11)
     assert erlang_a_abandonment_rate(traffic, agents, **kw) == pytest.approx(p_abandon, rel=1e-11)
+
+
+def test_square_root_staffing_with_patience_against_exact_erlang_a() -> None:
+    # Garnett's limit tends to Halfin-Whitt's as the patience grows.
+    hw = cskpi.square_root_staffing(300.0, probability_of_waiting=0.3)
+    long = cskpi.square_root_staffing(
+        300.0, probability_of_waiting=0.3, patience_seconds=1e12, aht_seconds=180
+    )
+    assert long == pytest.approx(hw, rel=1e-6)
+    for traffic in (50.0, 200.0, 1000.0):
+        for patience in (30.0, 400.0):
+            for alpha in (0.2, 0.8):
+                estimate = math.ceil(
+                    cskpi.square_root_staffing(
+                        traffic, probability_of_waiting=alpha, patience_seconds=patience, aht_seconds=180
+                    )
+                )
+                low, high = 0, int(2 * traffic + 100)  # exact: smallest N with P(W > 0) <= alpha
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if erlang_a(traffic, middle, aht_seconds=180, patience_seconds=patience) <= alpha:
+                        high = middle
+                    else:
+                        low = middle
+                assert high - 3 <= estimate <= high, (traffic, patience, alpha, estimate, high)
+    # With abandonment the estimate can lie below the traffic (beta < 0).
+    assert (
+        cskpi.square_root_staffing(200.0, probability_of_waiting=0.8, patience_seconds=60, aht_seconds=300)
+        < 200
+    )
+    with pytest.raises(InvalidInputError, match="aht_seconds must be given"):
+        cskpi.square_root_staffing(200.0, probability_of_waiting=0.8, patience_seconds=60)
