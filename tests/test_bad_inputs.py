@@ -564,6 +564,142 @@ REGISTRY: list[Spec] = [
         extra={"quantile_above_one": (_set(quantile=1.01), "quantile")},  # q = 1 is documented: inf
     ),
     Spec(
+        cskpi.erlang_a,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_abandonment_rate,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_service_level,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+            threshold_seconds=20.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("threshold_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_asa,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": SECONDS},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_mean_wait,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": SECONDS},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_a_occupancy,
+        _call(
+            (np.array([1.0, 10.0, 0.5, 5.0]), np.array([2, 14, 1, 4])),
+            aht_seconds=180.0,
+            patience_seconds=120.0,
+        ),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("agents", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("aht_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("patience_seconds", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+        extra={"zero_patience": (_set(patience_seconds=0.0), "patience_seconds")},
+    ),
+    Spec(
+        cskpi.erlang_b_carried_traffic,
+        _call((np.array([1.0, 10.0, 0.0, 5.0]), np.array([2, 15, 1, 0]))),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("servers", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": SECONDS},
+    ),
+    Spec(
+        cskpi.erlang_b_occupancy,
+        _call((np.array([1.0, 10.0, 0.0, 5.0]), np.array([2, 15, 1, 3]))),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar")),
+            Arg("servers", "whole", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": UNIT},
+    ),
+    Spec(
+        cskpi.erlang_b_traffic,
+        _call((np.array([1, 18, 0, 5]),), max_blocking=0.01),
+        (
+            Arg("servers", "whole", axis="broadcast", accepts=("2-D", "scalar", "longer")),
+            Arg("max_blocking", "fraction", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": COUNT},
+        extra={"zero_blocking": (_set(max_blocking=0.0), "max_blocking")},
+    ),
+    Spec(
+        cskpi.square_root_staffing,
+        _call((np.array([1.0, 10.0, 0.0, 500.0]),), probability_of_waiting=0.2),
+        (
+            Arg("traffic", "numbers", axis="broadcast", accepts=("2-D", "scalar", "longer")),
+            Arg("probability_of_waiting", "fraction", axis="broadcast", accepts=("2-D", "scalar")),
+        ),
+        {"": COUNT},
+        extra={"zero_target": (_set(probability_of_waiting=0.0), "probability_of_waiting")},
+    ),
+    Spec(
         cskpi.lines_required,
         _call((np.array([1.0, 10.0, 0.5, 5.0]),), max_blocking=0.01),
         (

@@ -46,12 +46,23 @@ from ._kpi.queueing.erlang import (
     erlang_c_service_level,
     traffic_intensity,
 )
+from ._kpi.queueing.erlang_a import (
+    ERLANG_A_SERVICE_LEVEL_POLICIES,
+    erlang_a,
+    erlang_a_abandonment_rate,
+    erlang_a_asa,
+    erlang_a_mean_wait,
+    erlang_a_occupancy,
+    erlang_a_service_level,
+)
+from ._kpi.queueing.lines import erlang_b_carried_traffic, erlang_b_occupancy, erlang_b_traffic
 from ._kpi.queueing.staffing import (
     Staffing,
     agents_required,
     agents_required_for_asa,
     lines_required,
     scheduled_agents,
+    square_root_staffing,
 )
 from ._kpi.responses import (
     DurationTotals,
@@ -210,11 +221,21 @@ __all__ = [
     "retention_rate",
     "returned_within",
     # queueing and staffing
+    "ERLANG_A_SERVICE_LEVEL_POLICIES",
     "Staffing",
     "UnstableQueueWarning",
     "agents_required",
     "agents_required_for_asa",
+    "erlang_a",
+    "erlang_a_abandonment_rate",
+    "erlang_a_asa",
+    "erlang_a_mean_wait",
+    "erlang_a_occupancy",
+    "erlang_a_service_level",
     "erlang_b",
+    "erlang_b_carried_traffic",
+    "erlang_b_occupancy",
+    "erlang_b_traffic",
     "erlang_c",
     "erlang_c_answer_time",
     "erlang_c_asa",
@@ -222,6 +243,7 @@ __all__ = [
     "erlang_c_service_level",
     "lines_required",
     "scheduled_agents",
+    "square_root_staffing",
     "traffic_intensity",
     # standards and reports
     "KPIReport",

@@ -210,7 +210,10 @@ def _stirling_error(n: FloatArray) -> FloatArray:
 def _deviance(x: FloatArray, m: FloatArray) -> FloatArray:
     """``x log(x / m) + m - x`` without cancellation (Loader 2000), for ``x, m > 0``."""
     diff = x - m
-    near = np.abs(diff) < 0.1 * (x + m)
+    # The direct form loses about eps * x log(x / m) to cancellation: 1e-13 relative in
+    # the pmf at 2,500 servers and 2,000 Erlangs. The series in v = (x - m) / (x + m) is
+    # used up to |v| < 1/2 (x / m between 1/3 and 3), where it converges as v**2 <= 1/4.
+    near = np.abs(diff) < 0.5 * (x + m)
     with np.errstate(over="ignore"):  # x / m overflows only where the pmf underflows anyway
         out: FloatArray = x * np.log(x / m) + m - x
     if near.any():
@@ -219,7 +222,8 @@ def _deviance(x: FloatArray, m: FloatArray) -> FloatArray:
         total = dn * v
         term = 2.0 * xn * v
         v2 = v * v
-        for j in range(1, 15):  # |v| < 0.1: 14 terms reach v**30 < 1e-30
+        # |v| < 0.1: 14 terms reach v**30 < 1e-30; |v| < 0.5: 30 terms reach 0.25**30 < 1e-18.
+        for j in range(1, 15 if float(np.max(v2)) < 0.01 else 31):
             term = term * v2
             total = total + term / (2 * j + 1)
         out[near] = total
@@ -230,6 +234,11 @@ def _poisson_pmf(n: FloatArray, a: FloatArray) -> FloatArray:
     """``exp(-a) a**n / n!`` for whole ``n >= 1`` and ``a > 0`` in saddle-point form."""
     # sqrt(2 pi) sqrt(n), not sqrt(2 pi n): 2 pi n overflows for n near the largest float.
     return np.exp(-_stirling_error(n) - _deviance(n, a)) / (math.sqrt(2.0 * math.pi) * np.sqrt(n))
+
+
+# The saddle-point pieces, shared with the incomplete-gamma kernel (:mod:`.gamma`).
+stirling_error = _stirling_error
+deviance = _deviance
 
 
 def _ratio_series(n: FloatArray, a: FloatArray, *, upper: bool) -> FloatArray:
@@ -357,7 +366,7 @@ def traffic_intensity(
     return unwrap(c * h / t)
 
 
-def _traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[FloatArray, FloatArray]:
+def traffic_and_agents(traffic: Any, agents: Any, agents_name: str) -> tuple[FloatArray, FloatArray]:
     a = traffic_values(traffic, "traffic")
     n = whole(agents, agents_name)
     a, n = broadcast(traffic=a, **{agents_name: n})
@@ -403,9 +412,11 @@ def erlang_b(traffic: Any, servers: Any) -> Any:  # the overloads above give the
 
     Both sums are accumulated for all array elements at once in blocks, until the
     remaining terms are below machine precision: about ``8 sqrt(A)`` terms near
-    ``N = A``, fewer elsewhere. Checked against 40-digit arithmetic up to 100,000
-    servers: relative error below ``3e-14`` wherever ``B > 1e-30``, and below ``1e-11``
-    even where ``B`` is as small as ``1e-250`` (the Poisson term's exponent is then large).
+    ``N = A``, fewer elsewhere. Measured against 40-digit arithmetic (mpmath) on
+    3,870 random pairs with 1 to 100,000 servers and traffic from 0.2 to 2 times the
+    servers: relative error at most ``4.4e-14`` wherever ``B >= 1e-30``, and at most
+    ``4e-13`` down to ``B = 1e-300`` (the Poisson term's exponent is then large, and
+    its rounding is amplified by it).
 
     References
     ----------
@@ -426,14 +437,14 @@ def erlang_b(traffic: Any, servers: Any) -> Any:  # the overloads above give the
     array([[0.2   , 0.8197],
            [0.    , 0.0365]])
     """
-    a, n = _traffic_and_agents(traffic, servers, "servers")
+    a, n = traffic_and_agents(traffic, servers, "servers")
     out = blocking(a.reshape(-1), n.reshape(-1)).reshape(a.shape)
     return unwrap(out)
 
 
 def _erlang_c(traffic: Any, agents: Any, what: str) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Validated traffic, agents (broadcast) and Erlang C, with the instability warning."""
-    a, n = _traffic_and_agents(traffic, agents, "agents")
+    a, n = traffic_and_agents(traffic, agents, "agents")
     flat_a, flat_n = a.reshape(-1), n.reshape(-1)
     c = waiting(flat_a, flat_n, blocking(flat_a, flat_n)).reshape(a.shape)
     warn_unstable(n <= a, what, _LIMITS[what])
@@ -726,7 +737,7 @@ def erlang_c_occupancy(traffic: Any, agents: Any) -> Any:  # the overloads above
     >>> erlang_c_occupancy(10.0, 14)  # 10 / 14
     0.7142857142857143
     """
-    a, n = _traffic_and_agents(traffic, agents, "agents")
+    a, n = traffic_and_agents(traffic, agents, "agents")
     return unwrap(occupancy(a, n))
 
 
