@@ -6,9 +6,13 @@ scipy.stats.t / beta / binom, and statsmodels.stats.proportion.proportion_confin
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
+import cskpi
 from cskpi._core.distributions import (
     beta_quantile,
     betainc,
@@ -17,6 +21,8 @@ from cskpi._core.distributions import (
     t_quantile,
     t_two_sided_p,
 )
+from cskpi._core.errors import InvalidInputError, UndefinedMetricWarning
+from cskpi._core.stats import MEAN_METHODS, RATE_METHODS, mean_interval, rate_interval
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +147,221 @@ def test_binomial_cdf_against_scipy(scipy_stats) -> None:
 def test_normal_cdf() -> None:
     assert normal_cdf(0.0) == 0.5
     assert normal_cdf(1.959963984540054) == pytest.approx(0.975, rel=1e-15)
+
+
+# --------------------------------------------------------------------------- interval methods
+
+# statsmodels' names for the same methods (statsmodels.stats.proportion.proportion_confint).
+_STATSMODELS = {
+    "wilson": "wilson",
+    "agresti-coull": "agresti_coull",
+    "clopper-pearson": "beta",
+    "jeffreys": "jeffreys",
+}
+
+
+@pytest.mark.parametrize("method", RATE_METHODS)
+@pytest.mark.parametrize("level", [0.8, 0.95, 0.99])
+def test_rate_interval_against_statsmodels(method: str, level: float) -> None:
+    proportion = pytest.importorskip("statsmodels.stats.proportion")
+    n = np.repeat([1, 7, 30, 100, 2500], [2, 8, 31, 101, 60])
+    k = np.r_[0, 1, np.arange(8), np.arange(31), np.arange(101), np.linspace(0, 2500, 60).astype(int)]
+    low, high = rate_interval(k, n, level, method)
+    ref_low, ref_high = proportion.proportion_confint(k, n, alpha=1 - level, method=_STATSMODELS[method])
+    if method == "jeffreys":
+        # Brown, Cai & DasGupta (2001, 4.1.2) set the bound to 0 at k = 0 and 1 at k = n;
+        # statsmodels keeps the beta quantiles there.
+        ref_low = np.where(k == 0, 0.0, ref_low)
+        ref_high = np.where(k == n, 1.0, ref_high)
+    np.testing.assert_allclose(low, ref_low, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(high, ref_high, rtol=1e-10, atol=1e-13)
+
+
+def test_clopper_pearson_newcombe_table() -> None:
+    """The 'exact' column of Newcombe (1998), Table II (doi:10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E)."""
+    table = {
+        (81, 263): (0.2527, 0.3676),
+        (15, 148): (0.0578, 0.1617),
+        (0, 20): (0.0, 0.1684),
+        (1, 29): (0.0009, 0.1776),
+    }
+    for (k, n), expected in table.items():
+        low, high = rate_interval(k, n, 0.95, "clopper-pearson")
+        assert (round(low, 4), round(high, 4)) == expected
+
+
+def test_clopper_pearson_closed_forms() -> None:
+    # k = 0: the upper bound solves (1 - p)^n = alpha/2; k = n: the lower bound solves p^n = alpha/2.
+    for n in (1, 5, 40, 1000):
+        low, high = rate_interval(0, n, 0.95, "clopper-pearson")
+        assert low == 0.0 and high == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-12)
+        low, high = rate_interval(n, n, 0.9, "clopper-pearson")
+        assert high == 1.0 and low == pytest.approx(0.05 ** (1 / n), rel=1e-12)
+
+
+def test_agresti_coull_by_hand() -> None:
+    # Agresti & Coull (1998): add z²/2 successes and z²/2 failures. 3 of 10 at 95 %:
+    # n~ = 13.8415, p~ = (3 + 1.92073) / 13.8415 = 0.355505, half 1.95996 * sqrt(p~ q~ / n~) = 0.252167.
+    z = 1.959963984540054
+    n_tilde = 10 + z * z
+    p_tilde = (3 + z * z / 2) / n_tilde
+    half = z * math.sqrt(p_tilde * (1 - p_tilde) / n_tilde)
+    assert rate_interval(3, 10, 0.95, "agresti-coull") == pytest.approx(
+        (p_tilde - half, p_tilde + half), rel=1e-14
+    )
+    assert round(p_tilde - half, 4) == 0.1033 and round(p_tilde + half, 4) == 0.6077
+
+
+@pytest.mark.parametrize("method", RATE_METHODS)
+def test_rate_interval_properties(method: str) -> None:
+    n = np.repeat(np.arange(1, 60), np.arange(2, 61))
+    k = np.concatenate([np.arange(m + 1) for m in range(1, 60)])
+    low, high = rate_interval(k, n, 0.95, method)
+    estimate = k / n
+    assert np.all((low >= 0) & (low <= estimate) & (estimate <= high) & (high <= 1))
+    # Symmetry: the interval of n - k is the mirror image of that of k.
+    mirror_low, mirror_high = rate_interval(n - k, n, 0.95, method)
+    np.testing.assert_allclose(mirror_low, 1 - high, atol=1e-12)
+    np.testing.assert_allclose(mirror_high, 1 - low, atol=1e-12)
+    # Wider at a higher level.
+    wide_low, wide_high = rate_interval(k, n, 0.99, method)
+    assert np.all(wide_low <= low) and np.all(wide_high >= high)
+    assert isinstance(rate_interval(3, 10, 0.95, method)[0], float)
+
+
+def test_clopper_pearson_has_at_least_nominal_coverage() -> None:
+    """Exact coverage by summing binomial probabilities over all k (Brown, Cai & DasGupta 2001, fig. 5)."""
+    from cskpi._core.distributions import binomial_cdf
+
+    n = 25
+    k = np.arange(n + 1)
+    low, high = rate_interval(k, np.full(n + 1, n), 0.95, "clopper-pearson")
+    for p in np.linspace(0.01, 0.99, 99):
+        pmf = np.diff(np.r_[0.0, binomial_cdf(k, n, p)])
+        coverage = pmf[(low <= p) & (p <= high)].sum()
+        assert coverage >= 0.95 - 1e-12
+
+
+@pytest.mark.parametrize("method", RATE_METHODS)
+def test_rate_interval_empty_groups_are_nan(method: str) -> None:
+    with pytest.warns(UndefinedMetricWarning, match="undefined for zero observations"):
+        low, high = rate_interval(np.array([0, 3]), np.array([0, 10]), 0.95, method)
+    assert math.isnan(low[0]) and math.isnan(high[0]) and 0 < low[1] < high[1] < 1
+
+
+def test_method_names_are_validated() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^method must be one of 'wilson', 'agresti-coull', 'clopper-pearson', 'jeffreys'; got 'wald'$",
+    ):
+        rate_interval(1, 2, 0.95, "wald")
+    with pytest.raises(InvalidInputError, match=r"^method must be one of 't', 'normal'; got 'z'$"):
+        mean_interval(1.0, 1.0, 3, 0.95, "z")
+    with pytest.raises(InvalidInputError, match="method must be one of"):
+        rate_interval(1, 2, 0.95, np.array(["wilson"]))  # type: ignore[arg-type]
+
+
+def test_mean_interval_t_against_scipy(scipy_stats) -> None:
+    n = np.array([2, 3, 5, 10, 30, 1000])
+    mean, variance = np.linspace(1, 6, 6), np.linspace(0.5, 3, 6)
+    low, high = mean_interval(mean, variance, n, 0.9)
+    ref_low, ref_high = scipy_stats.t.interval(0.9, n - 1, loc=mean, scale=np.sqrt(variance / n))
+    np.testing.assert_allclose(low, ref_low, rtol=1e-12)
+    np.testing.assert_allclose(high, ref_high, rtol=1e-12)
+    assert MEAN_METHODS[0] == "t"
+
+
+def test_mean_interval_of_one_observation_is_nan_and_quiet() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = mean_interval(np.array([3.0, 4.0]), np.array([np.nan, 1.0]), np.array([1, 4]), 0.95)
+    assert math.isnan(low[0]) and math.isnan(high[0]) and low[1] < 4 < high[1]
+
+
+# --------------------------------------------------------------------------- the result classes
+
+
+def _rate_results() -> dict[str, tuple[object, int, int]]:
+    """Each rate result with its successes and n (4 of 10 in every case)."""
+    return {
+        "service_level": (cskpi.service_level([5] * 4 + [40] * 6, 20), 4, 10),
+        "abandonment_rate": (cskpi.abandonment_rate([True] * 4 + [False] * 6), 4, 10),
+        "csat": (cskpi.csat([5] * 4 + [1] * 6), 4, 10),
+    }
+
+
+@pytest.mark.parametrize("method", RATE_METHODS)
+@pytest.mark.parametrize("name", ["service_level", "abandonment_rate", "csat"])
+def test_rate_results_offer_every_method(name: str, method: str) -> None:
+    result, k, n = _rate_results()[name]
+    interval = result.confidence_interval(0.9, method=method)  # type: ignore[attr-defined]
+    assert (interval.low, interval.high) == rate_interval(k, n, 0.9, method)
+    assert (interval.confidence_level, interval.method) == (0.9, method)
+    with pytest.raises(InvalidInputError, match="method must be one of 'wilson'"):
+        result.confidence_interval(method="wald")  # type: ignore[attr-defined]
+
+
+def test_grouped_rate_result_interval_per_group() -> None:
+    result = cskpi.csat([5, 5, 1, 4, 1, 1], by=["a", "a", "a", "b", "b", "b"])
+    interval = result.confidence_interval(method="clopper-pearson")
+    expected = rate_interval(np.array([2, 1]), np.array([3, 3]), 0.95, "clopper-pearson")
+    np.testing.assert_array_equal(interval.low, expected[0])
+    np.testing.assert_array_equal(interval.high, expected[1])
+
+
+def test_handle_time_against_target_interval_methods() -> None:
+    result = cskpi.handle_time_against_target([100, 200, 300, 400], 250)
+    low, high = result.confidence_interval(method="jeffreys")
+    assert (low, high) == rate_interval(result.n_within, result.n, 0.95, "jeffreys")
+
+
+def test_mean_results_default_to_t() -> None:
+    ces = cskpi.ces([7, 5, 3, 1])
+    t_interval = ces.confidence_interval()
+    normal = ces.confidence_interval(method="normal")
+    assert t_interval.method == "t" and normal.method == "normal"
+    assert t_interval.low < normal.low < normal.high < t_interval.high
+    assert tuple(t_interval) == mean_interval(4.0, 20 / 3, 4, 0.95, "t")
+    with pytest.raises(InvalidInputError, match="method must be one of 't', 'normal'"):
+        ces.confidence_interval(method="wilson")
+
+
+# --------------------------------------------------------------------------- NPS bootstrap
+
+
+def test_nps_bootstrap_is_seeded_and_close_to_wald() -> None:
+    result = cskpi.nps([10] * 250 + [8] * 150 + [3] * 100)
+    first = result.confidence_interval(method="bootstrap", random_state=7)
+    again = result.confidence_interval(method="bootstrap", random_state=7)
+    assert (first.low, first.high) == (again.low, again.high) and first.method == "bootstrap"
+    wald = result.confidence_interval()
+    # n = 500: the percentile bootstrap and the Wald interval agree to well under a point.
+    assert first.low == pytest.approx(wald.low, abs=1.0) and first.high == pytest.approx(wald.high, abs=1.0)
+    generator = result.confidence_interval(method="bootstrap", random_state=np.random.default_rng(7))
+    assert (generator.low, generator.high) == (first.low, first.high)
+
+
+def test_nps_bootstrap_coverage_of_a_known_population() -> None:
+    # True shares 0.5 / 0.3 / 0.2 (NPS 30), n = 60: the 90 % bootstrap interval covers 30
+    # in roughly 90 % of 300 seeded samples (binomial sd of the rate 1.7 %).
+    rng = np.random.default_rng(11)
+    counts = rng.multinomial(60, [0.5, 0.3, 0.2], size=300)
+    grouped = cskpi.NPS(promoters=counts[:, 0], passives=counts[:, 1], detractors=counts[:, 2])
+    low, high = grouped.confidence_interval(0.9, method="bootstrap", n_resamples=2000, random_state=1)
+    coverage = np.mean((low <= 30) & (high >= 30))
+    assert 0.84 <= coverage <= 0.95
+
+
+def test_nps_bootstrap_groups_and_empty() -> None:
+    result = cskpi.nps([10, 10, 0, 9, 3, 10], by=["a", "a", "a", "b", "b", "b"])
+    interval = result.confidence_interval(method="bootstrap", random_state=0, n_resamples=500)
+    assert interval.low.shape == (2,) and np.all(interval.low <= interval.high)
+    all_promoters = cskpi.nps([10] * 5).confidence_interval(method="bootstrap", random_state=0)
+    assert (all_promoters.low, all_promoters.high) == (100.0, 100.0)
+    empty = cskpi.nps(np.zeros(0, dtype=np.int64))
+    with pytest.warns(UndefinedMetricWarning, match="NPS interval is undefined"):
+        assert math.isnan(empty.confidence_interval(method="bootstrap", random_state=0).low)
+    with pytest.raises(InvalidInputError, match="n_resamples must be a positive integer; got 0"):
+        result.confidence_interval(method="bootstrap", n_resamples=0)
+    with pytest.raises(InvalidInputError, match="random_state must be"):
+        result.confidence_interval(method="bootstrap", random_state="seed")  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ from .checks import arrays_equal
 from .errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_undefined
 from .labels import Groups, combine_codes, decode_combos
 from .optional import require
-from .stats import wilson_interval
+from .stats import rate_interval, wilson_interval
 
 __all__ = [
     "ARRAY_EQ",
@@ -66,6 +66,7 @@ __all__ = [
     "label_position",
     "param",
     "per_group",
+    "rate_confidence_interval",
     "single_or_grouped",
     "stat",
     "wilson_confidence_interval",
@@ -462,6 +463,17 @@ def wilson_confidence_interval(successes: Any, n: Any, confidence_level: float) 
     """Wilson score interval of ``successes`` out of ``n`` as a :class:`ConfidenceInterval`."""
     low, high = wilson_interval(successes, n, confidence_level)
     return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="wilson")
+
+
+def rate_confidence_interval(
+    successes: Any, n: Any, confidence_level: float, method: str = "wilson"
+) -> ConfidenceInterval:
+    """Interval of ``successes`` out of ``n`` by a named method (see :func:`.stats.rate_interval`).
+
+    The one implementation behind every rate result's ``confidence_interval(method=...)``.
+    """
+    low, high = rate_interval(successes, n, confidence_level, method)
+    return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
 
 def _scalarize(value: Any) -> Any:

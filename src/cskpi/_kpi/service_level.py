@@ -29,9 +29,9 @@ from .._core.results import (
     arrays_equal,
     param,
     per_group,
+    rate_confidence_interval,
     single_or_grouped,
     stat,
-    wilson_confidence_interval,
 )
 from .._core.stats import divide
 from .._core.time import duration_seconds, to_seconds
@@ -210,12 +210,21 @@ class ServiceLevel(Mergeable):
         met, n = self._met_and_n()
         return divide(met, n, "service level")
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Wilson score interval for the service level (``n_met`` out of ``n``), in [0, 1].
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, method: str = "wilson"
+    ) -> ConfidenceInterval:
+        """Interval for the service level (``n_met`` out of ``n``), in [0, 1]; Wilson by default.
 
         Treats the contacts as independent Bernoulli trials; contacts of one busy
         interval are positively correlated, so read it as a lower bound on the
         uncertainty. NaN where n is 0.
+
+        Parameters
+        ----------
+        confidence_level : float, default 0.95
+            Two-sided level in (0, 1).
+        method : {'wilson', 'agresti-coull', 'clopper-pearson', 'jeffreys'}, default 'wilson'
+            See :func:`cskpi.rate_interval`.
 
         Examples
         --------
@@ -227,7 +236,7 @@ class ServiceLevel(Mergeable):
         (0.779, 0.915)
         """
         met, n = self._met_and_n()
-        return wilson_confidence_interval(met, n, confidence_level)
+        return rate_confidence_interval(met, n, confidence_level, method)
 
 
 def _count_against_thresholds(
