@@ -365,3 +365,58 @@ def test_nps_bootstrap_groups_and_empty() -> None:
         result.confidence_interval(method="bootstrap", n_resamples=0)
     with pytest.raises(InvalidInputError, match="random_state must be"):
         result.confidence_interval(method="bootstrap", random_state="seed")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- percentile intervals
+
+
+def test_order_statistic_ranks_by_hand_and_coverage() -> None:
+    from cskpi._core.distributions import binomial_cdf
+    from cskpi._core.stats import order_statistic_ranks
+
+    # Median of 10 at 95 %: F(1) = 11/1024 <= 0.025 < F(2) = 56/1024 -> lower 2nd smallest;
+    # F(8) = 1013/1024 >= 0.975 > F(7) = 968/1024 -> upper 9th smallest (Conover 1999, table A3).
+    low, high = order_statistic_ranks([10], [0.5], 0.95)
+    assert (low[0, 0] + 1, high[0, 0] + 1) == (2, 9)
+    sizes = np.arange(1, 300)
+    fractions = np.array([0.5, 0.8, 0.9, 0.95])
+    low, high = order_statistic_ranks(sizes, fractions, 0.9)
+    n, q = sizes[:, None], fractions[None, :]
+    # Coverage F(u - 1) - F(l - 1) in 1-based ranks = F(high) - F(low) in 0-based ones.
+    coverage = np.asarray(binomial_cdf(high, n, q)) - np.asarray(binomial_cdf(low, n, q))
+    assert np.all(coverage >= 0.9 - 1e-12)
+    # Tight: moving either bound one rank inwards loses the guarantee (where both exist).
+    inner_low = np.asarray(binomial_cdf(high, n, q)) - np.asarray(binomial_cdf(low + 1, n, q))
+    inner_high = np.asarray(binomial_cdf(high - 1, n, q)) - np.asarray(binomial_cdf(low, n, q))
+    both = (low >= 0) & (high < n)
+    assert np.all((inner_low[both] < 0.95) & (inner_high[both] < 0.95))
+
+
+def test_percentile_interval_brackets_the_estimate_and_matches_sorting() -> None:
+    rng = np.random.default_rng(12)
+    waits = rng.exponential(25.0, 700)
+    teams = rng.choice(np.array(["a", "b", "c"]), 700)
+    result = cskpi.answer_time_percentile(waits, quantile=[0.5, 0.9], by=teams, confidence_level=0.9)
+    low, high = result.confidence_interval()
+    assert result.confidence_interval().method == "order-statistic"
+    from cskpi._core.stats import order_statistic_ranks
+
+    for g, team in enumerate(result.labels):
+        ordered = np.sort(waits[teams == team])
+        lower_rank, upper_rank = order_statistic_ranks([ordered.shape[0]], [0.5, 0.9], 0.9)
+        np.testing.assert_array_equal(low[g], ordered[lower_rank[0]])
+        np.testing.assert_array_equal(high[g], ordered[upper_rank[0]])
+    assert np.all((low <= result.seconds) & (result.seconds <= high))
+    one = result["b"]
+    assert one.confidence_interval().low.tolist() == low[1].tolist()
+    with pytest.raises(InvalidInputError, match=r"confidence_level must be 0\.9, the level"):
+        result.confidence_interval(0.95)
+
+
+def test_percentile_interval_small_samples_are_unbounded() -> None:
+    # Two waits: no order statistic is a 95 % bound of the 90th percentile above.
+    low, high = cskpi.answer_time_percentile([10.0, 20.0], quantile=0.9).confidence_interval()
+    assert high == math.inf and low == 10.0
+    with pytest.warns(UndefinedMetricWarning):
+        empty = cskpi.answer_time_percentile(np.zeros(0), quantile=0.5).confidence_interval()
+    assert math.isnan(empty.low) and math.isnan(empty.high)

@@ -487,12 +487,15 @@ def _scalarize(value: Any) -> Any:
 _PER_GROUP = "cskpi_per_group"
 
 
-def per_group() -> Any:
+def per_group(default: Any = attrs.NOTHING, *, compare: bool = True) -> Any:
     """A per-group field of a non-mergeable result (percentiles): indexed by label, never added.
 
     Compared with ``numpy.array_equal(..., equal_nan=True)``: NaN marks an empty group.
+    ``default`` (None for an optional figure) makes the field optional; ``compare=False``
+    leaves a derived figure (an interval) out of ``==``.
     """
-    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={_PER_GROUP: True})
+    eq: Any = attrs.cmp_using(eq=arrays_equal) if compare else False
+    return attrs.field(default=default, eq=eq, metadata={_PER_GROUP: True})
 
 
 class LabelledResult(Tabular):
@@ -550,7 +553,7 @@ class LabelledResult(Tabular):
             value = getattr(self, field.name)
             if isinstance(value, Grouped):
                 changes[field.name] = value.at(position)
-            elif field.metadata.get(_PER_GROUP):
+            elif field.metadata.get(_PER_GROUP) and value is not None:
                 changes[field.name] = _scalarize(np.asarray(value)[position])
             elif field.name == "labels":
                 changes[field.name] = None

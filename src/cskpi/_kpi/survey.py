@@ -283,6 +283,11 @@ class NPSDifference(Tabular):
     confidence_interval: ConfidenceInterval
     method: str
 
+    @property
+    def statistic(self) -> Any:
+        """The test statistic ``z`` (the name :class:`cskpi.Comparison` gives it)."""
+        return self.z
+
 
 def _count_scale(
     values: NDArray[np.integer[Any]],
