@@ -1090,7 +1090,8 @@ REGISTRY += [
         extra={
             "grouped_flat": (_set(grouped=cskpi.csat([5, 1])), "grouped"),
             "baseline_unknown": (_set(baseline="z"), "baseline"),
-            "kind_unknown": (_set(kind="nps"), "kind"),
+            "kind_unknown": (_set(kind="share"), "kind"),
+            "nps_of_a_rate": (_set(kind="nps"), "grouped"),
         },
         empty_ok=False,
     ),

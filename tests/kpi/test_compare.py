@@ -162,7 +162,25 @@ def test_compare_means_and_errors() -> None:
     assert result.p_value[1] == pytest.approx(direct.p_value, rel=1e-12)
     with pytest.raises(InvalidInputError, match="baseline must be one of the group labels; got 'z'"):
         cskpi.compare(cskpi.csat(ratings, by=teams), baseline="z")
-    with pytest.raises(InvalidInputError, match="kind must be one of 'rate', 'mean'"):
-        cskpi.compare(cskpi.csat(ratings, by=teams), baseline="a", kind="nps")
+    with pytest.raises(InvalidInputError, match="kind must be one of 'rate', 'mean', 'nps'"):
+        cskpi.compare(cskpi.csat(ratings, by=teams), baseline="a", kind="share")
     with pytest.raises(InvalidTypeError, match="grouped must be a Grouped result"):
         cskpi.compare(cskpi.csat(ratings), baseline="a")
+
+
+def test_compare_nps_equals_nps_difference() -> None:
+    rng = np.random.default_rng(21)
+    scores = rng.integers(0, 11, 900)
+    agents = rng.choice(np.array(["ann", "bob", "cy"]), 900)
+    grouped = cskpi.nps(scores, by=agents)
+    result = cskpi.compare(grouped, baseline="bob", kind="nps", confidence_level=0.9)
+    for position, key in enumerate(grouped.keys()):
+        direct = cskpi.nps_difference(grouped[key], grouped["bob"], confidence_level=0.9)
+        assert result.difference[position] == pytest.approx(direct.difference, abs=1e-12)
+        assert result.ci_low[position] == pytest.approx(direct.confidence_interval.low, abs=1e-9)
+        if key != "bob":
+            assert result.p_value[position] == pytest.approx(direct.p_value, rel=1e-12)
+            assert result.comparison.statistic[position] == pytest.approx(direct.statistic, rel=1e-12)
+    assert result.p_value[grouped.keys().index("bob")] == 1.0
+    with pytest.raises(InvalidTypeError, match="grouped NPS result for kind='nps'"):
+        cskpi.compare(cskpi.csat([5, 1], by=["a", "b"]), baseline="a", kind="nps")

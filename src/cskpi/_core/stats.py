@@ -31,6 +31,7 @@ __all__ = [
     "normal_two_sided_p",
     "order_statistic_ranks",
     "rate_interval",
+    "score_difference",
     "wald_mean_interval",
     "wilson_interval",
 ]
@@ -137,6 +138,24 @@ def wilson_interval(successes: Any, n: Any, confidence_level: float) -> tuple[An
     low = np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0))
     high = np.where(k == total, 1.0, np.clip(center + half, 0.0, 1.0))
     return nan_where_empty(unwrap(low), unwrap(high), total, "the Wilson interval")
+
+
+def score_difference(
+    promoter_a: Any, detractor_a: Any, n_a: Any, promoter_b: Any, detractor_b: Any, n_b: Any
+) -> tuple[Any, Any]:
+    """Difference of two +1/0/-1 score means and its standard error (the two-sample NPS test).
+
+    With shares p (promoters) and d (detractors) the per-respondent score has mean
+    ``p - d`` and variance ``v = p + d - (p - d)²``; the difference ``(p_a - d_a) -
+    (p_b - d_b)`` has standard error ``sqrt(v_a / n_a + v_b / n_b)`` (Rocks 2016). As
+    fractions, not NPS points; NaN where an n is 0.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa, da, na = (np.asarray(x, dtype=np.float64) for x in (promoter_a, detractor_a, n_a))
+        pb, db, nb = (np.asarray(x, dtype=np.float64) for x in (promoter_b, detractor_b, n_b))
+        difference = (pa - da) - (pb - db)
+        variance = (pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb
+        return difference, np.sqrt(variance)
 
 
 def wald_mean_interval(mean: Any, variance: Any, n: Any, confidence_level: float) -> tuple[Any, Any]:

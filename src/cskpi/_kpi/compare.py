@@ -28,7 +28,7 @@ from .._core.checks import check_confidence_level, unwrap
 from .._core.distributions import normal_cdf, t_quantile, t_two_sided_p
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_undefined
 from .._core.results import ConfidenceInterval, Grouped, Tabular, label_position
-from .._core.stats import check_method, wilson_interval
+from .._core.stats import check_method, normal_quantile, score_difference, wilson_interval
 
 __all__ = [
     "Comparison",
@@ -330,6 +330,45 @@ def _same_groups(a: Any, b: Any) -> None:
         raise InvalidInputError("a and b must be grouped with the same labels to compare per group")
 
 
+def _nps_against(values: Any, position: int, level: float) -> Comparison:
+    """Wald comparison of every group's NPS with the group at ``position`` (NPS points)."""
+    try:
+        promoters, detractors = (
+            np.asarray(getattr(values, name), dtype=np.float64) for name in ("promoters", "detractors")
+        )
+        n = np.asarray(values.n, dtype=np.float64)
+    except AttributeError:
+        raise InvalidTypeError(
+            f"grouped must be a grouped NPS result for kind='nps'; got {type(values).__name__}"
+        ) from None
+    empty = (n == 0) | (n[position] == 0)
+    if np.any(empty):
+        warn_undefined("an NPS difference is undefined when a sample has zero answers; returning NaN")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, d = promoters / n, detractors / n
+    difference, se = score_difference(p, d, n, p[position], d[position], n[position])
+    nan = np.where(empty, np.nan, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, difference / np.where(se > 0, se, 1.0), 0.0) + nan
+    p_value = np.where(se > 0, 2.0 * np.asarray(normal_cdf(-np.abs(z)), dtype=np.float64), 1.0) + nan
+    critical = normal_quantile(level)
+    return Comparison(
+        estimate_a=100.0 * (p - d) + nan,
+        estimate_b=np.full(n.shape, 100.0 * (p[position] - d[position])) + nan,
+        difference=100.0 * difference + nan,
+        confidence_interval=ConfidenceInterval(
+            low=100.0 * (difference - critical * se) + nan,
+            high=100.0 * (difference + critical * se) + nan,
+            confidence_level=level,
+            method="wald",
+        ),
+        statistic=z,
+        df=None,
+        p_value=p_value,
+        method="wald",
+    )
+
+
 def holm(p_values: Any) -> NDArray[np.float64]:
     """Holm's step-down adjustment of p-values for multiple comparisons.
 
@@ -449,8 +488,10 @@ def compare(
     baseline : label
         The group the others are compared with: a team, an agent, a period
         (``grouped.keys()[-2]`` for the period before the last).
-    kind : {'rate', 'mean'}, default 'rate'
-        ``'rate'``: :func:`rate_difference` (Newcombe); ``'mean'``: :func:`mean_difference` (Welch).
+    kind : {'rate', 'mean', 'nps'}, default 'rate'
+        ``'rate'``: :func:`rate_difference` (Newcombe); ``'mean'``:
+        :func:`mean_difference` (Welch); ``'nps'``: the two-sample Wald test of
+        :func:`cskpi.nps_difference` on a grouped NPS (differences in NPS points).
     confidence_level : float, default 0.95
         Level of the intervals; ``significant`` uses α = 1 - confidence_level on the
         Holm-adjusted p-values.
@@ -483,7 +524,7 @@ def compare(
         raise InvalidTypeError(
             f"grouped must be a Grouped result (computed with by=); got {type(grouped).__name__}"
         )
-    check_method(kind, ("rate", "mean"), "kind")
+    check_method(kind, ("rate", "mean", "nps"), "kind")
     level = check_confidence_level(confidence_level)
     labels = grouped.labels
     key_labels = labels if isinstance(labels, tuple) else (labels,)
@@ -498,6 +539,8 @@ def compare(
         comparison = rate_difference(
             (k, n), (np.full_like(k, k[position]), np.full_like(n, n[position])), confidence_level=level
         )
+    elif kind == "nps":
+        comparison = _nps_against(values, position, level)
     else:
         mean, variance, n = _mean_stats(values, "grouped")
         baseline_stats = tuple(np.full_like(part, part[position]) for part in (mean, variance, n))

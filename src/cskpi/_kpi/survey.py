@@ -38,6 +38,7 @@ from .._core.stats import (
     normal_quantile,
     normal_two_sided_p,
     rate_interval,
+    score_difference,
 )
 
 __all__ = [
@@ -503,10 +504,10 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
     empty = (np.asarray(first.n) == 0) | (np.asarray(second.n) == 0)
     if np.any(empty):
         warn_undefined("NPS difference is undefined when a sample has zero answers; returning NaN")
+    raw_difference, raw_se = score_difference(pa, da, na, pb, db, nb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        difference = np.where(empty, np.nan, (pa - da) - (pb - db))
-        variance = (pa + da - (pa - da) ** 2) / na + (pb + db - (pb - db) ** 2) / nb
-        se = np.where(empty, np.nan, np.sqrt(variance))
+        difference = np.where(empty, np.nan, raw_difference)
+        se = np.where(empty, np.nan, raw_se)
         z = difference / se
     if np.any((se == 0) & (difference == 0)):
         warn_undefined("NPS difference test is undefined when both samples have zero variance; returning NaN")
