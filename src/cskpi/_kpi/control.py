@@ -204,9 +204,10 @@ def p_chart(
     n : array-like of int, shape (k,)
         Trials per interval (offered contacts); omitted with a grouped result.
     laney : bool, default False
-        Widen the limits by the observed spread of the standardised points (Laney's
-        p′). Use it when the intervals are large: a plain p-chart then flags almost
-        every point, because real rates vary between intervals more than binomially.
+        Scale the limits by the observed spread of the standardised points (Laney's
+        p′): wider where the rates vary between intervals more than binomially, as
+        they do when the intervals are large (a plain p-chart then flags almost every
+        point), narrower where they vary less.
     rules : str or sequence of str, default all of :data:`SIGNAL_RULES`
         The signal rules to apply.
     period : array-like, shape (k,), optional
