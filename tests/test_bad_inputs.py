@@ -1169,6 +1169,123 @@ REGISTRY.append(
     )
 )
 
+# Statistics: intervals, comparisons, control charts and planning take counts or results.
+REGISTRY += [
+    Spec(
+        cskpi.rate_interval,
+        _call((np.array([3, 0]), np.array([10, 5]), 0.95)),
+        (),
+        {"": UNIT},
+        extra={
+            "method_unknown": (_set(method="wald"), "method"),
+            "level_above_one": (_set(confidence_level=1.5), "confidence_level"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.mean_interval,
+        _call((4.0, 2.0, 10, 0.95)),
+        (),
+        extra={
+            "method_unknown": (_set(method="z"), "method"),
+            "level_zero": (_set(confidence_level=0.0), "confidence_level"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.rate_difference,
+        _call((cskpi.csat([5, 5, 1]), cskpi.csat([5, 1, 1]))),
+        (),
+        {"p_value": UNIT},
+        extra={
+            "a_none": (_set(a=None), "a"),
+            "b_mean": (_set(b=cskpi.ces([7, 5])), "b"),
+            "a_too_many": (_set(a=(12, 10)), "a"),
+            "level_above_one": (_set(confidence_level=1.5), "confidence_level"),
+            "grouped_against_flat": (_set(a=cskpi.csat([5, 1], by=["x", "y"])), "a"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.mean_difference,
+        _call((cskpi.ces([7, 5, 6]), cskpi.ces([3, 4, 6]))),
+        (),
+        {"p_value": UNIT},
+        extra={
+            "a_none": (_set(a=None), "a"),
+            "b_short": (_set(b=(1.0, 2.0)), "b"),
+            "b_negative_variance": (_set(b=(1.0, -2.0, 5)), "b"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.compare,
+        _call((cskpi.csat([5, 5, 1, 1, 5, 4], by=["a", "a", "b", "b", "c", "c"]),), baseline="a"),
+        (),
+        {"p_value": UNIT, "p_adjusted": UNIT},
+        extra={
+            "grouped_flat": (_set(grouped=cskpi.csat([5, 1])), "grouped"),
+            "baseline_unknown": (_set(baseline="z"), "baseline"),
+            "kind_unknown": (_set(kind="share"), "kind"),
+            "nps_of_a_rate": (_set(kind="nps"), "grouped"),
+        },
+        empty_ok=False,
+    ),
+    Spec(cskpi.holm, _call((np.array([0.01, 0.2, 0.04]),)), (), {"": UNIT}, empty_ok=False),
+    Spec(
+        cskpi.p_chart,
+        _call((np.array([3, 4, 2, 9]), np.array([100, 90, 110, 100]))),
+        (),
+        {"values": UNIT, "lower": UNIT, "upper": UNIT},
+        extra={
+            "n_missing": (_set(n=None), "n"),
+            "successes_above_n": (_set(successes=np.array([300, 4, 2, 9])), "successes"),
+            "rule_unknown": (_set(rules=("nelson_9",)), "rules"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.u_chart,
+        _call((np.array([3, 4, 2, 9]), np.array([1000.0, 900.0, 1100.0, 1000.0])), per=1000),
+        (),
+        extra={
+            "exposure_negative": (_set(exposure=np.array([-1.0, 1.0, 1.0, 1.0])), "exposure"),
+            "per_zero": (_set(per=0), "per"),
+            "exposure_short": (_set(exposure=np.array([1.0, 2.0])), "exposure"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.xmr_chart,
+        _call((np.array([300.0, 310.0, 290.0, 305.0]),)),
+        (),
+        extra={"values_inf": (_set(values=np.array([1.0, np.inf])), "values")},
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.sample_size_for_margin,
+        _call((0.05,)),
+        (),
+        extra={
+            "margin_zero": (_set(margin=0.0), "margin"),
+            "rate_percent": (_set(rate=80), "rate"),
+            "kind_unknown": (_set(kind="csat"), "kind"),
+        },
+        empty_ok=False,
+    ),
+    Spec(
+        cskpi.minimum_detectable_change,
+        _call((1000, 800)),
+        (),
+        extra={
+            "n_a_zero": (_set(n_a=0), "n_a"),
+            "power_one": (_set(power=1.0), "power"),
+            "detractor_share_percent": (_set(kind="nps", detractor_share=20), "detractor_share"),
+        },
+        empty_ok=False,
+    ),
+]
+
 BY_NAME = {spec.name: spec for spec in REGISTRY}
 
 

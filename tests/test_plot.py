@@ -123,3 +123,16 @@ def test_importing_cskpi_does_not_import_matplotlib() -> None:
     code = "import sys, cskpi, cskpi.plot; print('matplotlib' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "False"
+
+
+def test_control_chart(tmp_path: Path) -> None:
+    chart = cskpi.p_chart([3, 4, 2, 3, 13, 4], [100, 120, 90, 100, 100, 110], period=list("MTWTFS"))
+    ax = plot.control_chart(chart)
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[0].get_ydata(), chart.observed)
+    np.testing.assert_array_equal(lines[3].get_ydata(), chart.upper)
+    # The one flagged day is marked.
+    assert lines[-1].get_xdata().tolist() == [4]
+    _save(ax.figure, tmp_path / "control.png")
+    with pytest.raises(InvalidTypeError, match="chart must be a ControlChart"):
+        plot.control_chart(cskpi.csat([5, 4]))  # type: ignore[arg-type]

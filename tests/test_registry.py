@@ -46,6 +46,17 @@ NOT_METRICS = {
     "load_standards": "file reader",
     "save_standards": "file writer",
     "keep_missing": "marks a label array whose missing values form their own group, no figure",
+    "rate_interval": "interval of given counts (statistics), takes no data",
+    "mean_interval": "interval of given moments (statistics), takes no data",
+    "rate_difference": "compares two rate results (a test), takes no data",
+    "mean_difference": "compares two mean results (a test), takes no data",
+    "compare": "compares the groups of a result with a baseline (tests), takes no data",
+    "holm": "adjusts given p-values, takes no data",
+    "p_chart": "control chart over periods of given counts (monitoring), not one figure",
+    "u_chart": "control chart over periods of given counts (monitoring), not one figure",
+    "xmr_chart": "control chart over periods of given values (monitoring), not one figure",
+    "sample_size_for_margin": "planning formula over given targets, takes no data",
+    "minimum_detectable_change": "planning formula over given sample sizes, takes no data",
 }
 
 # Headlines documented as NaN without a warning, and why (exceptions to the undefined rule).

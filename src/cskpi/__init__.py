@@ -13,6 +13,9 @@ from ._core.business_hours import BusinessHours, business_seconds
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from ._core.labels import keep_missing
 from ._core.results import ConfidenceInterval, Grouped
+from ._core.stats import mean_interval, rate_interval
+from ._kpi.compare import Comparison, GroupComparison, compare, holm, mean_difference, rate_difference
+from ._kpi.control import SIGNAL_RULES, ControlChart, p_chart, u_chart, xmr_chart
 from ._kpi.engagement import (
     Complaints,
     Engagement,
@@ -36,6 +39,7 @@ from ._kpi.operations import (
     handle_time_against_target,
     occupancy,
 )
+from ._kpi.planning import minimum_detectable_change, sample_size_for_margin
 from ._kpi.queueing.erlang import (
     UnstableQueueWarning,
     erlang_b,
@@ -245,6 +249,22 @@ __all__ = [
     "scheduled_agents",
     "square_root_staffing",
     "traffic_intensity",
+    # statistics: intervals, comparisons, control charts, planning
+    "SIGNAL_RULES",
+    "Comparison",
+    "ControlChart",
+    "GroupComparison",
+    "compare",
+    "holm",
+    "mean_difference",
+    "mean_interval",
+    "minimum_detectable_change",
+    "p_chart",
+    "rate_difference",
+    "rate_interval",
+    "sample_size_for_margin",
+    "u_chart",
+    "xmr_chart",
     # standards and reports
     "KPIReport",
     "KPISeries",

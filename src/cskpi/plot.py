@@ -11,7 +11,8 @@ metric functions computed; nothing is recomputed here:
   over thresholds, against a target;
 * :func:`retention_heatmap` — a cohort table of :func:`~cskpi.repeat_contact_retention`;
 * :func:`open_cases_over_time` — :func:`~cskpi.open_cases` at regular instants;
-* :func:`report_overview` — one small panel per KPI of a report.
+* :func:`report_overview` — one small panel per KPI of a report;
+* :func:`control_chart` — a :class:`~cskpi.ControlChart` with its limits and signals.
 
 Examples
 --------
@@ -31,12 +32,14 @@ import numpy as np
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from ._core.optional import require
 from ._core.time import period_ordinals, period_starts, to_datetime64
+from ._kpi.control import ControlChart
 from ._kpi.retention import CohortRetention
 from ._kpi.service_level import service_level
 from ._kpi.tickets import open_cases
 from ._report.report import KPIReport, kpi_report
 
 __all__ = [
+    "control_chart",
     "nps_trend",
     "open_cases_over_time",
     "report_overview",
@@ -161,6 +164,42 @@ def service_level_curve(
     ax.set_ylabel("share answered within threshold")
     ax.set_title(f"Service level curve ({policy})")
     ax.legend()
+    return ax
+
+
+def control_chart(chart: ControlChart, *, title: str | None = None, ax: Any = None) -> Any:
+    """A control chart: the points, the centre line, the 3σ limits (stepped where they vary) and signals.
+
+    Parameters
+    ----------
+    chart : ControlChart
+        From :func:`~cskpi.p_chart`, :func:`~cskpi.u_chart` or :func:`~cskpi.xmr_chart`.
+    title : str, optional
+        Default: the kind of chart.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Line 0 the points, line 1 the centre, lines 2 and 3 the lower and upper limits;
+        the flagged points are marked in red.
+    """
+    if not isinstance(chart, ControlChart):
+        raise InvalidTypeError(f"chart must be a ControlChart; got {type(chart).__name__}")
+    ax = _axes(ax)
+    positions = np.arange(chart.n)
+    ax.plot(positions, chart.observed, marker="o", markersize=3, color="tab:blue", label="observed")
+    ax.plot(positions, np.full(chart.n, chart.center), color="grey", linewidth=1, label="centre")
+    ax.step(positions, chart.lower, where="mid", color="tab:red", linestyle="--", linewidth=1, label="limits")
+    ax.step(positions, chart.upper, where="mid", color="tab:red", linestyle="--", linewidth=1)
+    flagged = chart.signal
+    if flagged.any():
+        ax.plot(positions[flagged], np.asarray(chart.observed)[flagged], "o", color="tab:red", label="signal")
+    if chart.period is not None:
+        _period_axis(ax, [str(label) for label in np.asarray(chart.period)])
+    names = {"p": "p-chart", "p'": "Laney p′-chart", "u": "u-chart", "xmr": "individuals (XmR) chart"}
+    ax.set_title(title if title is not None else names.get(chart.kind, chart.kind))
+    ax.legend(fontsize=8)
     return ax
 
 

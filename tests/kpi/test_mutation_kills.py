@@ -171,10 +171,11 @@ def test_qa_confidence_interval_values_clipping_and_types() -> None:
     # Scores 1, 0.5, 0.5, 0: mean 0.5, sample variance (0.25 + 0 + 0 + 0.25) / 3 = 1/6,
     # half-width 1.959964 * sqrt(1/6 / 4) = 1.959964 * 0.204124 = 0.400076.
     card = cskpi.qa_scorecard([[1, 1, 1], [1, 1, 0], [1, 1, 0], [0, 0, 0]], [1.0, 1.0, 2.0])
-    interval = card.confidence_interval()
+    interval = card.confidence_interval(method="normal")
     assert type(interval.low) is float
     assert (interval.low, interval.high) == pytest.approx((0.5 - 0.400076, 0.5 + 0.400076), abs=1e-6)
     assert (interval.confidence_level, interval.method) == (0.95, "normal")
+    assert card.confidence_interval().method == "t"
     # All perfect but one zero: the interval is clipped to [0, 1] on both sides.
     wide = cskpi.qa_scorecard([[1, 1, 1], [0, 0, 0]], WEIGHTS).confidence_interval(0.99)
     assert wide.low == 0.0 and wide.high == 1.0
@@ -226,7 +227,7 @@ def test_nps_interval_messages_fields_and_empty() -> None:
     result = cskpi.nps([10] * 5 + [3] * 5)
     with pytest.raises(InvalidInputError) as raised:
         result.confidence_interval(method="exact")
-    assert str(raised.value) == "method must be 'wald' or 'adjusted_wald'; got 'exact'"
+    assert str(raised.value) == "method must be one of 'wald', 'adjusted_wald', 'bootstrap'; got 'exact'"
     interval = result.confidence_interval(0.9, method="adjusted_wald")
     assert (interval.confidence_level, interval.method) == (0.9, "adjusted_wald")
     empty = cskpi.nps(np.zeros(0, dtype=np.int64))
@@ -310,7 +311,7 @@ def test_ces_nan_policy_and_grouping() -> None:
 def test_mean_interval_values_types_and_fields() -> None:
     # Ratings 7, 5, 3, 1: mean 4, sample variance (9 + 1 + 1 + 9) / 3 = 20/3,
     # half-width 1.959964 * sqrt(20/3 / 4) = 1.959964 * 1.290994 = 2.530303.
-    interval = cskpi.ces([7, 5, 3, 1]).confidence_interval(0.95)
+    interval = cskpi.ces([7, 5, 3, 1]).confidence_interval(0.95, method="normal")
     assert (interval.low, interval.high) == pytest.approx((4 - 2.5303026, 4 + 2.5303026), abs=1e-6)
     assert (interval.confidence_level, interval.method) == (0.95, "normal")
     # All answers equal: variance 0, the interval is the point itself.

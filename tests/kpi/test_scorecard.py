@@ -77,6 +77,11 @@ def test_scorecard_interval_hand_computed() -> None:
     card = qa_scorecard([[1, 1, 1], [1, 1, 0.5], [1, 0, 1], [0, 1, 1]], WEIGHTS, critical=CRITICAL)
     assert card.score == pytest.approx(scores.mean())
     half = 1.959963984540054 * scores.std(ddof=1) / 2
+    low, high = card.confidence_interval(method="normal")
+    assert low == pytest.approx(max(scores.mean() - half, 0.0))
+    assert high == pytest.approx(min(scores.mean() + half, 1.0))
+    # Default Student's t with 3 degrees of freedom: t_{0.975, 3} = 3.182446 (t-tables: 3.182).
+    half = 3.182446305 * scores.std(ddof=1) / 2
     low, high = card.confidence_interval()
     assert low == pytest.approx(max(scores.mean() - half, 0.0))
     assert high == pytest.approx(min(scores.mean() + half, 1.0))

@@ -403,9 +403,13 @@ def test_csat_variance_and_mean_interval() -> None:
     # Ratings 1, 3, 5: mean 3, sample variance ((-2)^2 + 0 + 2^2) / 2 = 4.
     result = csat([1, 3, 5])
     assert result.variance == pytest.approx(4.0)
-    low, high = result.mean_confidence_interval()
+    low, high = result.mean_confidence_interval(method="normal")
     assert low == pytest.approx(3 - Z95 * math.sqrt(4 / 3))
     assert high == pytest.approx(3 + Z95 * math.sqrt(4 / 3))
+    # Default Student's t, 2 degrees of freedom: t_{0.975, 2} = 4.302653 (closed form for df 2).
+    t_975_2 = 0.95 / math.sqrt(2 * 0.975 * 0.025)
+    half = t_975_2 * math.sqrt(4 / 3)
+    assert tuple(result.mean_confidence_interval()) == pytest.approx((3 - half, 3 + half), rel=1e-12)
 
 
 def test_csat_per_aspect_table() -> None:
@@ -535,9 +539,12 @@ def test_ces_interval_hand_computed() -> None:
     result = ces([4, 5, 6, 7, 7])
     assert result.score == pytest.approx(5.8)
     assert result.variance == pytest.approx(1.7)
-    low, high = result.confidence_interval()
+    low, high = result.confidence_interval(method="normal")
     half = Z95 * math.sqrt(1.7 / 5)
     assert (low, high) == pytest.approx((5.8 - half, 5.8 + half))
+    # Default Student's t, 4 degrees of freedom: t_{0.975, 4} = 2.776445 (printed t-tables: 2.776).
+    low, high = result.confidence_interval()
+    assert (high - low) / 2 == pytest.approx(2.776445105 * math.sqrt(1.7 / 5), rel=1e-9)
 
 
 def test_ces_grouped() -> None:
@@ -659,7 +666,7 @@ def test_confidence_level_is_validated() -> None:
     with pytest.raises(InvalidTypeError, match="confidence_level must be a number"):
         csat([1, 5]).confidence_interval("95%")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="method"):
-        nps([1]).confidence_interval(method="bootstrap")
+        nps([1]).confidence_interval(method="exact")
     with pytest.raises(InvalidInputError, match="method"):
         csat([1]).confidence_interval(method="wald")
 

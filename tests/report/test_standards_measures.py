@@ -213,6 +213,17 @@ def test_percentile_abandoned_policy(policy: str) -> None:
     assert measured.n.dtype == np.int64 and measured.n.tolist() == [direct.n]
 
 
+def test_percentile_interval_is_the_order_statistic_interval() -> None:
+    # The percentile's distribution-free interval at the standards' level decides "clear".
+    waits = np.random.default_rng(2).exponential(20.0, 400)
+    standard = Standard(name="p90", metric="answer_time_percentile", target=60, params={"percentile": 90})
+    measured = _measure(standard, {"wait_seconds": waits}, level=0.8)
+    direct = cskpi.answer_time_percentile(waits, quantile=0.9, confidence_level=0.8)
+    low, high = direct.confidence_interval()
+    assert (measured.low.tolist(), measured.high.tolist()) == ([low], [high])
+    assert measured.low[0] < direct.seconds < measured.high[0] < 60
+
+
 # --------------------------------------------------------------------------- AHT
 
 

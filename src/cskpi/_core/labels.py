@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from .checks import arrays_equal, to_array
 from .errors import InvalidInputError, InvalidTypeError
 from .optional import optional_module
+from .stats import order_statistic_ranks
 
 __all__ = [
     "Groups",
@@ -950,6 +951,36 @@ def grouped_quantiles(
     ranks = quantile_positions(sizes, fractions)
     ranks[sizes == 0] = -1
     return _select(flat, codes, n_groups, ranks, first), sizes
+
+
+def grouped_quantile_bounds(
+    values: NDArray[np.float64],
+    codes: NDArray[np.intp] | None,
+    n_groups: int,
+    fractions: NDArray[np.float64],
+    confidence_level: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Distribution-free confidence bounds of each group's quantiles: two arrays (n_groups, k).
+
+    The bounds are order statistics of the group at the ranks of
+    :func:`.stats.order_statistic_ranks`, found by the same selection as
+    :func:`grouped_quantiles`; -inf (+inf) where the sample is too small for a lower
+    (upper) bound at this level, NaN for empty groups.
+    """
+    flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    shape = (max(n_groups, 1) if codes is None else n_groups, fractions.shape[0])
+    if flat.shape[0] == 0 or n_groups == 0:
+        return np.full(shape, np.nan), np.full(shape, np.nan)
+    first = _first_pass(flat, codes, n_groups)
+    sizes = first.hist.sum(axis=1)
+    lower, upper = order_statistic_ranks(sizes, fractions, confidence_level)
+    empty = (sizes == 0)[:, None]
+    no_lower, no_upper = lower < 0, upper >= sizes[:, None]
+    low = _select(flat, codes, n_groups, np.where(no_lower | empty, -1, lower), first)
+    high = _select(flat, codes, n_groups, np.where(no_upper | empty, -1, upper), first)
+    low = np.where(no_lower & ~empty, -np.inf, low)
+    high = np.where(no_upper & ~empty, np.inf, high)
+    return low, high
 
 
 def count_true(mask: NDArray[np.bool_], groups: Groups | None) -> Any:

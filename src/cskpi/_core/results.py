@@ -52,7 +52,7 @@ from .checks import arrays_equal
 from .errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning, warn_undefined
 from .labels import Groups, combine_codes, decode_combos
 from .optional import require
-from .stats import wilson_interval
+from .stats import rate_interval, wilson_interval
 
 __all__ = [
     "ARRAY_EQ",
@@ -66,6 +66,7 @@ __all__ = [
     "label_position",
     "param",
     "per_group",
+    "rate_confidence_interval",
     "single_or_grouped",
     "stat",
     "wilson_confidence_interval",
@@ -464,6 +465,17 @@ def wilson_confidence_interval(successes: Any, n: Any, confidence_level: float) 
     return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="wilson")
 
 
+def rate_confidence_interval(
+    successes: Any, n: Any, confidence_level: float, method: str = "wilson"
+) -> ConfidenceInterval:
+    """Interval of ``successes`` out of ``n`` by a named method (see :func:`.stats.rate_interval`).
+
+    The one implementation behind every rate result's ``confidence_interval(method=...)``.
+    """
+    low, high = rate_interval(successes, n, confidence_level, method)
+    return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
+
+
 def _scalarize(value: Any) -> Any:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value.item()
@@ -475,12 +487,15 @@ def _scalarize(value: Any) -> Any:
 _PER_GROUP = "cskpi_per_group"
 
 
-def per_group() -> Any:
+def per_group(default: Any = attrs.NOTHING, *, compare: bool = True) -> Any:
     """A per-group field of a non-mergeable result (percentiles): indexed by label, never added.
 
     Compared with ``numpy.array_equal(..., equal_nan=True)``: NaN marks an empty group.
+    ``default`` (None for an optional figure) makes the field optional; ``compare=False``
+    leaves a derived figure (an interval) out of ``==``.
     """
-    return attrs.field(eq=attrs.cmp_using(eq=arrays_equal), metadata={_PER_GROUP: True})
+    eq: Any = attrs.cmp_using(eq=arrays_equal) if compare else False
+    return attrs.field(default=default, eq=eq, metadata={_PER_GROUP: True})
 
 
 class LabelledResult(Tabular):
@@ -538,7 +553,7 @@ class LabelledResult(Tabular):
             value = getattr(self, field.name)
             if isinstance(value, Grouped):
                 changes[field.name] = value.at(position)
-            elif field.metadata.get(_PER_GROUP):
+            elif field.metadata.get(_PER_GROUP) and value is not None:
                 changes[field.name] = _scalarize(np.asarray(value)[position])
             elif field.name == "labels":
                 changes[field.name] = None

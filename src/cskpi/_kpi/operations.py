@@ -27,9 +27,9 @@ from .._core.results import (
     Grouped,
     Mergeable,
     param,
+    rate_confidence_interval,
     single_or_grouped,
     stat,
-    wilson_confidence_interval,
 )
 from .._core.stats import divide
 from .._core.time import duration_seconds, to_seconds
@@ -345,8 +345,17 @@ class AbandonmentRate(Mergeable):
         abandoned, offered = self._parts()
         return divide(abandoned, offered, "abandonment rate")
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Wilson score interval for the abandonment rate, in [0, 1] (NaN when n is 0).
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, method: str = "wilson"
+    ) -> ConfidenceInterval:
+        """Interval for the abandonment rate, in [0, 1] (NaN when n is 0); Wilson by default.
+
+        Parameters
+        ----------
+        confidence_level : float, default 0.95
+            Two-sided level in (0, 1).
+        method : {'wilson', 'agresti-coull', 'clopper-pearson', 'jeffreys'}, default 'wilson'
+            See :func:`cskpi.rate_interval`.
 
         Examples
         --------
@@ -358,7 +367,7 @@ class AbandonmentRate(Mergeable):
         (0.028, 0.125)
         """
         abandoned, offered = self._parts()
-        return wilson_confidence_interval(abandoned, offered, confidence_level)
+        return rate_confidence_interval(abandoned, offered, confidence_level, method)
 
 
 @overload
@@ -622,9 +631,14 @@ class HandleTimeAgainstTarget(Mergeable):
         inner = [f"({low}, {high}]" for low, high in itertools.pairwise(edges)]
         return (f"<= {edges[0]}", *inner, f"> {edges[-1]}")
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Wilson score interval for the share within target, in [0, 1] (NaN when n is 0)."""
-        return wilson_confidence_interval(self.n_within, self.n, confidence_level)
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, method: str = "wilson"
+    ) -> ConfidenceInterval:
+        """Interval for the share within target, in [0, 1] (NaN when n is 0); Wilson by default.
+
+        ``method`` as in :func:`cskpi.rate_interval`.
+        """
+        return rate_confidence_interval(self.n_within, self.n, confidence_level, method)
 
 
 @overload

@@ -17,7 +17,7 @@ from .._core.checks import NanPolicy, check_nan_policy, describe_first, first_in
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.labels import factorize
 from .._core.results import ConfidenceInterval, Grouped, Mergeable, stat
-from .._core.stats import divide, wald_mean_interval
+from .._core.stats import MEAN_METHODS, check_method, divide, mean_interval
 
 __all__ = ["QAScore", "qa_review_scores", "qa_scorecard"]
 
@@ -182,19 +182,24 @@ class QAScore(Mergeable):
         """Fraction of scored reviews failed on a critical item, in [0, 1]."""
         return divide(self.n_critical_failures, self.n_reviews, "critical failure rate")
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Large-sample normal interval for the mean review score, clipped to [0, 1]."""
+    def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
+        """Interval for the mean review score, clipped to [0, 1]; Student's t by default.
+
+        ``method`` is ``'t'`` (Student's t with n - 1 degrees of freedom) or
+        ``'normal'`` (the large-sample normal quantile), as in :func:`cskpi.mean_interval`.
+        """
+        check_method(method, MEAN_METHODS)
         n = np.asarray(self.n_reviews, dtype=np.float64)
         total = np.asarray(self.total, dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = total / n
             variance = np.maximum(np.asarray(self.total_squares) - total * mean, 0.0) / (n - 1)
-        low, high = wald_mean_interval(mean, variance, n, confidence_level)
+        low, high = mean_interval(mean, variance, n, confidence_level, method)
         return ConfidenceInterval(
             low=np.clip(low, 0.0, 1.0) if isinstance(low, np.ndarray) else min(max(low, 0.0), 1.0),
             high=np.clip(high, 0.0, 1.0) if isinstance(high, np.ndarray) else min(max(high, 0.0), 1.0),
             confidence_level=confidence_level,
-            method="normal",
+            method=method,
         )
 
 

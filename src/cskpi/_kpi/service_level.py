@@ -18,9 +18,16 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.checks import abandoned_mask, check_quantiles, unwrap
+from .._core.checks import abandoned_mask, check_confidence_level, check_quantiles, unwrap
 from .._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
-from .._core.labels import Groups, count_cells, count_true, grouped_quantiles, optional_groups
+from .._core.labels import (
+    Groups,
+    count_cells,
+    count_true,
+    grouped_quantile_bounds,
+    grouped_quantiles,
+    optional_groups,
+)
 from .._core.results import (
     ConfidenceInterval,
     Grouped,
@@ -29,9 +36,9 @@ from .._core.results import (
     arrays_equal,
     param,
     per_group,
+    rate_confidence_interval,
     single_or_grouped,
     stat,
-    wilson_confidence_interval,
 )
 from .._core.stats import divide
 from .._core.time import duration_seconds, to_seconds
@@ -210,12 +217,21 @@ class ServiceLevel(Mergeable):
         met, n = self._met_and_n()
         return divide(met, n, "service level")
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Wilson score interval for the service level (``n_met`` out of ``n``), in [0, 1].
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, method: str = "wilson"
+    ) -> ConfidenceInterval:
+        """Interval for the service level (``n_met`` out of ``n``), in [0, 1]; Wilson by default.
 
         Treats the contacts as independent Bernoulli trials; contacts of one busy
         interval are positively correlated, so read it as a lower bound on the
         uncertainty. NaN where n is 0.
+
+        Parameters
+        ----------
+        confidence_level : float, default 0.95
+            Two-sided level in (0, 1).
+        method : {'wilson', 'agresti-coull', 'clopper-pearson', 'jeffreys'}, default 'wilson'
+            See :func:`cskpi.rate_interval`.
 
         Examples
         --------
@@ -227,7 +243,7 @@ class ServiceLevel(Mergeable):
         (0.779, 0.915)
         """
         met, n = self._met_and_n()
-        return wilson_confidence_interval(met, n, confidence_level)
+        return rate_confidence_interval(met, n, confidence_level, method)
 
 
 def _count_against_thresholds(
@@ -487,6 +503,11 @@ class AnswerTimePercentiles(LabelledResult):
         Group labels (as :attr:`Grouped.labels`), or None when not grouped.
     names : tuple of str
         Name of each grouping key (empty when not grouped).
+    ci_low_seconds, ci_high_seconds : float or ndarray of float, or None
+        Distribution-free confidence bounds of each percentile [s], shaped like
+        ``seconds`` (see :meth:`confidence_interval`); None when not computed.
+    confidence_level : float
+        Level of those bounds.
     """
 
     _headline = "seconds"
@@ -498,6 +519,43 @@ class AnswerTimePercentiles(LabelledResult):
     abandoned_policy: str
     labels: Any = attrs.field(default=None, eq=attrs.cmp_using(eq=_labels_eq))
     names: tuple[str, ...] = attrs.field(default=(), eq=False)  # column names, not part of the result
+    # Derived from the same sample as ``seconds`` (and absent from histogram-based
+    # results), so not part of equality.
+    ci_low_seconds: Any = per_group(default=None, compare=False)
+    ci_high_seconds: Any = per_group(default=None, compare=False)
+    confidence_level: float = attrs.field(default=0.95, eq=False)
+
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Distribution-free interval of each percentile: two order statistics of the sample [s].
+
+        ``[t_(l), t_(u)]`` covers the true percentile with probability at least the
+        level for any continuous distribution of answer times: the number of waits
+        below the true q-quantile is Binomial(n, q), and l, u are its α/2 and 1 - α/2
+        quantiles (Conover 1999, 3.2). -inf / inf where the sample is too small for a
+        bound at this level; NaN for an empty group. The bounds are computed with the
+        percentiles, at the ``confidence_level`` given to
+        :func:`answer_time_percentile`.
+
+        Examples
+        --------
+        The median of ten waits at 95 %: the 2nd and 9th smallest.
+
+        >>> from cskpi import answer_time_percentile
+        >>> p = answer_time_percentile([2, 5, 8, 12, 15, 20, 30, 40, 90, 200], quantile=0.5)
+        >>> tuple(p.confidence_interval())
+        (5.0, 90.0)
+        """
+        if confidence_level is not None and confidence_level != self.confidence_level:
+            raise InvalidInputError(
+                f"confidence_level must be {self.confidence_level}, the level the bounds were computed at "
+                f"(pass confidence_level= to answer_time_percentile); got {confidence_level!r}"
+            )
+        return ConfidenceInterval(
+            low=self.ci_low_seconds,
+            high=self.ci_high_seconds,
+            confidence_level=self.confidence_level,
+            method="order-statistic",
+        )
 
 
 def answer_time_percentile(
@@ -507,6 +565,7 @@ def answer_time_percentile(
     abandoned: Any = None,
     abandoned_policy: AbandonedPolicy = "never_answered",
     by: Any = None,
+    confidence_level: float = 0.95,
 ) -> AnswerTimePercentiles:
     """The smallest time within which at least a fraction q of contacts were answered (inverted-CDF quantile).
 
@@ -529,6 +588,9 @@ def answer_time_percentile(
         (the population of ASA); pairs with ``'abandoned_ignored'``.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels; all groups come from one sort by (group, wait).
+    confidence_level : float, default 0.95
+        Level of the distribution-free interval of each percentile
+        (:meth:`AnswerTimePercentiles.confidence_interval`).
 
     Returns
     -------
@@ -592,18 +654,23 @@ def answer_time_percentile(
             codes = None if codes is None else codes[~mask]
         else:
             values = np.where(mask, np.inf, waits)
+    level = check_confidence_level(confidence_level)
     seconds, sizes = grouped_quantiles(values, codes, n_groups, fractions)
+    low, high = grouped_quantile_bounds(values, codes, n_groups, fractions, level)
     empty = sizes == 0
     if empty.any():
         warn_undefined("answer-time percentile is undefined for zero contacts; returning NaN")
     if isinstance(stored, float):
-        seconds = seconds[:, 0]
+        seconds, low, high = seconds[:, 0], low[:, 0], high[:, 0]
     if groups is None:
         return AnswerTimePercentiles(
             seconds=unwrap(seconds[0]),
             n=int(sizes[0]),
             quantiles=stored,
             abandoned_policy=abandoned_policy,
+            ci_low_seconds=unwrap(low[0]),
+            ci_high_seconds=unwrap(high[0]),
+            confidence_level=confidence_level,
         )
     labels = groups.labels[0] if len(groups.labels) == 1 else groups.labels
     return AnswerTimePercentiles(
@@ -613,4 +680,7 @@ def answer_time_percentile(
         abandoned_policy=abandoned_policy,
         labels=labels,
         names=groups.names,
+        ci_low_seconds=low,
+        ci_high_seconds=high,
+        confidence_level=confidence_level,
     )

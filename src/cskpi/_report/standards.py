@@ -267,10 +267,16 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
         abandoned=abandoned,
         abandoned_policy=params["abandoned_policy"],
         by=cells.codes[rows],
+        confidence_level=level,
     )
+    # The distribution-free interval of the percentile (two order statistics) decides
+    # whether a pass or miss is statistically clear.
+    low, high = result.confidence_interval()
     return Measured(
         values=_scatter(result.seconds, result.labels, cells.n_cells),
         n=_scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64),
+        low=_scatter(low, result.labels, cells.n_cells),
+        high=_scatter(high, result.labels, cells.n_cells),
     )
 
 

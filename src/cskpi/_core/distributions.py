@@ -1,0 +1,415 @@
+"""Distribution functions the intervals and tests need, in numpy alone.
+
+The regularized incomplete beta function is evaluated by its continued fraction
+(modified Lentz algorithm) with the prefactor in log space, on the side of the
+symmetry ``I_x(a, b) = 1 - I_{1-x}(b, a)`` where the fraction converges fast, and it
+returns both tails so that a small upper tail keeps its relative precision. The
+beta quantile inverts it by a bracketed Halley iteration started from the classical
+normal-approximation guess; Student's t and the binomial distribution are expressed
+through it. Every function broadcasts its arguments: one call serves all groups.
+
+References
+----------
+M. Abramowitz and I. A. Stegun (1964), *Handbook of Mathematical Functions*, NBS,
+26.5.8 (continued fraction), 26.5.27 (t via the incomplete beta), 26.5.24 (binomial)
+and 26.5.22 (initial guess for the inverse).
+W. H. Press, S. A. Teukolsky, W. T. Vetterling and B. P. Flannery (2007),
+*Numerical Recipes*, 3rd ed., Cambridge University Press, section 6.4.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .checks import unwrap
+
+__all__ = [
+    "beta_quantile",
+    "betainc",
+    "binomial_cdf",
+    "normal_cdf",
+    "normal_ppf",
+    "t_quantile",
+    "t_two_sided_p",
+]
+
+_F = NDArray[np.float64]
+_TINY = 1e-300
+_EPS = 1e-16
+_MAX_TERMS = 20000
+_SERIES_REACH = 64.0
+_SERIES_KEEPS = 1e-3
+_lgamma = np.frompyfunc(math.lgamma, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _stirling_tail(r2: _F) -> _F:
+    return 1 / 1188 - r2 * (691 / 360360 - r2 / 156)
+
+
+def _stirling_correction(x: _F) -> _F:
+    """``δ(x) = ln Γ(x) - ((x - 1/2) ln x - x + ln(2π)/2)``: its series from x = 10, direct below."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = 1.0 / x
+        r2 = r * r
+        series = r * (
+            1 / 12
+            - r2
+            * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 - r2 / 156)))))
+        )
+        small = np.minimum(x, 10.0)
+        direct = np.asarray(_lgamma(small), dtype=np.float64) - (
+            (small - 0.5) * np.log(small) - small + _HALF_LOG_2PI
+        )
+    return np.where(x >= 10.0, series, direct)
+
+
+def _log_power_terms(a: _F, b: _F, x: _F, xc: _F) -> _F:
+    """``a ln(x (a+b)/a) + b ln((1-x)(a+b)/b) + ln(ab/(a+b))/2``, accurate near the mode x = a/(a+b).
+
+    With ``u = x (a+b)/a - 1`` and ``v = (1-x)(a+b)/b - 1 = -u a / b`` the linear terms
+    of ``a ln(1+u) + b ln(1+v)`` cancel exactly, leaving ``a (ln(1+u) - u) + b (ln(1+v) - v)``;
+    far from the mode the logarithms are taken directly. ``xc`` is ``1 - x``, passed
+    separately because one of the two is known to more relative precision.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        half = 0.5 * (np.log(a) + np.log(b) - np.log(a + b))
+        u = (x * b - xc * a) / a
+        v = -u * a / b
+        near = a * (np.log1p(u) - u) + b * (np.log1p(v) - v)
+        log_x = np.where(x <= 0.5, np.log(x), np.log1p(-xc))
+        log_xc = np.where(xc <= 0.5, np.log(xc), np.log1p(-x))
+        far = a * (log_x + np.log1p(b / a)) + b * (log_xc + np.log1p(a / b))
+    return half + np.where((np.abs(u) <= 0.5) & (np.abs(v) <= 0.5), near, far)
+
+
+def _log_front(a: _F, b: _F, x: _F, xc: _F) -> _F:
+    """``a ln x + b ln(1 - x) - ln B(a, b)``, the log prefactor of the incomplete beta function.
+
+    Stirling's formula for the three gamma functions of ``B(a, b)`` turns it into
+    :func:`_log_power_terms` minus ``ln(2π)/2`` and the three Stirling corrections,
+    with no cancellation between large logarithms.
+    """
+    corrections = _stirling_correction(a) + _stirling_correction(b) - _stirling_correction(a + b)
+    return _log_power_terms(a, b, x, xc) - _HALF_LOG_2PI - corrections
+
+
+def _continued_fraction(a: _F, b: _F, x: _F) -> _F:
+    """The continued fraction of 26.5.8 for ``I_x(a, b)``, by the modified Lentz algorithm."""
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = np.ones_like(x)
+    d = 1.0 - qab * x / qap
+    d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
+    h = d.copy()
+    active = np.ones(x.shape, dtype=bool)
+    for m in range(1, _MAX_TERMS + 1):
+        m2 = 2.0 * m
+        for aa in (
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ):
+            d = 1.0 + aa * d
+            d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
+            c = 1.0 + aa / c
+            c = np.where(np.abs(c) < _TINY, _TINY, c)
+            step = d * c
+            h = np.where(active, h * step, h)
+        active &= np.abs(step - 1.0) > _EPS
+        if not active.any():
+            break
+    return h
+
+
+def _power_series(a: _F, b: _F, x: _F) -> _F:
+    """``1 + Σ_k x^{k+1} Π_{j<=k} (a+b+j)/(a+1+j)``: ``I_x(a, b) = front · series / a`` (positive terms)."""
+    term = np.ones_like(x)
+    total = np.ones_like(x)
+    for k in range(int(4 * _SERIES_REACH)):
+        term = term * x * (a + b + k) / (a + 1.0 + k)
+        total = total + term
+        if not (term > 1e-17 * total).any():
+            break
+    return total
+
+
+def _betainc_pair(a: Any, b: Any, x: Any) -> tuple[_F, _F]:
+    """``I_x(a, b)`` and ``1 - I_x(a, b)``, each to full relative precision (a, b > 0)."""
+    a_, b_, x_ = np.broadcast_arrays(
+        np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), np.asarray(x, dtype=np.float64)
+    )
+    past_mean = x_ > (a_ + 1.0) / (a_ + b_ + 2.0)
+    series = past_mean & (x_ < 0.5) & ((a_ + b_) * x_ <= _SERIES_REACH)
+    if series.any():
+        # Past the mean a small x is summed by the power series where its upper tail
+        # 1 - I keeps its digits: the continued fraction of the mirrored I_{1-x}(b, a)
+        # loses those that rounding 1 - x drops (about b x eps).
+        x_series = np.where(series, x_, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            lower = (
+                np.exp(_log_front(a_, b_, x_series, 1.0 - x_series)) * _power_series(a_, b_, x_series) / a_
+            )
+        series &= lower <= 1.0 - _SERIES_KEEPS
+    flip = past_mean & ~series
+    # Elsewhere evaluate the fraction where it converges fast: I_x(a, b) or I_{1-x}(b, a).
+    p, q = np.where(flip, b_, a_), np.where(flip, a_, b_)
+    y = np.where(flip, 1.0 - x_, x_)
+    yc = np.where(flip, x_, 1.0 - x_)
+    inside = (y > 0.0) & (y < 1.0)
+    y_safe = np.where(inside, y, 0.5)
+    yc_safe = np.where(inside, yc, 0.5)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        log_front = _log_front(p, q, y_safe, yc_safe)
+        fraction = _continued_fraction(p, q, np.where(series, 0.5 * (p + 1.0) / (p + q + 2.0), y_safe))
+        if series.any():
+            fraction = np.where(series, _power_series(p, q, np.where(series, y_safe, 0.0)), fraction)
+        tail = np.exp(log_front) * fraction / p
+    tail = np.where(inside, tail, np.where(y <= 0.0, 0.0, 1.0))
+    tail = np.clip(tail, 0.0, 1.0)
+    lower = np.where(flip, 1.0 - tail, tail)
+    upper = np.where(flip, tail, 1.0 - tail)
+    return lower, upper
+
+
+def betainc(a: Any, b: Any, x: Any) -> Any:
+    """Regularized incomplete beta function ``I_x(a, b)`` (a, b > 0, x in [0, 1]).
+
+    Parameters
+    ----------
+    a, b : float or array_like
+        Shape parameters, positive.
+    x : float or array_like
+        Points in [0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        ``I_x(a, b) = B(x; a, b) / B(a, b)``, broadcast over the arguments.
+
+    Examples
+    --------
+    ``I_x(1, 1) = x`` and ``I_{0.5}(a, a) = 0.5``:
+
+    >>> betainc(1.0, 1.0, 0.3), betainc(4.0, 4.0, 0.5)
+    (0.3, 0.5)
+    """
+    return unwrap(_betainc_pair(a, b, x)[0])
+
+
+def _initial_guess(p: _F, a: _F, b: _F) -> _F:
+    """Starting point for the beta quantile (26.5.22 for a, b >= 1; the tail power laws otherwise)."""
+    pp = np.where(p < 0.5, p, 1.0 - p)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        t = np.sqrt(-2.0 * np.log(np.maximum(pp, _TINY)))
+        z = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t
+        z = np.where(p < 0.5, z, -z)
+        al = (z * z - 3.0) / 6.0
+        h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0))
+        w = z * np.sqrt(al + h) / h - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (
+            al + 5.0 / 6.0 - 2.0 / (3.0 * h)
+        )
+        large = a / (a + b * np.exp(2.0 * w))
+        lna, lnb = np.log(a / (a + b)), np.log(b / (a + b))
+        ta, tb = np.exp(a * lna) / a, np.exp(b * lnb) / b
+        total = ta + tb
+        small = np.where(
+            p < ta / total, (a * total * p) ** (1.0 / a), 1.0 - (b * total * (1.0 - p)) ** (1.0 / b)
+        )
+    guess = np.where((a >= 1.0) & (b >= 1.0), large, small)
+    return np.where(np.isfinite(guess) & (guess > 0.0) & (guess < 1.0), guess, 0.5)
+
+
+def _solve_lower_half(p: _F, q: _F, a: _F, b: _F) -> _F:
+    """The root ``x <= 1/2`` of ``I_x(a, b) = p`` (``q = 1 - p`` given separately)."""
+    lo = np.zeros_like(p)
+    hi = np.full_like(p, 0.5)
+    x = np.clip(_initial_guess(p, a, b), 1e-300, 0.5)
+    use_upper = p > 0.5
+    for _ in range(200):
+        lower, upper = _betainc_pair(a, b, x)
+        residual = np.where(use_upper, q - upper, lower - p)
+        lo = np.where(residual < 0.0, x, lo)
+        hi = np.where(residual > 0.0, x, hi)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            density = np.exp(_log_front(a, b, x, 1.0 - x) - np.log(x) - np.log1p(-x))
+            newton = residual / density
+            curvature = (a - 1.0) / x - (b - 1.0) / (1.0 - x)
+            step = newton / (1.0 - 0.5 * np.clip(newton * curvature, -1.0, 1.0))
+            candidate = x - step
+        # Bisect (geometrically when the bracket spans decades) where Halley leaves the bracket.
+        bad = ~np.isfinite(candidate) | (candidate <= lo) | (candidate >= hi)
+        middle = np.where((lo > 0.0) & (hi > 10.0 * lo), np.sqrt(lo * hi), 0.5 * (lo + hi))
+        new = np.where(bad, middle, candidate)
+        done = (np.abs(new - x) <= 4e-16 * np.abs(x)) | (residual == 0.0) | (hi - lo <= 4e-16 * hi)
+        x = np.where(residual == 0.0, x, new)
+        if done.all():
+            break
+    return x
+
+
+def beta_quantile(p: Any, a: Any, b: Any, *, upper: Any = None) -> Any:
+    """Quantile of the beta distribution: the ``x`` with ``I_x(a, b) = p``.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Probabilities in [0, 1].
+    a, b : float or array_like
+        Shape parameters, positive.
+    upper : float or array_like, optional
+        ``1 - p`` when the caller has it more precisely than ``1 - p`` can be
+        computed (a tiny upper tail).
+
+    Returns
+    -------
+    float or ndarray
+        The quantile in [0, 1], to about 1e-15 relative precision.
+
+    Notes
+    -----
+    The root is sought on the side of 1/2 where it lies (decided by comparing p
+    with ``I_{1/2}(a, b)``), by ``x = 1 - x'`` with ``I_{x'}(b, a) = 1 - p`` above
+    1/2, so that ``1 - x`` near 1 keeps its precision too.
+
+    Examples
+    --------
+    The Beta(2, 1) distribution has CDF x², so its median is sqrt(1/2):
+
+    >>> round(beta_quantile(0.5, 2.0, 1.0), 12)
+    0.707106781187
+    """
+    p_, a_, b_ = np.broadcast_arrays(
+        np.asarray(p, dtype=np.float64), np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    )
+    q_ = 1.0 - p_ if upper is None else np.broadcast_to(np.asarray(upper, dtype=np.float64), p_.shape)
+    return unwrap(_beta_quantile_pair(p_, q_, a_, b_)[0])
+
+
+def _beta_quantile_pair(p: _F, q: _F, a: _F, b: _F) -> tuple[_F, _F]:
+    """``x`` and ``1 - x`` for ``I_x(a, b) = p``, each to full relative precision."""
+    half_lower, _ = _betainc_pair(a, b, np.full_like(p, 0.5))
+    below = p <= half_lower
+    # Above 1/2 solve the mirrored problem I_y(b, a) = q, y = 1 - x.
+    pp, qq = np.where(below, p, q), np.where(below, q, p)
+    aa, bb = np.where(below, a, b), np.where(below, b, a)
+    root = _solve_lower_half(pp, qq, aa, bb)
+    root = np.where(pp <= 0.0, 0.0, root)
+    x = np.where(below, root, 1.0 - root)
+    y = np.where(below, 1.0 - root, root)
+    x = np.where(p <= 0.0, 0.0, np.where(q <= 0.0, 1.0, x))
+    y = np.where(p <= 0.0, 1.0, np.where(q <= 0.0, 0.0, y))
+    return x, y
+
+
+def t_quantile(p: Any, df: Any) -> Any:
+    """Quantile of Student's t distribution with ``df`` degrees of freedom.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Probabilities in (0, 1).
+    df : float or array_like
+        Degrees of freedom, positive (need not be whole: Welch's test).
+
+    Returns
+    -------
+    float or ndarray
+        ``t`` with ``P(T <= t) = p``.
+
+    Notes
+    -----
+    ``P(|T| > t) = I_{df/(df+t²)}(df/2, 1/2)`` (26.5.27), so with the two-sided tail
+    ``2 min(p, 1-p) = I_x(df/2, 1/2)``: ``t = sqrt(df (1 - x) / x)``, signed by
+    ``p - 1/2``; ``1 - x`` comes from the beta quantile directly, without cancellation.
+    Relative accuracy is about 1e-13 (3e-11 beyond 10⁵ degrees of freedom in tails
+    below 10⁻³).
+
+    Examples
+    --------
+    With one degree of freedom (the Cauchy distribution) the 0.75 quantile is 1;
+    the familiar 95 % two-sided value at 10 degrees of freedom is 2.228:
+
+    >>> round(t_quantile(0.75, 1), 12), round(t_quantile(0.975, 10), 3)
+    (1.0, 2.228)
+    """
+    p_, df_ = np.broadcast_arrays(np.asarray(p, dtype=np.float64), np.asarray(df, dtype=np.float64))
+    tail = 2.0 * np.minimum(p_, 1.0 - p_)
+    x, y = _beta_quantile_pair(tail, 1.0 - tail, df_ / 2.0, np.full_like(df_, 0.5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.sqrt(df_ * y / x)
+    magnitude = np.where(tail >= 1.0, 0.0, magnitude)
+    return unwrap(np.where(p_ < 0.5, -magnitude, magnitude))
+
+
+def t_two_sided_p(t: Any, df: Any) -> Any:
+    """Two-sided p-value ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of freedom.
+
+    Examples
+    --------
+    >>> round(t_two_sided_p(1.0, 1), 12)
+    0.5
+    """
+    t_, df_ = np.broadcast_arrays(np.asarray(t, dtype=np.float64), np.asarray(df, dtype=np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = df_ / (df_ + t_ * t_)
+        y = t_ * t_ / (df_ + t_ * t_)
+    # I_x(df/2, 1/2) for small x; 1 - I_y(1/2, df/2) near t = 0 avoids 1 - y cancellation.
+    small, _ = _betainc_pair(df_ / 2.0, 0.5, x)
+    _, from_y = _betainc_pair(0.5, df_ / 2.0, y)
+    p = np.where(x < 0.5, small, from_y)
+    return unwrap(np.where(np.isnan(t_) | np.isnan(df_), np.nan, p))
+
+
+def binomial_cdf(k: Any, n: Any, p: Any) -> Any:
+    """``P(X <= k)`` for ``X ~ Binomial(n, p)``: ``1 - I_p(k + 1, n - k)`` (26.5.24).
+
+    Examples
+    --------
+    Two fair coins: ``P(X <= 1) = 3/4``.
+
+    >>> binomial_cdf(1, 2, 0.5)
+    0.75
+    """
+    k_, n_, p_ = np.broadcast_arrays(
+        np.floor(np.asarray(k, dtype=np.float64)),
+        np.asarray(n, dtype=np.float64),
+        np.asarray(p, dtype=np.float64),
+    )
+    inside = (k_ >= 0.0) & (k_ < n_)
+    _, upper = _betainc_pair(np.where(inside, k_ + 1.0, 1.0), np.where(inside, n_ - k_, 1.0), p_)
+    return unwrap(np.where(k_ < 0.0, 0.0, np.where(k_ >= n_, 1.0, upper)))
+
+
+def normal_cdf(z: Any) -> Any:
+    """Standard normal CDF ``Φ(z) = erfc(-z / sqrt 2) / 2`` (one :func:`math.erfc` per element).
+
+    Examples
+    --------
+    >>> normal_cdf(0.0)
+    0.5
+    """
+    z_ = np.asarray(z, dtype=np.float64)
+    return unwrap(np.asarray(_erfc(-z_ / math.sqrt(2.0)), dtype=np.float64) / 2.0)
+
+
+def normal_ppf(p: Any) -> Any:
+    """Standard normal quantile, elementwise (:meth:`statistics.NormalDist.inv_cdf`).
+
+    Examples
+    --------
+    >>> round(normal_ppf(0.975), 6)
+    1.959964
+    """
+    from statistics import NormalDist
+
+    inv = np.frompyfunc(NormalDist().inv_cdf, 1, 1)
+    p_ = np.asarray(p, dtype=np.float64)
+    inside = (p_ > 0.0) & (p_ < 1.0)
+    values = np.asarray(inv(np.where(inside, p_, 0.5)), dtype=np.float64)
+    return unwrap(np.where(inside, values, np.where(p_ <= 0.0, -np.inf, np.inf)))
