@@ -179,3 +179,17 @@ def test_minimum_detectable_change_has_the_stated_power() -> None:
         cskpi.minimum_detectable_change(10, 10, power=80)
     with pytest.raises(InvalidInputError, match="promoter_share \\+ detractor_share must be at most 1"):
         cskpi.sample_size_for_margin(5, kind="nps", promoter_share=0.7, detractor_share=0.5)
+
+
+def test_p_chart_matches_montgomerys_orange_juice_can_example() -> None:
+    # Montgomery, Introduction to Statistical Quality Control, 6th ed. (Wiley, 2009),
+    # chapter 7, the frozen orange juice cans: 30 samples of 50 cans, 347 nonconforming.
+    # Published trial limits: centre 0.2313, UCL 0.4102, LCL 0.0524; samples 15 and 23
+    # plot above the UCL.
+    nonconforming = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22]
+    nonconforming += [8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6]
+    chart = cskpi.p_chart(nonconforming, [50] * 30)
+    assert round(chart.center, 4) == 0.2313
+    assert np.round(chart.upper, 4).tolist() == [0.4102] * 30
+    assert np.round(chart.lower, 4).tolist() == [0.0524] * 30
+    assert (np.flatnonzero(chart.signals["beyond_limits"]) + 1).tolist() == [15, 23]

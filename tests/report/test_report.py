@@ -146,18 +146,25 @@ def test_survey_changes_flagged_only_beyond_margin() -> None:
     assert report["nps"].verdict.tolist() == ["better"]
 
 
-def test_csat_changes_use_interval_overlap() -> None:
+def test_rate_changes_use_newcombes_interval_of_the_difference() -> None:
+    # CSAT 80 % (40 of 50) in January, 62 % (31 of 50) in February. The two Wilson
+    # intervals overlap ([0.670, 0.889] and [0.482, 0.741]), yet the difference is
+    # clear: Newcombe's interval of 0.80 - 0.62 is [0.0019, 0.3439], above 0.
     created = ["2026-01-10"] * 50 + ["2026-02-10"] * 50
-    ratings = [5] * 40 + [1] * 10 + [5] * 25 + [1] * 25  # 80 % then 50 %
+    ratings = [5] * 40 + [1] * 10 + [5] * 31 + [1] * 19
     report = kpi_report({"created": created, "csat": ratings}, period="month")
     series = report["csat"]
-    assert series.test == "interval_overlap"
-    first, second = (
-        cskpi.csat(ratings[:50]).confidence_interval(),
-        cskpi.csat(ratings[50:]).confidence_interval(),
-    )
-    apart = second.high < first.low
-    assert apart and series.change_clear[0, 1] == apart and series.trend.tolist() == ["down"]
+    assert series.test == "rate_difference"
+    first, second = cskpi.csat(ratings[:50]), cskpi.csat(ratings[50:])
+    assert second.confidence_interval().high > first.confidence_interval().low  # they overlap
+    direct = cskpi.rate_difference(second, first)
+    assert direct.confidence_interval.high < 0
+    assert series.change_clear[0, 1] and series.trend.tolist() == ["down"]
+    assert series.verdict.tolist() == ["worse"]
+    # One more satisfied answer in February (32 of 50): the interval contains 0, no clear change.
+    ratings = [5] * 40 + [1] * 10 + [5] * 32 + [1] * 18
+    series = kpi_report({"created": created, "csat": ratings}, period="month")["csat"]
+    assert not series.change_clear[0, 1] and series.trend.tolist() == ["flat"]
 
 
 def test_baseline_choice(columns: dict[str, Any]) -> None:

@@ -29,7 +29,7 @@ D. C. Montgomery (2009), *Introduction to Statistical Quality Control*, 6th ed.,
 section 7.2 (p-chart with variable sample size), 7.3.3 (u-chart), 6.4 (individuals
 and moving-range chart, d₂ = 1.128 for moving ranges of two).
 D. B. Laney (2002), "Improved control charts for attributes", Quality Engineering
-14(4), 531-537.
+14(4), 531-537, doi:10.1081/QEN-120003555.
 """
 
 from __future__ import annotations

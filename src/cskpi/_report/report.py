@@ -45,6 +45,7 @@ from .._core.time import (
     period_starts,
     to_datetime64,
 )
+from .._kpi.compare import rate_difference
 from .._kpi.retention import CohortRetention, repeat_contact_retention
 from .._kpi.service_level import SERVICE_LEVEL_POLICIES
 from .._kpi.survey import nps_difference
@@ -91,8 +92,11 @@ class KPISeries:
         Whether that change is beyond the noise (see ``test``).
     test : str
         How changes are judged: ``'nps_difference'`` (two-sample test of the NPS,
-        its 95 % interval of the difference excludes 0), ``'interval_overlap'`` (the
-        two periods' confidence intervals do not overlap) or
+        its interval of the difference at the report's confidence level excludes 0),
+        ``'rate_difference'`` (rates: Newcombe's hybrid score interval of the
+        difference of the two periods' rates excludes 0, see
+        :func:`~cskpi.rate_difference`), ``'interval_overlap'`` (the two periods'
+        confidence intervals do not overlap, for other KPIs with an interval) or
         ``'relative_tolerance'`` (a relative change larger than the report's
         ``trend_tolerance``, for KPIs without an interval).
     baseline, latest : ndarray, shape (n_groups,)
@@ -170,6 +174,17 @@ def _compare(
         high = np.asarray(test.confidence_interval.high).reshape(difference.shape)
         with np.errstate(invalid="ignore"):
             return difference, (low > 0) | (high < 0), "nps_difference"
+    if key in REGISTRY and REGISTRY[key].unit == "fraction" and measured.result is not None:
+        # A rate: Newcombe's interval of the difference of the two periods' rates.
+        rate_test = rate_difference(
+            _shifted(measured.result, shape, second),
+            _shifted(measured.result, shape, first),
+            confidence_level=confidence_level,
+        )
+        low = np.asarray(rate_test.confidence_interval.low).reshape(difference.shape)
+        high = np.asarray(rate_test.confidence_interval.high).reshape(difference.shape)
+        with np.errstate(invalid="ignore"):
+            return difference, (low > 0) | (high < 0), "rate_difference"
     if measured.low is not None and measured.high is not None:
         low, high = measured.low.reshape(shape), measured.high.reshape(shape)
         with np.errstate(invalid="ignore"):
@@ -467,7 +482,8 @@ class KPIReport:
             )
         notes.append(
             f"± is the {level} margin of error. ↑/↓ mark changes from the previous period beyond the noise: "
-            "NPS by a two-sample test (nps_difference), CSAT, CES, SL and abandonment when their "
+            "NPS by a two-sample test (nps_difference), CSAT, SL and abandonment by the "
+            f"{level} interval of the difference of two rates (rate_difference), CES when their "
             f"{level} intervals do not overlap; others are not marked."
         )
         notes.append(
@@ -679,10 +695,12 @@ def kpi_report(
 
     Changes from one period to the next, and the trend from the baseline to the
     last period, count only when they are beyond the noise: for the NPS when the
-    interval of the difference from :func:`nps_difference` excludes 0; for CSAT,
-    CES, service level and abandonment when the two periods' confidence intervals
-    do not overlap (a conservative rule: non-overlap of two 95 % intervals implies a
-    difference significant at well below 5 %); for KPIs without an interval when
+    interval of the difference from :func:`nps_difference` excludes 0; for rates
+    (CSAT, service level, abandonment) when Newcombe's interval of the difference
+    from :func:`rate_difference` excludes 0; for other KPIs with an interval (CES)
+    when the two periods' confidence intervals do not overlap (a conservative rule:
+    non-overlap of two 95 % intervals implies a difference significant at well
+    below 5 %); for KPIs without an interval when
     the relative change exceeds ``trend_tolerance``. Cells without data are NaN,
     without warnings.
 
