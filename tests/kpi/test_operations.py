@@ -510,3 +510,42 @@ def test_empty_inputs_are_undefined() -> None:
 def test_bad_input(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+# --------------------------------------------------------------------------- mean intervals
+
+
+@given(
+    waits=st.lists(st.floats(0, 3600, allow_nan=False), min_size=2, max_size=40),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_asa_and_aht_intervals_match_scipys_t_interval(waits: list[float], level: float) -> None:
+    stats = pytest.importorskip("scipy.stats")  # test-only reference
+    data = np.asarray(waits)
+    mean, sem = float(np.mean(data)), float(np.std(data, ddof=1) / np.sqrt(data.size))
+    expected = (mean, mean) if sem == 0 else stats.t.interval(level, data.size - 1, loc=mean, scale=sem)
+    # The variance comes from merged sums (n, Σx, Σx²): its rounding can leave a
+    # half-width of up to about 0.01 s where the waits are all equal near an hour.
+    for result in (asa(data), aht(data * 0.5, data * 0.25, data * 0.25)):
+        low, high = result.confidence_interval(level)
+        assert low == pytest.approx(expected[0], rel=1e-9, abs=1e-2)
+        assert high == pytest.approx(expected[1], rel=1e-9, abs=1e-2)
+
+
+def test_asa_and_aht_intervals_merge_and_group() -> None:
+    waits = np.array([10.0, 20.0, 60.0, 5.0, 90.0, 30.0])
+    gave_up = np.array([False, False, False, True, False, False])
+    whole = asa(waits, abandoned=gave_up).confidence_interval()
+    merged = (asa(waits[:3], abandoned=gave_up[:3]) + asa(waits[3:], abandoned=gave_up[3:])).confidence_interval()
+    assert merged.low == pytest.approx(whole.low) and merged.high == pytest.approx(whole.high)
+    grouped = asa(waits, abandoned=gave_up, by=["a", "a", "a", "b", "b", "b"]).confidence_interval()
+    alone = asa(waits[:3]).confidence_interval()
+    assert grouped.low[0] == pytest.approx(alone.low) and grouped.high[0] == pytest.approx(alone.high)
+    with pytest.warns(UndefinedMetricWarning, match="at least two answered contacts"):
+        one = asa([12.0]).confidence_interval()
+    assert np.isnan(one.low) and np.isnan(one.high)
+    normal = aht([300.0, 200.0, 250.0]).confidence_interval(method="normal")
+    half = 1.959963984540054 * 50.0 / np.sqrt(3)  # s = 50
+    assert normal.low == pytest.approx(250 - half) and normal.high == pytest.approx(250 + half)
+    with pytest.raises(InvalidInputError, match="method must be one of 't', 'normal'"):
+        aht([300.0, 200.0]).confidence_interval(method="wald")

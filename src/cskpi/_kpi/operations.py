@@ -31,7 +31,7 @@ from .._core.results import (
     single_or_grouped,
     stat,
 )
-from .._core.stats import divide
+from .._core.stats import divide, moments_interval
 from .._core.time import duration_seconds, to_seconds
 
 __all__ = [
@@ -68,12 +68,15 @@ class ASA(Mergeable):
         Answered contacts (abandoned contacts are not counted).
     total_wait_seconds : float or ndarray of float
         Sum of the queue waits of the answered contacts [s].
+    total_squared_wait_seconds : float or ndarray of float
+        Sum of their squares [s²] (for the interval of the mean).
     """
 
     _headline = "score"
 
     n_answered: Any = stat()
     total_wait_seconds: Any = stat()
+    total_squared_wait_seconds: Any = stat()
 
     @property
     def n(self) -> Any:
@@ -84,6 +87,36 @@ class ASA(Mergeable):
     def score(self) -> Any:
         """ASA [s]: mean queue wait of answered contacts; NaN (with a warning) when none was answered."""
         return divide(self.total_wait_seconds, self.n_answered, "ASA")
+
+    def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
+        """Interval for the ASA [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+
+        ``method='t'`` takes ``c`` from Student's t with n - 1 degrees of freedom;
+        ``'normal'`` the normal quantile. Waits are skewed, so with few answered
+        contacts the interval is a rough guide. NaN, with an
+        :class:`UndefinedMetricWarning`, for fewer than two answered contacts. See
+        :func:`cskpi.mean_interval`.
+
+        Examples
+        --------
+        Waits 10, 20 and 60 s: ASA 30 s, s² = 700, ``t_{0.975, 2} = 4.30265``,
+        half-width 4.30265 * sqrt(700 / 3) = 65.72:
+
+        >>> from cskpi import asa
+        >>> low, high = asa([10, 20, 60]).confidence_interval()
+        >>> round(low, 2), round(high, 2)
+        (-35.72, 95.72)
+        """
+        low, high = moments_interval(
+            self.n_answered,
+            self.total_wait_seconds,
+            self.total_squared_wait_seconds,
+            confidence_level,
+            method,
+            "the ASA",
+            "answered contacts",
+        )
+        return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
 
 @overload
@@ -147,7 +180,9 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> ASA | Gr
     groups = optional_groups(by, waits.shape[0])
     answered = np.ones(waits.shape[0], dtype=bool) if mask is None else ~mask
     result = ASA(
-        n_answered=count_true(answered, groups), total_wait_seconds=sum_by_group(waits, groups, answered)
+        n_answered=count_true(answered, groups),
+        total_wait_seconds=sum_by_group(waits, groups, answered),
+        total_squared_wait_seconds=sum_by_group(waits * waits, groups, answered),
     )
     return single_or_grouped(result, groups)
 
@@ -166,6 +201,9 @@ class AHT(Mergeable):
     total_talk_seconds, total_hold_seconds, total_after_work_seconds : float or ndarray
         Sum of talk time, customer hold time and after-contact work [s] (0 for a
         component that was not given).
+    total_squared_handle_seconds : float or ndarray
+        Sum over contacts of the squared handle time (talk + hold + after-contact
+        work) [s²], for the interval of the mean.
     """
 
     _headline = "score"
@@ -175,6 +213,7 @@ class AHT(Mergeable):
     total_talk_seconds: Any = stat()
     total_hold_seconds: Any = stat()
     total_after_work_seconds: Any = stat()
+    total_squared_handle_seconds: Any = stat()
 
     @property
     def n(self) -> Any:
@@ -194,6 +233,36 @@ class AHT(Mergeable):
     def score(self) -> Any:
         """AHT [s]: ``(talk + hold + after-contact work) / handled``; NaN (with a warning) when n is 0."""
         return divide(self.total_handle_seconds, self.n_handled, "AHT")
+
+    def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
+        """Interval for the AHT [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+
+        ``s`` is the standard deviation of the per-contact handle time (talk + hold
+        + after-contact work). ``method='t'`` takes ``c`` from Student's t with n - 1
+        degrees of freedom; ``'normal'`` the normal quantile. NaN, with an
+        :class:`UndefinedMetricWarning`, for fewer than two contacts. See
+        :func:`cskpi.mean_interval`.
+
+        Examples
+        --------
+        Handle times 330 and 210 s: AHT 270 s, s² = 7,200, ``t_{0.975, 1} = 12.7062``,
+        half-width 12.7062 * sqrt(7200 / 2) = 762.37:
+
+        >>> from cskpi import aht
+        >>> low, high = aht([300, 200], [30, 0], [0, 10]).confidence_interval()
+        >>> round(low, 2), round(high, 2)
+        (-492.37, 1032.37)
+        """
+        low, high = moments_interval(
+            self.n_handled,
+            self.total_handle_seconds,
+            self.total_squared_handle_seconds,
+            confidence_level,
+            method,
+            "the AHT",
+            "handled contacts",
+        )
+        return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
     @property
     def mean_talk_seconds(self) -> Any:
@@ -284,11 +353,16 @@ def aht(
     groups = optional_groups(by, talk.shape[0])
     zero = 0.0 if groups is None else np.zeros(groups.n_groups)
     hold, after_work = components
+    handle = talk.copy()
+    for component in components:
+        if component is not None:
+            handle += component
     result = AHT(
         n_handled=count_true(np.ones(talk.shape[0], dtype=bool), groups),
         total_talk_seconds=sum_by_group(talk, groups),
         total_hold_seconds=zero if hold is None else sum_by_group(hold, groups),
         total_after_work_seconds=zero if after_work is None else sum_by_group(after_work, groups),
+        total_squared_handle_seconds=sum_by_group(handle * handle, groups),
     )
     return single_or_grouped(result, groups)
 

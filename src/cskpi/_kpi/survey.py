@@ -28,12 +28,11 @@ from .._core.kernels import scan_thresholds
 from .._core.labels import Groups, count_cells, factorize
 from .._core.results import ConfidenceInterval, Grouped, Mergeable, Tabular, param, stat
 from .._core.stats import (
-    MEAN_METHODS,
     RATE_METHODS,
     bootstrap_generator,
     check_method,
     divide,
-    mean_interval,
+    moments_interval,
     nan_where_empty,
     normal_quantile,
     normal_two_sided_p,
@@ -600,14 +599,8 @@ class _RatingCounts(Mergeable):
         >>> round(low, 3), round(high, 3)
         (-1.968, 7.968)
         """
-        check_method(method, MEAN_METHODS)
         n, total, squares = self._moments()
-        if np.any(n < 2):
-            warn_undefined("the interval for a mean rating needs at least two answers; returning NaN")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = total / n
-            variance = np.where(n < 2, np.nan, np.maximum(squares - total * total / n, 0.0) / (n - 1))
-        low, high = mean_interval(mean, variance, n, confidence_level, method)
+        low, high = moments_interval(n, total, squares, confidence_level, method, "a mean rating", "answers")
         return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method=method)
 
     def _count_from(self, threshold: int) -> Any:
