@@ -266,28 +266,38 @@ def _from_polars(key: Any) -> _Raw | None:
 def _polars_categories(key: Any) -> _Raw | None:
     """Text labels of a polars Series through polars' own categorical encoding.
 
-    A String column is cast to Categorical (polars hashes it on its own threads); the
-    physical codes then index the distinct values. Categorical codes may come from a
-    mapping shared by the whole process, so they are made dense here; when they are far
-    sparser than the rows, None sends the column through pyarrow instead.
+    A String column is cast to Categorical (polars hashes it on its own threads); its
+    physical codes index the dtype's categories (``categories.to_series()``, or the
+    Enum's category list). Codes may come from a mapping shared by the whole process,
+    so the codes present are found by one ``bincount`` and renumbered in label order by
+    one gather; when the codes are far sparser than the rows, None sends the column
+    through pyarrow instead.
     """
     polars = sys.modules.get("polars")
     if polars is None:  # pragma: no cover - a polars Series implies polars is imported
         return None
     categorical = key.cast(polars.Categorical) if type(key.dtype).__name__ == "String" else key
-    distinct = categorical.unique().drop_nulls()
-    distinct_codes = np.asarray(distinct.to_physical().to_numpy()).astype(np.intp)
-    labels = np.asarray(distinct.cast(polars.String).to_numpy(), dtype=object)
-    n = key.shape[0]
-    top = int(distinct_codes.max()) + 1 if distinct_codes.shape[0] else 0
-    if top > 4 * n + (1 << 20):
-        return None
     physical = categorical.to_physical()
+    n = key.shape[0]
+    highest = physical.max()
+    if highest is None:  # empty, or every label missing
+        return np.full(n, -1, dtype=np.intp), np.zeros(0, dtype=object), False
+    top = int(highest) + 1
+    categories = getattr(categorical.dtype, "categories", None)  # polars < 2 has none on Categorical
+    if categories is None:
+        return None
+    names = categories.to_series() if hasattr(categories, "to_series") else categories
+    if top > 4 * n + (1 << 20) or len(names) < top:
+        return None
     if physical.null_count():
         physical = physical.fill_null(top)  # one past the largest code: a missing row
+    raw = np.asarray(physical.to_numpy())
+    present = np.flatnonzero(np.bincount(raw, minlength=top + 1)[:top])
+    labels = np.asarray(names.gather(present).to_numpy(), dtype=object)
+    order = np.argsort(labels, kind="stable")
     table = np.full(top + 1, -1, dtype=np.intp)
-    table[distinct_codes] = np.arange(distinct_codes.shape[0], dtype=np.intp)
-    return table[np.asarray(physical.to_numpy())], labels, False
+    table[present[order]] = np.arange(present.shape[0], dtype=np.intp)
+    return table[raw], labels[order], False
 
 
 def _from_engine(key: Any) -> _Raw | None:

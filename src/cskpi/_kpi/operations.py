@@ -354,9 +354,9 @@ def aht(
     zero = 0.0 if groups is None else np.zeros(groups.n_groups)
     hold, after_work = components
     handle = talk.copy()
-    for component in components:
-        if component is not None:
-            handle += component
+    for part in components:
+        if part is not None:
+            handle += part
     result = AHT(
         n_handled=count_true(np.ones(talk.shape[0], dtype=bool), groups),
         total_talk_seconds=sum_by_group(talk, groups),
