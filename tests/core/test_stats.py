@@ -415,8 +415,21 @@ def test_percentile_interval_brackets_the_estimate_and_matches_sorting() -> None
 
 def test_percentile_interval_small_samples_are_unbounded() -> None:
     # Two waits: no order statistic is a 95 % bound of the 90th percentile above.
-    low, high = cskpi.answer_time_percentile([10.0, 20.0], quantile=0.9).confidence_interval()
+    low, high = cskpi.answer_time_percentile(
+        [10.0, 20.0], quantile=0.9, confidence_level=0.95
+    ).confidence_interval()
     assert high == math.inf and low == 10.0
     with pytest.warns(UndefinedMetricWarning):
-        empty = cskpi.answer_time_percentile(np.zeros(0), quantile=0.5).confidence_interval()
-    assert math.isnan(empty.low) and math.isnan(empty.high)
+        empty = cskpi.answer_time_percentile(np.zeros(0), quantile=0.5, confidence_level=0.95)
+    interval = empty.confidence_interval()
+    assert math.isnan(interval.low) and math.isnan(interval.high)
+
+
+def test_percentile_interval_only_when_a_level_is_given() -> None:
+    # The bounds cost a second selection pass: without a level none are computed.
+    result = cskpi.answer_time_percentile([10.0, 20.0, 30.0], quantile=0.5)
+    assert result.ci_low_seconds is None and "ci_low" not in result.to_dict()
+    with pytest.raises(InvalidInputError, match=r"pass confidence_level=0\.95"):
+        result.confidence_interval()
+    with_level = cskpi.answer_time_percentile([10.0, 20.0, 30.0], quantile=0.5, confidence_level=0.5)
+    assert "ci_low" in with_level.to_dict() and with_level.seconds == result.seconds

@@ -151,7 +151,8 @@ def _figure_columns(result: Any, lead: tuple[int, ...]) -> tuple[_Columns, tuple
         columns[name] = np.broadcast_to(array.reshape(array.shape + (1,) * (len(shape) - array.ndim)), shape)
         columns[name] = columns[name].reshape(-1)
     interval = getattr(result, "confidence_interval", None)
-    if callable(interval):
+    # A result whose interval is computed only on request says whether it has one.
+    if callable(interval) and getattr(result, "has_interval", True):
         interval = interval()
     if isinstance(interval, ConfidenceInterval) and np.shape(interval.low) == shape:
         columns["ci_low"] = np.asarray(interval.low, dtype=np.float64).reshape(-1)

@@ -505,8 +505,9 @@ class AnswerTimePercentiles(LabelledResult):
         Name of each grouping key (empty when not grouped).
     ci_low_seconds, ci_high_seconds : float or ndarray of float, or None
         Distribution-free confidence bounds of each percentile [s], shaped like
-        ``seconds`` (see :meth:`confidence_interval`); None when not computed.
-    confidence_level : float
+        ``seconds`` (see :meth:`confidence_interval`); None when no
+        ``confidence_level`` was given.
+    confidence_level : float or None
         Level of those bounds.
     """
 
@@ -523,7 +524,12 @@ class AnswerTimePercentiles(LabelledResult):
     # results), so not part of equality.
     ci_low_seconds: Any = per_group(default=None, compare=False)
     ci_high_seconds: Any = per_group(default=None, compare=False)
-    confidence_level: float = attrs.field(default=0.95, eq=False)
+    confidence_level: float | None = attrs.field(default=None, eq=False)
+
+    @property
+    def has_interval(self) -> bool:
+        """Whether the bounds were computed (a ``confidence_level`` was given)."""
+        return self.confidence_level is not None
 
     def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
         """Distribution-free interval of each percentile: two order statistics of the sample [s].
@@ -534,17 +540,23 @@ class AnswerTimePercentiles(LabelledResult):
         quantiles (Conover 1999, 3.2). -inf / inf where the sample is too small for a
         bound at this level; NaN for an empty group. The bounds are computed with the
         percentiles, at the ``confidence_level`` given to
-        :func:`answer_time_percentile`.
+        :func:`answer_time_percentile` (without one, this raises).
 
         Examples
         --------
         The median of ten waits at 95 %: the 2nd and 9th smallest.
 
         >>> from cskpi import answer_time_percentile
-        >>> p = answer_time_percentile([2, 5, 8, 12, 15, 20, 30, 40, 90, 200], quantile=0.5)
+        >>> waits = [2, 5, 8, 12, 15, 20, 30, 40, 90, 200]
+        >>> p = answer_time_percentile(waits, quantile=0.5, confidence_level=0.95)
         >>> tuple(p.confidence_interval())
         (5.0, 90.0)
         """
+        if self.confidence_level is None:
+            raise InvalidInputError(
+                "confidence_level was not given to answer_time_percentile, so no interval was computed: "
+                "pass confidence_level=0.95 (or another level) to answer_time_percentile"
+            )
         if confidence_level is not None and confidence_level != self.confidence_level:
             raise InvalidInputError(
                 f"confidence_level must be {self.confidence_level}, the level the bounds were computed at "
@@ -565,7 +577,7 @@ def answer_time_percentile(
     abandoned: Any = None,
     abandoned_policy: AbandonedPolicy = "never_answered",
     by: Any = None,
-    confidence_level: float = 0.95,
+    confidence_level: float | None = None,
 ) -> AnswerTimePercentiles:
     """The smallest time within which at least a fraction q of contacts were answered (inverted-CDF quantile).
 
@@ -588,9 +600,11 @@ def answer_time_percentile(
         (the population of ASA); pairs with ``'abandoned_ignored'``.
     by : array-like or tuple of array-likes, shape (n,), optional
         Group labels; all groups come from one sort by (group, wait).
-    confidence_level : float, default 0.95
+    confidence_level : float, optional
         Level of the distribution-free interval of each percentile
-        (:meth:`AnswerTimePercentiles.confidence_interval`).
+        (:meth:`AnswerTimePercentiles.confidence_interval`), e.g. 0.95. The bounds
+        take a second selection pass over the waits, so they are computed only when a
+        level is given.
 
     Returns
     -------
@@ -654,23 +668,29 @@ def answer_time_percentile(
             codes = None if codes is None else codes[~mask]
         else:
             values = np.where(mask, np.inf, waits)
-    level = check_confidence_level(confidence_level)
+    level = None if confidence_level is None else check_confidence_level(confidence_level)
     seconds, sizes = grouped_quantiles(values, codes, n_groups, fractions)
-    low, high = grouped_quantile_bounds(values, codes, n_groups, fractions, level)
+    # The bounds need a second selection pass: only when an interval is asked for.
+    low: Any = None
+    high: Any = None
+    if level is not None:
+        low, high = grouped_quantile_bounds(values, codes, n_groups, fractions, level)
     empty = sizes == 0
     if empty.any():
         warn_undefined("answer-time percentile is undefined for zero contacts; returning NaN")
     if isinstance(stored, float):
-        seconds, low, high = seconds[:, 0], low[:, 0], high[:, 0]
+        seconds = seconds[:, 0]
+        if level is not None:
+            low, high = low[:, 0], high[:, 0]
     if groups is None:
         return AnswerTimePercentiles(
             seconds=unwrap(seconds[0]),
             n=int(sizes[0]),
             quantiles=stored,
             abandoned_policy=abandoned_policy,
-            ci_low_seconds=unwrap(low[0]),
-            ci_high_seconds=unwrap(high[0]),
-            confidence_level=confidence_level,
+            ci_low_seconds=None if level is None else unwrap(low[0]),
+            ci_high_seconds=None if level is None else unwrap(high[0]),
+            confidence_level=level,
         )
     labels = groups.labels[0] if len(groups.labels) == 1 else groups.labels
     return AnswerTimePercentiles(
@@ -682,5 +702,5 @@ def answer_time_percentile(
         names=groups.names,
         ci_low_seconds=low,
         ci_high_seconds=high,
-        confidence_level=confidence_level,
+        confidence_level=level,
     )
