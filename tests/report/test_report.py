@@ -329,3 +329,34 @@ def test_random_tables(days: np.ndarray, data: st.DataObject) -> None:
     whole = kpi_report(contacts, period="year")["service_level"].values
     if whole.shape == (1, 1):
         assert whole[0, 0] == cskpi.service_level(waits, 20).score
+
+
+def test_abandoned_contacts_with_a_blank_wait_still_count() -> None:
+    # Call-centre exports leave the wait blank when nobody answered. Six calls: three
+    # answered after 10, 30 and 5 s, three abandoned (two with a blank wait).
+    data = {
+        "created": ["2026-01-05"] * 6,
+        "wait_seconds": [10, None, 30, None, 5, 50],
+        "abandoned": [False, True, False, True, False, True],
+    }
+    report = kpi_report(data, period="month")
+    assert report["abandonment_rate"].values.tolist() == [[0.5]]  # 3 of 6, not 1 of 4
+    assert report["abandonment_rate"].n.tolist() == [[6]]
+    # Formula 3 (the default): answered within 20 s / offered = 2 / 6; no wait needed.
+    assert report["service_level"].values[0, 0] == pytest.approx(2 / 6)
+    assert report["service_level"].n.tolist() == [[6]]
+    assert report["asa"].values.tolist() == [[15.0]]  # answered calls only
+    # Formula 2 ignores abandons: 2 of the 3 answered.
+    ignored = kpi_report(data, period="month", service_level_policy="abandoned_ignored")
+    assert ignored["service_level"].values[0, 0] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("policy", ["abandoned_within_as_met", "abandoned_within_ignored"])
+def test_a_formula_that_needs_the_time_to_abandon_names_the_blank_cell(policy: str, tmp_path: Any) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("created,wait_seconds,abandoned\n2026-01-05,10,false\n2026-01-05,,true\n")
+    with pytest.raises(InvalidInputError) as caught:
+        kpi_report(str(path), period="month", service_level_policy=policy)
+    message = str(caught.value)
+    assert f"{path}: row 2 (line 3), column 'wait_seconds'" in message
+    assert f"policy {policy!r} needs the time to abandon" in message

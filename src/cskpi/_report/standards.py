@@ -228,18 +228,54 @@ def _known(table: ContactsTable, role: str) -> NDArray[np.bool_]:
     return known
 
 
-def _waits(table: ContactsTable) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp]]:
-    """Queue waits of the contacts that queued, their abandoned flags, and their rows."""
-    rows = np.flatnonzero(_known(table, "wait_seconds"))
-    waits = table.get("wait_seconds")[rows]
-    abandoned = table.get("abandoned")[rows] if table.has("abandoned") else None
-    return waits, abandoned, rows
+# Service-level formulas that read an abandoned contact's time to abandon (1, 4 and 5);
+# formulas 2 and 3 need no wait for an abandoned contact.
+_NEEDS_ABANDON_WAIT = frozenset(
+    {"abandoned_within_as_met", "abandoned_within_ignored", "short_abandoned_as_met"}
+)
+
+
+def _waits(
+    table: ContactsTable, needs_abandon_wait: str | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp]]:
+    """Queue waits of the contacts that queued, their abandoned flags, and their rows.
+
+    A contact queued when its wait is known or when it abandoned: exports leave the wait
+    blank when nobody answered, and such a contact still counts as abandoned. Its wait
+    is read as 0 where the figure does not depend on it. ``needs_abandon_wait`` names
+    what does (a formula or short abandons): then a blank wait of an abandoned contact
+    raises, naming the file, row and column.
+    """
+    wait = table.get("wait_seconds")
+    known = ~np.isnan(wait)
+    if not table.has("abandoned"):
+        rows = np.flatnonzero(known)
+        return wait[rows], None, rows
+    flags = table.get("abandoned")
+    blank = flags & ~known
+    if needs_abandon_wait is not None and blank.any():
+        index = int(np.argmax(blank))
+        column = table.column_of("wait_seconds")
+        raise InvalidInputError(
+            f"{table.where(column, index)}: an abandoned contact has a blank wait, and {needs_abandon_wait} "
+            "needs the time to abandon; fill the column, or use policy 'abandoned_as_missed' "
+            "(formula 3), which needs no wait for abandoned contacts"
+        )
+    rows = np.flatnonzero(known | flags)
+    return np.where(blank[rows], 0.0, wait[rows]), flags[rows], rows
 
 
 def _measure_service_level(
     table: ContactsTable, cells: Cells, params: dict[str, Any], level: float
 ) -> Measured:
-    waits, abandoned, rows = _waits(table)
+    policy = params["policy"]
+    short = params.get("short_abandon_seconds")
+    needs = (
+        f"policy {policy!r}"
+        if policy in _NEEDS_ABANDON_WAIT
+        else ("short_abandon_seconds" if short is not None else None)
+    )
+    waits, abandoned, rows = _waits(table, needs)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     grouped = call(
         service_level,
@@ -308,10 +344,13 @@ def _measure_abandonment(
     short = params.get("short_abandon_seconds")
     if short is not None and not table.has("wait_seconds"):
         raise table.missing("wait_seconds", "needed for short abandons (queue waits in seconds)")
-    # Only contacts that queued can abandon: with a wait column, those with a wait.
-    queued = table.has("wait_seconds")
-    rows = np.flatnonzero(_known(table, "wait_seconds")) if queued else np.arange(table.n_rows)
-    waits = None if short is None else table.get("wait_seconds")[rows]
+    # Only contacts that queued can abandon: with a wait column, those with a wait and
+    # those that abandoned (a blank wait where nobody answered).
+    if table.has("wait_seconds"):
+        queued_waits, _, rows = _waits(table, None if short is None else "short_abandon_seconds")
+        waits = None if short is None else queued_waits
+    else:
+        rows, waits = np.arange(table.n_rows), None
     call = MetricCall(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
     grouped = call(
         abandonment_rate,
