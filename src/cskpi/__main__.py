@@ -12,8 +12,11 @@ naming the file, the row and the column, with exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
 import tomllib
 import warnings
 from collections.abc import Callable, Sequence
@@ -189,10 +192,12 @@ def _report(options: argparse.Namespace) -> int:
         "markdown": report.to_markdown,
     }
     output = render[options.format]()
+    text = output if output.endswith("\n") else output + "\n"
     if options.output:
-        Path(options.output).write_text(output if output.endswith("\n") else output + "\n", encoding="utf-8")
+        inputs = [path, options.standards, getattr(options, "columns", None)]
+        write_output(options.output, text, inputs=[item for item in inputs if item])
     else:
-        sys.stdout.write(output if output.endswith("\n") else output + "\n")
+        sys.stdout.write(text)
     return 0
 
 
@@ -200,10 +205,53 @@ def _example(options: argparse.Namespace) -> int:
     source = example_standards_path() if options.standards else example_contacts_path()
     text = source.read_text(encoding="utf-8")
     if options.output:
-        Path(options.output).write_text(text, encoding="utf-8")
+        write_output(options.output, text, inputs=[])
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _file_mode(target: Path) -> int:
+    """The mode of the file being replaced, or that of a new file under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_output(path: str, text: str, *, inputs: Sequence[str | Path]) -> None:
+    """Write ``text`` to ``path`` atomically, refusing to overwrite one of the command's inputs.
+
+    The text goes to a temporary file in the same folder, which then replaces ``path``
+    in one rename: a failed write (a full disk, a missing folder) leaves any previous
+    file as it was and no partial file behind. Errors are one line naming the file.
+    """
+    target = Path(path)
+    for source in inputs:
+        try:
+            same = target.exists() and target.resolve() == Path(source).resolve()
+        except OSError:  # an unreadable path cannot be the input that was just read
+            same = False
+        if same:
+            raise InvalidInputError(f"{path}: is an input of this command; write the output to another file")
+    folder = target.parent
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, _file_mode(target))  # mkstemp makes 0600; keep the usual mode
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InvalidInputError(f"{path}: cannot write the output: {reason}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 # --------------------------------------------------------------------------- parser

@@ -330,3 +330,52 @@ def test_progress_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "reading example_contacts.csv" in capsys.readouterr().err
     read_csv_columns(example_contacts_path(), engine="numpy")  # small file, not a terminal: silent
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------- output files
+
+
+def test_output_equal_to_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(example_contacts_path().read_text(encoding="utf-8"), encoding="utf-8")
+    before = contacts.read_bytes()
+    for target in (str(contacts), str(tmp_path / "." / "contacts.csv")):
+        completed = run("report", str(contacts), "-o", target)
+        assert completed.returncode == 2 and "Traceback" not in completed.stderr
+        assert "is an input of this command" in completed.stderr and completed.stderr.count("\n") == 1
+    standards = tmp_path / "standards.toml"
+    standards.write_text(example_standards_path().read_text(encoding="utf-8"), encoding="utf-8")
+    completed = run("report", str(contacts), "--standards", str(standards), "-o", str(standards))
+    assert completed.returncode == 2 and "is an input of this command" in completed.stderr
+    assert contacts.read_bytes() == before
+    assert standards.read_text(encoding="utf-8") == example_standards_path().read_text(encoding="utf-8")
+
+
+def test_output_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cskpi import __main__ as cli
+
+    target = tmp_path / "report.json"
+    target.write_text('{"previous": "report"}\n', encoding="utf-8")
+    target.chmod(0o640)
+    cli.write_output(str(target), "new report\n", inputs=[])
+    assert target.read_text(encoding="utf-8") == "new report\n"
+    assert target.stat().st_mode & 0o777 == 0o640  # the replaced file's mode is kept
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "replace", full_disk)
+    with pytest.raises(cskpi.InvalidInputError, match="cannot write the output: No space left on device"):
+        cli.write_output(str(target), "half a report", inputs=[])
+    assert target.read_text(encoding="utf-8") == "new report\n"  # the previous file is untouched
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json"]  # no temporary left
+
+
+def test_output_under_a_file_or_missing_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x", encoding="utf-8")
+    for target in (blocker / "report.md", tmp_path / "missing" / "report.md"):
+        completed = run("report", "--example", "-o", str(target))
+        assert completed.returncode == 2, completed.stderr
+        assert completed.stderr.startswith(f"cskpi: {target}: cannot write the output: ")
+        assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
