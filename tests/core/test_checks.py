@@ -257,3 +257,18 @@ def test_a_percent_level_raises_with_the_fraction(call: object, message: str) ->
 def test_quantile_nan_raises() -> None:
     with pytest.raises(InvalidInputError, match="quantile must not contain NaN"):
         cskpi.answer_time_percentile([1.0], quantile=math.nan)
+
+
+def test_a_confidence_level_too_close_to_1_for_a_float_tail_is_refused() -> None:
+    # 1 - 2**-53 is below 1, but its upper tail 1 - α/2 rounds to 1.0 (statistics'
+    # inv_cdf used to raise StatisticsError); 1 - 2**-52 is the largest level accepted.
+    from cskpi._core.checks import check_confidence_level
+
+    largest = 1.0 - 2.0**-52
+    assert check_confidence_level(largest) == largest
+    with pytest.raises(InvalidInputError, match=r"confidence_level must be at most 0\.9999999999999998"):
+        check_confidence_level(0.9999999999999999)
+    with pytest.raises(InvalidInputError, match=r"at most 0\.9999999999999998"):
+        cskpi.csat([5, 4, 1]).confidence_interval(0.9999999999999999)
+    low, high = cskpi.csat([5, 4, 1, 5, 5]).confidence_interval(largest)
+    assert 0.0 <= low < high <= 1.0

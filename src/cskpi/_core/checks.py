@@ -272,6 +272,10 @@ def check_integer_scale(scale: Any, name: str = "scale") -> tuple[int, int]:
     return int(low), int(high)
 
 
+# The largest level whose upper tail quantile 1 - α/2 is below 1 in float64: 1 - 2**-52.
+_MAX_LEVEL = 1.0 - 2.0**-52
+
+
 def check_confidence_level(confidence_level: float) -> float:
     """Validate a confidence level strictly between 0 and 1."""
     if isinstance(confidence_level, bool) or not isinstance(
@@ -282,6 +286,11 @@ def check_confidence_level(confidence_level: float) -> float:
     if not 0.0 < level < 1.0:
         raise InvalidInputError(
             f"confidence_level must be strictly between 0 and 1; got {confidence_level!r}"
+        )
+    if not 0.5 + level / 2 < 1.0:  # the upper tail 1 - α/2 must stay below 1 in floating point
+        raise InvalidInputError(
+            f"confidence_level must be at most {_MAX_LEVEL!r} (closer to 1 leaves no tail a "
+            f"float can hold); got {confidence_level!r}"
         )
     return level
 
