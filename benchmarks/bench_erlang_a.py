@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import statistics
 import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import cskpi
+from harness import median_seconds, peak_bytes
 
 AHT_SECONDS = 300.0
 INTERVAL_SECONDS = 1800.0
@@ -68,23 +66,6 @@ def pyworkforce_staffing(calls: np.ndarray) -> np.ndarray | None:
         )
         out.append(model.required_positions(service_level=SERVICE_LEVEL)["raw_positions"])
     return np.array(out)
-
-
-def median_seconds(func: Callable[[np.ndarray], Any], data: np.ndarray, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func(data)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_bytes(func: Callable[[np.ndarray], Any], data: np.ndarray) -> int:
-    tracemalloc.start()
-    func(data)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def main() -> None:

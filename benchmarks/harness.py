@@ -47,6 +47,21 @@ def _peak_mib(function: Callable[[], object]) -> float:
     return peak / 2**20
 
 
+def median_seconds(function: Callable[[np.ndarray], object], data: np.ndarray, runs: int) -> float:
+    """Median wall time of ``function(data)`` over ``runs`` calls [s] (one candidate alone)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(data)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_bytes(function: Callable[[np.ndarray], object], data: np.ndarray) -> int:
+    """Peak traced allocation of one ``function(data)`` call [bytes]."""
+    return round(_peak_mib(lambda: function(data)) * 2**20)
+
+
 def compare(
     benchmark: str,
     candidates: dict[str, Callable[[], object]],
