@@ -6,7 +6,9 @@ symmetry ``I_x(a, b) = 1 - I_{1-x}(b, a)`` where the fraction converges fast, an
 returns both tails so that a small upper tail keeps its relative precision. The
 beta quantile inverts it by a bracketed Halley iteration started from the classical
 normal-approximation guess; Student's t and the binomial distribution are expressed
-through it. Every function broadcasts its arguments: one call serves all groups.
+through it; from 10⁴ degrees of freedom the t tails come from an expansion in 1/df
+that keeps its digits where the continued fraction at ``x`` next to 1 would not.
+Every function broadcasts its arguments: one call serves all groups.
 
 References
 ----------
@@ -269,7 +271,10 @@ def beta_quantile(p: Any, a: Any, b: Any, *, upper: Any = None) -> Any:
     Returns
     -------
     float or ndarray
-        The quantile in [0, 1], to about 1e-15 relative precision.
+        The quantile in [0, 1]. Measured against mpmath over shapes from 0.05 to
+        10⁶ and ``p`` from 10⁻¹⁵ to 1 - 10⁻⁹, the root is within 1e-12 relative
+        (at most 8e-13, with a shape of 10⁶ and ``p`` next to 1; below 1e-13 for
+        shapes up to 10⁴).
 
     Notes
     -----
@@ -307,6 +312,87 @@ def _beta_quantile_pair(p: _F, q: _F, a: _F, b: _F) -> tuple[_F, _F]:
     return x, y
 
 
+# Taylor coefficients of sqrt(u / (1 - e^{-u})) = Σ c_k u^k (from the Bernoulli numbers).
+_T_TAIL_SERIES = (
+    1.0,
+    1 / 4,
+    1 / 96,
+    -1 / 384,
+    -1 / 10240,
+    19 / 368640,
+    79 / 61931520,
+    -55 / 49545216,
+    -2339 / 118908518400,
+    11813 / 475634073600,
+)
+# From here the expansion in 1/df is used for the t tails (its terms shrink like z / (π df)).
+_T_LARGE_DF = 1e4
+# The expansion starts from erfc(sqrt z), which underflows past z ≈ 700.
+_T_SMALLEST_TAIL = 1e-280
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _t_tail_large_df(t: _F, df: _F) -> tuple[_F, _F]:
+    """``P(T > t)`` for ``t >= 0`` and the density at ``t``, for large ``df`` (infinite included).
+
+    Substituting ``s = 1 - e^{-u}`` in the upper tail of Beta(1/2, df/2) (26.5.27) gives
+
+    ``P(T > t) = R/(2 sqrt(π)) Σ_k c_k Γ(k + 1/2, z) a^{-k}``, ``a = df/2``,
+    ``z = a ln(1 + t²/df)``, ``R = Γ(a + 1/2) / (Γ(a) sqrt(a))``,
+
+    with ``c_k`` the coefficients of ``sqrt(u / (1 - e^{-u}))`` (Watson's lemma): every
+    quantity is computed without cancellation, where the continued fraction at
+    ``x = df/(df + t²)`` next to 1 loses digits. ``Γ(k + 1/2, z)`` follows from
+    ``Γ(1/2, z) = sqrt(π) erfc(sqrt z)`` by the upward recurrence, a sum of positive
+    terms. The density is ``R exp(-z - ln(1 + t²/df)/2) / sqrt(2π)``.
+    """
+    finite = np.isfinite(df)
+    a = np.where(finite, df / 2.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        u0 = np.where(finite, np.log1p(t * t / np.where(finite, df, 1.0)), 0.0)
+        z = np.where(finite, a * u0, 0.5 * t * t)
+        log_r = a * np.log1p(0.5 / a) - 0.5 + _stirling_correction(a + 0.5) - _stirling_correction(a)
+        log_r = np.where(finite, log_r, 0.0)
+        inv_a = np.where(finite, 1.0 / a, 0.0)
+        # g_k = Γ(k + 1/2, z) / (sqrt(π) a^k)
+        #     = ((k - 1/2) g_{k-1} + z^{k-1/2} e^{-z} / (sqrt(π) a^{k-1})) / a.
+        g = np.asarray(_erfc(np.sqrt(z)), dtype=np.float64)
+        total = g.copy()
+        log_z = np.log(z)
+        for k, c in enumerate(_T_TAIL_SERIES[1:], start=1):
+            power = np.where(z > 0.0, np.exp((k - 0.5) * log_z - z), 0.0) * _INV_SQRT_PI
+            g = ((k - 0.5) * g + power * inv_a ** (k - 1)) * inv_a
+            total = total + c * g
+        r = np.exp(log_r)
+        tail = 0.5 * r * total
+        density = r * np.exp(-z - 0.5 * u0) * _INV_SQRT_2PI
+    return tail, density
+
+
+def _t_quantile_large_df(tail: _F, df: _F) -> _F:
+    """The ``t > 0`` with ``P(T > t) = tail`` for large ``df``, by Newton's method on ``ln P(T > t)``.
+
+    The start maps the normal deviate ``s`` of the tail through ``z = s²/2``:
+    ``t = sqrt(df expm1(s²/df))``, right to O(1/df) uniformly in the tail (the idea of
+    Hill's algorithm 396); Newton's steps on ``ln P(T > t)`` then converge quadratically.
+    """
+    s = -np.asarray(normal_ppf(tail), dtype=np.float64)
+    finite = np.isfinite(df)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = np.where(finite, np.sqrt(df * np.expm1(s * s / np.where(finite, df, 1.0))), s)
+    log_target = np.log(tail)
+    for _ in range(8):
+        upper, density = _t_tail_large_df(t, df)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            step = (np.log(upper) - log_target) * upper / density
+        step = np.where(np.isfinite(step), step, 0.0)
+        t = t + step
+        if not (np.abs(step) > 1e-16 * np.abs(t)).any():
+            break
+    return t
+
+
 def t_quantile(p: Any, df: Any) -> Any:
     """Quantile of Student's t distribution with ``df`` degrees of freedom.
 
@@ -315,7 +401,8 @@ def t_quantile(p: Any, df: Any) -> Any:
     p : float or array_like
         Probabilities in (0, 1).
     df : float or array_like
-        Degrees of freedom, positive (need not be whole: Welch's test).
+        Degrees of freedom, positive (need not be whole: Welch's test); ``inf`` gives
+        the normal quantile.
 
     Returns
     -------
@@ -327,8 +414,16 @@ def t_quantile(p: Any, df: Any) -> Any:
     ``P(|T| > t) = I_{df/(df+t²)}(df/2, 1/2)`` (26.5.27), so with the two-sided tail
     ``2 min(p, 1-p) = I_x(df/2, 1/2)``: ``t = sqrt(df (1 - x) / x)``, signed by
     ``p - 1/2``; ``1 - x`` comes from the beta quantile directly, without cancellation.
-    Relative accuracy is about 1e-13 (3e-11 beyond 10⁵ degrees of freedom in tails
-    below 10⁻³).
+    From 10⁴ degrees of freedom, in tails ``min(p, 1 - p)`` below 1/4, the quantile
+    solves instead an expansion of the tail in powers of 1/df that stays exact where
+    ``x`` is next to 1 (see ``_t_tail_large_df``). Measured against mpmath (a 40-digit
+    quadrature of the density) over df from 1 to 10¹⁴ and ``p`` from 10⁻¹⁵ to 1/2, the
+    relative error is below 1e-13.
+
+    References
+    ----------
+    G. W. Hill (1970), "Algorithm 396: Student's t-quantiles", *Communications of the
+    ACM* 13(10), 619-620, doi:10.1145/355598.355600.
 
     Examples
     --------
@@ -339,10 +434,21 @@ def t_quantile(p: Any, df: Any) -> Any:
     (1.0, 2.228)
     """
     p_, df_ = np.broadcast_arrays(np.asarray(p, dtype=np.float64), np.asarray(df, dtype=np.float64))
-    tail = 2.0 * np.minimum(p_, 1.0 - p_)
-    x, y = _beta_quantile_pair(tail, 1.0 - tail, df_ / 2.0, np.full_like(df_, 0.5))
+    # min(p, 1 - p) is exact (Sterbenz), and so is 1/2 - it from 1/4 on: the two-sided
+    # tail's complement keeps its digits next to the median.
+    smaller = np.minimum(p_, 1.0 - p_)
+    tail = 2.0 * smaller
+    large = (df_ >= _T_LARGE_DF) & (smaller <= 0.25) & (smaller >= _T_SMALLEST_TAIL)
+    df_safe = np.where(np.isfinite(df_), df_, 1e300)
+    x, y = _beta_quantile_pair(tail, 2.0 * (0.5 - smaller), df_safe / 2.0, np.full_like(df_, 0.5))
     with np.errstate(divide="ignore", invalid="ignore"):
-        magnitude = np.sqrt(df_ * y / x)
+        magnitude = np.sqrt(df_safe * y / x)
+    if large.any():
+        expanded = _t_quantile_large_df(np.where(large, smaller, 0.25), np.where(large, df_, 1e300))
+        magnitude = np.where(large, expanded, magnitude)
+    if np.isinf(df_).any():
+        normal = -np.asarray(normal_ppf(smaller), dtype=np.float64)
+        magnitude = np.where(np.isinf(df_), normal, magnitude)
     magnitude = np.where(tail >= 1.0, 0.0, magnitude)
     return unwrap(np.where(p_ < 0.5, -magnitude, magnitude))
 
@@ -350,24 +456,37 @@ def t_quantile(p: Any, df: Any) -> Any:
 def t_two_sided_p(t: Any, df: Any) -> Any:
     """Two-sided p-value ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of freedom.
 
+    From 10⁴ degrees of freedom the tail comes from the expansion in 1/df that
+    :func:`t_quantile` uses; below, from the incomplete beta function.
+
     Examples
     --------
     >>> round(t_two_sided_p(1.0, 1), 12)
     0.5
     """
     t_, df_ = np.broadcast_arrays(np.asarray(t, dtype=np.float64), np.asarray(df, dtype=np.float64))
+    large = df_ >= _T_LARGE_DF
+    df_small = np.where(large, 1.0, df_)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = df_ / (df_ + t_ * t_)
-        y = t_ * t_ / (df_ + t_ * t_)
+        x = df_small / (df_small + t_ * t_)
+        y = t_ * t_ / (df_small + t_ * t_)
     # I_x(df/2, 1/2) for small x; 1 - I_y(1/2, df/2) near t = 0 avoids 1 - y cancellation.
-    small, _ = _betainc_pair(df_ / 2.0, 0.5, x)
-    _, from_y = _betainc_pair(0.5, df_ / 2.0, y)
+    small, _ = _betainc_pair(df_small / 2.0, 0.5, x)
+    _, from_y = _betainc_pair(0.5, df_small / 2.0, y)
     p = np.where(x < 0.5, small, from_y)
+    if large.any():
+        upper, _ = _t_tail_large_df(np.where(large, np.abs(t_), 0.0), np.where(large, df_, 1e300))
+        p = np.where(large, np.minimum(2.0 * upper, 1.0), p)
     return unwrap(np.where(np.isnan(t_) | np.isnan(df_), np.nan, p))
 
 
 def binomial_cdf(k: Any, n: Any, p: Any) -> Any:
     """``P(X <= k)`` for ``X ~ Binomial(n, p)``: ``1 - I_p(k + 1, n - k)`` (26.5.24).
+
+    Relative accuracy, measured against exact sums in mpmath, is 1e-13 up to
+    n = 10⁴; with n beyond 10⁵, in lower tails of about 10⁻⁴ to 10⁻³ (k well below
+    np, where the continued fraction is evaluated at ``1 - p`` next to 1) it
+    degrades to 1e-11 at n = 10⁶ and 3e-10 at n = 10⁸.
 
     Examples
     --------
