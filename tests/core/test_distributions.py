@@ -69,6 +69,13 @@ def test_t_quantile_next_to_the_median() -> None:
     assert t_quantile(p, 1.0) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-14)
 
 
+def test_t_quantile_of_nan_is_nan() -> None:
+    """A NaN probability gave a number (1.29 at df 5); NaN in p or df now gives NaN."""
+    assert math.isnan(t_quantile(math.nan, 5.0))
+    assert math.isnan(t_quantile(0.3, math.nan))
+    assert np.isnan(t_quantile(np.array([0.1, math.nan]), 1e6)).tolist() == [False, True]
+
+
 def test_t_quantile_infinite_df_is_normal() -> None:
     p = np.array([1e-15, 0.025, 0.3, 0.5, 0.975])
     np.testing.assert_allclose(t_quantile(p, np.inf), normal_ppf(p), rtol=1e-15, atol=0)

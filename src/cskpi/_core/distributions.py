@@ -438,19 +438,25 @@ def t_quantile(p: Any, df: Any) -> Any:
     # tail's complement keeps its digits next to the median.
     smaller = np.minimum(p_, 1.0 - p_)
     tail = 2.0 * smaller
-    large = (df_ >= _T_LARGE_DF) & (smaller <= 0.25) & (smaller >= _T_SMALLEST_TAIL)
-    df_safe = np.where(np.isfinite(df_), df_, 1e300)
-    x, y = _beta_quantile_pair(tail, 2.0 * (0.5 - smaller), df_safe / 2.0, np.full_like(df_, 0.5))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        magnitude = np.sqrt(df_safe * y / x)
+    infinite = np.isinf(df_)
+    large = (df_ >= _T_LARGE_DF) & (smaller <= 0.25) & (smaller >= _T_SMALLEST_TAIL) & ~infinite
+    beta = ~large & ~infinite
+    # Each element goes through one path only (the beta path costs the most).
+    magnitude = np.zeros_like(smaller)
+    if beta.any():
+        df_b = df_[beta]
+        x, y = _beta_quantile_pair(
+            tail[beta], 2.0 * (0.5 - smaller[beta]), df_b / 2.0, np.full_like(df_b, 0.5)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            magnitude[beta] = np.sqrt(df_b * y / x)
     if large.any():
-        expanded = _t_quantile_large_df(np.where(large, smaller, 0.25), np.where(large, df_, 1e300))
-        magnitude = np.where(large, expanded, magnitude)
-    if np.isinf(df_).any():
-        normal = -np.asarray(normal_ppf(smaller), dtype=np.float64)
-        magnitude = np.where(np.isinf(df_), normal, magnitude)
+        magnitude[large] = _t_quantile_large_df(smaller[large], df_[large])
+    if infinite.any():
+        magnitude[infinite] = -np.asarray(normal_ppf(smaller[infinite]), dtype=np.float64)
     magnitude = np.where(tail >= 1.0, 0.0, magnitude)
-    return unwrap(np.where(p_ < 0.5, -magnitude, magnitude))
+    signed = np.where(p_ < 0.5, -magnitude, magnitude)
+    return unwrap(np.where(np.isnan(p_) | np.isnan(df_), np.nan, signed))
 
 
 def t_two_sided_p(t: Any, df: Any) -> Any:
