@@ -135,10 +135,44 @@ def _binomial_cdf_exact(k: int, n: int, p: float) -> object:
         (900, 2000, 0.5),
         (1990, 2000, 0.999),
         (1999, 2000, 0.9999),
+        # Lower tails of 1e-4 to 1e-3 with n from 10⁵ to 10⁸: the continued fraction at
+        # 1 - p next to 1 was off by up to 3e-10 here.
+        (1, 100_000, 1e-4),
+        (20, 100_000, 4e-4),
+        (1, 1_000_000, 1e-5),
+        (5, 1_000_000, 2e-5),
+        (20, 10_000_000, 4e-6),
+        (5, 100_000_000, 2e-7),
     ],
 )
 def test_binomial_cdf_relative_error_at_the_corners(k: int, n: int, p: float) -> None:
-    """1e-12 relative at these corners; the documented exception is a lower tail above
-    about 1e-4 at n beyond 10⁵ (k well below the mean), where up to 1e-10 is measured."""
     exact = _binomial_cdf_exact(k, n, p)
     assert binomial_cdf(k, n, p) == pytest.approx(float(exact), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize(("a", "b", "p"), [(0.5, 1e6, 1 - 1e-9), (50.0, 1e6, 0.975), (3.0, 1e6, 1 - 1e-9)])
+def test_beta_quantile_large_shape_upper_tail(a: float, b: float, p: float) -> None:
+    """With a shape of 10⁶ and p next to 1 the continued fraction left errors up to 8e-13."""
+    from cskpi._core.distributions import beta_quantile
+
+    x = beta_quantile(p, a, b)
+    with mpmath.workdps(40):
+        big_x = mpmath.mpf(x)
+        probability = mpmath.betainc(a, b, 0, big_x, regularized=True)
+        density = mpmath.exp(
+            (a - 1) * mpmath.log(big_x) + (b - 1) * mpmath.log1p(-big_x) - mpmath.log(mpmath.beta(a, b))
+        )
+        assert float(abs(probability - p) / (density * big_x)) < 1e-13
+
+
+@pytest.mark.parametrize(
+    ("s", "z"),
+    [(0.5, 0.1), (0.5, 30.0), (3.0, 2.0), (21.0, 40.0), (1000.0, 950.0), (1000.0, 1100.0), (1e5, 1e5 + 300)],
+)
+def test_gamma_upper_against_mpmath(s: float, z: float) -> None:
+    """The regularized upper incomplete gamma function behind the large-shape expansion."""
+    from cskpi._core.distributions import _gamma_upper
+
+    with mpmath.workdps(40):
+        exact = float(mpmath.gammainc(s, z, mpmath.inf, regularized=True))
+    assert _gamma_upper(np.array([s]), np.array([z]))[0] == pytest.approx(exact, rel=1e-14)

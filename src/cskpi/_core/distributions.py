@@ -6,8 +6,10 @@ symmetry ``I_x(a, b) = 1 - I_{1-x}(b, a)`` where the fraction converges fast, an
 returns both tails so that a small upper tail keeps its relative precision. The
 beta quantile inverts it by a bracketed Halley iteration started from the classical
 normal-approximation guess; Student's t and the binomial distribution are expressed
-through it; from 10⁴ degrees of freedom the t tails come from an expansion in 1/df
-that keeps its digits where the continued fraction at ``x`` next to 1 would not.
+through it; from 10⁴ degrees of freedom the t tails come from an expansion in 1/df,
+and with one shape parameter from 1000 up and ``x`` next to 1 the incomplete beta
+function from an expansion in the large shape (the BGRAT expansion, through the
+incomplete gamma function): both keep the digits the continued fraction loses there.
 Every function broadcasts its arguments: one call serves all groups.
 
 References
@@ -15,6 +17,9 @@ References
 M. Abramowitz and I. A. Stegun (1964), *Handbook of Mathematical Functions*, NBS,
 26.5.8 (continued fraction), 26.5.27 (t via the incomplete beta), 26.5.24 (binomial)
 and 26.5.22 (initial guess for the inverse).
+A. R. Didonato and A. H. Morris (1992), "Algorithm 708: Significant digit computation
+of the incomplete beta function ratios", *ACM Transactions on Mathematical Software*
+18(3), 360-373, doi:10.1145/131766.131776.
 W. H. Press, S. A. Teukolsky, W. T. Vetterling and B. P. Flannery (2007),
 *Numerical Recipes*, 3rd ed., Cambridge University Press, section 6.4.
 """
@@ -141,6 +146,133 @@ def _power_series(a: _F, b: _F, x: _F) -> _F:
     return total
 
 
+def _log1pmx(t: _F) -> _F:
+    """``ln(1 + t) - t`` to full relative precision (its series below |t| = 1/4)."""
+    small = np.abs(t) <= 0.25
+    ts = np.where(small, t, 0.0)
+    total = np.zeros_like(ts)
+    power = ts * ts
+    for k in range(2, 32):
+        total = total + (power / k if k % 2 == 0 else -power / k)
+        power = power * ts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = np.log1p(t) - t
+    return np.where(small, -total, direct)
+
+
+def _gamma_front(s: _F, z: _F) -> _F:
+    """``z^s e^{-z} / Γ(s + 1)`` by Stirling's formula, without cancelling large logarithms."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        t = (z - s) / s
+        return np.exp(s * _log1pmx(t) - 0.5 * np.log(2.0 * math.pi * s) - _stirling_correction(s))
+
+
+def _gamma_upper(s: _F, z: _F) -> _F:
+    """Regularized upper incomplete gamma ``Q(s, z)`` (s > 0, z >= 0), to full relative precision.
+
+    Below ``z = s + 1`` the power series gives ``P = 1 - Q`` (then ``Q`` is above
+    about 0.4, so ``1 - P`` keeps its digits); above, Legendre's continued fraction
+    gives ``Q`` directly (Numerical Recipes, 6.2; A&S 6.5.29 and 6.5.31).
+    """
+    front = _gamma_front(s, z)
+    below = z < s + 1.0
+    # Series: P = front Σ_n z^n / ((s+1)...(s+n)).
+    zs = np.where(below, z, 0.0)
+    term = np.ones_like(z)
+    total = np.ones_like(z)
+    for n in range(1, 100000):
+        term = term * zs / (s + n)
+        total = total + term
+        if not (term > 1e-17 * total).any():
+            break
+    lower = front * total
+    # Continued fraction (modified Lentz): Q = s front / (z + 1 - s - 1(1-s)/(z + 3 - s - ...)).
+    zf = np.where(below, s + 2.0, z)
+    bb = zf + 1.0 - s
+    c = np.full_like(z, 1.0 / _TINY)
+    d = 1.0 / bb
+    h = d.copy()
+    active = ~below
+    for i in range(1, 100000):
+        an = -i * (i - s)
+        bb = bb + 2.0
+        d = an * d + bb
+        d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
+        c = bb + an / c
+        c = np.where(np.abs(c) < _TINY, _TINY, c)
+        step = d * c
+        h = np.where(active, h * step, h)
+        active &= np.abs(step - 1.0) > _EPS
+        if not active.any():
+            break
+    upper = s * front * h
+    return np.where(below, 1.0 - lower, upper)
+
+
+# Bernoulli numbers B_2, B_4, ..., B_20 for ln(sinh(u/2) / (u/2)) = Σ_j B_2j u^2j / (2j (2j)!).
+_BERNOULLI_EVEN = (
+    1 / 6,
+    -1 / 30,
+    1 / 42,
+    -1 / 30,
+    5 / 66,
+    -691 / 2730,
+    7 / 6,
+    -3617 / 510,
+    43867 / 798,
+    -174611 / 330,
+)
+_LARGE_SHAPE = 1000.0
+
+
+def _beta_tail_large_shape(p: _F, q: _F, yc: _F) -> _F:
+    """``I_y(p, q)`` with ``y = 1 - yc`` next to 1 and ``p`` large, by an expansion in 1/p.
+
+    With ``s = 1 - e^{-u}`` the tail is ``(1/B) ∫_{u0}^∞ u^{q-1} (sinh(u/2)/(u/2))^{q-1}
+    e^{-T u} du``, ``T = p + (q - 1)/2``, ``u0 = -ln y``; expanding the middle factor,
+    ``exp((q - 1) ln(sinh(u/2)/(u/2))) = Σ_k d_k u^{2k}``, term by term gives
+
+    ``I_y(p, q) = F Σ_k d_k (q)_{2k} T^{-2k} Q(q + 2k, T u0)``, ``F = Γ(p + q) / (Γ(p) T^q)``,
+
+    with Q the regularized upper incomplete gamma function (Didonato & Morris 1992,
+    the BGRAT expansion). Every term is positive-dominated and computed without
+    cancellation, where the continued fraction at y next to 1 loses digits.
+    """
+    a, b = q, p
+    big_t = b + 0.5 * (a - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        u0 = -np.log1p(-yc)
+        z = big_t * u0
+        log_f = (
+            b * _log1pmx(a / b)
+            - 0.5 * np.log1p(a / b)
+            + a * np.log1p(0.5 * (a + 1.0) / big_t)
+            + _stirling_correction(a + b)
+            - _stirling_correction(b)
+        )
+        # d_k from the exponential of the series g = (a - 1) Σ_j B_2j u^2j / (2j (2j)!).
+        g = [0.0 * a] + [
+            (a - 1.0) * bern / (2 * j * math.factorial(2 * j))
+            for j, bern in enumerate(_BERNOULLI_EVEN, start=1)
+        ]
+        d = [np.ones_like(a)]
+        for n in range(1, len(_BERNOULLI_EVEN) + 1):
+            d_n = np.zeros_like(a)
+            for j in range(1, n + 1):
+                d_n = d_n + j * g[j] * d[n - j]
+            d.append(d_n / n)
+        q_k = _gamma_upper(a, z)
+        rising = np.ones_like(a)
+        total = q_k.copy()
+        inv_t2 = 1.0 / (big_t * big_t)
+        for k in range(1, len(d)):
+            s0 = a + 2.0 * (k - 1)
+            q_k = q_k + _gamma_front(s0, z) + _gamma_front(s0 + 1.0, z)
+            rising = rising * s0 * (s0 + 1.0) * inv_t2
+            total = total + d[k] * rising * q_k
+        return np.exp(log_f) * total
+
+
 def _betainc_pair(a: Any, b: Any, x: Any) -> tuple[_F, _F]:
     """``I_x(a, b)`` and ``1 - I_x(a, b)``, each to full relative precision (a, b > 0)."""
     a_, b_, x_ = np.broadcast_arrays(
@@ -172,6 +304,14 @@ def _betainc_pair(a: Any, b: Any, x: Any) -> tuple[_F, _F]:
         if series.any():
             fraction = np.where(series, _power_series(p, q, np.where(series, y_safe, 0.0)), fraction)
         tail = np.exp(log_front) * fraction / p
+        # One shape large and y next to 1: the fraction loses digits there (about
+        # eps / (1 - y) relative); the expansion in 1/p keeps them where it converges.
+        big_t = p + 0.5 * (q - 1.0)
+        reach = np.maximum(-np.log1p(-yc_safe), (q + 2.0 * len(_BERNOULLI_EVEN)) / big_t)
+        large = inside & ~series & (p >= _LARGE_SHAPE) & (np.abs(q - 1.0) * reach * reach <= 0.24)
+        if large.any():
+            tail = np.array(tail, dtype=np.float64)
+            tail[large] = _beta_tail_large_shape(p[large], q[large], yc_safe[large])
     tail = np.where(inside, tail, np.where(y <= 0.0, 0.0, 1.0))
     tail = np.clip(tail, 0.0, 1.0)
     lower = np.where(flip, 1.0 - tail, tail)
@@ -272,9 +412,8 @@ def beta_quantile(p: Any, a: Any, b: Any, *, upper: Any = None) -> Any:
     -------
     float or ndarray
         The quantile in [0, 1]. Measured against mpmath over shapes from 0.05 to
-        10⁶ and ``p`` from 10⁻¹⁵ to 1 - 10⁻⁹, the root is within 1e-12 relative
-        (at most 8e-13, with a shape of 10⁶ and ``p`` next to 1; below 1e-13 for
-        shapes up to 10⁴).
+        10⁶ and ``p`` from 10⁻¹⁵ to 1 - 10⁻⁹, the root is within 2e-13 relative
+        (below 1e-13 but for a shape of 0.05 at ``p`` = 10⁻¹⁵).
 
     Notes
     -----
@@ -489,10 +628,8 @@ def t_two_sided_p(t: Any, df: Any) -> Any:
 def binomial_cdf(k: Any, n: Any, p: Any) -> Any:
     """``P(X <= k)`` for ``X ~ Binomial(n, p)``: ``1 - I_p(k + 1, n - k)`` (26.5.24).
 
-    Relative accuracy, measured against exact sums in mpmath, is 1e-13 up to
-    n = 10⁴; with n beyond 10⁵, in lower tails of about 10⁻⁴ to 10⁻³ (k well below
-    np, where the continued fraction is evaluated at ``1 - p`` next to 1) it
-    degrades to 1e-11 at n = 10⁶ and 3e-10 at n = 10⁸.
+    Relative accuracy, measured against exact sums in mpmath for n from 10³ to 10⁸
+    and tails down to 10⁻³⁶, is 1e-13 or better.
 
     Examples
     --------
