@@ -176,3 +176,13 @@ def test_gamma_upper_against_mpmath(s: float, z: float) -> None:
     with mpmath.workdps(40):
         exact = float(mpmath.gammainc(s, z, mpmath.inf, regularized=True))
     assert _gamma_upper(np.array([s]), np.array([z]))[0] == pytest.approx(exact, rel=1e-14)
+
+
+@pytest.mark.parametrize("df", [1.0, 2.5, 10.0, 30.0, 100.0, 1000.0, 9999.0])
+def test_t_two_sided_p_relative_error(df: float) -> None:
+    """Against ``I_{df/(df+t²)}(df/2, 1/2)`` at 40 digits, from t next to 0 to tails of 1e-200."""
+    for t in [1e-6, 0.3, 1.0, 2.5, 8.0, 30.0, 1000.0]:
+        with mpmath.workdps(40):
+            x = mpmath.mpf(df) / (df + mpmath.mpf(t) ** 2)
+            exact = float(mpmath.betainc(mpmath.mpf(df) / 2, mpmath.mpf(1) / 2, 0, x, regularized=True))
+        assert t_two_sided_p(t, df) == pytest.approx(exact, rel=1e-12, abs=1e-300), t
