@@ -38,7 +38,7 @@ def test_sample_size_meets_the_margin_of_the_nps_interval() -> None:
 
 
 def test_minimum_detectable_change_solves_the_power_equation_by_hand() -> None:
-    """Fleiss, Levin & Paik (2003) 4.2: Δ = z_α sqrt(p̄q̄(1/n_a + 1/n_b)) + z_β sqrt(p_a q_a/n_a + p_b q_b/n_b)."""
+    """Fleiss, Levin & Paik (2003), chapter 4: Δ = z_α sqrt(p̄q̄(1/n_a + 1/n_b)) + z_β sqrt(p_a q_a/n_a + p_b q_b/n_b)."""
     n_a, n_b, p_a = 1000, 400, 0.8
     change = cskpi.minimum_detectable_change(n_a, n_b, rate=p_a)
     p_b = p_a - change  # towards 1/2

@@ -220,8 +220,8 @@ def minimum_detectable_change(
     -----
     The change ``Δ`` solves the power equation of the test that
     :func:`rate_difference` and :func:`nps_difference` carry out, with each variance
-    at the true rates of the two periods (Fleiss, Levin & Paik 2003, section 4.2;
-    Chow, Shao & Wang 2008, section 4.2): for a rate ``p_a``, ``p_b = p_a ± Δ``,
+    at the true rates of the two periods (Fleiss, Levin & Paik 2003, chapter 4;
+    Chow, Shao & Wang 2008, chapter 4): for a rate ``p_a``, ``p_b = p_a ± Δ``,
     the pooled score test rejects with probability ``power`` when
 
     ``Δ = z_{1-α/2} sqrt(p̄ (1 - p̄) (1/n_a + 1/n_b)) + z_{power} sqrt(p_a q_a / n_a + p_b q_b / n_b)``,
@@ -242,9 +242,9 @@ def minimum_detectable_change(
     References
     ----------
     J. L. Fleiss, B. Levin and M. C. Paik (2003), *Statistical Methods for Rates and
-    Proportions*, 3rd ed., Wiley, section 4.2, doi:10.1002/0471445428.
+    Proportions*, 3rd ed., Wiley, chapter 4, doi:10.1002/0471445428.
     S.-C. Chow, J. Shao and H. Wang (2008), *Sample Size Calculations in Clinical
-    Research*, 2nd ed., Chapman & Hall/CRC, section 4.2, doi:10.1201/9781584889830.
+    Research*, 2nd ed., Chapman & Hall/CRC, chapter 4, doi:10.1201/9781584889830.
 
     Examples
     --------
