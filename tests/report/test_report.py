@@ -360,3 +360,112 @@ def test_a_formula_that_needs_the_time_to_abandon_names_the_blank_cell(policy: s
     message = str(caught.value)
     assert f"{path}: row 2 (line 3), column 'wait_seconds'" in message
     assert f"policy {policy!r} needs the time to abandon" in message
+
+
+# --------------------------------------------------------------------------- rows used and excluded
+
+_FLAG = st.sampled_from([False, True])
+_DURATION = st.sampled_from([np.nan, 0.0, 12.0, 95.0])
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    days=hnp.arrays(np.int64, st.integers(1, 40), elements=st.integers(0, 70)),
+    data=st.data(),
+    policy=st.sampled_from(["abandoned_as_missed", "abandoned_ignored"]),
+)
+def test_every_row_is_used_or_excluded_with_a_reason(days: np.ndarray, data: st.DataObject, policy: str) -> None:
+    n = days.shape[0]
+    draw = data.draw
+    created = np.datetime64("2026-01-01T08:00") + days.astype("timedelta64[D]")
+    hours = draw(hnp.arrays(np.float64, n, elements=st.sampled_from([np.nan, 1.0, 30.0])))
+    ends = created + np.where(np.isnan(hours), 0, hours).astype("timedelta64[h]")
+    contacts = {
+        "created": created,
+        "channel": draw(hnp.arrays("U1", n, elements=st.sampled_from(["a", "b", "c"]))),
+        "customer": draw(hnp.arrays("U2", n, elements=st.sampled_from(["", "c1", "c2", "c3"]))),
+        "wait_seconds": draw(hnp.arrays(np.float64, n, elements=_DURATION)),
+        "abandoned": draw(hnp.arrays(bool, n, elements=_FLAG)),
+        "talk_seconds": draw(hnp.arrays(np.float64, n, elements=_DURATION)),
+        "first_reply": np.where(np.isnan(hours), np.datetime64("NaT"), ends),
+        "resolved": np.where(draw(hnp.arrays(bool, n, elements=_FLAG)), np.datetime64("NaT"), ends),
+        "nps": draw(hnp.arrays(np.float64, n, elements=st.sampled_from([np.nan, 0.0, 9.0]))),
+        "csat": draw(hnp.arrays(np.float64, n, elements=st.sampled_from([np.nan, 1.0, 5.0]))),
+        "ces": draw(hnp.arrays(np.float64, n, elements=st.sampled_from([np.nan, 2.0, 6.0]))),
+    }
+    for by in (None, "channel"):
+        report = kpi_report(contacts, period="week", by=by, service_level_policy=policy)
+        required = {"service_level", "asa", "aht", "nps", "frt_median"} | ({"retention"} if by is None else set())
+        assert {s.key for s in report.kpis} >= required
+        volume = report["volume"].values.astype(np.int64)
+        for series in report.kpis:
+            # Used + excluded = the cell's contacts, for every KPI and every cell.
+            np.testing.assert_array_equal(series.n_rows, volume, err_msg=series.key)
+            assert np.all(series.n_excluded >= 0), series.key
+            if series.key not in ("volume", "open_cases", "retention"):
+                # The rows used are the metric's own sample size.
+                np.testing.assert_array_equal(series.n_used, series.n, err_msg=series.key)
+
+
+def test_rows_used_and_excluded_hand_counted() -> None:
+    # Six calls: 1 answered with a wait, 2 abandoned (one with a blank wait), 1 never
+    # queued (blank wait, not abandoned), 2 answered without a survey answer.
+    data = {
+        "created": ["2026-01-05"] * 6,
+        "wait_seconds": [10, None, 30, None, 5, 50],
+        "abandoned": [False, True, False, False, False, True],
+        "talk_seconds": [100, None, None, 60, 80, None],
+        "nps": [10, None, 3, None, None, 9],
+        "customer": ["a", "b", "", "a", "c", ""],
+    }
+    report = kpi_report(data, period="month")
+    expected = {
+        "volume": (6, {}),
+        "service_level": (5, {"no queue wait": 1}),  # formula 3: abandons count as missed
+        "asa": (3, {"no queue wait": 1, "not answered": 2}),
+        "aht": (3, {"abandoned": 2, "no talk time": 1}),
+        "abandonment_rate": (5, {"no queue wait": 1}),
+        "nps": (3, {"not surveyed": 3}),
+        "retention": (4, {"no customer id": 2}),
+    }
+    for key, (used, excluded) in expected.items():
+        series = report[key]
+        assert int(series.n_used.sum()) == used, key
+        assert {r: int(c.sum()) for r, c in series.excluded.items()} == excluded, key
+    ignored = kpi_report(data, period="month", service_level_policy="abandoned_ignored")["service_level"]
+    assert {r: int(c.sum()) for r, c in ignored.excluded.items()} == {
+        "no queue wait": 1,
+        "abandoned (formula leaves abandons out)": 2,
+    }
+    # Present in every output: rows, JSON, CSV, the text and markdown footers.
+    row = report.rows()[0]
+    assert (row["asa_n_used"], row["asa_n_excluded"]) == (3, 3)
+    assert (row["asa_excluded_no_queue_wait"], row["asa_excluded_not_answered"]) == (1, 2)
+    kpis = {entry["key"]: entry for entry in json.loads(report.to_json())["kpis"]}
+    assert kpis["aht"]["excluded"] == {"abandoned": 2, "no talk time": 1} and kpis["aht"]["n_used"] == 3
+    header = next(csv.reader(io.StringIO(report.to_csv())))
+    assert {"nps_n_used", "nps_n_excluded", "nps_excluded_not_surveyed"} <= set(header)
+    text, markdown = report.to_text(), report.to_markdown()
+    assert "Rows used (6 contacts)" in text and "### Rows used (6 contacts)" in markdown
+    assert "abandoned 2; no talk time 1" in text and "no customer id 2" in markdown
+    assert "abandoned_as_missed); a blank wait: this formula needs no wait for abandoned contacts" in text
+    assert "leaves abandoned contacts out" in kpi_report(
+        data, period="month", service_level_policy="abandoned_ignored"
+    ).to_text()
+
+
+def test_durations_exclude_pending_and_abandoned_contacts() -> None:
+    data = {
+        "created": ["2026-01-05T09:00"] * 4,
+        "first_reply": ["2026-01-05T09:10", None, "2026-01-05T10:00", None],
+        "resolved": [None, None, "2026-01-06T09:00", "2026-01-05T12:00"],
+        "abandoned": [False, False, False, True],
+    }
+    report = kpi_report(data, period="month")
+    frt, resolution = report["frt_median"], report["resolution_median"]
+    assert frt.n_used.tolist() == [[2]] and {r: int(c.sum()) for r, c in frt.excluded.items()} == {
+        "abandoned": 1,
+        "no reply yet": 1,
+    }
+    assert {r: int(c.sum()) for r, c in resolution.excluded.items()} == {"abandoned": 1, "still open": 2}
+    assert report["open_cases"].n_used.tolist() == [[3]]

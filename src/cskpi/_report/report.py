@@ -53,13 +53,16 @@ from .._kpi.tickets import open_cases
 from .._kpi.volume import volume
 from .io import ContactsTable, as_table
 from .standards import (
+    UNKNOWN_WAIT_RULES,
     Cells,
     Measured,
     MetricCall,
     StandardResults,
     build_cells,
     evaluate_standards,
+    excluded_rows,
     measure,
+    per_cell,
     plain_value,
     standard_list,
 )
@@ -104,6 +107,13 @@ class KPISeries:
     trend : ndarray of str, shape (n_groups,)
         ``'up'``, ``'down'`` or ``'flat'`` from the baseline to the last period,
         judged by ``test``; ``''`` where either value is undefined.
+    n_used : ndarray of int, shape (n_groups, n_periods)
+        Rows (contacts) of each cell the KPI was computed from.
+    reasons : tuple of str
+        Why the KPI leaves rows out (``'no queue wait'``, ``'not surveyed'``…).
+    n_excluded : ndarray of int, shape (n_reasons, n_groups, n_periods)
+        Rows of each cell left out, per reason. ``n_used`` plus the excluded rows
+        of all reasons is the number of contacts of the cell.
     """
 
     key: str
@@ -120,6 +130,20 @@ class KPISeries:
     baseline: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     latest: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     trend: NDArray[np.str_] = attrs.field(eq=ARRAY_EQ)
+    n_used: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    reasons: tuple[str, ...]
+    n_excluded: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+
+    @property
+    def excluded(self) -> dict[str, NDArray[np.int64]]:
+        """Rows left out of each cell, per reason: arrays of shape (n_groups, n_periods)."""
+        return dict(zip(self.reasons, self.n_excluded, strict=True))
+
+    @property
+    def n_rows(self) -> NDArray[np.int64]:
+        """Rows of each cell: used plus excluded (the cell's contacts)."""
+        total: NDArray[np.int64] = self.n_used + self.n_excluded.sum(axis=0, dtype=np.int64)
+        return total
 
     @property
     def has_interval(self) -> bool:
@@ -234,6 +258,10 @@ def _series(
     overall, overall_clear = overall[:, 0], overall_clear[:, 0]
     trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), "flat")
     trend = np.where(np.isnan(overall), "", trend)
+    reasons = tuple(measured.excluded)
+    excluded = np.zeros((len(reasons), *shape), dtype=np.int64)
+    for index, reason in enumerate(reasons):
+        excluded[index] = np.asarray(measured.excluded[reason]).reshape(shape)
     return KPISeries(
         key=key,
         label=label,
@@ -249,6 +277,9 @@ def _series(
         baseline=values[:, baseline].copy(),
         latest=values[:, last].copy(),
         trend=trend.astype("<U4"),
+        n_used=measured.rows_used.reshape(shape).astype(np.int64),
+        reasons=reasons,
+        n_excluded=excluded,
     )
 
 
@@ -337,6 +368,10 @@ class KPIReport:
                 for series in self.kpis:
                     row[series.key] = plain_value(series.values[group, position])
                     row[f"{series.key}_n"] = int(series.n[group, position])
+                    row[f"{series.key}_n_used"] = int(series.n_used[group, position])
+                    row[f"{series.key}_n_excluded"] = int(series.n_excluded[:, group, position].sum())
+                    for reason, counts in series.excluded.items():
+                        row[f"{series.key}_excluded_{_slug(reason)}"] = int(counts[group, position])
                     if series.has_interval:
                         row[f"{series.key}_low"] = plain_value(series.low[group, position])
                         row[f"{series.key}_high"] = plain_value(series.high[group, position])
@@ -382,7 +417,16 @@ class KPIReport:
             "baseline": str(self.baseline),
             "settings": dict(self.settings),
             "kpis": [
-                {"key": s.key, "label": s.label, "unit": s.unit, "better": s.better, "test": s.test}
+                {
+                    "key": s.key,
+                    "label": s.label,
+                    "unit": s.unit,
+                    "better": s.better,
+                    "test": s.test,
+                    "n_used": int(s.n_used.sum()),
+                    "n_excluded": int(s.n_excluded.sum()),
+                    "excluded": {reason: int(counts.sum()) for reason, counts in s.excluded.items()},
+                }
                 for s in self.kpis
             ],
             "rows": self.rows(),
@@ -462,6 +506,31 @@ class KPIReport:
                 cells.append(row)
         return headers, cells
 
+    def rows_used_table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and cells of the rows-used table: per KPI, rows used and rows left out, with reasons.
+
+        Counts are summed over all groups and periods of the report; used plus
+        excluded is the number of contacts for every KPI.
+        """
+        headers = ["KPI", "rows used", "excluded", "why excluded"]
+        cells = []
+        for series in self.kpis:
+            excluded = int(series.n_excluded.sum())
+            reasons = [
+                f"{reason} {int(counts.sum()):,}"
+                for reason, counts in series.excluded.items()
+                if counts.sum()
+            ]
+            cells.append(
+                [
+                    series.label,
+                    f"{int(series.n_used.sum()):,}",
+                    f"{excluded:,}",
+                    "; ".join(reasons) or MISSING,
+                ]
+            )
+        return headers, cells
+
     def _title(self) -> str:
         source = f" of {self.source}" if self.source else ""
         grouped = f" and {self.by}" if self.by else ""
@@ -476,9 +545,11 @@ class KPIReport:
         notes = []
         keys = {series.key for series in self.kpis}
         if "service_level" in keys:
+            policy = settings["service_level_policy"]
             notes.append(
                 f"SL: share answered within {settings['service_level_threshold']:g} s "
-                f"(policy {settings['service_level_policy']})."
+                f"(policy {policy}); a blank wait: this formula {UNKNOWN_WAIT_RULES[policy]}; a contact "
+                "with a blank wait that did not abandon never queued ('no queue wait')."
             )
         notes.append(
             f"± is the {level} margin of error. ↑/↓ mark changes from the previous period beyond the noise: "
@@ -497,6 +568,7 @@ class KPIReport:
         parts = [self._title(), "", text_table(*self.table()), "", "Trend", text_table(*self.trend_table())]
         if self.standards is not None:
             parts += ["", "Standards", text_table(*self.standards.table())]
+        parts += ["", f"Rows used ({self.n_contacts:,} contacts)", text_table(*self.rows_used_table())]
         parts += ["", *self._notes()]
         return "\n".join(parts)
 
@@ -506,6 +578,8 @@ class KPIReport:
         parts.append(markdown_table(*self.trend_table()))
         if self.standards is not None:
             parts += ["", "### Standards", "", markdown_table(*self.standards.table())]
+        parts += ["", f"### Rows used ({self.n_contacts:,} contacts)", ""]
+        parts.append(markdown_table(*self.rows_used_table()))
         parts += [""] + [f"* {note}" for note in self._notes()]
         return "\n".join(parts) + "\n"
 
@@ -523,8 +597,14 @@ class KPIReport:
         parts.append(html_table(*self.trend_table(), caption="Trend"))
         if self.standards is not None:
             parts.append(self.standards._repr_html_())
+        parts.append(html_table(*self.rows_used_table(), caption="Rows used"))
         notes = "".join(f"<li>{note}</li>" for note in self._notes())
         return "<div>" + "".join(parts) + f"<ul style='font-size:smaller'>{notes}</ul></div>"
+
+
+def _slug(reason: str) -> str:
+    """A reason as part of a column name: ``'no queue wait'`` -> ``'no_queue_wait'``."""
+    return "_".join("".join(c if c.isalnum() else " " for c in reason).split())
 
 
 def _cell(series: KPISeries, group: int, position: int) -> str:
@@ -552,22 +632,44 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
     if not np.array_equal(result.periods, cells.periods):  # pragma: no cover - same calendar by construction
         raise InvalidInputError("volume periods do not match the report's periods")
     flat = counts.reshape(-1).astype(np.float64)
-    return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))
+    return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))  # every row counts
 
 
-def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        cohorts = repeat_contact_retention(table.get("customer"), table.local("created"), period=cells.period)  # type: ignore[arg-type]
-        rates = cohorts.classic_rates
+def _known_ids(labels: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows with a customer id: blank text, None and NaN are unknown callers, not one customer."""
+    if labels.dtype.kind == "f":
+        known: NDArray[np.bool_] = ~np.isnan(labels)
+    elif labels.dtype.kind == "U":
+        known = labels != ""
+    else:  # integers (text columns come stripped, None as '')
+        known = np.ones(labels.shape[0], dtype=bool)
+    return known
+
+
+def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
+    known = _known_ids(table.get("customer"))
+    rows = np.flatnonzero(known)
     values = np.full(cells.n_periods, np.nan)
     n = np.zeros(cells.n_periods, dtype=np.int64)
+    excluded = {"no customer id": per_cell(cells, ~known)}
+    if rows.shape[0] == 0:
+        return Measured(values=values, n=n, n_used=per_cell(cells, known), excluded=excluded), None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        created = table.local("created")
+        cohorts = repeat_contact_retention(
+            table.get("customer")[rows],
+            created[rows],
+            period=cells.period,  # type: ignore[arg-type]
+            end=created.max(),
+        )
+        rates = cohorts.classic_rates
     assert cells.periods is not None
     position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
     if rates.shape[1] > 1:
         values[position] = rates[:, 1]
     n[position] = cohorts.sizes
-    return Measured(values=values, n=n), cohorts
+    return Measured(values=values, n=n, n_used=per_cell(cells, known), excluded=excluded), cohorts
 
 
 def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
@@ -588,7 +690,11 @@ def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
         assert cells.groups is not None
         counts[np.searchsorted(cells.groups, result.labels)] = result.n_open
     flat = counts.reshape(-1)
-    return Measured(values=flat, n=flat.astype(np.int64))
+    abandoned = excluded_rows(table)
+    excluded = {"abandoned": per_cell(cells, abandoned)} if table.has("abandoned") else {}
+    return Measured(
+        values=flat, n=flat.astype(np.int64), n_used=per_cell(cells, ~abandoned), excluded=excluded
+    )
 
 
 def _baseline_index(baseline: Any, periods: NDArray[np.datetime64], period: str) -> int:

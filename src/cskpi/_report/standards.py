@@ -121,13 +121,34 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
 
 @attrs.frozen(kw_only=True)
 class Measured:
-    """A metric over the cells: value, sample size and interval, each of shape (n_cells,)."""
+    """A metric over the cells: value, sample size and interval, each of shape (n_cells,).
+
+    ``excluded`` counts, per reason, the rows of each cell the metric left out;
+    ``n_used`` the rows it used (``n`` itself when None). Together they add up to the
+    rows of the cell: no row leaves a figure silently.
+    """
 
     values: NDArray[np.float64]
     n: NDArray[np.int64]
     low: NDArray[np.float64] | None = None
     high: NDArray[np.float64] | None = None
     result: Any = None  # the dense result object (counts per cell), when the metric has one
+    excluded: dict[str, NDArray[np.int64]] = attrs.field(factory=dict)
+    n_used: NDArray[np.int64] | None = None
+
+    @property
+    def rows_used(self) -> NDArray[np.int64]:
+        """Rows of each cell the metric used."""
+        return np.asarray(self.n if self.n_used is None else self.n_used, dtype=np.int64)
+
+
+def per_cell(cells: Cells, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Number of rows of each cell where ``mask`` holds (one ``bincount``)."""
+    return _rows_per_cell(cells, np.flatnonzero(mask))
+
+
+def _rows_per_cell(cells: Cells, rows: NDArray[np.intp]) -> NDArray[np.int64]:
+    return np.bincount(cells.codes[rows], minlength=cells.n_cells).astype(np.int64)
 
 
 def dense(grouped: Any, n_cells: int) -> Any:
@@ -234,6 +255,37 @@ _NEEDS_ABANDON_WAIT = frozenset(
     {"abandoned_within_as_met", "abandoned_within_ignored", "short_abandoned_as_met"}
 )
 
+#: How each service-level formula treats a contact whose queue wait is unknown (blank).
+UNKNOWN_WAIT_RULES: dict[str, str] = {
+    "abandoned_within_as_met": (
+        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
+    ),
+    "abandoned_ignored": "leaves abandoned contacts out, so their wait is never read",
+    "abandoned_as_missed": "needs no wait for abandoned contacts: one with a blank wait counts as missed",
+    "abandoned_within_ignored": (
+        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
+    ),
+    "short_abandoned_as_met": (
+        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
+    ),
+}
+
+#: Why a service-level formula leaves queued contacts out of its denominator.
+_POLICY_EXCLUSIONS = {
+    "abandoned_ignored": "abandoned (formula leaves abandons out)",
+    "abandoned_within_ignored": "abandoned within the threshold (formula leaves them out)",
+}
+#: The reason counted for contacts that never queued (blank wait, not abandoned).
+NO_WAIT = "no queue wait"
+
+
+def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
+    """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
+    blank = np.isnan(table.get("wait_seconds"))
+    if table.has("abandoned"):
+        blank &= ~table.get("abandoned")
+    return per_cell(cells, blank)
+
 
 def _waits(
     table: ContactsTable, needs_abandon_wait: str | None = None
@@ -288,8 +340,13 @@ def _measure_service_level(
     )
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
+    n = np.asarray(result.n)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
+    if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
+        excluded[left_out] = _rows_per_cell(cells, rows) - n
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
     )
 
 
@@ -308,11 +365,16 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     # The distribution-free interval of the percentile (two order statistics) decides
     # whether a pass or miss is statistically clear.
     low, high = result.confidence_interval()
+    n = _scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if params["abandoned_policy"] == "exclude":
+        excluded["not answered"] = _rows_per_cell(cells, rows) - n
     return Measured(
         values=_scatter(result.seconds, result.labels, cells.n_cells),
-        n=_scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64),
+        n=n,
         low=_scatter(low, result.labels, cells.n_cells),
         high=_scatter(high, result.labels, cells.n_cells),
+        excluded=excluded,
     )
 
 
@@ -320,13 +382,20 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     waits, abandoned, rows = _waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if table.has("abandoned"):
+        excluded["not answered"] = per_cell(cells, table.get("abandoned"))
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
     handled = _known(table, "talk_seconds")
+    excluded = {}
     if table.has("abandoned"):
-        handled &= ~table.get("abandoned")
+        abandoned = table.get("abandoned")
+        excluded["abandoned"] = per_cell(cells, abandoned)
+        handled &= ~abandoned
+    excluded["no talk time"] = per_cell(cells, ~_known(table, "talk_seconds") & ~excluded_rows(table))
     rows = np.flatnonzero(handled)
     parts = [
         np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
@@ -335,7 +404,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     result = dense(grouped, cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
 
 
 def _measure_abandonment(
@@ -361,8 +430,12 @@ def _measure_abandonment(
     )
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
+    n = np.asarray(result.n)
+    excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
+    if short is not None:
+        excluded["short abandon"] = _rows_per_cell(cells, rows) - n
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
     )
 
 
@@ -380,6 +453,19 @@ def _calendar(params: dict[str, Any]) -> BusinessHours | None:
 _STATISTICS = {"mean": "mean_seconds", "median": "median_seconds", "p90": "p90_seconds"}
 
 
+def excluded_rows(table: ContactsTable) -> NDArray[np.bool_]:
+    """The abandoned contacts (all False without the column): they never reached an agent."""
+    return table.get("abandoned") if table.has("abandoned") else np.zeros(table.n_rows, dtype=bool)
+
+
+def _abandoned(table: ContactsTable, cells: Cells) -> dict[str, NDArray[np.int64]]:
+    return {"abandoned": per_cell(cells, table.get("abandoned"))} if table.has("abandoned") else {}
+
+
+#: Why a contact has no duration yet, by the role of its end timestamp.
+_PENDING = {"first_reply": "no reply yet", "resolved": "still open"}
+
+
 def _measure_duration(
     function: Callable[..., Any], end_role: str
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
@@ -394,10 +480,13 @@ def _measure_duration(
         result = call(function, *_on_clock(table, created, end), calendar=_calendar(params), by=codes)
         labels = result.labels
         values = getattr(result, _STATISTICS[params["statistic"]])
+        excluded = _abandoned(table, cells)
+        excluded[_PENDING[end_role]] = per_cell(cells, np.isnat(table.get(end_role)) & ~excluded_rows(table))
         return Measured(
             values=_scatter(values, labels, cells.n_cells),
             n=_scatter(result.n, labels, cells.n_cells, 0).astype(np.int64),
             result=result,
+            excluded=excluded,
         )
 
     return measure
@@ -426,7 +515,12 @@ def _measure_response_within(
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value),
+        n=np.asarray(result.n),
+        low=low,
+        high=high,
+        result=result,
+        excluded=_abandoned(table, cells),
     )
 
 
@@ -439,8 +533,14 @@ def _measure_survey(
         result = dense(grouped, cells.n_cells)
         interval_options = {"method": params["method"]} if "method" in params else {}
         low, high = _interval(result, level, **interval_options)
+        excluded = {"not surveyed": per_cell(cells, np.isnan(table.get(role)))}
         return Measured(
-            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+            values=np.asarray(result.value),
+            n=np.asarray(result.n),
+            low=low,
+            high=high,
+            result=result,
+            excluded=excluded,
         )
 
     return measure
