@@ -98,8 +98,30 @@ def test_retention_equals_cohort_table(columns: dict[str, Any]) -> None:
     np.testing.assert_array_equal(report["retention"].values[0], expected)
     np.testing.assert_array_equal(report["retention"].n[0], cohorts.sizes)
     assert report.cohorts == cohorts
-    # Retention needs the whole customer history, so it is not broken down by group.
-    assert "retention" not in [s.key for s in kpi_report(columns, by="channel").kpis]
+    grouped = kpi_report(columns, by="channel")
+    assert grouped.cohorts is None and "retention" in [s.key for s in grouped.kpis]
+
+
+def test_retention_per_group_hand_computed() -> None:
+    # Group a: customers 1 and 2 first seen in January, 1 back in February (in a);
+    # 3 first seen in February, not back. Group b: 4 in January and March (not back
+    # the next month); 2 first seen in b in February, not back in b in March.
+    # Customer 2's February contact is in b, so it is no return for group a.
+    contacts = {
+        "created": ["2026-01-03", "2026-01-09", "2026-02-02", "2026-02-20", "2026-02-21",
+                    "2026-01-15", "2026-03-02", "2026-03-05"],
+        "channel": ["a", "a", "a", "a", "b", "b", "b", "b"],
+        "customer": ["1", "2", "1", "3", "2", "4", "4", ""],
+    }  # fmt: skip
+    report = kpi_report(contacts, period="month", by="channel")
+    series = report["retention"]
+    np.testing.assert_array_equal(series.values, [[0.5, 0.0, np.nan], [0.0, 0.0, np.nan]])
+    assert series.n.tolist() == [[2, 1, 0], [1, 1, 0]]
+    assert series.n_used.tolist() == [[2, 2, 0], [1, 1, 1]]
+    assert {r: c.tolist() for r, c in series.excluded.items()} == {"no customer id": [[0, 0, 0], [0, 0, 1]]}
+    # Ungrouped: January's cohort {1, 2, 4}, customers 1 and 2 back in February.
+    overall = kpi_report(contacts, period="month")["retention"]
+    assert overall.values[0, 0] == pytest.approx(2 / 3) and overall.n.tolist() == [[3, 1, 0]]
 
 
 def test_hand_computed_small_report() -> None:
@@ -395,8 +417,7 @@ def test_every_row_is_used_or_excluded_with_a_reason(days: np.ndarray, data: st.
     }
     for by in (None, "channel"):
         report = kpi_report(contacts, period="week", by=by, service_level_policy=policy)
-        required = {"service_level", "asa", "aht", "nps", "frt_median"} | ({"retention"} if by is None else set())
-        assert {s.key for s in report.kpis} >= required
+        assert {s.key for s in report.kpis} >= {"service_level", "asa", "aht", "nps", "frt_median", "retention"}
         volume = report["volume"].values.astype(np.int64)
         for series in report.kpis:
             # Used + excluded = the cell's contacts, for every KPI and every cell.

@@ -307,7 +307,8 @@ class KPIReport:
     standards : StandardResults or None
         Standards evaluated on the same groups and periods.
     cohorts : CohortRetention or None
-        The repeat-contact cohort table behind the retention KPI.
+        The repeat-contact cohort table behind the retention KPI of an ungrouped
+        report (None with ``by``: each group has its own table).
     n_contacts : int
         Rows of the contacts table.
     source : str or None
@@ -647,29 +648,49 @@ def _known_ids(labels: NDArray[Any]) -> NDArray[np.bool_]:
 
 
 def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
+    """Repeat-contact retention per cell: customers first seen in the period who came back the next.
+
+    With groups, each group is its own history: a customer's cohort is their first
+    contact *in the group*, and they count as back when they contact *the same group*
+    the next period. :func:`repeat_contact_retention` has no ``by``, so it is called
+    once per group (a loop over groups, each call vectorised over its contacts).
+    """
     known = _known_ids(table.get("customer"))
-    rows = np.flatnonzero(known)
-    values = np.full(cells.n_periods, np.nan)
-    n = np.zeros(cells.n_periods, dtype=np.int64)
+    values = np.full((cells.n_groups, cells.n_periods), np.nan)
+    n = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     excluded = {"no customer id": per_cell(cells, ~known)}
-    if rows.shape[0] == 0:
-        return Measured(values=values, n=n, n_used=per_cell(cells, known), excluded=excluded), None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        created = table.local("created")
-        cohorts = repeat_contact_retention(
-            table.get("customer")[rows],
-            created[rows],
-            period=cells.period,  # type: ignore[arg-type]
-            end=created.max(),
-        )
-        rates = cohorts.classic_rates
+    rows = np.flatnonzero(known)
+    group_of_row = cells.codes[rows] // cells.n_periods
+    order = np.argsort(group_of_row, kind="stable")
+    rows, group_of_row = rows[order], group_of_row[order]
+    bounds = np.searchsorted(group_of_row, np.arange(cells.n_groups + 1))
+    customers, created = table.get("customer"), table.local("created")
+    end = created.max()  # every group is observed up to the report's last contact
     assert cells.periods is not None
-    position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
-    if rates.shape[1] > 1:
-        values[position] = rates[:, 1]
-    n[position] = cohorts.sizes
-    return Measured(values=values, n=n, n_used=per_cell(cells, known), excluded=excluded), cohorts
+    table_of_all: CohortRetention | None = None
+    for group in range(cells.n_groups):
+        members = rows[bounds[group] : bounds[group + 1]]
+        if members.shape[0] == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            cohorts = repeat_contact_retention(
+                customers[members],
+                created[members],
+                period=cells.period,  # type: ignore[arg-type]
+                end=end,
+            )
+            rates = cohorts.classic_rates
+        position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
+        if rates.shape[1] > 1:
+            values[group, position] = rates[:, 1]
+        n[group, position] = cohorts.sizes
+        if cells.by is None:
+            table_of_all = cohorts
+    measured = Measured(
+        values=values.reshape(-1), n=n.reshape(-1), n_used=per_cell(cells, known), excluded=excluded
+    )
+    return measured, table_of_all
 
 
 def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
@@ -796,7 +817,8 @@ def kpi_report(
     ``nps``, ``csat``, ``ces``  :func:`nps`, :func:`csat`, :func:`ces` (unanswered skipped)
     ``retention``             :func:`repeat_contact_retention`: share of the
                               customers first seen in the period who came back
-                              the next period (only without ``by``)
+                              the next period; with ``by``, first seen in the
+                              group and back in the same group
     ========================  =====================================================
 
     Changes from one period to the next, and the trend from the baseline to the
@@ -889,7 +911,7 @@ def kpi_report(
     if table.has("ces"):
         add("ces", "ces", measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level))
     cohorts = None
-    if table.has("customer") and by is None:
+    if table.has("customer"):
         retention, cohorts = _retention_measured(table, cells)
         add("retention", "repeat_contact_retention", retention)
     results = None
