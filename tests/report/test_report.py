@@ -490,3 +490,34 @@ def test_durations_exclude_pending_and_abandoned_contacts() -> None:
     }
     assert {r: int(c.sum()) for r, c in resolution.excluded.items()} == {"abandoned": 1, "still open": 2}
     assert report["open_cases"].n_used.tolist() == [[3]]
+
+
+# --------------------------------------------------------------------------- periods without contacts
+
+
+def test_periods_without_contacts_are_omitted_or_marked() -> None:
+    # Contacts on 3 of 10 days (1st, 2nd, 10th), channel b only on the 2nd.
+    contacts = {
+        "created": ["2026-03-01T09:00", "2026-03-02T09:00", "2026-03-02T10:00", "2026-03-10T09:00"],
+        "channel": ["a", "a", "b", "a"],
+        "nps": [10, 9, 0, 10],
+    }
+    report = kpi_report(contacts, period="day")
+    assert report.periods.shape == (10,)  # the arrays cover the calendar
+    assert [row["period"] for row in report.rows()] == ["2026-03-01", "2026-03-02", "2026-03-10"]
+    assert len(report.table()[1]) == 3 and report.to_csv().count("\n") == 4
+    assert "7 of 10 cells (day) without contacts are not shown." in report.to_text()
+    shown = kpi_report(contacts, period="day", empty_periods="show")
+    assert len(shown.rows()) == 10 and shown.rows()[2]["volume"] == 0
+    labels = [row[0] for row in shown.table()[1]]
+    assert labels[2] == "2026-03-03 (no contacts)" and labels[9] == "2026-03-10"
+    assert "7 of 10 cells (day) without contacts are marked (no contacts)." in shown.to_text()
+    # Grouped: a channel's day without contacts is a cell without contacts too.
+    grouped = kpi_report(contacts, period="day", by="channel")
+    assert [(row["channel"], row["period"]) for row in grouped.rows()] == [
+        ("a", "2026-03-01"), ("a", "2026-03-02"), ("a", "2026-03-10"), ("b", "2026-03-02"),
+    ]  # fmt: skip
+    # The change still compares consecutive calendar days: NaN after an empty day.
+    assert np.isnan(report["nps"].change[0, 9])
+    with pytest.raises(InvalidInputError, match="empty_periods must be one of"):
+        kpi_report(contacts, empty_periods="hide")

@@ -70,6 +70,8 @@ from .standards import (
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
 
 TRENDS: tuple[str, ...] = ("up", "down", "flat", "")
+#: What the report's rows and tables do with a group's period without contacts.
+EMPTY_PERIODS: tuple[str, ...] = ("omit", "show")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -315,7 +317,7 @@ class KPIReport:
         The CSV file read, if any.
     settings : dict
         Options used (service-level threshold and policy, confidence level, trend
-        tolerance).
+        tolerance, empty periods).
     """
 
     _cskpi_report: ClassVar[bool] = True
@@ -354,35 +356,56 @@ class KPIReport:
     def __getitem__(self, key: str) -> KPISeries:
         return self.kpi(key)
 
+    @property
+    def has_contacts(self) -> NDArray[np.bool_]:
+        """True for each (group, period) cell with at least one contact."""
+        active: NDArray[np.bool_] = self.kpi("volume").values > 0
+        return active
+
+    def _cells(self) -> list[tuple[int, int]]:
+        """The (group, period) cells the rows and tables show, per ``settings['empty_periods']``."""
+        show = self.settings.get("empty_periods", "omit") == "show"
+        active = self.has_contacts
+        return [
+            (group, position)
+            for group in range(self.n_groups)
+            for position in range(self.periods.shape[0])
+            if show or active[group, position]
+        ]
+
     def _group_label(self, group: int) -> Any:
         return None if self.groups is None else plain_value(self.groups[group])
 
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None)."""
+        """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None).
+
+        Cells without contacts are left out unless the report was made with
+        ``empty_periods='show'``.
+        """
         out = []
         status = None if self.standards is None else self.standards.status
-        for group in range(self.n_groups):
-            for position, start in enumerate(self.periods):
-                row: dict[str, Any] = {"period": str(start)}
-                if self.groups is not None:
-                    row[self.by or "group"] = self._group_label(group)
-                for series in self.kpis:
-                    row[series.key] = plain_value(series.values[group, position])
-                    row[f"{series.key}_n"] = int(series.n[group, position])
-                    row[f"{series.key}_n_used"] = int(series.n_used[group, position])
-                    row[f"{series.key}_n_excluded"] = int(series.n_excluded[:, group, position].sum())
-                    for reason, counts in series.excluded.items():
-                        row[f"{series.key}_excluded_{_slug(reason)}"] = int(counts[group, position])
-                    if series.has_interval:
-                        row[f"{series.key}_low"] = plain_value(series.low[group, position])
-                        row[f"{series.key}_high"] = plain_value(series.high[group, position])
-                    row[f"{series.key}_change"] = plain_value(series.change[group, position])
-                    if series.test != "relative_tolerance":
-                        row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
-                if status is not None and self.standards is not None:
-                    for index, standard in enumerate(self.standards.standards):
-                        row[f"standard: {standard.name}"] = str(status[index, group, position])
-                out.append(row)
+        for group, position in self._cells():
+            start = self.periods[position]
+            row: dict[str, Any] = {"period": str(start)}
+            if self.groups is not None:
+                row[self.by or "group"] = self._group_label(group)
+            for series in self.kpis:
+                row[series.key] = plain_value(series.values[group, position])
+                row[f"{series.key}_n"] = int(series.n[group, position])
+                row[f"{series.key}_n_used"] = int(series.n_used[group, position])
+                row[f"{series.key}_n_excluded"] = int(series.n_excluded[:, group, position].sum())
+                for reason, counts in series.excluded.items():
+                    row[f"{series.key}_excluded_{_slug(reason)}"] = int(counts[group, position])
+                if series.has_interval:
+                    row[f"{series.key}_low"] = plain_value(series.low[group, position])
+                    row[f"{series.key}_high"] = plain_value(series.high[group, position])
+                row[f"{series.key}_change"] = plain_value(series.change[group, position])
+                if series.test != "relative_tolerance":
+                    row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
+            if status is not None and self.standards is not None:
+                for index, standard in enumerate(self.standards.standards):
+                    row[f"standard: {standard.name}"] = str(status[index, group, position])
+            out.append(row)
         return out
 
     def trend_rows(self) -> list[dict[str, Any]]:
@@ -477,12 +500,15 @@ class KPIReport:
         headers = ["period"] + ([self.by or "group"] if self.groups is not None else [])
         headers += [series.label for series in self.kpis]
         cells = []
-        for group in range(self.n_groups):
-            for position, start in enumerate(self.periods):
-                row = [self._label(start)] + ([str(self.groups[group])] if self.groups is not None else [])
-                for series in self.kpis:
-                    row.append(_cell(series, group, position))
-                cells.append(row)
+        active = self.has_contacts
+        for group, position in self._cells():
+            label = self._label(self.periods[position])
+            if not active[group, position]:
+                label += " (no contacts)"
+            row = [label] + ([str(self.groups[group])] if self.groups is not None else [])
+            for series in self.kpis:
+                row.append(_cell(series, group, position))
+            cells.append(row)
         return headers, cells
 
     def trend_table(self) -> tuple[list[str], list[list[str]]]:
@@ -558,6 +584,13 @@ class KPIReport:
             f"{level} interval of the difference of two rates (rate_difference), CES when their "
             f"{level} intervals do not overlap; others are not marked."
         )
+        empty = int(np.count_nonzero(~self.has_contacts))
+        if empty:
+            per = f"{self.by} and {self.period}" if self.by else self.period
+            shown = "marked (no contacts)" if settings.get("empty_periods") == "show" else "not shown"
+            notes.append(
+                f"{empty:,} of {self.has_contacts.size:,} cells ({per}) without contacts are {shown}."
+            )
         notes.append(
             "Trend: baseline vs latest period, judged the same way (KPIs without an interval: a change above "
             f"{settings['trend_tolerance']:.0%})."
@@ -752,6 +785,7 @@ def kpi_report(
     confidence_level: float = 0.95,
     trend_tolerance: float = 0.05,
     tz: str | None = None,
+    empty_periods: str = "omit",
 ) -> KPIReport:
     """The standard KPI set of a contacts table per calendar period (and group), with trend and standards.
 
@@ -791,6 +825,11 @@ def kpi_report(
         clock in this zone, and durations between them are exact. Default: naive
         local timestamps, or the zone of zoned columns. Naive timestamps with ``tz``
         raise.
+    empty_periods : {'omit', 'show'}, default 'omit'
+        What the report's rows and tables (``rows()``, ``to_csv()``, ``to_text()``…)
+        do with a period in which a group has no contact: leave it out, or show it
+        marked ``(no contacts)``. The KPI arrays always cover every period from the
+        first contact to the last, so changes compare consecutive calendar periods.
 
     Returns
     -------
@@ -861,6 +900,8 @@ def kpi_report(
         raise InvalidInputError(f"trend_tolerance must be a non-negative fraction; got {trend_tolerance!r}")
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
+    if empty_periods not in EMPTY_PERIODS:
+        raise InvalidInputError(f"empty_periods must be one of {EMPTY_PERIODS}; got {empty_periods!r}")
     items = None if standards is None else standard_list(standards)
     table = as_table(contacts, columns, tz)
     if not table.has("created"):
@@ -933,5 +974,6 @@ def kpi_report(
             "service_level_policy": service_level_policy,
             "confidence_level": level,
             "trend_tolerance": float(trend_tolerance),
+            "empty_periods": empty_periods,
         },
     )
