@@ -144,8 +144,10 @@ def test_hand_computed_small_report() -> None:
     # Changes from the previous period; the first is NaN.
     change = report["asa"].change[0]
     assert np.isnan(change[0]) and change[1:].tolist() == [-10.0, 40.0]
-    # Trend from January (baseline) to March: ASA 20 -> 50 s, +150 % > 5 %: up (worse).
-    assert report["asa"].trend.tolist() == ["up"] and report["asa"].verdict.tolist() == ["worse"]
+    # Trend from January (baseline) to March: ASA 20 -> 50 s, but one answered call in
+    # March gives Welch's test nothing to go on: no clear change, no verdict.
+    assert report["asa"].trend.tolist() == ["no clear change"] and report["asa"].verdict.tolist() == [""]
+    assert report["asa"].test == "mean_difference"
     # NPS in March is undefined: no trend.
     assert report["nps"].trend.tolist() == [""]
 
@@ -161,7 +163,7 @@ def test_survey_changes_flagged_only_beyond_margin() -> None:
     assert direct.confidence_interval.low < 0 < direct.confidence_interval.high
     assert report["nps"].change[0, 1] == pytest.approx(20.0)
     assert not report["nps"].change_clear[0, 1] and report["nps"].test == "nps_difference"
-    assert report["nps"].trend.tolist() == ["flat"]
+    assert report["nps"].trend.tolist() == ["no clear change"]
     # Four times the sample: the same +20 points is now beyond the margin (interval excludes 0).
     report = kpi_report({"created": created * 4, "nps": (first + second) * 4}, period="month")
     assert report["nps"].change_clear[0, 1] and report["nps"].trend.tolist() == ["up"]
@@ -186,7 +188,7 @@ def test_rate_changes_use_newcombes_interval_of_the_difference() -> None:
     # One more satisfied answer in February (32 of 50): the interval contains 0, no clear change.
     ratings = [5] * 40 + [1] * 10 + [5] * 32 + [1] * 18
     series = kpi_report({"created": created, "csat": ratings}, period="month")["csat"]
-    assert not series.change_clear[0, 1] and series.trend.tolist() == ["flat"]
+    assert not series.change_clear[0, 1] and series.trend.tolist() == ["no clear change"]
 
 
 def test_baseline_choice(columns: dict[str, Any]) -> None:
@@ -270,7 +272,7 @@ def test_column_mapping() -> None:
             InvalidInputError,
             "service_level_policy",
         ),
-        ({"created": ["2026-01-05"]}, {"trend_tolerance": -1}, InvalidInputError, "trend_tolerance"),
+        ({"created": ["2026-01-05"]}, {"empty_periods": None}, InvalidInputError, "empty_periods"),
         ({"created": ["2026-01-05"]}, {"confidence_level": 95}, InvalidInputError, "confidence_level"),
         ({"created": ["2026-13-05"]}, {}, InvalidInputError, "column 'created' must be a local timestamp"),
         ({"created": ["2026-01-05T10:00Z"]}, {}, InvalidInputError, "without a time zone"),
@@ -396,7 +398,9 @@ _DURATION = st.sampled_from([np.nan, 0.0, 12.0, 95.0])
     data=st.data(),
     policy=st.sampled_from(["abandoned_as_missed", "abandoned_ignored"]),
 )
-def test_every_row_is_used_or_excluded_with_a_reason(days: np.ndarray, data: st.DataObject, policy: str) -> None:
+def test_every_row_is_used_or_excluded_with_a_reason(
+    days: np.ndarray, data: st.DataObject, policy: str
+) -> None:
     n = days.shape[0]
     draw = data.draw
     created = np.datetime64("2026-01-01T08:00") + days.astype("timedelta64[D]")
@@ -417,7 +421,14 @@ def test_every_row_is_used_or_excluded_with_a_reason(days: np.ndarray, data: st.
     }
     for by in (None, "channel"):
         report = kpi_report(contacts, period="week", by=by, service_level_policy=policy)
-        assert {s.key for s in report.kpis} >= {"service_level", "asa", "aht", "nps", "frt_median", "retention"}
+        assert {s.key for s in report.kpis} >= {
+            "service_level",
+            "asa",
+            "aht",
+            "nps",
+            "frt_median",
+            "retention",
+        }
         volume = report["volume"].values.astype(np.int64)
         for series in report.kpis:
             # Used + excluded = the cell's contacts, for every KPI and every cell.
@@ -469,10 +480,12 @@ def test_rows_used_and_excluded_hand_counted() -> None:
     text, markdown = report.to_text(), report.to_markdown()
     assert "Rows used (6 contacts)" in text and "### Rows used (6 contacts)" in markdown
     assert "abandoned 2; no talk time 1" in text and "no customer id 2" in markdown
-    assert "abandoned_as_missed); a blank wait: this formula needs no wait for abandoned contacts" in text
-    assert "leaves abandoned contacts out" in kpi_report(
-        data, period="month", service_level_policy="abandoned_ignored"
-    ).to_text()
+    assert "formula abandoned_as_missed: an abandoned contact needs no wait, it counts as missed" in text
+    for policy, rule in cskpi._report.standards.UNKNOWN_WAIT_RULES.items():
+        if policy == "short_abandoned_as_met":  # needs short_abandon_seconds, which the report does not set
+            continue
+        waits = {**data, "wait_seconds": [10, 40, 30, None, 5, 50]}  # every abandon has its wait
+        assert f"formula {policy}: {rule};" in kpi_report(waits, service_level_policy=policy).to_text()
 
 
 def test_durations_exclude_pending_and_abandoned_contacts() -> None:
@@ -521,3 +534,82 @@ def test_periods_without_contacts_are_omitted_or_marked() -> None:
     assert np.isnan(report["nps"].change[0, 9])
     with pytest.raises(InvalidInputError, match="empty_periods must be one of"):
         kpi_report(contacts, empty_periods="hide")
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def _two_days(first: int, second: int) -> dict[str, Any]:
+    return {"created": ["2026-01-05T09:00"] * first + ["2026-01-06T09:00"] * second}
+
+
+def test_volume_trend_one_against_one_is_no_clear_change() -> None:
+    series = kpi_report(_two_days(1, 1), period="day")["volume"]
+    assert series.test == "poisson_counts"
+    assert series.trend.tolist() == ["no clear change"] and series.verdict.tolist() == [""]
+    assert not series.change_clear[0, 1]
+    # 1 against 2 and 3 against 8 are not clear either; 10 against 40 is.
+    assert kpi_report(_two_days(1, 2), period="day")["volume"].trend.tolist() == ["no clear change"]
+    assert kpi_report(_two_days(3, 8), period="day")["volume"].trend.tolist() == ["no clear change"]
+    assert kpi_report(_two_days(10, 40), period="day")["volume"].trend.tolist() == ["up"]
+    assert kpi_report(_two_days(40, 10), period="day")["volume"].trend.tolist() == ["down"]
+
+
+def _exact_binomial_clear(a: int, b: int, level: float) -> bool:
+    """Slow reference: the two-sided (equal-tailed) exact binomial test of b ~ Bin(a + b, 1/2)."""
+    from math import comb
+
+    n = a + b
+    upper = sum(comb(n, k) for k in range(b, n + 1)) / 2**n  # P(X >= b)
+    lower = sum(comb(n, k) for k in range(0, b + 1)) / 2**n  # P(X <= b)
+    return min(upper, lower) <= (1 - level) / 2
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_count_test_equals_the_exact_binomial_test(level: float) -> None:
+    from cskpi._report.report import _counts_apart
+
+    a, b = np.meshgrid(np.arange(0, 41), np.arange(0, 41))
+    a, b = a.ravel().astype(np.float64), b.ravel().astype(np.float64)
+    got = _counts_apart(a, b, level)
+    expected = [_exact_binomial_clear(int(x), int(y), level) for x, y in zip(a, b, strict=True)]
+    assert got.tolist() == expected
+    # 5 against 15 at 95 %: P(X >= 15 | n = 20) = 0.0207 <= 0.025, clear; 5 against 14: 0.0318, not.
+    assert _counts_apart(np.array([5.0, 5.0]), np.array([15.0, 14.0]), 0.95).tolist() == [True, False]
+
+
+def test_means_trend_by_welch() -> None:
+    # January waits mean 14 s, February 44 s, variance 10 each, five calls each:
+    # Welch's interval of +30 s is far from 0 -> up (worse).
+    created = ["2026-01-05"] * 5 + ["2026-02-05"] * 5
+    waits = [10.0, 12.0, 14.0, 16.0, 18.0, 40.0, 42.0, 44.0, 46.0, 48.0]
+    talk = [100.0, 300.0, 200.0, 250.0, 150.0, 110.0, 290.0, 210.0, 240.0, 160.0]
+    report = kpi_report({"created": created, "wait_seconds": waits, "talk_seconds": talk}, period="month")
+    asa = report["asa"]
+    direct = cskpi.mean_difference((44.0, 10.0, 5), (14.0, 10.0, 5))
+    assert direct.confidence_interval.low > 0
+    assert (
+        asa.test == "mean_difference" and asa.trend.tolist() == ["up"] and asa.verdict.tolist() == ["worse"]
+    )
+    assert asa.change_clear[0, 1]
+    # AHT 200 s -> 202 s with a large spread: Welch's interval contains 0.
+    aht = report["aht"]
+    assert aht.values.tolist() == [[200.0, 202.0]]
+    january, february = (float(np.var(part, ddof=1)) for part in (talk[:5], talk[5:]))
+    aht_direct = cskpi.mean_difference((202.0, february, 5), (200.0, january, 5))
+    assert aht_direct.confidence_interval.low < 0 < aht_direct.confidence_interval.high
+    assert aht.test == "mean_difference" and aht.trend.tolist() == ["no clear change"]
+
+
+def test_medians_have_no_test_and_retention_uses_rate_difference() -> None:
+    created = ["2026-01-05T09:00"] * 30 + ["2026-02-05T09:00"] * 30
+    reply = ["2026-01-05T09:01"] * 30 + ["2026-02-07T09:00"] * 30  # one minute -> two days
+    report = kpi_report({"created": created, "first_reply": reply}, period="month")
+    frt = report["frt_median"]
+    assert frt.test == "none" and frt.trend.tolist() == ["no clear change"] and not frt.change_clear.any()
+    # Retention: 20 of 20 January customers back in February, then 0 of 20 February newcomers back.
+    customers = [f"c{i}" for i in range(20)] * 2 + [f"n{i}" for i in range(20)]
+    created = ["2026-01-05"] * 20 + ["2026-02-05"] * 40 + ["2026-03-05"]
+    retention = kpi_report({"created": created, "customer": [*customers, "c0"]}, period="month")["retention"]
+    assert retention.test == "rate_difference"
+    assert retention.values[0, :2].tolist() == [1.0, 0.0] and retention.change_clear[0, 1]

@@ -33,6 +33,7 @@ from .._core.display import (
     markdown_table,
     text_table,
 )
+from .._core.distributions import beta_quantile
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from .._core.optional import require
 from .._core.registry import REGISTRY
@@ -45,7 +46,7 @@ from .._core.time import (
     period_starts,
     to_datetime64,
 )
-from .._kpi.compare import rate_difference
+from .._kpi.compare import mean_difference, rate_difference
 from .._kpi.retention import CohortRetention, repeat_contact_retention
 from .._kpi.service_level import SERVICE_LEVEL_POLICIES
 from .._kpi.survey import nps_difference
@@ -69,7 +70,9 @@ from .standards import (
 
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
 
-TRENDS: tuple[str, ...] = ("up", "down", "flat", "")
+#: The words of a trend: a statistically clear rise or fall, or neither; ``''`` when undefined.
+NO_CLEAR_CHANGE = "no clear change"
+TRENDS: tuple[str, ...] = ("up", "down", NO_CLEAR_CHANGE, "")
 #: What the report's rows and tables do with a group's period without contacts.
 EMPTY_PERIODS: tuple[str, ...] = ("omit", "show")
 
@@ -96,19 +99,21 @@ class KPISeries:
     change_clear : ndarray of bool, shape (n_groups, n_periods)
         Whether that change is beyond the noise (see ``test``).
     test : str
-        How changes are judged: ``'nps_difference'`` (two-sample test of the NPS,
-        its interval of the difference at the report's confidence level excludes 0),
-        ``'rate_difference'`` (rates: Newcombe's hybrid score interval of the
-        difference of the two periods' rates excludes 0, see
-        :func:`~cskpi.rate_difference`), ``'interval_overlap'`` (the two periods'
-        confidence intervals do not overlap, for other KPIs with an interval) or
-        ``'relative_tolerance'`` (a relative change larger than the report's
-        ``trend_tolerance``, for KPIs without an interval).
+        How changes are judged, at the report's confidence level (see
+        :data:`TESTS`): ``'nps_difference'`` (NPS: the interval of the difference
+        from :func:`~cskpi.nps_difference` excludes 0), ``'rate_difference'``
+        (rates: Newcombe's interval of the difference, :func:`~cskpi.rate_difference`,
+        excludes 0), ``'mean_difference'`` (ASA, AHT, CES: Welch's interval of the
+        difference of the means, :func:`~cskpi.mean_difference`, excludes 0),
+        ``'poisson_counts'`` (volume, open cases: the exact conditional binomial
+        test of two Poisson counts) or ``'none'`` (medians without an interval:
+        never clear).
     baseline, latest : ndarray, shape (n_groups,)
         Value in the baseline period and in the last period.
     trend : ndarray of str, shape (n_groups,)
-        ``'up'``, ``'down'`` or ``'flat'`` from the baseline to the last period,
-        judged by ``test``; ``''`` where either value is undefined.
+        ``'up'`` or ``'down'`` when the change from the baseline to the last period
+        is statistically clear by ``test``, ``'no clear change'`` otherwise; ``''``
+        where either value is undefined.
     n_used : ndarray of int, shape (n_groups, n_periods)
         Rows (contacts) of each cell the KPI was computed from.
     reasons : tuple of str
@@ -177,49 +182,110 @@ def _shifted(result: Any, shape: tuple[int, int], columns: slice | int) -> Any:
     return attrs.evolve(result, **changes)
 
 
+def _counts_apart(
+    earlier: NDArray[np.float64], later: NDArray[np.float64], confidence_level: float
+) -> NDArray[np.bool_]:
+    """Whether two counts differ beyond Poisson noise: the conditional binomial test.
+
+    Given ``n = a + b`` events, two Poisson counts with equal means split as
+    ``b ~ Binomial(n, 1/2)``. The change is clear when the exact (Clopper-Pearson)
+    interval of ``b / n`` at the confidence level excludes 1/2, i.e. when the
+    two-sided exact binomial test rejects equal means at ``1 - level`` (each tail at
+    most ``(1 - level) / 2``). Two periods of equal length are compared as they are.
+    """
+    alpha = 1.0 - confidence_level
+    known = ~np.isnan(earlier) & ~np.isnan(later)
+    a, b = np.where(known, earlier, 0.0), np.where(known, later, 0.0)
+    n = a + b
+    # Clopper-Pearson bounds from the beta quantiles; 0 and 1 at the edges.
+    low = np.where(b > 0, beta_quantile(alpha / 2, np.maximum(b, 1.0), n - b + 1.0), 0.0)
+    high = np.where(b < n, beta_quantile(1.0 - alpha / 2, b + 1.0, np.maximum(n - b, 1.0)), 1.0)
+    apart: NDArray[np.bool_] = known & ((low > 0.5) | (high < 0.5))
+    return apart
+
+
+def _mean_stats(result: Any) -> tuple[Any, Any, Any]:
+    """(mean, sample variance, n) of a mean result: its own ``variance``, or from its sums of squares."""
+    n = np.asarray(result.n, dtype=np.float64)
+    if hasattr(type(result), "variance"):
+        return np.asarray(result.mean, dtype=np.float64), np.asarray(result.variance, dtype=np.float64), n
+    squares = next(f.name for f in attrs.fields(type(result)) if f.name.startswith("total_squared"))
+    mean = np.asarray(result.value, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviations = np.maximum(np.asarray(getattr(result, squares), dtype=np.float64) - n * mean * mean, 0.0)
+        variance = deviations / (n - 1.0)
+    return mean, variance, n
+
+
+def _has_moments(result: Any) -> bool:
+    """True for a mean result that knows its variance (CES, CSAT) or its sum of squares (ASA, AHT)."""
+    kind = type(result)
+    return hasattr(kind, "variance") or any(f.name.startswith("total_squared") for f in attrs.fields(kind))
+
+
+def _shifted_stats(stats: tuple[Any, ...], shape: tuple[int, int], columns: slice | int) -> tuple[Any, ...]:
+    return tuple(np.asarray(part).reshape(shape)[:, columns].reshape(-1) for part in stats)
+
+
+#: How a change of each kind of KPI is judged (``KPISeries.test``).
+TESTS: dict[str, str] = {
+    "nps_difference": "the interval of the difference of two NPS (nps_difference) excludes 0",
+    "rate_difference": "Newcombe's interval of the difference of two rates (rate_difference) excludes 0",
+    "mean_difference": "Welch's interval of the difference of two means (mean_difference) excludes 0",
+    "poisson_counts": "the exact conditional binomial test of two Poisson counts rejects equal means",
+    "none": "no test: a median without an interval is never called up or down",
+}
+
+
 def _compare(
     key: str,
+    unit: str,
     measured: Measured,
     shape: tuple[int, int],
     first: slice | int,
     second: slice | int,
-    tolerance: float,
     confidence_level: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], str]:
-    """Difference ``second - first`` of period columns, and whether it is beyond the noise."""
+    """Difference ``second - first`` of period columns, and whether it is statistically clear."""
     values = measured.values.reshape(shape)
     later, earlier = values[:, second], values[:, first]
     difference = later - earlier
-    if key == "nps" and measured.result is not None:
+    result = measured.result
+
+    def excludes_zero(interval: Any) -> NDArray[np.bool_]:
+        low = np.asarray(interval.low).reshape(difference.shape)
+        high = np.asarray(interval.high).reshape(difference.shape)
+        with np.errstate(invalid="ignore"):
+            clear: NDArray[np.bool_] = (low > 0) | (high < 0)
+        return clear
+
+    if key == "nps" and result is not None:
         test = nps_difference(
-            _shifted(measured.result, shape, second),
-            _shifted(measured.result, shape, first),
-            confidence_level=confidence_level,
+            _shifted(result, shape, second), _shifted(result, shape, first), confidence_level=confidence_level
         )
-        low = np.asarray(test.confidence_interval.low).reshape(difference.shape)
-        high = np.asarray(test.confidence_interval.high).reshape(difference.shape)
-        with np.errstate(invalid="ignore"):
-            return difference, (low > 0) | (high < 0), "nps_difference"
-    if key in REGISTRY and REGISTRY[key].unit == "fraction" and measured.result is not None:
+        return difference, excludes_zero(test.confidence_interval), "nps_difference"
+    if unit == "fraction":
         # A rate: Newcombe's interval of the difference of the two periods' rates.
-        rate_test = rate_difference(
-            _shifted(measured.result, shape, second),
-            _shifted(measured.result, shape, first),
+        if result is not None:
+            pair_b, pair_a = _shifted(result, shape, second), _shifted(result, shape, first)
+        else:  # retention has no result object: successes = rate x n, exact integers
+            n = measured.n.astype(np.float64)
+            successes = np.round(np.nan_to_num(measured.values) * n)
+            pair_b = _shifted_stats((successes, n), shape, second)
+            pair_a = _shifted_stats((successes, n), shape, first)
+        rates = rate_difference(pair_b, pair_a, confidence_level=confidence_level)
+        return difference, excludes_zero(rates.confidence_interval), "rate_difference"
+    if unit == "count":
+        return difference, _counts_apart(earlier, later, confidence_level), "poisson_counts"
+    if result is not None and _has_moments(result):
+        stats = _mean_stats(result)
+        means = mean_difference(
+            _shifted_stats(stats, shape, second),
+            _shifted_stats(stats, shape, first),
             confidence_level=confidence_level,
         )
-        low = np.asarray(rate_test.confidence_interval.low).reshape(difference.shape)
-        high = np.asarray(rate_test.confidence_interval.high).reshape(difference.shape)
-        with np.errstate(invalid="ignore"):
-            return difference, (low > 0) | (high < 0), "rate_difference"
-    if measured.low is not None and measured.high is not None:
-        low, high = measured.low.reshape(shape), measured.high.reshape(shape)
-        with np.errstate(invalid="ignore"):
-            apart = (low[:, second] > high[:, first]) | (high[:, second] < low[:, first])
-        return difference, apart, "interval_overlap"
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # tiny earlier values: inf is right
-        relative = np.abs(difference) / np.abs(earlier)
-        beyond = np.where(earlier == 0, difference != 0, relative > tolerance)
-    return difference, beyond & ~np.isnan(difference), "relative_tolerance"
+        return difference, excludes_zero(means.confidence_interval), "mean_difference"
+    return difference, np.zeros(difference.shape, dtype=bool), "none"
 
 
 def _series(
@@ -230,7 +296,6 @@ def _series(
     measured: Measured,
     shape: tuple[int, int],
     baseline: int,
-    tolerance: float,
     confidence_level: float,
 ) -> KPISeries:
     n_periods = shape[1]
@@ -238,27 +303,26 @@ def _series(
     nan = np.full(shape, np.nan)
     change = np.full(shape, np.nan)
     change_clear = np.zeros(shape, dtype=bool)
-    test = "relative_tolerance"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         if n_periods > 1:
             difference, clear, test = _compare(
-                key, measured, shape, slice(0, -1), slice(1, None), tolerance, confidence_level
+                key, unit, measured, shape, slice(0, -1), slice(1, None), confidence_level
             )
             change[:, 1:] = difference
             change_clear[:, 1:] = clear
         last = n_periods - 1
         overall, overall_clear, test = _compare(
             key,
+            unit,
             measured,
             shape,
             slice(baseline, baseline + 1),
             slice(last, last + 1),
-            tolerance,
             confidence_level,
         )
     overall, overall_clear = overall[:, 0], overall_clear[:, 0]
-    trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), "flat")
+    trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), NO_CLEAR_CHANGE)
     trend = np.where(np.isnan(overall), "", trend)
     reasons = tuple(measured.excluded)
     excluded = np.zeros((len(reasons), *shape), dtype=np.int64)
@@ -278,7 +342,7 @@ def _series(
         test=test,
         baseline=values[:, baseline].copy(),
         latest=values[:, last].copy(),
-        trend=trend.astype("<U4"),
+        trend=trend.astype("<U15"),
         n_used=measured.rows_used.reshape(shape).astype(np.int64),
         reasons=reasons,
         n_excluded=excluded,
@@ -316,8 +380,8 @@ class KPIReport:
     source : str or None
         The CSV file read, if any.
     settings : dict
-        Options used (service-level threshold and policy, confidence level, trend
-        tolerance, empty periods).
+        Options used (service-level threshold and policy, confidence level, empty
+        periods).
     """
 
     _cskpi_report: ClassVar[bool] = True
@@ -400,7 +464,7 @@ class KPIReport:
                     row[f"{series.key}_low"] = plain_value(series.low[group, position])
                     row[f"{series.key}_high"] = plain_value(series.high[group, position])
                 row[f"{series.key}_change"] = plain_value(series.change[group, position])
-                if series.test != "relative_tolerance":
+                if series.test != "none":
                     row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
             if status is not None and self.standards is not None:
                 for index, standard in enumerate(self.standards.standards):
@@ -409,7 +473,7 @@ class KPIReport:
         return out
 
     def trend_rows(self) -> list[dict[str, Any]]:
-        """One dict per (KPI, group): baseline, latest, change, trend (up/down/flat) and verdict."""
+        """One dict per (KPI, group): baseline, latest, change, trend (up/down/no clear change), verdict."""
         out = []
         for series in self.kpis:
             verdict = series.verdict
@@ -574,15 +638,13 @@ class KPIReport:
         if "service_level" in keys:
             policy = settings["service_level_policy"]
             notes.append(
-                f"SL: share answered within {settings['service_level_threshold']:g} s "
-                f"(policy {policy}); a blank wait: this formula {UNKNOWN_WAIT_RULES[policy]}; a contact "
-                "with a blank wait that did not abandon never queued ('no queue wait')."
+                f"SL: share answered within {settings['service_level_threshold']:g} s, formula {policy}: "
+                f"{UNKNOWN_WAIT_RULES[policy]}; a blank wait without abandon is left out ('no queue wait')."
             )
         notes.append(
-            f"± is the {level} margin of error. ↑/↓ mark changes from the previous period beyond the noise: "
-            "NPS by a two-sample test (nps_difference), CSAT, SL and abandonment by the "
-            f"{level} interval of the difference of two rates (rate_difference), CES when their "
-            f"{level} intervals do not overlap; others are not marked."
+            f"± is the {level} margin of error; ↑/↓ mark changes from the previous period that are "
+            f"statistically clear at {level} (NPS: nps_difference; rates: rate_difference; ASA, AHT, CES: "
+            "Welch's mean_difference; counts: exact Poisson test; medians: never)."
         )
         empty = int(np.count_nonzero(~self.has_contacts))
         if empty:
@@ -591,10 +653,7 @@ class KPIReport:
             notes.append(
                 f"{empty:,} of {self.has_contacts.size:,} cells ({per}) without contacts are {shown}."
             )
-        notes.append(
-            "Trend: baseline vs latest period, judged the same way (KPIs without an interval: a change above "
-            f"{settings['trend_tolerance']:.0%})."
-        )
+        notes.append("Trend: latest period vs baseline by the same tests; 'no clear change' unless clear.")
         return notes
 
     def to_text(self) -> str:
@@ -649,7 +708,7 @@ def _cell(series: KPISeries, group: int, position: int) -> str:
     if series.key == "nps" and not math.isnan(series.low[group, position]):
         half = (series.high[group, position] - series.low[group, position]) / 2
         text += f" ±{half:.1f}"
-    if series.test != "relative_tolerance" and series.change_clear[group, position]:
+    if series.change_clear[group, position]:
         text += " ↑" if series.change[group, position] > 0 else " ↓"
     return text
 
@@ -783,7 +842,6 @@ def kpi_report(
     service_level_threshold: float = 20.0,
     service_level_policy: str = "abandoned_as_missed",
     confidence_level: float = 0.95,
-    trend_tolerance: float = 0.05,
     tz: str | None = None,
     empty_periods: str = "omit",
 ) -> KPIReport:
@@ -816,9 +874,6 @@ def kpi_report(
         How abandoned contacts enter the service level (see :func:`service_level`).
     confidence_level : float, default 0.95
         Level of the intervals, margins of error and change tests.
-    trend_tolerance : float, default 0.05
-        Relative change below which a KPI without an interval (volume, ASA, AHT,
-        times) is called ``'flat'``.
     tz : str, optional
         IANA time zone (``'Europe/Paris'``) of the report: timestamps with UTC offsets
         (or zoned DataFrame columns) are instants, placed in periods by their wall
@@ -861,15 +916,23 @@ def kpi_report(
     ========================  =====================================================
 
     Changes from one period to the next, and the trend from the baseline to the
-    last period, count only when they are beyond the noise: for the NPS when the
-    interval of the difference from :func:`nps_difference` excludes 0; for rates
-    (CSAT, service level, abandonment) when Newcombe's interval of the difference
-    from :func:`rate_difference` excludes 0; for other KPIs with an interval (CES)
-    when the two periods' confidence intervals do not overlap (a conservative rule:
-    non-overlap of two 95 % intervals implies a difference significant at well
-    below 5 %); for KPIs without an interval when
-    the relative change exceeds ``trend_tolerance``. Cells without data are NaN,
-    without warnings.
+    last period, are called ``up`` or ``down`` only when they are statistically
+    clear at ``confidence_level``, otherwise ``no clear change``: for the NPS when
+    the interval of the difference from :func:`nps_difference` excludes 0; for rates
+    (service level, abandonment, CSAT, retention) when Newcombe's interval of the
+    difference from :func:`rate_difference` excludes 0; for means (ASA, AHT, CES)
+    when Welch's interval from :func:`mean_difference` excludes 0; for counts
+    (volume, open cases) by the exact conditional test of two Poisson counts (given
+    ``a + b`` contacts, the later period's ``b`` is Binomial(a + b, 1/2) when the
+    two rates are equal; periods of unequal length, such as months, are compared as
+    they are). The median response and resolution times have no interval, and their
+    changes are never called clear. Cells without data are NaN, without warnings.
+
+    References
+    ----------
+    J. Przyborowski and H. Wilenski (1940), "Homogeneity of results in testing
+    samples from Poisson series", Biometrika 31(3/4), 313-323,
+    doi:10.2307/2332612 (the conditional binomial test of two Poisson counts).
 
     Examples
     --------
@@ -892,12 +955,6 @@ def kpi_report(
             f"service_level_policy must be one of {SERVICE_LEVEL_POLICIES}; got {service_level_policy!r}"
         )
     level = check_confidence_level(confidence_level)
-    if (
-        isinstance(trend_tolerance, bool)
-        or not isinstance(trend_tolerance, int | float)
-        or not trend_tolerance >= 0
-    ):
-        raise InvalidInputError(f"trend_tolerance must be a non-negative fraction; got {trend_tolerance!r}")
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
     if empty_periods not in EMPTY_PERIODS:
@@ -915,9 +972,7 @@ def kpi_report(
         # Column title, unit and direction are the metric's registry entry.
         spec = REGISTRY[metric]
         label = spec.column_title(**params)
-        series = _series(
-            key, label, spec.unit, spec.better, measured, shape, base, float(trend_tolerance), level
-        )
+        series = _series(key, label, spec.unit, spec.better, measured, shape, base, level)
         kpis.append(series)
 
     kpis: list[KPISeries] = []
@@ -973,7 +1028,6 @@ def kpi_report(
             "service_level_threshold": float(service_level_threshold),
             "service_level_policy": service_level_policy,
             "confidence_level": level,
-            "trend_tolerance": float(trend_tolerance),
             "empty_periods": empty_periods,
         },
     )

@@ -257,17 +257,11 @@ _NEEDS_ABANDON_WAIT = frozenset(
 
 #: How each service-level formula treats a contact whose queue wait is unknown (blank).
 UNKNOWN_WAIT_RULES: dict[str, str] = {
-    "abandoned_within_as_met": (
-        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
-    ),
-    "abandoned_ignored": "leaves abandoned contacts out, so their wait is never read",
-    "abandoned_as_missed": "needs no wait for abandoned contacts: one with a blank wait counts as missed",
-    "abandoned_within_ignored": (
-        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
-    ),
-    "short_abandoned_as_met": (
-        "needs the time to abandon: an abandoned contact with a blank wait is an error naming its row"
-    ),
+    "abandoned_within_as_met": "a blank wait of an abandoned contact is an error naming its row",
+    "abandoned_ignored": "abandoned contacts are left out, their wait is never read",
+    "abandoned_as_missed": "an abandoned contact needs no wait, it counts as missed",
+    "abandoned_within_ignored": "a blank wait of an abandoned contact is an error naming its row",
+    "short_abandoned_as_met": "a blank wait of an abandoned contact is an error naming its row",
 }
 
 #: Why a service-level formula leaves queued contacts out of its denominator.
