@@ -613,3 +613,41 @@ def test_medians_have_no_test_and_retention_uses_rate_difference() -> None:
     retention = kpi_report({"created": created, "customer": [*customers, "c0"]}, period="month")["retention"]
     assert retention.test == "rate_difference"
     assert retention.values[0, :2].tolist() == [1.0, 0.0] and retention.change_clear[0, 1]
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_report_limits_are_checked_before_allocating(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cskpi._report import standards as module
+
+    with pytest.raises(
+        InvalidInputError, match=r"column 'created', index 1: a year in 1900\.\.2200; got 1850-03-01"
+    ):
+        kpi_report({"created": ["2026-01-01", "1850-03-01"]})
+    with pytest.raises(InvalidInputError, match=r"column 'created', index 0: a year in 1900\.\.2200"):
+        cskpi.evaluate_standards(
+            Standard(name="CSAT", metric="csat", target=0.8),
+            {"created": ["2201-01-01"], "csat": [5]},
+            period="month",
+        )
+    # Groups x periods: 3 channels x 10 days = 30 cells, above a limit of 20.
+    monkeypatch.setattr(module, "MAX_CELLS", 20)
+    contacts = {"created": ["2026-01-01", "2026-01-10", "2026-01-05"], "channel": ["a", "b", "c"]}
+    with pytest.raises(InvalidInputError, match="by='channel' and period='day' give 3 groups x 10 periods"):
+        kpi_report(contacts, period="day", by="channel")
+    assert kpi_report(contacts, period="month", by="channel")["volume"].values.shape == (3, 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"metric": ["csat"], "target": 0.8}, "metric must be one of"),
+        ({"metric": "csat", "target": 10**400}, "target must be a finite number; got an integer of 401 digits"),
+        ({"metric": "csat", "target": 0.8, "params": {"scale": [0, 10**12]}}, "at most 101 points"),
+        ({"metric": "csat", "target": 0.8, "direction": {"at": 1}}, "direction must be one of"),
+    ],
+)  # fmt: skip
+def test_standard_fields_of_the_wrong_kind_raise_cleanly(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError), match=message):
+        Standard(name="Goal", **fields)

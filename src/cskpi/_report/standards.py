@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -85,6 +86,37 @@ class Cells:
         return self.n_groups * self.n_periods
 
 
+#: Years a report's contacts may fall in: a timestamp outside is a typing error (``20260-01-05``).
+YEARS: tuple[int, int] = (1900, 2200)
+#: Most periods a report may span, and most (group, period) cells: checked before allocating.
+MAX_PERIODS = 100_000
+MAX_CELLS = 20_000_000
+
+
+def _check_span(table: ContactsTable, stamps: NDArray[np.datetime64], period: str, n_periods: int) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` or too many periods."""
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+
+    def shown(index: int) -> str:
+        return str(stamps[index].astype("datetime64[s]"))
+
+    outside = (years < YEARS[0]) | (years > YEARS[1])
+    column = table.column_of("created")
+    if outside.any():
+        index = int(np.argmax(outside))
+        raise InvalidInputError(
+            f"{table.where(column, index)}: a year in {YEARS[0]}..{YEARS[1]}; got {shown(index)} "
+            "(a mistyped year?)"
+        )
+    if n_periods > MAX_PERIODS:
+        first, last = int(np.argmin(stamps)), int(np.argmax(stamps))
+        raise InvalidInputError(
+            f"period={period!r} gives {n_periods:,} periods from {shown(first)} "
+            f"({table.where(column, first)}) to {shown(last)} ({table.where(column, last)}), more than "
+            f"{MAX_PERIODS:,}; use a coarser period"
+        )
+
+
 def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cells:
     """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop)."""
     if table.n_rows == 0:
@@ -103,11 +135,18 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
     n_periods = 1
     if period is not None:
         valid = check_period(period)
-        ordinals = period_ordinals(table.local("created"), valid)
+        stamps = table.local("created")
+        ordinals = period_ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
-        period_codes = (ordinals - first).astype(np.intp)
         n_periods = last - first + 1
+        _check_span(table, stamps, valid, n_periods)
+        period_codes = (ordinals - first).astype(np.intp)
         periods = period_starts(np.arange(first, last + 1, dtype=np.int64), valid)
+    if n_groups * n_periods > MAX_CELLS:
+        raise InvalidInputError(
+            f"by={by!r} and period={period!r} give {n_groups:,} groups x {n_periods:,} periods, more than "
+            f"{MAX_CELLS:,} cells; use a coarser period or a column with fewer groups"
+        )
     return Cells(
         codes=group_codes * n_periods + period_codes,
         n_groups=n_groups,
@@ -628,12 +667,39 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _finite(value: Any) -> float | None:
+    """The number as a finite float, or None (not a number, infinite, NaN, or too large for a float)."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut short (a number of hundreds of digits, a long list)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        size = abs(value)
+        power = int(math.log10(size))  # floor(log10), corrected where the float rounds across a power of 10
+        power += (10 ** (power + 1) <= size) - (10**power > size)
+        return f"an integer of {power + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Most points a rating scale may have (0..100): the counts have a column per point.
+MAX_SCALE_POINTS = 101
+
+
 def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
     field = f"params[{name!r}]"
     if spec.kind in ("seconds", "positive_seconds", "percent"):
-        if not _is_number(value) or not math.isfinite(float(value)):
-            raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-        number = float(value)
+        finite = _finite(value)
+        if finite is None:
+            raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+        number = finite
         if spec.kind == "seconds" and number < 0:
             raise InvalidInputError(f"{field} must be a non-negative number of seconds; got {value!r}")
         if spec.kind == "positive_seconds" and number <= 0:
@@ -647,7 +713,7 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
         return value
     if spec.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise InvalidTypeError(f"{field} must be an integer; got {value!r}")
+            raise InvalidTypeError(f"{field} must be an integer; got {_shown(value)}")
         return int(value)
     if spec.kind == "scale":
         if (
@@ -657,7 +723,11 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
             or not value[0] < value[1]
         ):
             raise InvalidInputError(
-                f"{field} must be a pair [low, high] of integers with low < high; got {value!r}"
+                f"{field} must be a pair [low, high] of integers with low < high; got {_shown(value)}"
+            )
+        if int(value[1]) - int(value[0]) + 1 > MAX_SCALE_POINTS:
+            raise InvalidInputError(
+                f"{field} must have at most {MAX_SCALE_POINTS} points (such as [0, 100]); got {_shown(value)}"
             )
         return (int(value[0]), int(value[1]))
     # hours: a pair of "HH:MM" strings
@@ -761,27 +831,30 @@ class Standard:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InvalidInputError(f"name must be a non-empty string; got {self.name!r}")
-        if self.metric not in STANDARD_METRICS:
-            raise InvalidInputError(f"metric must be one of {tuple(STANDARD_METRICS)}; got {self.metric!r}")
+        if not isinstance(self.metric, str) or self.metric not in STANDARD_METRICS:
+            raise InvalidInputError(
+                f"metric must be one of {tuple(STANDARD_METRICS)}; got {_shown(self.metric)}"
+            )
         spec = STANDARD_METRICS[self.metric]
         if self.direction is None:
             object.__setattr__(self, "direction", "at_least" if spec.better == "higher" else "at_most")
-        if self.direction not in DIRECTIONS:
-            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
+        if not isinstance(self.direction, str) or self.direction not in DIRECTIONS:
+            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {_shown(self.direction)}")
         low, high = spec.bounds
         for field in ("target", "tolerated"):
             value = getattr(self, field)
             if value is None and field == "tolerated":
                 continue
-            if not _is_number(value) or not math.isfinite(float(value)):
-                raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-            if not low <= float(value) <= high:
+            number = _finite(value)
+            if number is None:
+                raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+            if not low <= number <= high:
                 raise InvalidInputError(
                     f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
                     f"({UNITS[spec.unit]}); "
                     f"got {value!r}"
                 )
-            object.__setattr__(self, field, float(value))
+            object.__setattr__(self, field, number)
         if self.tolerated is not None:
             wrong = (
                 self.tolerated > self.target if self.direction == "at_least" else self.tolerated < self.target
@@ -1301,6 +1374,12 @@ def load_standards(path: str | Path) -> tuple[Standard, ...]:
         raise InvalidInputError(f"{source}: is not valid TOML ({error})") from None
     except json.JSONDecodeError as error:
         raise InvalidInputError(f"{source}: is not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{source}: is nested too deeply to be a standards file") from None
+    except ValueError:  # an integer beyond Python's digit limit for text conversion
+        raise InvalidInputError(
+            f"{source}: has a number with too many digits (more than {sys.get_int_max_str_digits()})"
+        ) from None
     return standards_from_data(data, source=source)
 
 
