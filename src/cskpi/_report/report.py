@@ -17,7 +17,7 @@ import io
 import json
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -33,8 +33,9 @@ from .._core.display import (
     markdown_table,
     text_table,
 )
-from .._core.distributions import beta_quantile
+from .._core.distributions import binomial_cdf
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.labels import factorize
 from .._core.optional import require
 from .._core.registry import REGISTRY
 from .._core.results import ARRAY_EQ
@@ -188,19 +189,20 @@ def _counts_apart(
     """Whether two counts differ beyond Poisson noise: the conditional binomial test.
 
     Given ``n = a + b`` events, two Poisson counts with equal means split as
-    ``b ~ Binomial(n, 1/2)``. The change is clear when the exact (Clopper-Pearson)
-    interval of ``b / n`` at the confidence level excludes 1/2, i.e. when the
-    two-sided exact binomial test rejects equal means at ``1 - level`` (each tail at
-    most ``(1 - level) / 2``). Two periods of equal length are compared as they are.
+    ``b ~ Binomial(n, 1/2)``. The change is clear when the two-sided, equal-tailed
+    exact test rejects equal means at ``1 - level``: ``P(X <= b) <= (1 - level) / 2``
+    (a fall) or ``P(X >= b) = P(X <= a) <= (1 - level) / 2`` (a rise; the two tails
+    mirror each other at p = 1/2). This is the same as the exact (Clopper-Pearson)
+    interval of ``b / n`` excluding 1/2. Two periods of equal length are compared as
+    they are.
     """
-    alpha = 1.0 - confidence_level
+    tail = (1.0 - confidence_level) / 2.0
     known = ~np.isnan(earlier) & ~np.isnan(later)
     a, b = np.where(known, earlier, 0.0), np.where(known, later, 0.0)
     n = a + b
-    # Clopper-Pearson bounds from the beta quantiles; 0 and 1 at the edges.
-    low = np.where(b > 0, beta_quantile(alpha / 2, np.maximum(b, 1.0), n - b + 1.0), 0.0)
-    high = np.where(b < n, beta_quantile(1.0 - alpha / 2, b + 1.0, np.maximum(n - b, 1.0)), 1.0)
-    apart: NDArray[np.bool_] = known & ((low > 0.5) | (high < 0.5))
+    fall = np.asarray(binomial_cdf(b, n, 0.5)) <= tail
+    rise = np.asarray(binomial_cdf(a, n, 0.5)) <= tail
+    apart: NDArray[np.bool_] = known & (fall | rise)
     return apart
 
 
@@ -739,36 +741,51 @@ def _known_ids(labels: NDArray[Any]) -> NDArray[np.bool_]:
     return known
 
 
+def _retention_parts(
+    table: ContactsTable, cells: Cells, known: NDArray[np.bool_]
+) -> Iterator[tuple[int, NDArray[Any], NDArray[np.datetime64]]]:
+    """Each group's customer ids and contact times (rows with a customer id only)."""
+    ids, created = table.get("customer"), table.local("created")
+    rows = None if known.all() else np.flatnonzero(known)
+    if rows is not None:
+        ids, created = ids[rows], created[rows]
+    if cells.n_groups == 1:
+        yield 0, ids, created
+        return
+    # Customer codes factorised once for the table, then the rows sorted by group.
+    codes = factorize(ids, ids.shape[0], name="customer", sort=False).codes
+    group_codes = cells.codes if rows is None else cells.codes[rows]
+    order = np.argsort(group_codes // cells.n_periods, kind="stable")
+    bounds = np.searchsorted(group_codes[order] // cells.n_periods, np.arange(cells.n_groups + 1))
+    for group in range(cells.n_groups):
+        members = order[bounds[group] : bounds[group + 1]]
+        yield group, codes[members], created[members]
+
+
 def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
     """Repeat-contact retention per cell: customers first seen in the period who came back the next.
 
     With groups, each group is its own history: a customer's cohort is their first
     contact *in the group*, and they count as back when they contact *the same group*
     the next period. :func:`repeat_contact_retention` has no ``by``, so it is called
-    once per group (a loop over groups, each call vectorised over its contacts).
+    once per group (a loop over groups, each call vectorised over its contacts), on
+    customer codes factorised once for the whole table.
     """
     known = _known_ids(table.get("customer"))
     values = np.full((cells.n_groups, cells.n_periods), np.nan)
     n = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     excluded = {"no customer id": per_cell(cells, ~known)}
-    rows = np.flatnonzero(known)
-    group_of_row = cells.codes[rows] // cells.n_periods
-    order = np.argsort(group_of_row, kind="stable")
-    rows, group_of_row = rows[order], group_of_row[order]
-    bounds = np.searchsorted(group_of_row, np.arange(cells.n_groups + 1))
-    customers, created = table.get("customer"), table.local("created")
-    end = created.max()  # every group is observed up to the report's last contact
+    end = table.local("created").max()  # every group is observed up to the report's last contact
     assert cells.periods is not None
     table_of_all: CohortRetention | None = None
-    for group in range(cells.n_groups):
-        members = rows[bounds[group] : bounds[group + 1]]
-        if members.shape[0] == 0:
+    for group, customers, created in _retention_parts(table, cells, known):
+        if customers.shape[0] == 0:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)
             cohorts = repeat_contact_retention(
-                customers[members],
-                created[members],
+                customers,
+                created,
                 period=cells.period,  # type: ignore[arg-type]
                 end=end,
             )
