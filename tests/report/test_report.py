@@ -273,6 +273,8 @@ def test_column_mapping() -> None:
             "service_level_policy",
         ),
         ({"created": ["2026-01-05"]}, {"empty_periods": None}, InvalidInputError, "empty_periods"),
+        ({"created": ["2026-01-05"], "wait_seconds": [3]}, {"service_level_policy": "short_abandoned_as_met"},
+         InvalidInputError, "needs a short-abandon time"),
         ({"created": ["2026-01-05"]}, {"confidence_level": 95}, InvalidInputError, "confidence_level"),
         ({"created": ["2026-13-05"]}, {}, InvalidInputError, "column 'created' must be a local timestamp"),
         ({"created": ["2026-01-05T10:00Z"]}, {}, InvalidInputError, "without a time zone"),

@@ -971,6 +971,11 @@ def kpi_report(
         raise InvalidInputError(
             f"service_level_policy must be one of {SERVICE_LEVEL_POLICIES}; got {service_level_policy!r}"
         )
+    if service_level_policy == "short_abandoned_as_met":
+        raise InvalidInputError(
+            "service_level_policy 'short_abandoned_as_met' needs a short-abandon time, which the report "
+            "does not take; use another formula, or a standard with params short_abandon_seconds"
+        )
     level = check_confidence_level(confidence_level)
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
