@@ -184,6 +184,7 @@ def _report(options: argparse.Namespace) -> int:
         service_level_threshold=options.sl_threshold,
         service_level_policy=options.sl_policy,
         confidence_level=options.confidence,
+        empty_periods=options.empty_periods,
     )
     render: dict[str, Callable[[], str]] = {
         "text": report.to_text,
@@ -309,6 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--engine", choices=("auto", "pyarrow", "polars", "numpy"), default="auto", help="CSV parser"
+    )
+    report.add_argument(
+        "--empty-periods",
+        choices=("omit", "show"),
+        default="omit",
+        help="periods without contacts: leave them out (default) or show them marked",
     )
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     _add_table_options(report)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -85,6 +86,37 @@ class Cells:
         return self.n_groups * self.n_periods
 
 
+#: Years a report's contacts may fall in: a timestamp outside is a typing error (``20260-01-05``).
+YEARS: tuple[int, int] = (1900, 2200)
+#: Most periods a report may span, and most (group, period) cells: checked before allocating.
+MAX_PERIODS = 100_000
+MAX_CELLS = 20_000_000
+
+
+def _check_span(table: ContactsTable, stamps: NDArray[np.datetime64], period: str, n_periods: int) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` or too many periods."""
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+
+    def shown(index: int) -> str:
+        return str(stamps[index].astype("datetime64[s]"))
+
+    outside = (years < YEARS[0]) | (years > YEARS[1])
+    column = table.column_of("created")
+    if outside.any():
+        index = int(np.argmax(outside))
+        raise InvalidInputError(
+            f"{table.where(column, index)}: a year in {YEARS[0]}..{YEARS[1]}; got {shown(index)} "
+            "(a mistyped year?)"
+        )
+    if n_periods > MAX_PERIODS:
+        first, last = int(np.argmin(stamps)), int(np.argmax(stamps))
+        raise InvalidInputError(
+            f"period={period!r} gives {n_periods:,} periods from {shown(first)} "
+            f"({table.where(column, first)}) to {shown(last)} ({table.where(column, last)}), more than "
+            f"{MAX_PERIODS:,}; use a coarser period"
+        )
+
+
 def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cells:
     """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop)."""
     if table.n_rows == 0:
@@ -103,11 +135,18 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
     n_periods = 1
     if period is not None:
         valid = check_period(period)
-        ordinals = period_ordinals(table.local("created"), valid)
+        stamps = table.local("created")
+        ordinals = period_ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
-        period_codes = (ordinals - first).astype(np.intp)
         n_periods = last - first + 1
+        _check_span(table, stamps, valid, n_periods)
+        period_codes = (ordinals - first).astype(np.intp)
         periods = period_starts(np.arange(first, last + 1, dtype=np.int64), valid)
+    if n_groups * n_periods > MAX_CELLS:
+        raise InvalidInputError(
+            f"by={by!r} and period={period!r} give {n_groups:,} groups x {n_periods:,} periods, more than "
+            f"{MAX_CELLS:,} cells; use a coarser period or a column with fewer groups"
+        )
     return Cells(
         codes=group_codes * n_periods + period_codes,
         n_groups=n_groups,
@@ -121,13 +160,34 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
 
 @attrs.frozen(kw_only=True)
 class Measured:
-    """A metric over the cells: value, sample size and interval, each of shape (n_cells,)."""
+    """A metric over the cells: value, sample size and interval, each of shape (n_cells,).
+
+    ``excluded`` counts, per reason, the rows of each cell the metric left out;
+    ``n_used`` the rows it used (``n`` itself when None). Together they add up to the
+    rows of the cell: no row leaves a figure silently.
+    """
 
     values: NDArray[np.float64]
     n: NDArray[np.int64]
     low: NDArray[np.float64] | None = None
     high: NDArray[np.float64] | None = None
     result: Any = None  # the dense result object (counts per cell), when the metric has one
+    excluded: dict[str, NDArray[np.int64]] = attrs.field(factory=dict)
+    n_used: NDArray[np.int64] | None = None
+
+    @property
+    def rows_used(self) -> NDArray[np.int64]:
+        """Rows of each cell the metric used."""
+        return np.asarray(self.n if self.n_used is None else self.n_used, dtype=np.int64)
+
+
+def per_cell(cells: Cells, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Number of rows of each cell where ``mask`` holds (one ``bincount``)."""
+    return _rows_per_cell(cells, np.flatnonzero(mask))
+
+
+def _rows_per_cell(cells: Cells, rows: NDArray[np.intp]) -> NDArray[np.int64]:
+    return np.bincount(cells.codes[rows], minlength=cells.n_cells).astype(np.int64)
 
 
 def dense(grouped: Any, n_cells: int) -> Any:
@@ -234,6 +294,31 @@ _NEEDS_ABANDON_WAIT = frozenset(
     {"abandoned_within_as_met", "abandoned_within_ignored", "short_abandoned_as_met"}
 )
 
+#: How each service-level formula treats a contact whose queue wait is unknown (blank).
+UNKNOWN_WAIT_RULES: dict[str, str] = {
+    "abandoned_within_as_met": "a blank wait of an abandoned contact is an error naming its row",
+    "abandoned_ignored": "abandoned contacts are left out, their wait is never read",
+    "abandoned_as_missed": "an abandoned contact needs no wait, it counts as missed",
+    "abandoned_within_ignored": "a blank wait of an abandoned contact is an error naming its row",
+    "short_abandoned_as_met": "a blank wait of an abandoned contact is an error naming its row",
+}
+
+#: Why a service-level formula leaves queued contacts out of its denominator.
+_POLICY_EXCLUSIONS = {
+    "abandoned_ignored": "abandoned (formula leaves abandons out)",
+    "abandoned_within_ignored": "abandoned within the threshold (formula leaves them out)",
+}
+#: The reason counted for contacts that never queued (blank wait, not abandoned).
+NO_WAIT = "no queue wait"
+
+
+def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
+    """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
+    blank = np.isnan(table.get("wait_seconds"))
+    if table.has("abandoned"):
+        blank &= ~table.get("abandoned")
+    return per_cell(cells, blank)
+
 
 def _waits(
     table: ContactsTable, needs_abandon_wait: str | None = None
@@ -288,8 +373,13 @@ def _measure_service_level(
     )
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
+    n = np.asarray(result.n)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
+    if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
+        excluded[left_out] = _rows_per_cell(cells, rows) - n
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
     )
 
 
@@ -308,11 +398,16 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     # The distribution-free interval of the percentile (two order statistics) decides
     # whether a pass or miss is statistically clear.
     low, high = result.confidence_interval()
+    n = _scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if params["abandoned_policy"] == "exclude":
+        excluded["not answered"] = _rows_per_cell(cells, rows) - n
     return Measured(
         values=_scatter(result.seconds, result.labels, cells.n_cells),
-        n=_scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64),
+        n=n,
         low=_scatter(low, result.labels, cells.n_cells),
         high=_scatter(high, result.labels, cells.n_cells),
+        excluded=excluded,
     )
 
 
@@ -320,13 +415,20 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     waits, abandoned, rows = _waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if table.has("abandoned"):
+        excluded["not answered"] = per_cell(cells, table.get("abandoned"))
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
     handled = _known(table, "talk_seconds")
+    excluded = {}
     if table.has("abandoned"):
-        handled &= ~table.get("abandoned")
+        abandoned = table.get("abandoned")
+        excluded["abandoned"] = per_cell(cells, abandoned)
+        handled &= ~abandoned
+    excluded["no talk time"] = per_cell(cells, ~_known(table, "talk_seconds") & ~excluded_rows(table))
     rows = np.flatnonzero(handled)
     parts = [
         np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
@@ -335,7 +437,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     result = dense(grouped, cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
 
 
 def _measure_abandonment(
@@ -361,8 +463,12 @@ def _measure_abandonment(
     )
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
+    n = np.asarray(result.n)
+    excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
+    if short is not None:
+        excluded["short abandon"] = _rows_per_cell(cells, rows) - n
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
     )
 
 
@@ -380,6 +486,19 @@ def _calendar(params: dict[str, Any]) -> BusinessHours | None:
 _STATISTICS = {"mean": "mean_seconds", "median": "median_seconds", "p90": "p90_seconds"}
 
 
+def excluded_rows(table: ContactsTable) -> NDArray[np.bool_]:
+    """The abandoned contacts (all False without the column): they never reached an agent."""
+    return table.get("abandoned") if table.has("abandoned") else np.zeros(table.n_rows, dtype=bool)
+
+
+def _abandoned(table: ContactsTable, cells: Cells) -> dict[str, NDArray[np.int64]]:
+    return {"abandoned": per_cell(cells, table.get("abandoned"))} if table.has("abandoned") else {}
+
+
+#: Why a contact has no duration yet, by the role of its end timestamp.
+_PENDING = {"first_reply": "no reply yet", "resolved": "still open"}
+
+
 def _measure_duration(
     function: Callable[..., Any], end_role: str
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
@@ -394,10 +513,13 @@ def _measure_duration(
         result = call(function, *_on_clock(table, created, end), calendar=_calendar(params), by=codes)
         labels = result.labels
         values = getattr(result, _STATISTICS[params["statistic"]])
+        excluded = _abandoned(table, cells)
+        excluded[_PENDING[end_role]] = per_cell(cells, np.isnat(table.get(end_role)) & ~excluded_rows(table))
         return Measured(
             values=_scatter(values, labels, cells.n_cells),
             n=_scatter(result.n, labels, cells.n_cells, 0).astype(np.int64),
             result=result,
+            excluded=excluded,
         )
 
     return measure
@@ -426,7 +548,12 @@ def _measure_response_within(
     result = dense(grouped, cells.n_cells)
     low, high = _interval(result, level)
     return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        values=np.asarray(result.value),
+        n=np.asarray(result.n),
+        low=low,
+        high=high,
+        result=result,
+        excluded=_abandoned(table, cells),
     )
 
 
@@ -439,8 +566,14 @@ def _measure_survey(
         result = dense(grouped, cells.n_cells)
         interval_options = {"method": params["method"]} if "method" in params else {}
         low, high = _interval(result, level, **interval_options)
+        excluded = {"not surveyed": per_cell(cells, np.isnan(table.get(role)))}
         return Measured(
-            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+            values=np.asarray(result.value),
+            n=np.asarray(result.n),
+            low=low,
+            high=high,
+            result=result,
+            excluded=excluded,
         )
 
     return measure
@@ -534,12 +667,39 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _finite(value: Any) -> float | None:
+    """The number as a finite float, or None (not a number, infinite, NaN, or too large for a float)."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut short (a number of hundreds of digits, a long list)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        size = abs(value)
+        power = int(math.log10(size))  # floor(log10), corrected where the float rounds across a power of 10
+        power += (10 ** (power + 1) <= size) - (10**power > size)
+        return f"an integer of {power + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Most points a rating scale may have (0..100): the counts have a column per point.
+MAX_SCALE_POINTS = 101
+
+
 def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
     field = f"params[{name!r}]"
     if spec.kind in ("seconds", "positive_seconds", "percent"):
-        if not _is_number(value) or not math.isfinite(float(value)):
-            raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-        number = float(value)
+        finite = _finite(value)
+        if finite is None:
+            raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+        number = finite
         if spec.kind == "seconds" and number < 0:
             raise InvalidInputError(f"{field} must be a non-negative number of seconds; got {value!r}")
         if spec.kind == "positive_seconds" and number <= 0:
@@ -553,7 +713,7 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
         return value
     if spec.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise InvalidTypeError(f"{field} must be an integer; got {value!r}")
+            raise InvalidTypeError(f"{field} must be an integer; got {_shown(value)}")
         return int(value)
     if spec.kind == "scale":
         if (
@@ -563,7 +723,11 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
             or not value[0] < value[1]
         ):
             raise InvalidInputError(
-                f"{field} must be a pair [low, high] of integers with low < high; got {value!r}"
+                f"{field} must be a pair [low, high] of integers with low < high; got {_shown(value)}"
+            )
+        if int(value[1]) - int(value[0]) + 1 > MAX_SCALE_POINTS:
+            raise InvalidInputError(
+                f"{field} must have at most {MAX_SCALE_POINTS} points (such as [0, 100]); got {_shown(value)}"
             )
         return (int(value[0]), int(value[1]))
     # hours: a pair of "HH:MM" strings
@@ -667,27 +831,30 @@ class Standard:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InvalidInputError(f"name must be a non-empty string; got {self.name!r}")
-        if self.metric not in STANDARD_METRICS:
-            raise InvalidInputError(f"metric must be one of {tuple(STANDARD_METRICS)}; got {self.metric!r}")
+        if not isinstance(self.metric, str) or self.metric not in STANDARD_METRICS:
+            raise InvalidInputError(
+                f"metric must be one of {tuple(STANDARD_METRICS)}; got {_shown(self.metric)}"
+            )
         spec = STANDARD_METRICS[self.metric]
         if self.direction is None:
             object.__setattr__(self, "direction", "at_least" if spec.better == "higher" else "at_most")
-        if self.direction not in DIRECTIONS:
-            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
+        if not isinstance(self.direction, str) or self.direction not in DIRECTIONS:
+            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {_shown(self.direction)}")
         low, high = spec.bounds
         for field in ("target", "tolerated"):
             value = getattr(self, field)
             if value is None and field == "tolerated":
                 continue
-            if not _is_number(value) or not math.isfinite(float(value)):
-                raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-            if not low <= float(value) <= high:
+            number = _finite(value)
+            if number is None:
+                raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+            if not low <= number <= high:
                 raise InvalidInputError(
                     f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
                     f"({UNITS[spec.unit]}); "
                     f"got {value!r}"
                 )
-            object.__setattr__(self, field, float(value))
+            object.__setattr__(self, field, number)
         if self.tolerated is not None:
             wrong = (
                 self.tolerated > self.target if self.direction == "at_least" else self.tolerated < self.target
@@ -1207,6 +1374,12 @@ def load_standards(path: str | Path) -> tuple[Standard, ...]:
         raise InvalidInputError(f"{source}: is not valid TOML ({error})") from None
     except json.JSONDecodeError as error:
         raise InvalidInputError(f"{source}: is not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{source}: is nested too deeply to be a standards file") from None
+    except ValueError:  # an integer beyond Python's digit limit for text conversion
+        raise InvalidInputError(
+            f"{source}: has a number with too many digits (more than {sys.get_int_max_str_digits()})"
+        ) from None
     return standards_from_data(data, source=source)
 
 
