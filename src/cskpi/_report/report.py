@@ -556,9 +556,13 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
 
 
 def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention]:
+    customers, created = table.get("customer"), table.local("created")
+    known = table.known("customer")  # unknown callers (a mapping's missing ids) are left out
+    if known is not None:
+        customers, created = customers[known], created[known]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        cohorts = repeat_contact_retention(table.get("customer"), table.local("created"), period=cells.period)  # type: ignore[arg-type]
+        cohorts = repeat_contact_retention(customers, created, period=cells.period)  # type: ignore[arg-type]
         rates = cohorts.classic_rates
     values = np.full(cells.n_periods, np.nan)
     n = np.zeros(cells.n_periods, dtype=np.int64)
