@@ -37,14 +37,15 @@ def test_csv_columns_match_the_csv_module() -> None:
     columns, n_rows = read_columns(example_contacts_path(), names)
     assert names == list(rows[0]) and n_rows == len(rows)
     for name in names:
-        assert columns[name].to_pylist() == [row[name] for row in rows], name
+        # Blank cells are nulls.
+        assert columns[name].to_pylist() == [row[name] or None for row in rows], name
 
 
 def test_only_requested_columns_are_read(tmp_path: Path) -> None:
     path = _write(tmp_path, 'a,b,c\n1,"x, y",3\n\n4,,6\n')
     columns, n_rows = read_columns(path, ["b"])
     assert list(columns) == ["b"] and n_rows == 2  # the empty line is skipped
-    assert columns["b"].to_pylist() == ["x, y", ""]
+    assert columns["b"].to_pylist() == ["x, y", None]  # a blank cell is null
     columns, n_rows = read_columns(path, [])
     assert columns == {} and n_rows == 2
 

@@ -184,14 +184,22 @@ def _specs(columns: Mapping[str, Any] | None) -> dict[str, ColumnSpec]:
     return specs
 
 
-def as_table(contacts: Any, columns: Mapping[str, Any] | None, tz: Any) -> ContactsTable:
-    """The contacts as a :class:`ContactsTable`: a table is used as it is unless ``tz`` is given."""
+def as_table(
+    contacts: Any, columns: Mapping[str, Any] | None, tz: Any, *, by: str | None = None
+) -> ContactsTable:
+    """The contacts as a :class:`ContactsTable` (a table is used as it is unless ``tz`` is given).
+
+    ``by`` is the report's group column: a file is then read without the label
+    columns the report will not use (see :meth:`ContactsTable.plan`).
+    """
     if is_table(contacts):
-        if tz is None:
-            table: ContactsTable = contacts
-            return table
-        return ContactsTable(contacts, columns=contacts._specs, tz=tz)
-    return ContactsTable(contacts, columns=columns, tz=tz)
+        table: ContactsTable = (
+            contacts if tz is None else ContactsTable(contacts, columns=contacts._specs, tz=tz)
+        )
+    else:
+        table = ContactsTable(contacts, columns=columns, tz=tz)
+    table.plan(by)
+    return table
 
 
 def is_table(data: Any) -> bool:
@@ -326,12 +334,13 @@ class ContactsTable:
         self._known: dict[str, NDArray[np.bool_]] = {}
         self._cache: dict[str, NDArray[Any]] = {}
         self._raw: dict[str, Any] = {}
+        self._n_rows: int | None = None
+        self._plan: set[str] | None = None
         if isinstance(data, str | os.PathLike):
             self.source = os.fspath(data)
+            arrow()  # the install hint now, not at the first column read
             self._names = column_names(self.source, format=format, delimiter=delimiter)
             self._loaded = False
-            self.n_rows = -1
-            self._load()
             return
         self._loaded = True
         if is_table(data):
@@ -339,9 +348,8 @@ class ContactsTable:
             self._zones = dict(data._zones)
             self.zone = self.zone or data.zone
             self._names = list(data._names)
-            if data.source is not None and not data._loaded:
-                data._load()
-            self._raw, self.n_rows = dict(data._raw), data.n_rows
+            self._raw, self._n_rows, self._loaded = dict(data._raw), data._n_rows, data._loaded
+            self._plan = data._plan
             return
         names, getter = _columns_of(data)
         lengths: dict[str, int] = {}
@@ -371,25 +379,51 @@ class ContactsTable:
                 f"got length {lengths[other]}"
             )
         self._names = names
-        self.n_rows = next(iter(lengths.values())) if lengths else 0
+        self._n_rows = next(iter(lengths.values())) if lengths else 0
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows (contacts); reading a file's columns on first use."""
+        if not self._loaded:
+            self._load()
+        assert self._n_rows is not None
+        return self._n_rows
+
+    def plan(self, by: str | None) -> None:
+        """Before a file is read, say which label columns a report will use: ``by``, else the customer.
+
+        The first read of a file then takes every column in a role except the label
+        roles (channel, agent, customer) that the report will not group or count by;
+        a column asked for later is read then. Without a plan every column in a role
+        is read at once.
+        """
+        if self._loaded or self.source is None:
+            return
+        if by is None:
+            self._plan = {self._specs["customer"].column}
+        else:
+            spec = self._specs.get(by)
+            self._plan = {by if spec is None or ROLES[by][0] != "label" else spec.column}
 
     def _load(self, extra: tuple[str, ...] = ()) -> None:
-        """Read from the file the columns in roles (and ``extra``) not read yet: one pass."""
+        """Read from the file, in one pass, the columns in roles (first read) and ``extra`` not read yet."""
         assert self.source is not None
-        wanted = [
-            name
-            for spec in self._specs.values()
-            if spec.column in self._names
-            for name in spec.columns
-            if name in self._names
-        ]
+        wanted: list[str] = []
+        if not self._loaded:
+            for role, spec in self._specs.items():
+                skipped = (
+                    self._plan is not None and ROLES[role][0] == "label" and spec.column not in self._plan
+                )
+                if spec.column in self._names and not skipped:
+                    wanted += [name for name in spec.columns if name in self._names]
+            wanted += [name for name in (self._plan or ()) if name in self._names]
         wanted += [name for name in extra if name in self._names]
         todo = [name for name in dict.fromkeys(wanted) if name not in self._raw]
         if self._loaded and not todo:
             return
         read, n_rows = read_columns(self.source, todo, format=self._format, delimiter=self._delimiter)
         self._raw.update(read)
-        self.n_rows = n_rows
+        self._n_rows = n_rows
         self._loaded = True
 
     @property

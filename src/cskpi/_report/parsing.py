@@ -287,8 +287,26 @@ def _text(values: Any) -> tuple[Any, Any]:
 
 def _missing(text: Any, spec: ColumnSpec) -> Any:
     _, pc = _pa()
+    if spec.missing == ("",):  # the default: blank cells only (no lower-casing pass)
+        return pc.or_(pc.is_null(text), pc.equal(text, ""))
     lowered = pc.utf8_lower(text)
     return pc.or_(pc.is_null(text), pc.is_in(lowered, value_set=_value_set(spec.missing)))
+
+
+def _fast_floats(values: Any, spec: ColumnSpec) -> Any:
+    """Plain numbers of a text column by one cast, or None when a value needs the general rules.
+
+    The reader gives blank cells as nulls, so a column of numbers and blanks casts
+    directly; anything else (padding, ``H:MM:SS``, declared missing values, text
+    answers) takes the general path.
+    """
+    pa, pc = _pa()
+    if spec.missing != ("",) or spec.values or not pa.types.is_string(values.type):
+        return None
+    try:
+        return pc.cast(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _value_set(values: tuple[str, ...]) -> Any:
@@ -323,7 +341,10 @@ def arrow_durations(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
     values = _combined(values)
     rule = "a non-negative duration (a number of seconds, H:MM:SS, or ISO 8601 such as PT2M23S)"
     factor = DURATION_UNITS[spec.unit]
-    if pa.types.is_duration(values.type):
+    fast = _fast_floats(values, spec)
+    if fast is not None:
+        seconds = pc.multiply(fast, factor)
+    elif pa.types.is_duration(values.type):
         seconds = pc.divide(pc.cast(pc.cast(values, pa.duration("us")), pa.int64()), 1e6)
     elif (
         pa.types.is_integer(values.type)
@@ -379,7 +400,10 @@ def arrow_scores(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
     rule = "a survey answer (a whole number, or empty)"
     if pa.types.is_boolean(values.type):
         raise BadValue(0, rule, _shown(values, 0) if len(values) else None)
-    if (
+    fast = _fast_floats(values, spec)
+    if fast is not None:
+        result = _floats(fast)
+    elif (
         pa.types.is_integer(values.type)
         or pa.types.is_floating(values.type)
         or pa.types.is_decimal(values.type)
@@ -413,6 +437,19 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     """A flag column as booleans: true values, false values, missing = false; ``invert`` negates."""
     pa, pc = _pa()
     values = _combined(values)
+    default = (
+        spec.true_values == DEFAULT_TRUE
+        and spec.false_values == DEFAULT_FALSE
+        and spec.missing == ("",)
+        and not spec.present
+    )
+    if default and pa.types.is_string(values.type):
+        try:  # true/false/1/0 and blanks (nulls): one cast
+            cast = pc.fill_null(pc.cast(values, pa.bool_()), False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            cast = None
+        if cast is not None:
+            values = cast
     if spec.present:  # true where there is a value, whatever it is
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
             text, _ = _text(values)
@@ -468,16 +505,18 @@ def arrow_labels(values: Any, spec: ColumnSpec) -> tuple[NDArray[Any], NDArray[n
         if pa.types.is_integer(values.type) and values.null_count == 0:
             return np.asarray(values.to_numpy(zero_copy_only=False)), None
         values = pc.cast(values, pa.string())
-    text, _ = _text(values)
-    missing = pc.fill_null(_missing(text, spec), True)
-    encoded = pc.dictionary_encode(pc.if_else(missing, pa.scalar("", pa.string()), text))
-    words = np.asarray(encoded.dictionary.to_pylist(), dtype=str)
-    labels = (
-        words[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
-        if len(words)
-        else (np.full(len(values), "", dtype=str))
+    # Encoded once; trimming and the missing values are then looked at on the k distinct
+    # values only, and the rows follow by one gather of the codes.
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    distinct = encoded.dictionary.to_pylist()
+    words = np.asarray(["" if word is None else word.strip() for word in distinct], dtype=str)
+    absent = np.asarray([word is None for word in distinct], dtype=bool) | np.isin(
+        np.char.lower(words), np.asarray(spec.missing, dtype=str)
     )
-    mask = np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
+    words = np.where(absent, "", words)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    labels = words[codes] if len(words) else np.full(len(values), "", dtype=str)
+    mask = absent[codes] if len(words) else np.zeros(len(values), dtype=bool)
     return labels, (mask if mask.any() else None)
 
 
@@ -504,6 +543,19 @@ def arrow_timestamps(
     rule += " (or empty)" if optional else ""
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         return _typed_timestamps(values, spec, optional, rule)
+    if (
+        pa.types.is_string(values.type)
+        and time_values is None
+        and spec.format is None
+        and spec.missing == ("",)
+        and values.null_count != len(values)
+    ):
+        try:  # naive ISO 8601, blanks as nulls (the reader's): one cast, no pattern matching
+            naive = pc.cast(values, pa.timestamp("us"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            naive = None
+        if naive is not None:
+            return _typed_timestamps(naive, spec, optional, rule, source=values)
     text, _ = _text(values)
     missing = pc.fill_null(_missing(text, spec), True)
     if time_values is not None:
@@ -616,26 +668,30 @@ def _assume_zone(parsed: Any, tz: str, values: Any, rule: str) -> Any:
 
 
 def _typed_timestamps(
-    values: Any, spec: ColumnSpec, optional: bool, rule: str
+    values: Any, spec: ColumnSpec, optional: bool, rule: str, source: Any = None
 ) -> tuple[NDArray[np.datetime64], bool | None, str | None]:
-    """A typed Arrow timestamp or date column (Parquet) as ``(stamps, aware, zone)``."""
+    """A typed Arrow timestamp or date column (Parquet) as ``(stamps, aware, zone)``.
+
+    ``source`` is the text the stamps were parsed from, shown in messages.
+    """
     pa, pc = _pa()
+    shown = values if source is None else source
     if pa.types.is_date(values.type):
         values = pc.cast(values, pa.timestamp("us"))
     zone = values.type.tz
     aware = zone is not None
     if not aware and spec.tz is not None:
-        values = _assume_zone(pc.cast(values, pa.timestamp("us")), spec.tz, values, rule)
+        values = _assume_zone(pc.cast(values, pa.timestamp("us")), spec.tz, shown, rule)
         aware, zone = True, spec.tz
     if not optional:
         index = _first(pc.is_null(values))
         if index >= 0:
-            raise BadValue(index, rule.replace(" (or empty)", ""), None)
+            raise BadValue(index, rule.replace(" (or empty)", ""), None if source is None else "")
     ticks = pc.cast(pc.cast(values, pa.timestamp("us", values.type.tz)), pa.int64())
     result = np.asarray(
         pc.fill_null(ticks, np.iinfo(np.int64).min).to_numpy(zero_copy_only=False), dtype=np.int64
     ).view("datetime64[us]")
-    _check_years(result, values, rule)
+    _check_years(result, shown, rule)
     present = bool((~np.isnat(result)).any())
     return result, (aware if present else None), zone
 

@@ -236,8 +236,10 @@ def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tu
     convert = pa_csv.ConvertOptions(
         column_types=dict.fromkeys(wanted, pa.string()),
         include_columns=wanted,
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+        # Blank cells are nulls: the parsing rules then cast whole columns in one step.
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
     )
     batches = []
     try:

@@ -738,7 +738,7 @@ def kpi_report(
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
     items = None if standards is None else standard_list(standards)
-    table = as_table(contacts, columns, tz)
+    table = as_table(contacts, columns, tz, by=by)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)
