@@ -526,7 +526,17 @@ class ContactsTable:
             }[kind]
             converted = converter(array, column, kind)
         self._cache[role] = converted
+        self._release(spec.columns)
         return converted
+
+    def _release(self, columns: tuple[str, ...]) -> None:
+        """Drop a file's text columns once every role reading them is converted (memory)."""
+        if self.source is None or self._format == "json":
+            return
+        for name in columns:
+            users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
+            if all(role in self._cache for role in users):
+                self._raw.pop(name, None)
 
     def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:
         """A role converted by the parsing rules of :mod:`cskpi._report.parsing`."""

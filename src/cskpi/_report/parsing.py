@@ -338,10 +338,11 @@ def _numbers(text: Any, missing: Any, rule: str) -> tuple[Any, Any]:
 def arrow_durations(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
     """A duration column as float seconds (NaN where missing); see the module notes for the forms."""
     pa, pc = _pa()
-    values = _combined(values)
     rule = "a non-negative duration (a number of seconds, H:MM:SS, or ISO 8601 such as PT2M23S)"
     factor = DURATION_UNITS[spec.unit]
-    fast = _fast_floats(values, spec)
+    fast = _fast_floats(values, spec)  # on the chunks as read: no copy of the column
+    if fast is None:
+        values = _combined(values)
     if fast is not None:
         seconds = pc.multiply(fast, factor)
     elif pa.types.is_duration(values.type):
@@ -396,11 +397,12 @@ def arrow_durations(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
 def arrow_scores(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
     """A survey-answer column as floats (NaN where missing); answers must be whole numbers."""
     pa, pc = _pa()
-    values = _combined(values)
     rule = "a survey answer (a whole number, or empty)"
     if pa.types.is_boolean(values.type):
         raise BadValue(0, rule, _shown(values, 0) if len(values) else None)
-    fast = _fast_floats(values, spec)
+    fast = _fast_floats(values, spec)  # on the chunks as read: no copy of the column
+    if fast is None:
+        values = _combined(values)
     if fast is not None:
         result = _floats(fast)
     elif (
@@ -436,7 +438,6 @@ def arrow_scores(values: Any, spec: ColumnSpec) -> NDArray[np.float64]:
 def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     """A flag column as booleans: true values, false values, missing = false; ``invert`` negates."""
     pa, pc = _pa()
-    values = _combined(values)
     default = (
         spec.true_values == DEFAULT_TRUE
         and spec.false_values == DEFAULT_FALSE
@@ -450,6 +451,8 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
             cast = None
         if cast is not None:
             values = cast
+    if not (spec.present or pa.types.is_boolean(values.type)):
+        values = _combined(values)
     if spec.present:  # true where there is a value, whatever it is
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
             text, _ = _text(values)
@@ -534,7 +537,6 @@ def arrow_timestamps(
     UTC offset shared by every value (``'+00:00'``), or None.
     """
     pa, pc = _pa()
-    values = _combined(values)
     rule = (
         "a timestamp such as 2026-01-31T09:30:00"
         if spec.format is None
@@ -556,6 +558,7 @@ def arrow_timestamps(
             naive = None
         if naive is not None:
             return _typed_timestamps(naive, spec, optional, rule, source=values)
+    values = _combined(values)
     text, _ = _text(values)
     missing = pc.fill_null(_missing(text, spec), True)
     if time_values is not None:

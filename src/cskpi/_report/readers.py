@@ -1,7 +1,7 @@
 """File readers on Apache Arrow: CSV, Parquet (a file or a folder of files) and JSON lines.
 
 One reader for every file format: :mod:`pyarrow.csv` streams a delimited text file
-in record batches, :mod:`pyarrow.dataset` a Parquet file or a folder of Parquet
+in record batches, :mod:`pyarrow.parquet` a Parquet file or a folder of Parquet
 files, :mod:`pyarrow.json` a file of JSON lines (one object per line; nested
 objects become struct columns, reached with dotted names such as
 ``Agent.AfterContactWorkDuration``). Only the columns asked for are converted, so
@@ -128,14 +128,34 @@ def _flat_names(pa: Any, schema: Any) -> list[str]:
     return names
 
 
-def _dataset(path: str | Path) -> Any:
+def _parquet_files(path: str | Path) -> list[Any]:
+    """The Parquet files of a file or a folder (every ``*.parquet`` below it, in name order)."""
     arrow()
-    ds: Any = importlib.import_module("pyarrow.dataset")
-
+    pq: Any = importlib.import_module("pyarrow.parquet")
+    if os.path.isdir(path):
+        names = sorted(
+            os.path.join(folder, name)
+            for folder, _, files in os.walk(path)
+            for name in files
+            if name.endswith(FORMATS["parquet"])
+        )
+    else:
+        names = [str(path)]
     try:
-        return ds.dataset(str(path), format="parquet")
+        return [pq.ParquetFile(name) for name in names]
     except (OSError, ValueError) as error:
         raise _fail(path, f"is not a Parquet file or folder ({_first_line(error)})") from None
+
+
+class _Schemas:
+    """The schema shared by the Parquet files of a folder (the first file's)."""
+
+    def __init__(self, files: list[Any]) -> None:
+        self.schema = files[0].schema_arrow
+
+
+def _dataset(path: str | Path) -> Any:
+    return _Schemas(_parquet_files(path))
 
 
 def _first_line(error: BaseException) -> str:
@@ -189,9 +209,16 @@ def read_columns(
     if kind == "csv":
         return _read_csv(pa, path, names, delimiter)
     if kind == "parquet":
-        dataset = _dataset(path)
-        top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in dataset.schema.names})
-        table = dataset.to_table(columns=top or dataset.schema.names[:1])
+        # Each file read by pyarrow.parquet, only the columns asked for (row groups stream
+        # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
+        files = _parquet_files(path)
+        schema = files[0].schema_arrow
+        top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
+        try:
+            parts = [file.read(columns=top or schema.names[:1]) for file in files]
+            table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        except (OSError, ValueError, pa.ArrowInvalid) as error:
+            raise _fail(path, f"could not be read ({_first_line(error)})") from None
         return {name: _pick(pa, table, name) for name in names}, table.num_rows
     table = read_json(path, pa)
     return {name: _pick(pa, table, name) for name in names}, table.num_rows
