@@ -338,6 +338,8 @@ class ContactsTable:
         self._plan: set[str] | None = None
         if isinstance(data, str | os.PathLike):
             self.source = os.fspath(data)
+            if not os.path.exists(self.source):  # before the install hint: a wrong path first
+                raise FileNotFoundError(2, "No such file or directory", self.source)
             arrow()  # the install hint now, not at the first column read
             self._names = column_names(self.source, format=format, delimiter=delimiter)
             self._loaded = False
