@@ -134,6 +134,20 @@ def test_cli_schema_runs_without_preprocessing() -> None:
         "report", str(DATA / "connect_ctr.jsonl"), "--schema", "amazon-connect", "--format", "csv"
     )
     assert completed.returncode == 0, completed.stderr
+    completed = run(
+        "report", str(DATA / "genesys_conversations.json"), "--schema", "genesys", "--by", "channel"
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "voice" in completed.stdout and "chat" in completed.stdout
+
+
+def test_input_format_option(tmp_path: Path) -> None:
+    lines = tmp_path / "records.txt"  # JSON lines under a suffix that says nothing
+    lines.write_text((DATA / "connect_ctr.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    completed = run("report", str(lines), "--schema", "amazon-connect")  # the schema says JSON lines
+    assert completed.returncode == 0, completed.stderr
+    completed = run("report", str(lines), "--schema", "amazon-connect", "--input-format", "csv")
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr  # as CSV: one column, no roles
 
 
 @pytest.mark.parametrize(
