@@ -220,7 +220,7 @@ def read_contacts(
     """Read a contacts file (CSV, Parquet, JSON lines) through an export schema or a mapping file.
 
     Only the columns in roles (and a ``by`` column, when a report asks for one) are
-    read, streamed in record batches, and converted by the parsing rules of the
+    read (a CSV file streamed in record batches), and converted by the parsing rules of the
     schema or mapping. Needs pyarrow (``pip install "cskpi[cli]"``).
 
     Parameters

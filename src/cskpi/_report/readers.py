@@ -1,8 +1,8 @@
 """File readers on Apache Arrow: CSV, Parquet (a file or a folder of files) and JSON lines.
 
 One reader for every file format: :mod:`pyarrow.csv` streams a delimited text file
-in record batches, :mod:`pyarrow.parquet` a Parquet file or a folder of Parquet
-files, :mod:`pyarrow.json` a file of JSON lines (one object per line; nested
+in record batches, :mod:`pyarrow.parquet` reads the columns of a Parquet file or of
+a folder of Parquet files, :mod:`pyarrow.json` a file of JSON lines (one object per line; nested
 objects become struct columns, reached with dotted names such as
 ``Agent.AfterContactWorkDuration``). Only the columns asked for are converted, so
 memory follows the batch and those columns, not the widest cell of a column the
@@ -199,8 +199,10 @@ def read_columns(
 ) -> tuple[dict[str, Any], int]:
     """Read only the columns ``names`` of a file: ``({name: Arrow chunked array}, number of rows)``.
 
-    CSV and Parquet are streamed in record batches (memory follows the batch and the
-    columns read); JSON lines are parsed whole, then the columns are picked. Dotted
+    CSV is streamed in record batches, the columns asked for kept (memory follows
+    the batch and those columns, not the file); Parquet files are read column by
+    column, only those asked for; JSON lines are parsed whole, then the columns are
+    picked. Dotted
     names reach fields of nested objects. Empty lines of a CSV file are skipped.
     Errors name the file and, for a malformed CSV row, the row and line.
     """
