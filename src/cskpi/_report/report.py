@@ -772,6 +772,9 @@ def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, C
     customer codes factorised once for the whole table.
     """
     known = _known_ids(table.get("customer"))
+    declared = table.known("customer")  # a mapping's missing ids (anonymous callers)
+    if declared is not None:
+        known &= declared
     values = np.full((cells.n_groups, cells.n_periods), np.nan)
     n = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     excluded = {"no customer id": per_cell(cells, ~known)}
@@ -982,7 +985,7 @@ def kpi_report(
     if empty_periods not in EMPTY_PERIODS:
         raise InvalidInputError(f"empty_periods must be one of {EMPTY_PERIODS}; got {empty_periods!r}")
     items = None if standards is None else standard_list(standards)
-    table = as_table(contacts, columns, tz)
+    table = as_table(contacts, columns, tz, by=by)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)
