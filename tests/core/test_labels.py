@@ -317,22 +317,35 @@ def test_grouped_results_of_several_keys_still_merge() -> None:
 # --------------------------------------------------------------------------- numpy hash paths
 
 
-@pytest.mark.parametrize("container", ["str", "bytes", "object"])
+@pytest.mark.parametrize("container", ["str", "bytes"])
 def test_hash_collisions_fall_back_to_an_exact_sort(monkeypatch: pytest.MonkeyPatch, container: str) -> None:
     values = ["b", "a", "ccc", "b", "dd", "a"]
-    labels: Any = np.array(values, dtype=object if container == "object" else str)
+    labels: Any = np.array(values, dtype=str)
     if container == "bytes":
         labels = np.char.encode(labels, "utf-8")
         values = [v.encode() for v in values]
     # Every row hashes alike: the exact comparison sees different strings under one hash.
     monkeypatch.setattr(labels_module, "_text_hash", lambda words: np.zeros(words.shape[0], dtype=np.uint64))
-    monkeypatch.setattr(
-        labels_module, "_python_hash", lambda objects: np.zeros(objects.shape[0], dtype=object)
-    )
     with unavailable("pyarrow"):
         groups = factorize(labels, len(values))
     codes, distinct = reference(values)
     assert groups.codes.tolist() == codes and groups.labels[0].tolist() == distinct
+
+
+class _SameHash(str):
+    """A str whose every value hashes alike: the object path must still tell them apart."""
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def test_objects_sharing_a_hash_stay_different_labels() -> None:
+    values = ["b", "a", "ccc", "b", "dd", "a"]
+    labels = np.array([_SameHash(v) for v in values] + [None], dtype=object)
+    with unavailable("pyarrow"):
+        groups = factorize(keep_missing(labels), len(labels))
+    codes, distinct = reference(values)
+    assert groups.codes.tolist() == [*codes, 4] and groups.labels[0].tolist() == [*distinct, "(missing)"]
 
 
 def test_hash_table_of_many_distinct_labels() -> None:
@@ -478,3 +491,40 @@ def test_text_mixed_with_numbers_is_refused_with_and_without_pyarrow() -> None:
             cskpi.nps([9, 10, 0], by=np.array(["a", None, "b"], dtype=object))
     with pytest.raises(InvalidTypeError, match="customer_ids must hold labels of one comparable type"):
         cskpi.repeat_rate(ids)
+
+
+# --------------------------------------------------------------------------- object arrays through pyarrow
+
+
+@pytest.mark.parametrize("hide", [(), ("pyarrow",)], ids=["pyarrow", "without pyarrow"])
+def test_bytes_and_text_objects_are_never_one_label(hide: tuple[str, ...]) -> None:
+    # pyarrow reads b"ab" as the text "ab": the two rows must not become one group.
+    with (
+        unavailable(*hide),
+        pytest.raises(InvalidTypeError, match="by must hold labels of one comparable type"),
+    ):
+        factorize(np.array(["ab", b"ab", "cd"], dtype=object), 3)
+    with unavailable(*hide):
+        groups = factorize(np.array([b"b", b"a", b"b"], dtype=object), 3)
+    assert groups.labels[0].tolist() == [b"a", b"b"] and groups.codes.tolist() == [1, 0, 1]
+
+
+def test_object_labels_converted_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    # Blocks of 4 rows: a block of missing values only, labels first seen in later blocks,
+    # a bytes value in the last block, and each kind of missing value.
+    monkeypatch.setattr(labels_module, "_ARROW_BLOCK", 4)
+    values = ["d", "b", "d", "b", None, np.nan, None, pd.NA, "a", "c", "a", "b", "e"]
+    labels = np.array(values, dtype=object)
+    groups = factorize(keep_missing(labels, "?"), len(values))
+    assert groups.labels[0].tolist() == ["a", "b", "c", "d", "e", "?"]
+    assert groups.codes.tolist() == [3, 1, 3, 1, 5, 5, 5, 5, 0, 2, 0, 1, 4]
+    message = f"by must not contain missing labels {MISSING}; got nan at index 4"
+    with pytest.raises(InvalidInputError, match=exact(message)):
+        factorize(labels[[0, 1, 2, 3, 5]], 5)  # the NaN opens the second block
+    with pytest.raises(InvalidTypeError, match="one comparable type"):
+        factorize(np.array(["d", "b", "d", "b", "a", "c", "a", "b", b"e"], dtype=object), 9)
+    # A number after the first block is refused as on every other path.
+    with pytest.raises(InvalidTypeError, match="one comparable type"):
+        factorize(np.array(["a", "b", "c", "d", "e", 1], dtype=object), 6)

@@ -20,9 +20,10 @@ pyarrow Array or ChunkedArray                 ``dictionary_encode()`` (chunks un
 numpy ``str_``/``bytes_`` arrays, lists       a 64-bit hash of each row's characters and
                                               a hash table, checked exactly (one sort
                                               on a collision)
-numpy object arrays of strings                ``pyarrow.array(...).dictionary_encode()``;
-                                              without pyarrow, Python's ``hash()``,
-                                              checked exactly
+numpy object arrays of strings                ``pyarrow.array`` block by block, then one
+                                              ``dictionary_encode()``; without pyarrow
+                                              (or with ``bytes`` values), a Python
+                                              ``dict`` (``hash()`` and ``==``)
 integers and booleans with a compact range    a dense scatter, O(n + range)
 anything else                                 one sort, ``np.unique``
 ============================================  ===========================================
@@ -33,6 +34,7 @@ so groups come out in label order whatever the order of the rows.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import Any
 
@@ -187,13 +189,14 @@ def _value_at(key: Any, index: int) -> Any:
 
 # --------------------------------------------------------------------------- engines
 #
-# Each returns ``(codes, uniques, unused)``: intp codes with -1 for a missing row,
+# Each returns ``(codes, uniques, unused)``: integer codes (any signed width, or unsigned
+# when no row is missing) with -1 for a missing row,
 # the distinct labels in any order (some of which may themselves be missing values, a
 # NaN kept by pyarrow for example), and whether some uniques may occur in no row
 # (the categories of a categorical).
 
 
-_Raw = tuple[NDArray[np.intp], NDArray[Any], bool]
+_Raw = tuple[NDArray[np.integer[Any]], NDArray[Any], bool]
 
 
 def _module_of(key: Any) -> str:
@@ -225,7 +228,9 @@ def _from_arrow(key: Any) -> _Raw | None:
     if not hasattr(key, "dictionary_encode") and not hasattr(key, "indices"):
         return None
     type_name = str(key.type)
-    if not type_name.startswith("dictionary"):
+    # Only a dictionary the user made may hold values that occur in no row.
+    unused = type_name.startswith("dictionary")
+    if not unused:
         if type_name in ("null",):
             return np.full(len(key), -1, dtype=np.intp), np.zeros(0, dtype=object), False
         key = key.dictionary_encode()
@@ -235,20 +240,22 @@ def _from_arrow(key: Any) -> _Raw | None:
         if not chunks:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object), False
         dictionary = chunks[0].dictionary
-        codes = np.concatenate([_arrow_indices(chunk) for chunk in chunks])
+        indices = [_arrow_indices(chunk) for chunk in chunks]
+        codes = indices[0] if len(indices) == 1 else np.concatenate(indices)
     else:
         dictionary = key.dictionary
         codes = _arrow_indices(key)
-    return codes, np.asarray(dictionary.to_numpy(zero_copy_only=False)), True
+    return codes, np.asarray(dictionary.to_numpy(zero_copy_only=False)), unused
 
 
-def _arrow_indices(chunk: Any) -> NDArray[np.intp]:
+def _arrow_indices(chunk: Any) -> NDArray[np.integer[Any]]:
+    """The indices of a dictionary array as numpy integers (a view when it has no nulls), -1 for null."""
     indices = chunk.indices
     if indices.null_count:
         indices = indices.fill_null(-1) if str(indices.type).startswith("int") else None
         if indices is None:  # unsigned indices: widen first so -1 fits
             indices = chunk.indices.cast("int64").fill_null(-1)
-    return np.asarray(indices.to_numpy(zero_copy_only=False)).astype(np.intp)
+    return np.asarray(indices.to_numpy(zero_copy_only=False))
 
 
 def _from_polars(key: Any) -> _Raw | None:
@@ -377,41 +384,71 @@ def _text_codes(key: NDArray[Any]) -> _Raw | None:
         return None if hashed is None else (hashed[0], key[hashed[1]], False)
     pyarrow = optional_module("pyarrow")
     if pyarrow is not None:
-        try:
-            array = pyarrow.array(key, from_pandas=True)
-        except (pyarrow.ArrowException, TypeError, ValueError):
-            return None  # mixed or unconvertible objects
-        if str(array.type) not in ("string", "large_string", "binary", "large_binary", "null"):
-            return None
-        codes, uniques, _ = _from_arrow(array)  # type: ignore[misc]
-        return codes, uniques, False
+        return _arrow_text(key, pyarrow)
     return _object_codes(key)
 
 
-_python_hash = np.frompyfunc(hash, 1, 1)
+# Rows of an object array converted by one ``pyarrow.array`` call: small columns are
+# built without regrowing (and copying) one large string buffer, about 15 % faster.
+_ARROW_BLOCK = 1 << 16
+
+
+def _arrow_text(key: NDArray[Any], pyarrow: Any) -> _Raw | None:
+    """An object array of ``str`` (None, NaN or NA for missing) through pyarrow.
+
+    Converted block by block (missing values become nulls), then dictionary-encoded as
+    one chunked column (one hash table for all blocks). pyarrow reads a ``bytes`` value
+    as text when it is valid UTF-8, but then types its block as binary: such arrays go
+    to the exact ``hash()`` path, so ``b"a"`` and ``"a"`` stay different labels.
+    """
+    blocks: list[Any] = []
+    for start in range(0, key.shape[0], _ARROW_BLOCK):
+        try:
+            block = pyarrow.array(key[start : start + _ARROW_BLOCK], from_pandas=True)
+        except (pyarrow.ArrowException, TypeError, ValueError):
+            return None  # non-text objects: np.unique orders them or reports them
+        kind = str(block.type)
+        if kind in ("binary", "large_binary"):
+            return _object_codes(key)
+        if kind == "null":  # a block of missing values only
+            block = block.cast(pyarrow.string())
+        elif kind not in ("string", "large_string"):
+            return None
+        blocks.extend(block.chunks if hasattr(block, "chunks") else (block,))
+    if any(str(block.type) == "large_string" for block in blocks):
+        blocks = [block.cast(pyarrow.large_string()) for block in blocks]
+    raw = _from_arrow(pyarrow.chunked_array(blocks))
+    return None if raw is None else (raw[0], raw[1], False)
+
+
 _is_text = np.frompyfunc(lambda value: isinstance(value, str | bytes), 1, 1)
 
 
 def _object_codes(key: NDArray[Any]) -> _Raw | None:
-    """Objects by their Python ``hash()`` (cached by str objects), checked exactly with ``==``."""
+    """Objects numbered by a Python ``dict``: their ``hash()`` (cached by str objects) and ``==``.
+
+    One C-level pass: ``dict.setdefault`` gives each row the number of the first row
+    holding an equal object (the dict resolves hash collisions by ``==``), and these
+    numbers are made dense by one gather. Missing values (None, NaN, NA) come out as
+    labels of their own; the caller turns them into missing rows.
+    """
+    table: dict[Any, int] = {}
     try:
-        hashed = _python_hash(key).astype(np.int64)
-    except TypeError:  # unhashable values
+        first_rows = np.fromiter(
+            map(table.setdefault, key, itertools.count()), dtype=np.intp, count=key.shape[0]
+        )
+    except (TypeError, ValueError):  # unhashable values, comparisons that give no plain True or False
         return None
-    codes, distinct = _hash_factorize(hashed.view(np.uint64))
-    representative = np.empty(distinct.shape[0], dtype=np.intp)
-    representative[codes] = np.arange(key.shape[0], dtype=np.intp)
-    uniques = key[representative]
-    missing = _missing_mask(uniques)  # NaN hashes by identity, None and NA are equal to nothing
+    firsts = np.fromiter(table.values(), dtype=np.intp, count=len(table))
+    uniques = key[firsts]
+    missing = _missing_mask(uniques)
     text = np.asarray(_is_text(uniques if missing is None else uniques[~missing]), dtype=bool)
     if text.any() and not text.all():
         return None  # text mixed with other values: np.unique refuses them with a clear error
-    rows = slice(None) if missing is None else ~missing[codes]
-    try:
-        same = np.asarray(key[rows] == uniques[codes[rows]], dtype=bool)
-    except (TypeError, ValueError):  # comparisons that give no plain True or False
-        return None
-    return (codes, uniques, False) if same.all() else None
+    # Only the k first rows of the lookup are written: the other pages are never touched.
+    lookup = np.empty(key.shape[0], dtype=np.intp)
+    lookup[firsts] = np.arange(firsts.shape[0], dtype=np.intp)
+    return lookup[first_rows], uniques, False
 
 
 # Odd 64-bit multipliers of the text hash, one per word of a row (fixed: results never
@@ -595,12 +632,13 @@ def encode_labels(
             rank = np.empty(k + 1, dtype=np.intp)
             rank[order] = np.arange(k, dtype=np.intp)
             rank[k] = -1  # code -1 (a missing row) stays -1
-            codes = rank[codes]
+            codes = rank[codes]  # the engines' narrow codes become intp in this one gather
             uniques = uniques[order]
+    result: NDArray[np.intp] = codes.astype(np.intp, copy=False)
     if kept is not None and missing_rows:
-        codes = np.where(codes < 0, k, codes)
+        result = np.where(result < 0, k, result)
         uniques = _append_label(uniques, kept.label, name)
-    return codes, uniques
+    return result, uniques
 
 
 def _append_label(uniques: NDArray[Any], label: Any, name: str) -> NDArray[Any]:
