@@ -497,23 +497,31 @@ def test_text_mixed_with_numbers_is_refused_with_and_without_pyarrow() -> None:
 
 
 @pytest.mark.parametrize("hide", [(), ("pyarrow",)], ids=["pyarrow", "without pyarrow"])
-def test_bytes_and_text_objects_are_never_one_label(hide: tuple[str, ...]) -> None:
-    # pyarrow reads b"ab" as the text "ab": the two rows must not become one group.
-    with (
-        unavailable(*hide),
-        pytest.raises(InvalidTypeError, match="by must hold labels of one comparable type"),
-    ):
-        factorize(np.array(["ab", b"ab", "cd"], dtype=object), 3)
+def test_bytes_among_text_objects_read_as_text_like_a_list(hide: tuple[str, ...]) -> None:
+    # One rule on every path: bytes mixed with str are their UTF-8 text (numpy reads the
+    # list ["ab", b"ab"] as two "ab"), whichever comes first; bytes alone stay bytes.
+    for values in (["ab", b"ab", "cd", b"ef"], [b"ab", "ab", "cd", b"ef"]):
+        with unavailable(*hide):
+            groups = factorize(np.array(values, dtype=object), 4)
+        assert groups.labels[0].tolist() == ["ab", "cd", "ef"] == factorize(values, 4).labels[0].tolist()
+        assert [type(label) for label in groups.labels[0]] == [str, str, str]
+        assert groups.codes.tolist() == [0, 0, 1, 2]
+    labels = np.array([None, b"b", b"a", b"b"], dtype=object)
     with unavailable(*hide):
-        groups = factorize(np.array([b"b", b"a", b"b"], dtype=object), 3)
-    assert groups.labels[0].tolist() == [b"a", b"b"] and groups.codes.tolist() == [1, 0, 1]
+        only_bytes = factorize(keep_missing(labels), 4)
+        with pytest.raises(InvalidInputError, match="got None at index 0"):
+            factorize(labels, 4)
+        with pytest.raises(InvalidTypeError, match="one comparable type"):  # not UTF-8: no text to read
+            factorize(np.array(["a", b"\xff"], dtype=object), 2)
+    assert only_bytes.labels[0].tolist() == [b"a", b"b", "(missing)"]
+    assert only_bytes.codes.tolist() == [2, 1, 0, 1]
 
 
 def test_object_labels_converted_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyarrow")
     pd = pytest.importorskip("pandas")
-    # Blocks of 4 rows: a block of missing values only, labels first seen in later blocks,
-    # a bytes value in the last block, and each kind of missing value.
+    # Blocks of 4 rows: a block of missing values only, labels first seen in later blocks
+    # (each block has its own dictionary), and each kind of missing value.
     monkeypatch.setattr(labels_module, "_ARROW_BLOCK", 4)
     values = ["d", "b", "d", "b", None, np.nan, None, pd.NA, "a", "c", "a", "b", "e"]
     labels = np.array(values, dtype=object)
@@ -523,8 +531,19 @@ def test_object_labels_converted_in_blocks(monkeypatch: pytest.MonkeyPatch) -> N
     message = f"by must not contain missing labels {MISSING}; got nan at index 4"
     with pytest.raises(InvalidInputError, match=exact(message)):
         factorize(labels[[0, 1, 2, 3, 5]], 5)  # the NaN opens the second block
-    with pytest.raises(InvalidTypeError, match="one comparable type"):
-        factorize(np.array(["d", "b", "d", "b", "a", "c", "a", "b", b"e"], dtype=object), 9)
+    # The first label present decides bytes against text, even past a block of blanks.
+    blank_first = np.array([None] * 4 + [b"y", b"x", b"y"], dtype=object)
+    assert factorize(keep_missing(blank_first), 7).labels[0].tolist() == [b"x", b"y", "(missing)"]
     # A number after the first block is refused as on every other path.
     with pytest.raises(InvalidTypeError, match="one comparable type"):
         factorize(np.array(["a", "b", "c", "d", "e", 1], dtype=object), 6)
+
+
+def test_object_text_labels_sort_by_code_point() -> None:
+    # pyarrow sorts the labels by their UTF-8 bytes: the same order as Python's for str.
+    values = ["é", "z", "Z", "a", "\U0001f600", "ab", "", "ä", "\x00", "a\x00"]
+    codes, distinct = reference(values)
+    for hide in ((), ("pyarrow",)):
+        with unavailable(*hide):
+            groups = factorize(np.array(values, dtype=object), len(values))
+        assert groups.labels[0].tolist() == distinct and groups.codes.tolist() == codes

@@ -20,16 +20,19 @@ pyarrow Array or ChunkedArray                 ``dictionary_encode()`` (chunks un
 numpy ``str_``/``bytes_`` arrays, lists       a 64-bit hash of each row's characters and
                                               a hash table, checked exactly (one sort
                                               on a collision)
-numpy object arrays of strings                ``pyarrow.array`` block by block, then one
-                                              ``dictionary_encode()``; without pyarrow
-                                              (or with ``bytes`` values), a Python
+numpy object arrays of strings                ``pyarrow.array(..., type=dictionary)``
+                                              block by block, the blocks' labels merged
+                                              and sorted by pyarrow; without pyarrow
+                                              (and for ``bytes`` labels), a Python
                                               ``dict`` (``hash()`` and ``==``)
 integers and booleans with a compact range    a dense scatter, O(n + range)
 anything else                                 one sort, ``np.unique``
 ============================================  ===========================================
 
 Only the ``k`` distinct labels are then sorted, and the codes remapped with one gather,
-so groups come out in label order whatever the order of the rows.
+so groups come out in label order whatever the order of the rows. In an object array,
+``bytes`` mixed with ``str`` are read as their UTF-8 text (``b"a"`` and ``"a"`` are the
+label ``"a"``), as numpy reads such a list; an array of ``bytes`` alone keeps bytes labels.
 """
 
 from __future__ import annotations
@@ -388,40 +391,59 @@ def _text_codes(key: NDArray[Any]) -> _Raw | None:
     return _object_codes(key)
 
 
-# Rows of an object array converted by one ``pyarrow.array`` call: small columns are
-# built without regrowing (and copying) one large string buffer, about 15 % faster.
+# Rows of an object array converted by one ``pyarrow.array`` call: small dictionary
+# arrays are built without regrowing one large buffer, and their indices are remapped
+# while they are still in the CPU cache.
 _ARROW_BLOCK = 1 << 16
 
 
 def _arrow_text(key: NDArray[Any], pyarrow: Any) -> _Raw | None:
     """An object array of ``str`` (None, NaN or NA for missing) through pyarrow.
 
-    Converted block by block (missing values become nulls), then dictionary-encoded as
-    one chunked column (one hash table for all blocks). pyarrow reads a ``bytes`` value
-    as text when it is valid UTF-8, but then types its block as binary: such arrays go
-    to the exact ``hash()`` path, so ``b"a"`` and ``"a"`` stay different labels.
+    Each block of rows is converted straight into a dictionary array (pyarrow hashes
+    each string while it copies it; missing values become nulls). The blocks'
+    dictionaries, about ``k`` strings each, are merged into one by pyarrow and sorted
+    (UTF-8 byte order is code-point order, Python's order of str); each block's indices
+    then go through a table of ``k`` entries to their sorted codes, so the rows are
+    remapped once. pyarrow reads a ``bytes`` value as its UTF-8 text: when the first
+    label present is ``bytes`` (an array of bytes labels), and for objects pyarrow does
+    not read as text, the exact ``dict`` path decides instead.
     """
-    blocks: list[Any] = []
-    for start in range(0, key.shape[0], _ARROW_BLOCK):
-        try:
-            block = pyarrow.array(key[start : start + _ARROW_BLOCK], from_pandas=True)
-        except (pyarrow.ArrowException, TypeError, ValueError):
-            return None  # non-text objects: np.unique orders them or reports them
-        kind = str(block.type)
-        if kind in ("binary", "large_binary"):
-            return _object_codes(key)
-        if kind == "null":  # a block of missing values only
-            block = block.cast(pyarrow.string())
-        elif kind not in ("string", "large_string"):
-            return None
-        blocks.extend(block.chunks if hasattr(block, "chunks") else (block,))
-    if any(str(block.type) == "large_string" for block in blocks):
-        blocks = [block.cast(pyarrow.large_string()) for block in blocks]
-    raw = _from_arrow(pyarrow.chunked_array(blocks))
-    return None if raw is None else (raw[0], raw[1], False)
+    n = key.shape[0]
+    text = pyarrow.dictionary(pyarrow.int32(), pyarrow.string())
+    try:
+        blocks = [
+            pyarrow.array(key[start : start + _ARROW_BLOCK], type=text, from_pandas=True)
+            for start in range(0, n, _ARROW_BLOCK)
+        ]
+    except (pyarrow.ArrowException, TypeError, ValueError):  # numbers, bytes not UTF-8, surrogates
+        return _object_codes(key)
+    if any(hasattr(block, "chunks") for block in blocks):  # pragma: no cover - over 2 GiB of text a block
+        return _object_codes(key)
+    merged = pyarrow.concat_arrays([block.dictionary for block in blocks]).dictionary_encode()
+    compute: Any = optional_module("pyarrow.compute")
+    order = np.asarray(compute.array_sort_indices(merged.dictionary).to_numpy())
+    uniques = np.asarray(merged.dictionary.take(order).to_numpy(zero_copy_only=False))
+    rank = np.empty(order.shape[0], dtype=np.intp)  # sorted position of each merged label
+    rank[order] = np.arange(order.shape[0], dtype=np.intp)
+    to_sorted = rank[np.asarray(merged.indices.to_numpy())]  # block dictionaries, one after another
+    codes = np.empty(n, dtype=np.intp)
+    entry = 0
+    for start, block in zip(range(0, n, _ARROW_BLOCK), blocks, strict=True):
+        size = len(block.dictionary)
+        table = np.append(to_sorted[entry : entry + size], -1)  # index -1 (a null) reads the -1
+        entry += size
+        codes[start : start + len(block)] = table[_arrow_indices(block)]
+    present = np.flatnonzero(codes[:_ARROW_BLOCK] >= 0)
+    first = present[0] if present.shape[0] else np.argmax(codes >= 0)
+    if uniques.shape[0] and not isinstance(key[first], str):
+        return _object_codes(key)  # bytes labels stay bytes
+    return codes, uniques, False
 
 
 _is_text = np.frompyfunc(lambda value: isinstance(value, str | bytes), 1, 1)
+_is_bytes = np.frompyfunc(lambda value: isinstance(value, bytes), 1, 1)
+_utf8_text = np.frompyfunc(lambda value: value.decode() if isinstance(value, bytes) else value, 1, 1)
 
 
 def _object_codes(key: NDArray[Any]) -> _Raw | None:
@@ -442,13 +464,27 @@ def _object_codes(key: NDArray[Any]) -> _Raw | None:
     firsts = np.fromiter(table.values(), dtype=np.intp, count=len(table))
     uniques = key[firsts]
     missing = _missing_mask(uniques)
-    text = np.asarray(_is_text(uniques if missing is None else uniques[~missing]), dtype=bool)
+    present = uniques if missing is None else uniques[~missing]
+    text = np.asarray(_is_text(present), dtype=bool)
     if text.any() and not text.all():
         return None  # text mixed with other values: np.unique refuses them with a clear error
     # Only the k first rows of the lookup are written: the other pages are never touched.
     lookup = np.empty(key.shape[0], dtype=np.intp)
     lookup[firsts] = np.arange(firsts.shape[0], dtype=np.intp)
-    return lookup[first_rows], uniques, False
+    codes = lookup[first_rows]
+    binary = np.asarray(_is_bytes(present), dtype=bool)
+    if binary.any() and not binary.all():
+        # str and bytes together: the bytes are read as UTF-8 text, as numpy reads such a
+        # list and pyarrow such an array, so b"a" and "a" are one label "a".
+        try:
+            text_uniques = _utf8_text(uniques)
+        except UnicodeDecodeError:
+            return None  # np.unique refuses the mix with a clear error
+        merged = _object_codes(text_uniques)
+        if merged is None:  # pragma: no cover - the k values are text or missing
+            return None
+        return merged[0][codes], merged[1], False
+    return codes, uniques, False
 
 
 # Odd 64-bit multipliers of the text hash, one per word of a row (fixed: results never
@@ -623,12 +659,15 @@ def encode_labels(
             uniques, k = uniques[present], int(np.count_nonzero(present))
     if sort and k > 1:
         try:
-            order = np.argsort(uniques, kind="stable")
+            # Engines that sort their k labels themselves (pyarrow text, polars) need only
+            # this check, in k comparisons; the others are sorted here.
+            ordered = bool(np.all(uniques[1:] > uniques[:-1]))
+            order = np.arange(k) if ordered else np.argsort(uniques, kind="stable")
         except TypeError:
             raise InvalidTypeError(
                 f"{name} must hold labels of one comparable type; got mixed values in dtype {uniques.dtype}"
             ) from None
-        if np.any(order[1:] < order[:-1]):
+        if not ordered and np.any(order[1:] < order[:-1]):
             rank = np.empty(k + 1, dtype=np.intp)
             rank[order] = np.arange(k, dtype=np.intp)
             rank[k] = -1  # code -1 (a missing row) stays -1
