@@ -190,6 +190,22 @@ def _value_at(key: Any, index: int) -> Any:
     return key[index]
 
 
+def _remap(
+    table: NDArray[np.intp], codes: NDArray[np.integer[Any]], out: NDArray[np.intp] | None = None
+) -> NDArray[np.intp]:
+    """``table[codes]`` as intp, for codes in ``-1..len(table)-1`` (-1 reads the last entry).
+
+    Taken in blocks of rows whose intp indices stay in the CPU cache, without bounds
+    checks (``mode="wrap"``; every code is in range): about twice as fast as
+    ``table[codes]`` on millions of rows.
+    """
+    result = np.empty(codes.shape[0], dtype=np.intp) if out is None else out
+    for start in range(0, codes.shape[0], _CACHE_ROWS):
+        stop = start + _CACHE_ROWS
+        np.take(table, codes[start:stop].astype(np.intp, copy=False), out=result[start:stop], mode="wrap")
+    return result
+
+
 # --------------------------------------------------------------------------- engines
 #
 # Each returns ``(codes, uniques, unused)``: integer codes (any signed width, or unsigned
@@ -307,7 +323,7 @@ def _polars_categories(key: Any) -> _Raw | None:
     order = np.argsort(labels, kind="stable")
     table = np.full(top + 1, -1, dtype=np.intp)
     table[present[order]] = np.arange(present.shape[0], dtype=np.intp)
-    return table[raw], labels[order], False
+    return _remap(table, raw), labels[order], False
 
 
 def _from_engine(key: Any) -> _Raw | None:
@@ -433,7 +449,7 @@ def _arrow_text(key: NDArray[Any], pyarrow: Any) -> _Raw | None:
         size = len(block.dictionary)
         table = np.append(to_sorted[entry : entry + size], -1)  # index -1 (a null) reads the -1
         entry += size
-        codes[start : start + len(block)] = table[_arrow_indices(block)]
+        _remap(table, _arrow_indices(block), out=codes[start : start + len(block)])
     present = np.flatnonzero(codes[:_ARROW_BLOCK] >= 0)
     first = present[0] if present.shape[0] else np.argmax(codes >= 0)
     if uniques.shape[0] and not isinstance(key[first], str):
@@ -471,7 +487,7 @@ def _object_codes(key: NDArray[Any]) -> _Raw | None:
     # Only the k first rows of the lookup are written: the other pages are never touched.
     lookup = np.empty(key.shape[0], dtype=np.intp)
     lookup[firsts] = np.arange(firsts.shape[0], dtype=np.intp)
-    codes = lookup[first_rows]
+    codes = _remap(lookup, first_rows)
     binary = np.asarray(_is_bytes(present), dtype=bool)
     if binary.any() and not binary.all():
         # str and bytes together: the bytes are read as UTF-8 text, as numpy reads such a
@@ -671,7 +687,7 @@ def encode_labels(
             rank = np.empty(k + 1, dtype=np.intp)
             rank[order] = np.arange(k, dtype=np.intp)
             rank[k] = -1  # code -1 (a missing row) stays -1
-            codes = rank[codes]  # the engines' narrow codes become intp in this one gather
+            codes = _remap(rank, codes)  # the engines' narrow codes become intp in this one gather
             uniques = uniques[order]
     result: NDArray[np.intp] = codes.astype(np.intp, copy=False)
     if kept is not None and missing_rows:
