@@ -547,3 +547,31 @@ def test_object_text_labels_sort_by_code_point() -> None:
         with unavailable(*hide):
             groups = factorize(np.array(values, dtype=object), len(values))
         assert groups.labels[0].tolist() == distinct and groups.codes.tolist() == codes
+
+
+@given(
+    values=st.integers(0, 30).flatmap(
+        lambda size: st.lists(
+            st.one_of(st.none(), st.sampled_from(["b", "a", "é", "ab", "日本"])), min_size=size, max_size=size
+        )
+    ),
+    block=st.integers(1, 6),
+)
+@settings(max_examples=60, deadline=None)
+def test_object_labels_in_any_blocks_match_the_reference(values: list[str | None], block: int) -> None:
+    pytest.importorskip("pyarrow")
+    present = [value for value in values if value is not None]
+    codes, distinct = reference(present)
+    position = iter(codes)
+    expected = [len(distinct) if value is None else next(position) for value in values]
+    labels = np.array(values, dtype=object)
+    saved = labels_module._ARROW_BLOCK
+    labels_module._ARROW_BLOCK = block  # hypothesis runs the examples without the function fixture
+    try:
+        for hide in ((), ("pyarrow",)):
+            with unavailable(*hide):
+                groups = factorize(keep_missing(labels, "?"), len(values))
+            missing = ["?"] if None in values else []
+            assert groups.labels[0].tolist() == distinct + missing and groups.codes.tolist() == expected
+    finally:
+        labels_module._ARROW_BLOCK = saved
