@@ -2,6 +2,7 @@
 
 python benchmarks/bench_labels.py            # full size (5M rows, 1,000 agents)
 python benchmarks/bench_labels.py --smoke    # tiny sizes, a few seconds (CI)
+python benchmarks/bench_labels.py --kind "numpy object" --metrics NPS --repeats 7
 
 Grouped NPS (``cskpi.nps(scores, by=agents)``) and grouped service level
 (``cskpi.service_level(wait, 20, abandoned=abandoned, by=agents)``) with the agent
@@ -14,6 +15,7 @@ labels held as a numpy object or str array, a pandas Series (object, ``string``,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -79,13 +81,19 @@ def _context(hide: bool) -> AbstractContextManager[None]:
 
 
 def grouped(
-    data: dict[str, np.ndarray], metric: str, repeats: int, summary: list[tuple[str, str, list[Row]]]
+    data: dict[str, np.ndarray],
+    metric: str,
+    repeats: int,
+    summary: list[tuple[str, str, list[Row]]],
+    kinds: list[str] | None = None,
 ) -> None:
     scores, wait, abandoned = data["score"], data["wait"], data["abandoned"]
     agents = data["agent"]
     n = agents.shape[0]
     met = (~abandoned) & (wait <= THRESHOLD)
     for kind, (make, pandas_dtype, hide) in label_kinds(agents).items():
+        if kinds is not None and kind not in kinds:
+            continue
         labels = make()
 
         def run_cskpi(labels: Any = labels, hide: bool = hide) -> Any:
@@ -134,6 +142,8 @@ def grouped(
             candidates["polars group_by"] = run_polars
         rows = compare(f"grouped {metric} of {n:,} rows by {kind} labels", candidates, repeats=repeats)
         summary.append((metric, kind, rows))
+    if kinds is not None and "numpy int32 ids" not in kinds:
+        return
     ids = data["agent_id"]
     candidates = {
         "cskpi": (lambda: cskpi.nps(scores, by=ids).score)
@@ -175,18 +185,33 @@ def print_summary(summary: list[tuple[str, str, list[Row]]]) -> None:
         )
 
 
+def _load() -> str:
+    """The 1-, 5- and 15-minute load averages (other work on the machine skews timings)."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, for CI")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--kind",
+        action="append",
+        help='an input kind to run, as named in the summary (repeatable, e.g. --kind "numpy object"); '
+        "default: all",
+    )
+    parser.add_argument("--metrics", default="NPS,service level", help="comma-separated: NPS, service level")
     args = parser.parse_args(argv)
     print(machine() + (f", pyarrow {__import__('pyarrow').__version__}" if available("pyarrow") else ""))
+    print(f"load average at start: {_load()}")
     summary: list[tuple[str, str, list[Row]]] = []
     n, n_agents, repeats = (20_000, 50, 1) if args.smoke else (5_000_000, 1_000, args.repeats)
     data = make_data(n, n_agents)
-    grouped(data, "NPS", repeats, summary)
-    grouped(data, "service level", repeats, summary)
+    kinds = args.kind
+    for metric in (metric.strip() for metric in args.metrics.split(",")):
+        grouped(data, metric, repeats, summary, kinds)
     print_summary(summary)
+    print(f"load average at end: {_load()}")
     return 0
 
 
