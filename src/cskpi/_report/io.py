@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError, InvalidTypeError
+from .._core.labels import Groups, factorize
 from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
 from .parsing import (
     BadValue,
@@ -333,6 +334,7 @@ class ContactsTable:
         self._zones: dict[str, Any] = {}
         self._known: dict[str, NDArray[np.bool_]] = {}
         self._cache: dict[str, NDArray[Any]] = {}
+        self._groups: dict[str, Groups] = {}  # label columns' groups, by the name asked for
         self._raw: dict[str, Any] = {}
         self._n_rows: int | None = None
         self._plan: set[str] | None = None
@@ -491,11 +493,26 @@ class ContactsTable:
             return self.get(name) if ROLES[name][0] == "label" else self.raw(self._specs[name].column)
         array = self.raw(name)
         if _is_arrow(array):
-            converted: tuple[NDArray[Any], Any] = self._convert(
+            converted: tuple[NDArray[Any], Any, Groups | None] = self._convert(
                 lambda: arrow_labels(array, ColumnSpec(column=name)), name
             )
+            if converted[2] is not None:
+                self._groups[name] = converted[2]
             return converted[0]
         return self._plain_labels(array)
+
+    def groups(self, name: str) -> Groups:
+        """The groups of a label column (by role or the table's own name), factorised once.
+
+        A column read by Arrow brings its groups from its dictionary encoding; other
+        columns are factorised by :func:`cskpi._core.labels.factorize`. Blank labels
+        are the group ``''``.
+        """
+        if name not in self._groups:
+            labels = self.labels(name)
+            if name not in self._groups:
+                self._groups[name] = factorize(labels, self.n_rows, name=name)
+        return self._groups[name]
 
     def _convert(self, run: Callable[[], Any], column: str) -> Any:
         try:
@@ -553,7 +570,9 @@ class ContactsTable:
         elif kind == "flag":
             result = self._convert(lambda: arrow_flags(array, spec), column)
         elif kind == "label":
-            result, missing = self._convert(lambda: arrow_labels(array, spec), column)
+            result, missing, groups = self._convert(lambda: arrow_labels(array, spec), column)
+            if groups is not None:
+                self._groups[role] = groups
             self._check_known(role, missing)
         else:
             result = self._arrow_timestamps(kind, spec, array)

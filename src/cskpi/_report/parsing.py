@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError
+from .._core.labels import Groups
 
 __all__ = [
     "DURATION_UNITS",
@@ -489,11 +490,16 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     return result
 
 
-def arrow_labels(values: Any, spec: ColumnSpec) -> tuple[NDArray[Any], NDArray[np.bool_] | None]:
-    """A label column as numpy text (trimmed; missing values ``''``), and where it is missing.
+def arrow_labels(
+    values: Any, spec: ColumnSpec
+) -> tuple[NDArray[Any], NDArray[np.bool_] | None, Groups | None]:
+    """A label column as numpy text (trimmed; missing values ``''``), where it is missing, its groups.
 
     The Arrow column is dictionary-encoded once: only its distinct values become
-    Python strings, the rows are one gather of the codes.
+    Python strings, the rows are one gather of the codes. The groups (codes and sorted
+    labels, as :func:`cskpi._core.labels.factorize` gives them for the text) come from
+    the same encoding, so grouping by the column hashes no row again; None for a
+    column of integers, which the core groups directly.
     """
     pa, pc = _pa()
     values = _combined(values)
@@ -501,21 +507,29 @@ def arrow_labels(values: Any, spec: ColumnSpec) -> tuple[NDArray[Any], NDArray[n
         values = pc.cast(values, values.type.value_type)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         if pa.types.is_integer(values.type) and values.null_count == 0:
-            return np.asarray(values.to_numpy(zero_copy_only=False)), None
+            return np.asarray(values.to_numpy(zero_copy_only=False)), None, None
         values = pc.cast(values, pa.string())
-    # Encoded once; trimming and the missing values are then looked at on the k distinct
-    # values only, and the rows follow by one gather of the codes.
+    # Encoded once; trimming, the missing values and the order are then worked out on the
+    # k distinct values only (by Arrow), and the rows follow by one gather of the codes.
     encoded = pc.dictionary_encode(values, null_encoding="encode")
-    distinct = encoded.dictionary.to_pylist()
-    words = np.asarray(["" if word is None else word.strip() for word in distinct], dtype=str)
-    absent = np.asarray([word is None for word in distinct], dtype=bool) | np.isin(
-        np.char.lower(words), np.asarray(spec.missing, dtype=str)
-    )
-    words = np.where(absent, "", words)
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
-    labels = words[codes] if len(words) else np.full(len(values), "", dtype=str)
-    mask = absent[codes] if len(words) else np.zeros(len(values), dtype=bool)
-    return labels, (mask if mask.any() else None)
+    if not len(encoded.dictionary):
+        return np.full(len(values), "", dtype=str), None, None
+    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+    missing = pa.array(spec.missing, type=trimmed.type)
+    absent = pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=missing))
+    words = pc.dictionary_encode(pc.if_else(absent, pa.scalar("", type=trimmed.type), trimmed))
+    # Trimmed or missing words may coincide: the groups are the distinct words, sorted by
+    # code point (UTF-8 byte order), as numpy sorts text.
+    order = np.asarray(pc.array_sort_indices(words.dictionary).to_numpy(), dtype=np.intp)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    group_of_word = rank[np.asarray(words.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
+    uniques = np.asarray(words.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
+    group_codes = group_of_word[codes]
+    groups = Groups(codes=group_codes, labels=(uniques,), names=(spec.column,))
+    mask = np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool)[codes]
+    return uniques[group_codes], (mask if mask.any() else None), groups
 
 
 # --------------------------------------------------------------------------- timestamps

@@ -719,7 +719,7 @@ def _cell(series: KPISeries, group: int, position: int) -> str:
 
 
 def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
-    by = None if cells.by is None else table.labels(cells.by)
+    by = None if cells.by is None else cells.codes // cells.n_periods  # the report's group of each row
     assert cells.period is not None
     assert cells.periods is not None
     result = volume(table.local("created"), period=cells.period, by=by)
@@ -746,14 +746,17 @@ def _retention_parts(
 ) -> Iterator[tuple[int, NDArray[Any], NDArray[np.datetime64]]]:
     """Each group's customer ids and contact times (rows with a customer id only)."""
     ids, created = table.get("customer"), table.local("created")
+    text = ids.dtype.kind == "U"
+    if text:  # the column's customer codes, factorised once (an Arrow column's come with it)
+        ids = table.groups("customer").codes
     rows = None if known.all() else np.flatnonzero(known)
     if rows is not None:
         ids, created = ids[rows], created[rows]
     if cells.n_groups == 1:
         yield 0, ids, created
         return
-    # Customer codes factorised once for the table, then the rows sorted by group.
-    codes = factorize(ids, ids.shape[0], name="customer", sort=False).codes
+    # Customer codes for the table, then the rows sorted by group.
+    codes = ids if text else factorize(ids, ids.shape[0], name="customer", sort=False).codes
     group_codes = cells.codes if rows is None else cells.codes[rows]
     order = np.argsort(group_codes // cells.n_periods, kind="stable")
     bounds = np.searchsorted(group_codes[order] // cells.n_periods, np.arange(cells.n_groups + 1))
@@ -812,7 +815,7 @@ def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     valid = check_period(cells.period)
     ends = period_starts(period_ordinals(cells.periods.astype("datetime64[s]"), valid) + 1, valid)
     rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else np.arange(table.n_rows)
-    labels = None if cells.by is None else table.labels(cells.by)[rows]
+    labels = None if cells.by is None else (cells.codes // cells.n_periods)[rows]  # group of each row
     call = MetricCall(table, {"created": "created", "resolved": "resolved"}, rows)
     # Counted on the wall clock of the report's zone, like the periods whose ends these are.
     result = call(open_cases, table.local("created")[rows], table.local("resolved")[rows], ends, by=labels)
@@ -820,8 +823,7 @@ def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     if labels is None:
         counts[0] = result.n_open
     else:
-        assert cells.groups is not None
-        counts[np.searchsorted(cells.groups, result.labels)] = result.n_open
+        counts[np.asarray(result.labels, dtype=np.intp)] = result.n_open
     flat = counts.reshape(-1)
     abandoned = excluded_rows(table)
     excluded = {"abandoned": per_cell(cells, abandoned)} if table.has("abandoned") else {}

@@ -31,7 +31,6 @@ from numpy.typing import NDArray
 from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from .._core.labels import factorize
 from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
@@ -128,7 +127,7 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
     if by is not None:
         if not isinstance(by, str):
             raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
-        grouped = factorize(table.labels(by), table.n_rows, name=by)
+        grouped = table.groups(by)
         group_codes, groups, n_groups = grouped.codes, grouped.labels[0], grouped.n_groups
     period_codes = np.zeros(table.n_rows, dtype=np.intp)
     periods = None
