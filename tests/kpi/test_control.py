@@ -60,17 +60,20 @@ _NHS_ATTENDANCES = np.array(
 )  # fmt: skip
 
 
-def test_laney_p_prime_on_published_data_agrees_with_two_other_implementations() -> None:
+def test_laney_p_prime_on_published_data_agrees_with_other_implementations() -> None:
     """Laney p′ of the Mohammed et al. (2013) data against other implementations' output.
 
     TEST-ONLY REFERENCE, NOT PUBLISHED LIMITS: the data set is published, but the paper's
     own σ_z and limits were not available, so the expected values below were computed (once,
-    recorded here) by two independent open-source implementations run on the same data:
+    recorded here) by independent open-source implementations run on the same data:
 
-    * clinical-qikit 0.5.0 (PyPI), ``qikit.qic(y=r, n=n, chart="pp")``, with Laney's
+    * clinical-qikit 0.5.0 (Python package), ``qikit.qic(y=r, n=n, chart="pp")``, with Laney's
       d₂ = 1.128: its upper and lower limits, to 10 decimals;
-    * shewhart 0.1.1 (PyPI), ``shewhart.laney_p(...)``, which divides by the exact
-      d₂(2) = 2/√π = 1.1283792 instead: σ_z = 10.636846382868491.
+    * shewhart 0.1.1 (Python package), ``shewhart.laney_p(...)``, which divides by the exact
+      d₂(2) = 2/√π = 1.1283792 instead: σ_z = 10.636846382868491;
+    * the PowerBI-SPC visual's golden file ``test/fixtures/golden/pp/basic.qicharts2.json``
+      (GitHub AUS-DOH-Safety-and-Quality/PowerBI-SPC; "Custom R calculation (Laney method)",
+      d₂ = 1.128): its 3σ limits, to 6 decimals.
 
     R's qicharts2 screens the moving ranges of z above 3.267 × their mean; none is screened
     here (the largest is 2.47 × the mean), so its P′ chart uses the same σ_z.
@@ -93,15 +96,28 @@ def test_laney_p_prime_on_published_data_agrees_with_two_other_implementations()
     ]  # fmt: skip
     np.testing.assert_allclose(chart.upper, qikit_upper, rtol=0, atol=6e-11)
     np.testing.assert_allclose(chart.lower, qikit_lower, rtol=0, atol=6e-11)
+    powerbi_spc_upper = [
+        0.96567, 0.965753, 0.965421, 0.965326, 0.965627, 0.965775, 0.965593,
+        0.965345, 0.965579, 0.965623, 0.965689, 0.965591, 0.965996, 0.965961,
+        0.965753, 0.965877, 0.966012, 0.96583, 0.965713, 0.965824,
+    ]  # fmt: skip
+    powerbi_spc_lower = [
+        0.94013, 0.940046, 0.940378, 0.940473, 0.940173, 0.940025, 0.940207,
+        0.940454, 0.94022, 0.940177, 0.940111, 0.940208, 0.939803, 0.939839,
+        0.940046, 0.939923, 0.939788, 0.939969, 0.940087, 0.939975,
+    ]  # fmt: skip
+    np.testing.assert_allclose(chart.upper, powerbi_spc_upper, rtol=0, atol=5.1e-7)
+    np.testing.assert_allclose(chart.lower, powerbi_spc_lower, rtol=0, atol=5.1e-7)
     # σ_z from the per-point σ; rescaled to shewhart's d₂ it must give shewhart's σ_z.
     sigma_z = chart.sigma / np.sqrt(chart.center * (1 - chart.center) / n)
     np.testing.assert_allclose(sigma_z, sigma_z[0], rtol=1e-12)
     assert sigma_z[0] * 1.128 / (2 / math.sqrt(math.pi)) == pytest.approx(10.636846382868491, rel=1e-12)
-    # Anhøj's chapter: on a plain p-chart most weeks fall outside the limits; the P′ limits are
-    # very close to an individuals chart's and flag nothing.
+    # Anhøj's chapter: the plain p-chart has many weeks outside its limits, an individuals chart
+    # shows only common-cause variation, and the P′ limits are very close to the individuals'.
     assert cskpi.p_chart(r, n).signals["beyond_limits"].sum() >= 15
     assert not chart.signals["beyond_limits"].any()
     individuals = cskpi.xmr_chart(r / n)
+    assert not individuals.signals["beyond_limits"].any()
     assert np.all(np.abs(individuals.upper - chart.upper) < 1e-3)
     assert np.all(np.abs(individuals.lower - chart.lower) < 1e-3)
 
