@@ -45,6 +45,83 @@ def test_laney_p_prime_by_hand() -> None:
     assert laney.signals["beyond_limits"].sum() <= 1
 
 
+# Weekly attendances at major A&E departments in the NHS (n) and those seen within 4 hours (r),
+# 20 weeks: Mohammed, Panesar, Laney & Wilson (2013), "Statistical process control charts for
+# attribute data involving very large sample sizes", BMJ Quality & Safety 22(4), 362-368,
+# doi:10.1136/bmjqs-2012-001373; as shipped in the R package qicharts2 (data set `nhs_accidents`)
+# and tabulated in J. Anhøj, "SPC for Health Care", chapter "Prime charts".
+_NHS_SEEN_4H = np.array(
+    [266501, 264225, 276532, 281461, 269071, 261215, 270409, 279778, 270483, 270320,
+     267923, 271478, 255353, 256820, 261835, 259144, 255910, 260863, 264465, 260989]
+)  # fmt: skip
+_NHS_ATTENDANCES = np.array(
+    [280443, 276823, 291681, 296155, 282343, 275888, 283867, 295251, 284468, 282529,
+     279618, 283932, 266629, 268091, 276803, 271578, 266005, 273520, 278574, 273772]
+)  # fmt: skip
+
+
+def test_laney_p_prime_on_published_data_agrees_with_other_implementations() -> None:
+    """Laney p′ of the Mohammed et al. (2013) data against other implementations' output.
+
+    TEST-ONLY REFERENCE, NOT PUBLISHED LIMITS: the data set is published, but the paper's
+    own σ_z and limits were not available, so the expected values below were computed (once,
+    recorded here) by independent open-source implementations run on the same data:
+
+    * clinical-qikit 0.5.0 (Python package), ``qikit.qic(y=r, n=n, chart="pp")``, with Laney's
+      d₂ = 1.128: its upper and lower limits, to 10 decimals;
+    * shewhart 0.1.1 (Python package), ``shewhart.laney_p(...)``, which divides by the exact
+      d₂(2) = 2/√π = 1.1283792 instead: σ_z = 10.636846382868491;
+    * the PowerBI-SPC visual's golden file ``test/fixtures/golden/pp/basic.qicharts2.json``
+      (GitHub AUS-DOH-Safety-and-Quality/PowerBI-SPC; "Custom R calculation (Laney method)",
+      d₂ = 1.128): its 3σ limits, to 6 decimals.
+
+    R's qicharts2 screens the moving ranges of z above 3.267 × their mean; none is screened
+    here (the largest is 2.47 × the mean), so its P′ chart uses the same σ_z.
+    """
+    r, n = _NHS_SEEN_4H, _NHS_ATTENDANCES
+    chart = cskpi.p_chart(r, n, laney=True)
+    assert chart.center == pytest.approx(r.sum() / n.sum(), rel=1e-15)
+    assert chart.center == pytest.approx(0.9528997113441912, rel=1e-15)
+    qikit_upper = [
+        0.9656697785, 0.9657530041, 0.9654213571, 0.9653264152, 0.9656267385,
+        0.9657747659, 0.9655925287, 0.9653454247, 0.9655791134, 0.9656225485,
+        0.9656886034, 0.9655910757, 0.9659964087, 0.9659606493, 0.9657534684,
+        0.9658765287, 0.9660117610, 0.9658303787, 0.9657125452, 0.9658244262,
+    ]  # fmt: skip
+    qikit_lower = [
+        0.9401296442, 0.9400464186, 0.9403780656, 0.9404730075, 0.9401726842,
+        0.9400246568, 0.9402068940, 0.9404539980, 0.9402203093, 0.9401768742,
+        0.9401108193, 0.9402083470, 0.9398030140, 0.9398387734, 0.9400459543,
+        0.9399228940, 0.9397876617, 0.9399690440, 0.9400868775, 0.9399749965,
+    ]  # fmt: skip
+    np.testing.assert_allclose(chart.upper, qikit_upper, rtol=0, atol=6e-11)
+    np.testing.assert_allclose(chart.lower, qikit_lower, rtol=0, atol=6e-11)
+    powerbi_spc_upper = [
+        0.96567, 0.965753, 0.965421, 0.965326, 0.965627, 0.965775, 0.965593,
+        0.965345, 0.965579, 0.965623, 0.965689, 0.965591, 0.965996, 0.965961,
+        0.965753, 0.965877, 0.966012, 0.96583, 0.965713, 0.965824,
+    ]  # fmt: skip
+    powerbi_spc_lower = [
+        0.94013, 0.940046, 0.940378, 0.940473, 0.940173, 0.940025, 0.940207,
+        0.940454, 0.94022, 0.940177, 0.940111, 0.940208, 0.939803, 0.939839,
+        0.940046, 0.939923, 0.939788, 0.939969, 0.940087, 0.939975,
+    ]  # fmt: skip
+    np.testing.assert_allclose(chart.upper, powerbi_spc_upper, rtol=0, atol=5.1e-7)
+    np.testing.assert_allclose(chart.lower, powerbi_spc_lower, rtol=0, atol=5.1e-7)
+    # σ_z from the per-point σ; rescaled to shewhart's d₂ it must give shewhart's σ_z.
+    sigma_z = chart.sigma / np.sqrt(chart.center * (1 - chart.center) / n)
+    np.testing.assert_allclose(sigma_z, sigma_z[0], rtol=1e-12)
+    assert sigma_z[0] * 1.128 / (2 / math.sqrt(math.pi)) == pytest.approx(10.636846382868491, rel=1e-12)
+    # Anhøj's chapter: the plain p-chart has many weeks outside its limits, an individuals chart
+    # shows only common-cause variation, and the P′ limits are very close to the individuals'.
+    assert cskpi.p_chart(r, n).signals["beyond_limits"].sum() >= 15
+    assert not chart.signals["beyond_limits"].any()
+    individuals = cskpi.xmr_chart(r / n)
+    assert not individuals.signals["beyond_limits"].any()
+    assert np.all(np.abs(individuals.upper - chart.upper) < 1e-3)
+    assert np.all(np.abs(individuals.lower - chart.lower) < 1e-3)
+
+
 def test_p_chart_of_a_grouped_result_uses_its_periods() -> None:
     days = np.repeat(np.array(["2024-05-01", "2024-05-02", "2024-05-03"], dtype="datetime64[D]"), 100)
     abandoned = np.zeros(300, dtype=bool)
