@@ -559,6 +559,13 @@ def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, C
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         cohorts = repeat_contact_retention(table.get("customer"), table.local("created"), period=cells.period)  # type: ignore[arg-type]
+    return retention_measured(cohorts, cells), cohorts
+
+
+def retention_measured(cohorts: CohortRetention, cells: Cells) -> Measured:
+    """Share of each period's new customers who came back the next period, from the cohort table."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
         rates = cohorts.classic_rates
     values = np.full(cells.n_periods, np.nan)
     n = np.zeros(cells.n_periods, dtype=np.int64)
@@ -567,10 +574,10 @@ def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, C
     if rates.shape[1] > 1:
         values[position] = rates[:, 1]
     n[position] = cohorts.sizes
-    return Measured(values=values, n=n), cohorts
+    return Measured(values=values, n=n)
 
 
-def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
+def open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     """Tickets open at the end of each period (:func:`open_cases` at the next period's start)."""
     assert cells.period is not None
     assert cells.periods is not None
@@ -734,76 +741,134 @@ def kpi_report(
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
     items = None if standards is None else standard_list(standards)
+    settings = {
+        "service_level_threshold": float(service_level_threshold),
+        "service_level_policy": service_level_policy,
+        "confidence_level": level,
+        "trend_tolerance": float(trend_tolerance),
+    }
+    if is_dask_frame(contacts):  # computed on the Dask workers: partial results, then this assembly
+        from .._dask.report import kpi_report_on_dask
+
+        return kpi_report_on_dask(
+            contacts, period=period, by=by, columns=columns, standards=items, baseline=baseline, tz=tz,
+            settings=settings,
+        )  # fmt: skip
     table = as_table(contacts, columns, tz)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)
-    assert cells.periods is not None
-    shape = (cells.n_groups, cells.n_periods)
-    base = _baseline_index(baseline, cells.periods, period)
-
-    def add(key: str, metric: str, measured: Measured, **params: Any) -> None:
-        # Column title, unit and direction are the metric's registry entry.
-        spec = REGISTRY[metric]
-        label = spec.column_title(**params)
-        series = _series(
-            key, label, spec.unit, spec.better, measured, shape, base, float(trend_tolerance), level
-        )
-        kpis.append(series)
-
-    kpis: list[KPISeries] = []
-    add("volume", "volume", _volume_measured(table, cells))
-    if table.has("wait_seconds"):
-        params = {
-            "threshold_seconds": duration_seconds(service_level_threshold, "service_level_threshold"),
-            "policy": service_level_policy,
-        }
-        measured = measure("service_level", params, table, cells, level)
-        add("service_level", "service_level", measured, threshold_seconds=service_level_threshold)
-        add("asa", "asa", measure("asa", {}, table, cells, level))
-    if table.has("talk_seconds"):
-        add("aht", "aht", measure("aht", {}, table, cells, level))
-    if table.has("abandoned"):
-        measured = measure("abandonment_rate", {"short_abandon_seconds": None}, table, cells, level)
-        add("abandonment_rate", "abandonment_rate", measured)
-    duration = {"statistic": "median", "business_hours": None}
-    if table.has("first_reply"):
-        add(
-            "frt_median", "first_response_time", measure("first_response_time", duration, table, cells, level)
-        )
-    if table.has("resolved"):
-        resolution = measure("resolution_time", duration, table, cells, level)
-        add("resolution_median", "resolution_time", resolution)
-        add("open_cases", "open_cases", _open_cases_measured(table, cells))
-    if table.has("nps"):
-        add("nps", "nps", measure("nps", {"method": "wald"}, table, cells, level))
-    if table.has("csat"):
-        csat_params = {"scale": (1, 5), "satisfied_from": 4}
-        add("csat", "csat", measure("csat", csat_params, table, cells, level))
-    if table.has("ces"):
-        add("ces", "ces", measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level))
+    plan = report_plan(table.has, by, settings)
+    measured: dict[str, Measured] = {}
     cohorts = None
-    if table.has("customer") and by is None:
-        retention, cohorts = _retention_measured(table, cells)
-        add("retention", "repeat_contact_retention", retention)
+    for item in plan:  # a loop over KPIs, not rows
+        if item.how == "volume":
+            measured[item.key] = _volume_measured(table, cells)
+        elif item.how == "open_cases":
+            measured[item.key] = open_cases_measured(table, cells)
+        elif item.how == "retention":
+            measured[item.key], cohorts = _retention_measured(table, cells)
+        else:
+            measured[item.key] = measure(item.metric, item.params, table, cells, level)
     results = None
     if items:
         results = evaluate_standards(items, table, period=period, by=by, confidence_level=level)
+    return assemble_report(
+        plan, measured, cells, baseline, results, cohorts, n_contacts=table.n_rows, source=table.source,
+        settings=settings,
+    )  # fmt: skip
+
+
+def is_dask_frame(contacts: Any) -> bool:
+    """Whether ``contacts`` is a Dask DataFrame (checked without importing Dask)."""
+    return type(contacts).__module__.startswith("dask.") and hasattr(contacts, "map_partitions")
+
+
+@attrs.frozen
+class PlannedKPI:
+    """One KPI of the report: its key, registry metric, how it is measured and its parameters."""
+
+    key: str
+    metric: str
+    how: str  # 'volume', 'measure' (a standards metric), 'open_cases' or 'retention'
+    params: dict[str, Any] = attrs.field(factory=dict)
+    title: dict[str, Any] = attrs.field(factory=dict)
+
+
+def report_plan(has: Any, by: str | None, settings: Mapping[str, Any]) -> list[PlannedKPI]:
+    """The KPIs of the report for a table with the columns ``has(role)`` says it has, in order."""
+    plan = [PlannedKPI("volume", "volume", "volume")]
+    if has("wait_seconds"):
+        threshold = settings["service_level_threshold"]
+        params = {
+            "threshold_seconds": duration_seconds(threshold, "service_level_threshold"),
+            "policy": settings["service_level_policy"],
+        }
+        plan.append(
+            PlannedKPI("service_level", "service_level", "measure", params, {"threshold_seconds": threshold})
+        )
+        plan.append(PlannedKPI("asa", "asa", "measure"))
+    if has("talk_seconds"):
+        plan.append(PlannedKPI("aht", "aht", "measure"))
+    if has("abandoned"):
+        plan.append(
+            PlannedKPI("abandonment_rate", "abandonment_rate", "measure", {"short_abandon_seconds": None})
+        )
+    duration = {"statistic": "median", "business_hours": None}
+    if has("first_reply"):
+        plan.append(PlannedKPI("frt_median", "first_response_time", "measure", duration))
+    if has("resolved"):
+        plan.append(PlannedKPI("resolution_median", "resolution_time", "measure", duration))
+        plan.append(PlannedKPI("open_cases", "open_cases", "open_cases"))
+    if has("nps"):
+        plan.append(PlannedKPI("nps", "nps", "measure", {"method": "wald"}))
+    if has("csat"):
+        plan.append(PlannedKPI("csat", "csat", "measure", {"scale": (1, 5), "satisfied_from": 4}))
+    if has("ces"):
+        plan.append(PlannedKPI("ces", "ces", "measure", {"scale": (1, 7), "easy_from": 5}))
+    if has("customer") and by is None:
+        plan.append(PlannedKPI("retention", "repeat_contact_retention", "retention"))
+    return plan
+
+
+def assemble_report(
+    plan: list[PlannedKPI],
+    measured: Mapping[str, Measured],
+    cells: Cells,
+    baseline: Any,
+    results: StandardResults | None,
+    cohorts: CohortRetention | None,
+    *,
+    n_contacts: int,
+    source: str | None,
+    settings: dict[str, Any],
+) -> KPIReport:
+    """The report from the measured KPIs over the cells: trends, changes and standards."""
+    assert cells.periods is not None
+    assert cells.period is not None
+    shape = (cells.n_groups, cells.n_periods)
+    base = _baseline_index(baseline, cells.periods, cells.period)
+    level, tolerance = settings["confidence_level"], settings["trend_tolerance"]
+    kpis = []
+    for item in plan:
+        # Column title, unit and direction are the metric's registry entry.
+        spec = REGISTRY[item.metric]
+        label = spec.column_title(**item.title)
+        kpis.append(
+            _series(
+                item.key, label, spec.unit, spec.better, measured[item.key], shape, base, tolerance, level
+            )
+        )
     return KPIReport(
-        period=period,
-        by=by,
+        period=cells.period,
+        by=cells.by,
         periods=cells.periods,
         groups=cells.groups,
         baseline_index=base,
         kpis=tuple(kpis),
         standards=results,
         cohorts=cohorts,
-        n_contacts=table.n_rows,
-        source=table.source,
-        settings={
-            "service_level_threshold": float(service_level_threshold),
-            "service_level_policy": service_level_policy,
-            "confidence_level": level,
-            "trend_tolerance": float(trend_tolerance),
-        },
+        n_contacts=n_contacts,
+        source=source,
+        settings=settings,
     )

@@ -85,8 +85,23 @@ class Cells:
         return self.n_groups * self.n_periods
 
 
-def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cells:
-    """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop)."""
+@attrs.frozen(kw_only=True)
+class Grid:
+    """A grid of cells fixed in advance (for a part of the contacts): its groups and periods."""
+
+    groups: NDArray[Any] | None
+    first: int  # ordinal of the first period
+    n_periods: int
+
+
+def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: Grid | None = None) -> Cells:
+    """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop).
+
+    With ``grid``, the cells are those of the grid (the contacts are a part of a
+    larger table whose groups and periods it holds).
+    """
+    if grid is not None:
+        return _cells_on_grid(table, period, by, grid)
     if table.n_rows == 0:
         where = f"{table.source}: " if table.source else ""
         raise InvalidInputError(f"{where}contacts must hold at least one contact; got no data rows")
@@ -113,6 +128,30 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
         n_groups=n_groups,
         n_periods=n_periods,
         groups=groups,
+        periods=periods,
+        period=period,
+        by=by,
+    )
+
+
+def _cells_on_grid(table: ContactsTable, period: str | None, by: str | None, grid: Grid) -> Cells:
+    group_codes = np.zeros(table.n_rows, dtype=np.intp)
+    if by is not None:
+        assert grid.groups is not None
+        labels = factorize(table.labels(by), table.n_rows, name=by)
+        position = np.searchsorted(grid.groups, labels.labels[0])
+        group_codes = position[labels.codes].astype(np.intp)
+    period_codes = np.zeros(table.n_rows, dtype=np.intp)
+    periods = None
+    if period is not None:
+        valid = check_period(period)
+        period_codes = (period_ordinals(table.local("created"), valid) - grid.first).astype(np.intp)
+        periods = period_starts(np.arange(grid.first, grid.first + grid.n_periods, dtype=np.int64), valid)
+    return Cells(
+        codes=group_codes * grid.n_periods + period_codes,
+        n_groups=1 if grid.groups is None else grid.groups.shape[0],
+        n_periods=grid.n_periods,
+        groups=grid.groups,
         periods=periods,
         period=period,
         by=by,
@@ -152,6 +191,25 @@ def _scatter(values: Any, labels: Any, n_cells: int, fill: float = np.nan) -> ND
 def _interval(result: Any, confidence_level: float, **options: Any) -> tuple[Any, Any]:
     interval = result.confidence_interval(confidence_level, **options)
     return np.asarray(interval.low, dtype=np.float64), np.asarray(interval.high, dtype=np.float64)
+
+
+#: Standards metrics measured from one dense result whose parts merge with ``+``.
+MERGEABLE_MEASURES = frozenset(
+    {"service_level", "asa", "aht", "abandonment_rate", "first_response_within", "nps", "csat", "ces"}
+)
+
+
+def measured_from_result(metric: str, parameters: Mapping[str, Any], result: Any, level: float) -> Measured:
+    """A metric of :data:`MERGEABLE_MEASURES` over the cells from its dense result (counts per cell)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        if metric in ("asa", "aht"):  # no interval
+            return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+        options = {"method": parameters["method"]} if "method" in parameters else {}
+        low, high = _interval(result, level, **options)
+        return Measured(
+            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -286,11 +344,7 @@ def _measure_service_level(
         short_abandon_seconds=params.get("short_abandon_seconds"),
         by=cells.codes[rows],
     )
-    result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
-    )
+    return measured_from_result("service_level", params, dense(grouped, cells.n_cells), level)
 
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -320,7 +374,7 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     waits, abandoned, rows = _waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    return measured_from_result("asa", params, result, level)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -334,8 +388,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     ]
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
-    result = dense(grouped, cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+    return measured_from_result("aht", params, dense(grouped, cells.n_cells), level)
 
 
 def _measure_abandonment(
@@ -359,11 +412,7 @@ def _measure_abandonment(
         short_abandon_seconds=short,
         by=cells.codes[rows],
     )
-    result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
-    )
+    return measured_from_result("abandonment_rate", params, dense(grouped, cells.n_cells), level)
 
 
 def _on_clock(table: ContactsTable, *stamps: NDArray[np.datetime64]) -> tuple[Any, ...]:
@@ -380,18 +429,26 @@ def _calendar(params: dict[str, Any]) -> BusinessHours | None:
 _STATISTICS = {"mean": "mean_seconds", "median": "median_seconds", "p90": "p90_seconds"}
 
 
+def duration_inputs(
+    table: ContactsTable, cells: Cells, end_role: str, params: Mapping[str, Any]
+) -> tuple[tuple[Any, ...], NDArray[np.intp], BusinessHours | None, MetricCall]:
+    """Start and end timestamps, cell codes and calendar of the contacts a duration metric times."""
+    # Abandoned contacts never reached an agent: they have no reply or resolution to time.
+    rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
+    call = MetricCall(table, {"created": "created", end_role: end_role}, rows)
+    created, end = table.get("created"), table.get(end_role)
+    codes = cells.codes
+    if rows is not None:
+        created, end, codes = created[rows], end[rows], codes[rows]
+    return _on_clock(table, created, end), codes, _calendar(dict(params)), call
+
+
 def _measure_duration(
     function: Callable[..., Any], end_role: str
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-        # Abandoned contacts never reached an agent: they have no reply or resolution to time.
-        rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
-        call = MetricCall(table, {"created": "created", end_role: end_role}, rows)
-        created, end = table.get("created"), table.get(end_role)
-        codes = cells.codes
-        if rows is not None:
-            created, end, codes = created[rows], end[rows], codes[rows]
-        result = call(function, *_on_clock(table, created, end), calendar=_calendar(params), by=codes)
+        (created, end), codes, calendar, call = duration_inputs(table, cells, end_role, params)
+        result = call(function, created, end, calendar=calendar, by=codes)
         labels = result.labels
         values = getattr(result, _STATISTICS[params["statistic"]])
         return Measured(
@@ -423,11 +480,7 @@ def _measure_response_within(
     grouped = service_level(
         elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes
     )
-    result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    return Measured(
-        values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
-    )
+    return measured_from_result("first_response_within", params, dense(grouped, cells.n_cells), level)
 
 
 def _measure_survey(
@@ -436,12 +489,7 @@ def _measure_survey(
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
         call = MetricCall(table, {"scores": role, "ratings": role})
         grouped = call(function, table.get(role), by=cells.codes, nan_policy="omit", **options(params))
-        result = dense(grouped, cells.n_cells)
-        interval_options = {"method": params["method"]} if "method" in params else {}
-        low, high = _interval(result, level, **interval_options)
-        return Measured(
-            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
-        )
+        return measured_from_result(role, params, dense(grouped, cells.n_cells), level)
 
     return measure
 
@@ -1051,15 +1099,29 @@ def evaluate_standards(
     level = check_confidence_level(confidence_level)
     if period is not None and period not in PERIODS:
         raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
+    if type(contacts).__module__.startswith("dask.") and hasattr(contacts, "map_partitions"):
+        # A Dask DataFrame: measured on the workers, then the same assembly.
+        from .._dask.report import evaluate_standards_on_dask
+
+        return evaluate_standards_on_dask(
+            items, contacts, period=period, by=by, columns=columns, level=level, tz=tz
+        )
     table = as_table(contacts, columns, tz)
     cells = build_cells(table, period, by)
+    measures = [measure(item.metric, item.parameters, table, cells, level) for item in items]
+    return standard_results(items, measures, cells, level)
+
+
+def standard_results(
+    items: tuple[Standard, ...], measures: list[Measured], cells: Cells, level: float
+) -> StandardResults:
+    """The standards' statuses from each standard's metric measured over the cells."""
     shape = (len(items), cells.n_groups, cells.n_periods)
     achieved = np.full(shape, np.nan)
     n = np.zeros(shape, dtype=np.int64)
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
-    for position, standard in enumerate(items):  # a loop over standards, not rows or groups
-        measured = measure(standard.metric, standard.parameters, table, cells, level)
+    for position, measured in enumerate(measures):  # a loop over standards, not rows or groups
         achieved[position] = measured.values.reshape(shape[1:])
         n[position] = measured.n.reshape(shape[1:])
         if measured.low is not None and measured.high is not None:
@@ -1073,8 +1135,8 @@ def evaluate_standards(
         high=high,
         groups=cells.groups,
         periods=cells.periods,
-        period=period,
-        by=by,
+        period=cells.period,
+        by=cells.by,
         confidence_level=level,
     )
 
