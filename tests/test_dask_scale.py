@@ -375,3 +375,119 @@ def test_a_null_agent_label_gives_a_clear_message(client: Any, bad_dataset: Any)
     assert "by must not contain missing labels" in message
     assert "part.09.parquet" in message
     assert "row 12 of" in message
+
+
+# --------------------------------------------------------------------------- 4. the report on the cluster
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: Any) -> tuple[Any, pd.DataFrame]:
+    """The bundled example contacts as a Parquet data set of 12 files, and in memory."""
+    from cskpi._report.io import example_contacts_path
+
+    contacts = pd.read_csv(example_contacts_path(), parse_dates=["created", "first_reply", "resolved"])
+    directory = tmp_path_factory.mktemp("example")
+    for i, part in enumerate(np.array_split(np.arange(len(contacts)), 12)):
+        contacts.iloc[part].to_parquet(directory / f"part.{i:02d}.parquet", index=False)
+    return directory, contacts
+
+
+def assert_same_report(result: Any, expected: Any) -> None:
+    """Equal counts, cells, trends and statuses; float figures equal to rounding (sums in another order)."""
+    assert [k.key for k in result.kpis] == [k.key for k in expected.kpis]
+    assert result.n_contacts == expected.n_contacts
+    np.testing.assert_array_equal(result.periods, expected.periods)
+    if expected.groups is not None:
+        assert result.groups.tolist() == expected.groups.tolist()
+    for got, want in zip(result.kpis, expected.kpis, strict=True):
+        assert (got.label, got.unit, got.test) == (want.label, want.unit, want.test), got.key
+        np.testing.assert_array_equal(got.n, want.n, err_msg=got.key)
+        for name in ("values", "low", "high", "change", "baseline", "latest"):
+            np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-12, err_msg=got.key)
+        np.testing.assert_array_equal(got.change_clear, want.change_clear, err_msg=got.key)
+        np.testing.assert_array_equal(got.trend, want.trend, err_msg=got.key)
+    if expected.standards is not None:
+        assert_same_standards(result.standards, expected.standards)
+    assert result.cohorts == expected.cohorts
+
+
+def assert_same_standards(result: Any, expected: Any) -> None:
+    np.testing.assert_array_equal(result.n, expected.n)
+    np.testing.assert_array_equal(result.status, expected.status)
+    np.testing.assert_array_equal(result.clear, expected.clear)
+    for name in ("achieved", "low", "high"):
+        np.testing.assert_allclose(getattr(result, name), getattr(expected, name), rtol=1e-12)
+
+
+STANDARDS = [
+    cskpi.Standard(name="SL", metric="service_level", target=0.8, params={"threshold_seconds": 20}),
+    cskpi.Standard(name="NPS", metric="nps", target=20),
+    cskpi.Standard(name="FRT", metric="first_response_time", target=60, direction="at_most"),
+    cskpi.Standard(name="AHT", metric="aht", target=420, direction="at_most"),
+]
+
+
+@pytest.mark.parametrize("by", [None, "channel"])
+def test_kpi_report_on_the_cluster_equals_in_memory(client: Any, example: Any, by: str | None) -> None:
+    directory, contacts = example
+    frame = dd.read_parquet(directory)
+    result = cskpi.kpi_report(frame, period="month", by=by, standards=STANDARDS)
+    expected = cskpi.kpi_report(contacts, period="month", by=by, standards=STANDARDS)
+    assert_same_report(result, expected)
+    assert result.to_text() == expected.to_text()
+
+
+def test_evaluate_standards_on_the_cluster_equals_in_memory(client: Any, example: Any) -> None:
+    directory, contacts = example
+    frame = dd.read_parquet(directory)
+    for period, by in ((None, None), ("week", "agent")):
+        result = cskpi.evaluate_standards(STANDARDS, frame, period=period, by=by)
+        expected = cskpi.evaluate_standards(STANDARDS, contacts, period=period, by=by)
+        assert_same_standards(result, expected)
+
+
+def test_report_only_partial_results_reach_the_client(client: Any, example: Any) -> None:
+    # The figures come from one compute whose result is per-cell partial results: no row.
+    from cskpi._dask import report as dask_report
+
+    directory, _ = dataset_of = example
+    frame = dd.read_parquet(directory)
+    options = dask_report._Options(columns=None, tz=None, period="month", by="channel", level=0.95)
+    requests = (dask_report._Request("nps", "measure", "nps", {"method": "wald"}),)
+    cells, measured, _, n_rows = dask_report._measure_all(frame, options, requests, False)
+    assert n_rows == len(dataset_of[1])
+    assert measured["nps"].values.shape == (cells.n_cells,) == (3 * 4,)
+
+
+def test_a_percentile_standard_on_dask_says_why_not(client: Any, example: Any) -> None:
+    directory, _ = example
+    standard = cskpi.Standard(name="p90", metric="answer_time_percentile", target=60, direction="at_most")
+    with pytest.raises(
+        InvalidInputError, match="answer_time_percentile is not available on a Dask DataFrame"
+    ):
+        cskpi.evaluate_standards(standard, dd.read_parquet(directory))
+
+
+def test_cli_report_on_a_local_cluster(example: Any) -> None:
+    import subprocess
+    import sys
+
+    directory, _ = example
+    command = [sys.executable, "-m", "cskpi", "report", str(directory), "--dask", "local", "--by", "channel"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    from cskpi._report.io import example_contacts_path
+
+    in_memory = subprocess.run(
+        [sys.executable, "-m", "cskpi", "report", str(example_contacts_path()), "--by", "channel"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # The same report (to display precision; float sums differ in the last bits), but for the
+    # source named in the title.
+    assert (
+        done.stdout.splitlines()[0] == "KPI report: 5,667 contacts, 2026-01 to 2026-04, per month and channel"
+    )
+    assert done.stdout.splitlines()[1:] == in_memory.stdout.splitlines()[1:]

@@ -169,22 +169,31 @@ def _report(options: argparse.Namespace) -> int:
         standards = load_standards(options.standards)
     elif options.example:
         standards = load_standards(example_standards_path())
-    table = ContactsTable(
-        path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine, tz=options.tz
-    )
+    cluster, extra = contextlib.ExitStack(), {}
+    if options.dask or options.scheduler:  # a Parquet data set, reported on a Dask cluster
+        from ._dask.cli import dask_contacts
+
+        table: Any = cluster.enter_context(dask_contacts(path, scheduler=options.scheduler))
+        extra = {"columns": _mapping(options), "tz": options.tz}
+    else:
+        table = ContactsTable(
+            path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine, tz=options.tz
+        )
     baseline: Any = options.baseline
     if baseline is not None and baseline.lstrip("-").isdigit() and len(baseline) < 4:
         baseline = int(baseline)
-    report = kpi_report(
-        table,
-        period=options.period,
-        by=options.by,
-        standards=standards,
-        baseline=baseline,
-        service_level_threshold=options.sl_threshold,
-        service_level_policy=options.sl_policy,
-        confidence_level=options.confidence,
-    )
+    with cluster:
+        report = kpi_report(
+            table,
+            period=options.period,
+            by=options.by,
+            standards=standards,
+            baseline=baseline,
+            service_level_threshold=options.sl_threshold,
+            service_level_policy=options.sl_policy,
+            confidence_level=options.confidence,
+            **extra,
+        )
     render: dict[str, Callable[[], str]] = {
         "text": report.to_text,
         "json": report.to_json,
@@ -311,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine", choices=("auto", "pyarrow", "polars", "numpy"), default="auto", help="CSV parser"
     )
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    parquet = "read CSV as a Parquet data set (directory or glob) with Dask"
+    report.add_argument("--dask", choices=("local",), help=f"{parquet}, on a local cluster")
+    report.add_argument("--scheduler", metavar="ADDRESS", help=f"{parquet}, on the cluster at ADDRESS")
     _add_table_options(report)
     summary = commands.add_parser("summary", help="survey and operations KPIs over the whole file")
     summary.add_argument("csv", nargs="?", help="contacts CSV file (default: the bundled example)")

@@ -43,6 +43,7 @@ __all__ = [
     "check_split_every",
     "gather",
     "merge",
+    "parquet_files",
     "partial_results",
     "run",
     "tree",
@@ -285,7 +286,7 @@ def on_metadata(function: Callable[..., Any], bound: inspect.BoundArguments, lay
 # --------------------------------------------------------------------------- where a partition comes from
 
 
-def _parquet_files(table: Any) -> list[tuple[str, ...]] | None:
+def parquet_files(table: Any) -> list[tuple[str, ...]] | None:
     """The Parquet files of each partition of ``table`` when it reads them row-wise; None otherwise."""
     try:
         from dask.dataframe.dask_expr._expr import Blockwise
@@ -449,7 +450,7 @@ def partial_results(
             for i, row in enumerate(zip(*blocks, strict=True))
         ]
     frame = layout.table if table is None else table
-    files = _parquet_files(frame) if table is None else None
+    files = parquet_files(frame) if table is None else None
     parts = frame.to_delayed()
     return [
         delayed(call_partition, pure=True)(
