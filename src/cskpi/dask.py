@@ -59,6 +59,7 @@ from ._core.results import Grouped
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
 from ._dask.engine import (
     SPLIT_EVERY,
+    WARNINGS_LOCK,
     Layout,
     Slot,
     check_compute,
@@ -1715,7 +1716,7 @@ def _duration_partition(
     from ._core.errors import UndefinedMetricWarning
     from ._core.time import parse_times
 
-    with warnings.catch_warnings():
+    with WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)  # percentiles of a part are not used
         result = function(created, ended, calendar=calendar, by=by, tz=tz)
     start = parse_times(created, "created").stamps

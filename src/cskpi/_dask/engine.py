@@ -26,6 +26,7 @@ import functools
 import inspect
 import operator
 import re
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ from .._core.optional import require
 
 __all__ = [
     "SPLIT_EVERY",
+    "WARNINGS_LOCK",
     "Layout",
     "Slot",
     "check_compute",
@@ -51,6 +53,10 @@ __all__ = [
 
 #: Partial results merged by one task of the reduction tree.
 SPLIT_EVERY = 8
+
+#: Held while a partition's code changes the warning filters (``catch_warnings`` is not
+#: thread-safe, and a threaded scheduler runs partitions of one process at once).
+WARNINGS_LOCK = threading.Lock()
 
 
 def dask_module(module: str) -> Any:

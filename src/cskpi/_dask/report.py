@@ -170,7 +170,9 @@ def _measure_part(part: Any, options: _Options, grid: Grid, requests: tuple[_Req
         return None
     cells = build_cells(table, options.period, options.by, grid)
     parts: dict[str, Any] = {}
-    with warnings.catch_warnings():
+    # warnings.catch_warnings is not thread-safe: on a threaded scheduler, partitions
+    # measured at once would restore each other's filters.
+    with engine.WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         for request in requests:
             if request.how == "volume":
