@@ -1,6 +1,6 @@
 """cskpi on Dask: the same KPIs on data larger than one machine, through mergeable partial results.
 
-Every function here takes Dask arrays or Dask Series (columns of a Dask DataFrame)
+Every function here takes Dask Series (columns of one Dask DataFrame) or Dask arrays
 and returns the same result object as the in-memory function of the same name
 (:func:`cskpi.nps`, :func:`cskpi.service_level`, …). Each partition is reduced to
 that function's result on the partition — a handful of counts and sums per group —
@@ -15,22 +15,25 @@ imports it only when one of its functions is called. Install it with
 
 Conventions shared by every function:
 
-* Data arguments must be Dask collections partitioned alike: Dask arrays with the
-  same length (other arrays are rechunked to the chunks of the first), or Dask
-  Series with the same number of partitions (and the same divisions when both are
-  known) — for example columns of one Dask DataFrame. Rows are matched partition by
-  partition, position by position, as :meth:`dask.dataframe.Series.map_partitions`
-  does with ``align_dataframes=False``.
+* **Alignment by construction.** The Dask Series of one call must be columns of one
+  Dask DataFrame after the same filters (element-wise expressions of them are fine);
+  they are joined into one frame, read and partitioned once, and each partition is
+  handed whole to the in-memory function. Anything else raises
+  :class:`~cskpi.InvalidInputError` before computing. Dask arrays must have known
+  chunk sizes; they are rechunked to the first array's chunks.
+* **One mechanism.** :func:`reduce` runs every mergeable metric of the registry; the
+  named functions here are thin wrappers of it. Metrics over a customer's whole
+  history shuffle the rows by customer first; ``end`` and the range of periods,
+  when not given, are those of all rows, as in memory.
 * Options (thresholds, policies, scales) are checked at once, in the calling
   process, by running the in-memory function on the collections' empty metadata.
   Bad data (a negative wait, a score of 11) raises when the partition holding it is
-  computed, with the in-memory error message; its index is then the position
-  within that partition.
+  computed, with the in-memory message prefixed by the partition and, for Parquet,
+  the file and the row inside it.
 * ``compute=True`` (the default) computes on the current Dask scheduler — the
   ``distributed.Client`` you created, or Dask's local threads — and returns the
   result. ``compute=False`` returns a :class:`dask.delayed.Delayed` instead;
-  compute several at once with ``dask.compute(a, b, c)`` so that they share the
-  reading of the data.
+  compute several at once with ``dask.compute(a, b, c)``.
 * Counts are exact. Sums of float durations (AHT, ASA totals) are added in a
   different order than in memory and agree with the in-memory result to rounding.
 

@@ -54,6 +54,8 @@ __all__ = [
 #: Partial results merged by one task of the reduction tree.
 SPLIT_EVERY = 8
 
+SHARED_READS = True
+
 #: Held while a partition's code changes the warning filters (``catch_warnings`` is not
 #: thread-safe, and a threaded scheduler runs partitions of one process at once).
 WARNINGS_LOCK = threading.Lock()
@@ -206,9 +208,9 @@ def gather(
     """
     found: list[tuple[str, Any]] = []
 
-    def collect(name: str, value: Any, several: bool) -> Any:
+    def collect(name: str, value: Any) -> Any:
         if isinstance(value, tuple):
-            return tuple(collect(f"{name}[{i}]", item, len(value) > 1) for i, item in enumerate(value))
+            return tuple(collect(f"{name}[{i}]", item) for i, item in enumerate(value))
         if value is not None and is_collection(value):
             found.append((name, value))
             return Slot(len(found) - 1)
@@ -225,7 +227,7 @@ def gather(
                         f"{where} must be a Dask array or a Dask Series; got {type(item).__name__} "
                         "(use the in-memory cskpi function for in-memory data)"
                     )
-        bound.arguments[name] = collect(name, value, False)
+        bound.arguments[name] = collect(name, value)
     if not found:
         raise InvalidTypeError("at least one argument must be a Dask array or a Dask Series; got none")
     kinds = [_kind(name, value, ndim.get(name.split("[")[0], (1,))) for name, value in found]
@@ -292,15 +294,19 @@ def on_metadata(function: Callable[..., Any], bound: inspect.BoundArguments, lay
 # --------------------------------------------------------------------------- where a partition comes from
 
 
-def parquet_files(table: Any) -> list[tuple[str, ...]] | None:
-    """The Parquet files of each partition of ``table`` when it reads them row-wise; None otherwise."""
+def parquet_files(table: Any, optimized: bool = True) -> list[tuple[str, ...]] | None:
+    """The Parquet files of each partition of ``table`` when it reads them row-wise; None otherwise.
+
+    ``optimized``: the partitions are those of the optimized graph (files may be fused
+    into one partition), or of the graph as built (one file a partition).
+    """
     try:
         from dask.dataframe.dask_expr._expr import Blockwise
         from dask.dataframe.dask_expr.io.io import FusedIO
 
-        optimized = table.optimize(fuse=False).expr
+        expression = table.optimize(fuse=False).expr if optimized else table.expr
         readers: dict[str, tuple[Any, Any]] = {}
-        for node in optimized.walk():
+        for node in expression.walk():
             if isinstance(node, FusedIO):
                 readers[node._name] = (node, node.operand("_expr"))  # type: ignore[no-untyped-call]
             elif type(node).__name__.startswith("ReadParquet"):
@@ -315,7 +321,8 @@ def parquet_files(table: Any) -> list[tuple[str, ...]] | None:
             return None
         buckets = fused._fusion_buckets if fused is not None else [[i] for i in range(len(paths))]
         files = [tuple(paths[i] for i in bucket) for bucket in buckets]
-        return files if len(files) == table.optimize().npartitions else None
+        n_partitions = table.optimize().npartitions if optimized else table.npartitions
+        return files if len(files) == n_partitions else None
     except Exception:  # pragma: no cover - best effort only: the message then names the partition
         return None
 
@@ -456,8 +463,8 @@ def partial_results(
             for i, row in enumerate(zip(*blocks, strict=True))
         ]
     frame = layout.table if table is None else table
-    files = parquet_files(frame) if table is None else None
-    parts = frame.to_delayed()
+    files = parquet_files(frame, not SHARED_READS) if table is None else None
+    parts = frame.to_delayed(optimize_graph=not SHARED_READS)
     return [
         delayed(call_partition, pure=True)(
             partition, i, part, layout.columns, args, kwargs, None if files is None else files[i]

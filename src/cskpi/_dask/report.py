@@ -30,7 +30,7 @@ from .._core.labels import factorize
 from .._core.time import check_period, period_ordinals, period_starts
 from .._kpi.responses import ResolutionTime, ResponseTime, first_response_time, resolution_time
 from .._kpi.retention import repeat_contact_retention
-from .._report.io import ContactsTable, as_table
+from .._report.io import ROLES, ContactsTable, as_table
 from .._report.report import (
     KPIReport,
     PlannedKPI,
@@ -287,7 +287,14 @@ def _measure_all(
     meta = _table(frame._meta, options)
     if not meta.has("created"):
         raise meta.missing("created", "needed to place contacts in periods (when the contact arrived)")
-    grid, total = _grid(frame, options, split_every)
+    # Only the columns the report reads travel from the files: the grid needs two.
+    by = None if options.by is None else (meta.column_of(options.by) if options.by in ROLES else options.by)
+    used = [meta.column_of(role) for role in ROLES if meta.has(role)]
+    if by is not None and by not in used:
+        used.append(by)
+    frame = frame[used]
+    grid_columns = [meta.column_of("created")] + ([by] if by is not None else [])
+    grid, total = _grid(frame[list(dict.fromkeys(grid_columns))], options, split_every)
     cells = _cells(grid, options)
     lazy: list[Any] = [engine.tree(_tasks(_measure_part, frame, options, grid, requests), split_every)]
     if retention:
