@@ -54,7 +54,12 @@ __all__ = [
 #: Partial results merged by one task of the reduction tree.
 SPLIT_EVERY = 8
 
-SHARED_READS = True
+#: Whether the figures of one ``dask.compute`` read the files through the graph as built
+#: (every column, read once and shared by the figures) rather than through each
+#: figure's optimized graph (its own columns only, files fused into fewer partitions).
+#: Measured slower (benchmarks/bench_dask.py: 1.97x against 1.49x Dask's groupby on
+#: 5 M rows), so off; kept for that comparison.
+SHARED_READS = False
 
 #: Held while a partition's code changes the warning filters (``catch_warnings`` is not
 #: thread-safe, and a threaded scheduler runs partitions of one process at once).
