@@ -366,6 +366,16 @@ def test_a_bad_value_names_partition_file_and_row(client: Any, bad_dataset: Any)
     assert "wait_seconds must be" in message
 
 
+def test_a_bad_value_in_the_report_names_partition_file_and_row(client: Any, bad_dataset: Any) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.kpi_report(dd.read_parquet(bad_dataset), period="month")
+    message = str(raised.value)
+    assert message.startswith("partition ")
+    assert "part.07.parquet" in message
+    assert "row 33 of" in message
+    assert "'wait_seconds' must be a non-negative number of seconds; got -5.0" in message
+
+
 def test_a_null_agent_label_gives_a_clear_message(client: Any, bad_dataset: Any) -> None:
     frame = dd.read_parquet(bad_dataset)
     kept = frame[frame["wait_seconds"] >= 0]

@@ -410,7 +410,10 @@ def call_partition(
     try:
         return function(*args, **kwargs)
     except (InvalidInputError, InvalidTypeError) as exc:
-        raise _reraise(exc, _located(str(exc), index, data if columns else None, files)) from None
+        # The partition whose index gives rows inside the files: the joined table, or a
+        # frame partition passed whole (the report's).
+        frame = data if columns else (data[0] if len(data) == 1 and hasattr(data[0], "index") else None)
+        raise _reraise(exc, _located(str(exc), index, frame, files)) from None
     except (ValueError, TypeError) as exc:
         # A library below (pandas, numpy) failed on this partition's data: say where.
         raise _reraise(exc, _located(f"{type(exc).__name__}: {exc}", index, None, files)) from exc
