@@ -120,19 +120,22 @@ def reduce(
     compute: bool = True,
     **kwargs: Any,
 ) -> Any:
-    """Run any mergeable cskpi function on Dask collections, partition by partition.
+    """Run a mergeable metric of the registry (or any mergeable function) on Dask collections.
 
     Parameters
     ----------
     function : callable
-        A cskpi function whose results merge with ``+`` (:func:`cskpi.occupancy`,
-        :func:`cskpi.handle_time_against_target`, …), or any function of the same
-        kind.
+        A cskpi metric whose results merge with ``+`` (every
+        ``metrics(mergeable=True)`` of the registry: :func:`cskpi.occupancy`,
+        :func:`cskpi.ticket_flow`, :func:`cskpi.repeat_rate`, …), or any function of
+        the same kind.
     *args, **kwargs
-        The arguments of ``function``. Dask arrays and Dask Series (also inside a
-        tuple, as in ``by=(a, b)``) are split into their partitions; every other
-        argument (thresholds, options, plain arrays) is passed unchanged to every
-        partition.
+        The arguments of ``function``. Dask Series (columns of one Dask DataFrame,
+        also inside a tuple, as in ``by=(a, b)``) or Dask arrays are split into
+        their partitions; every other argument (thresholds, options, plain arrays) is
+        passed unchanged to every partition. For metrics over a customer's whole
+        history, ``partitioned_by_customer`` and ``npartitions`` as in
+        :func:`repeat_contact_retention`.
     split_every : int, default 8
         Partial results merged by one task of the reduction tree.
     compute : bool, default True
@@ -150,11 +153,21 @@ def reduce(
     ``function`` runs on each partition where the partition lives; empty partitions
     are skipped; the partial results are merged ``split_every`` at a time, level by
     level (a tree reduction). The result equals ``function`` on all rows together
-    exactly when ``function(a) + function(b) == function(a ++ b)``, which holds for
-    every cskpi result that keeps counts and sums (see :class:`cskpi.Grouped` for
-    grouped results). The options are checked first by calling ``function`` on the
-    collections' empty metadata, so ``function`` must accept empty data (use
-    :func:`repeat_contact_retention` for the cohort tables, which do not).
+    exactly when ``function(a) + function(b) == function(a ++ b)``. The registry
+    entry of a cskpi metric decides the rest:
+
+    * a metric whose ``partition`` is the customer (repeat contacts, retention,
+      customer value) is computed after shuffling the rows by customer, with ``end``
+      defaulting to the latest timestamp of all rows;
+    * a metric over a range of periods gets the earliest and latest timestamp of all
+      rows as ``start`` and ``end`` when they are not given;
+    * answer-time percentiles, first response and resolution times go through the
+      mergeable histogram (:func:`answer_time_percentile`); metrics whose results do
+      not merge (``engagement``…) raise, saying why.
+
+    The options are checked first by calling ``function`` on the collections' empty
+    metadata (for other functions than the registry's, ``function`` must accept
+    empty data).
 
     Examples
     --------
