@@ -46,3 +46,15 @@ def assert_same_result(left: Any, right: Any, *, atol: float | None = None) -> N
     for field in attrs.fields(type(left)):
         if field.name not in _stat_names(type(left)):
             assert getattr(left, field.name) == getattr(right, field.name)
+
+
+def example_text_columns() -> dict[str, np.ndarray]:
+    """The bundled example contacts read by the csv module: text columns, no pyarrow needed."""
+    import csv
+
+    from cskpi._report.io import example_contacts_path
+
+    with open(example_contacts_path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    return {name: np.array([row[i] for row in body], dtype=str) for i, name in enumerate(header)}

@@ -1293,7 +1293,9 @@ BY_NAME = {spec.name: spec for spec in REGISTRY}
 
 
 # Public functions that compute no figure: a marker for by= (tested in tests/core/test_labels.py).
-NOT_METRICS = {"keep_missing"}
+# read_contacts takes a path: its bad inputs (files, cells, mapping files) are tested in
+# tests/report/test_io_readers.py, test_parsing.py and test_schemas.py.
+NOT_METRICS = {"keep_missing", "read_contacts"}
 
 
 def _public_functions() -> set[str]:

@@ -376,6 +376,32 @@ def test_a_bad_value_in_the_report_names_partition_file_and_row(client: Any, bad
     assert "'wait_seconds' must be a non-negative number of seconds; got -5.0" in message
 
 
+def test_a_mistyped_year_in_the_report_names_partition_and_file(client: Any, tmp_path: Any) -> None:
+    # The report's year limits hold on Dask too, checked on the worker that reads the row.
+    rng = np.random.default_rng(8)
+    for i in range(6):
+        part = contacts(rng, 30)
+        if i == 4:
+            part["created"] = part["created"].astype("datetime64[us]")
+            part.loc[7, "created"] = np.datetime64("2250-01-05T10:00", "us")
+        part.to_parquet(tmp_path / f"part.{i:02d}.parquet", index=False)
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.kpi_report(dd.read_parquet(tmp_path), period="day")
+    message = str(raised.value)
+    assert message.startswith("partition ")
+    assert "part.04.parquet" in message
+    assert "a year in 1900..2200; got 2250-01-05T10:00:00 (a mistyped year?)" in message
+
+
+def test_too_many_periods_on_dask_say_so_before_measuring(client: Any, tmp_path: Any) -> None:
+    part = contacts(np.random.default_rng(3), 20)
+    part.loc[0, "created"] = np.datetime64("1990-01-01T00:00", "ns")  # 34 years of hours
+    part.to_parquet(tmp_path / "part.parquet", index=False)
+    expected = r"period='hour' gives \d{3},\d{3} periods from 1990-01-01T00:00:00 to 2024-.*more than 100,000"
+    with pytest.raises(InvalidInputError, match=expected):
+        cskpi.kpi_report(dd.read_parquet(tmp_path), period="hour")
+
+
 def test_a_null_agent_label_gives_a_clear_message(client: Any, bad_dataset: Any) -> None:
     frame = dd.read_parquet(bad_dataset)
     kept = frame[frame["wait_seconds"] >= 0]
@@ -412,10 +438,16 @@ def assert_same_report(result: Any, expected: Any) -> None:
     for got, want in zip(result.kpis, expected.kpis, strict=True):
         assert (got.label, got.unit, got.test) == (want.label, want.unit, want.test), got.key
         np.testing.assert_array_equal(got.n, want.n, err_msg=got.key)
+        # The rows each figure used and left out, per cell and reason.
+        np.testing.assert_array_equal(got.n_used, want.n_used, err_msg=got.key)
+        assert got.reasons == want.reasons, got.key
+        np.testing.assert_array_equal(got.n_excluded, want.n_excluded, err_msg=got.key)
+        np.testing.assert_array_equal(got.n_rows, want.n_rows, err_msg=got.key)
         for name in ("values", "low", "high", "change", "baseline", "latest"):
             np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-12, err_msg=got.key)
         np.testing.assert_array_equal(got.change_clear, want.change_clear, err_msg=got.key)
-        np.testing.assert_array_equal(got.trend, want.trend, err_msg=got.key)
+        # The trend words (up / down / no clear change) of the statistical tests.
+        assert got.trend.tolist() == want.trend.tolist(), got.key
     if expected.standards is not None:
         assert_same_standards(result.standards, expected.standards)
     assert result.cohorts == expected.cohorts
@@ -445,6 +477,51 @@ def test_kpi_report_on_the_cluster_equals_in_memory(client: Any, example: Any, b
     expected = cskpi.kpi_report(contacts, period="month", by=by, standards=STANDARDS)
     assert_same_report(result, expected)
     assert result.to_text() == expected.to_text()
+
+
+@pytest.fixture(scope="module")
+def example_with_gaps(tmp_path_factory: Any) -> tuple[Any, pd.DataFrame]:
+    """The example contacts with blank customer ids (unknown callers), as 12 Parquet files and in memory."""
+    from cskpi._report.io import example_contacts_path
+
+    contacts = pd.read_csv(example_contacts_path(), parse_dates=["created", "first_reply", "resolved"])
+    customers = contacts["customer"].astype(object)
+    customers[np.arange(len(contacts)) % 13 == 5] = None
+    contacts["customer"] = customers
+    directory = tmp_path_factory.mktemp("example_with_gaps")
+    for i, part in enumerate(np.array_split(np.arange(len(contacts)), 12)):
+        contacts.iloc[part].to_parquet(directory / f"part.{i:02d}.parquet", index=False)
+    return directory, contacts
+
+
+@pytest.mark.parametrize(
+    ("period", "by", "empty_periods"),
+    [("month", None, "omit"), ("month", "channel", "omit"), ("day", "agent", "show")],
+)
+def test_report_rows_used_excluded_and_trends_equal_in_memory(
+    client: Any, example_with_gaps: Any, period: str, by: str | None, empty_periods: str
+) -> None:
+    # Per-cell counts of rows used and left out (blank waits, unanswered surveys, abandoned
+    # contacts, unknown callers) are summed over partitions; retention per group is counted
+    # after the shuffle by customer; the trend words come from the same statistics.
+    directory, contacts = example_with_gaps
+    frame = dd.read_parquet(directory)
+    options = {"period": period, "by": by, "empty_periods": empty_periods}
+    result = cskpi.kpi_report(frame, **options)
+    expected = cskpi.kpi_report(contacts, **options)
+    assert_same_report(result, expected)
+    assert result.to_text() == expected.to_text()
+    retention = expected["retention"]
+    assert retention.excluded["no customer id"].sum() == (np.arange(len(contacts)) % 13 == 5).sum()
+    assert {"not surveyed", "no queue wait", "abandoned"} <= {r for s in expected.kpis for r in s.reasons}
+    words = {word for series in expected.kpis for word in series.trend.tolist()}
+    assert "no clear change" in words
+    if period == "month":
+        assert words & {"up", "down"}  # some KPI of the example moves clearly
+    if by is not None:
+        assert np.isfinite(retention.values).any()  # retention per group, not left out
+    if empty_periods == "show":
+        assert not expected.has_contacts.all()  # some agent has a day without contacts
 
 
 def test_evaluate_standards_on_the_cluster_equals_in_memory(client: Any, example: Any) -> None:
@@ -483,13 +560,14 @@ def test_cli_report_on_a_local_cluster(example: Any) -> None:
     import sys
 
     directory, _ = example
-    command = [sys.executable, "-m", "cskpi", "report", str(directory), "--dask", "local", "--by", "channel"]
+    options = ["--by", "channel", "--schema", "generic", "--empty-periods", "show", "--period", "week"]
+    command = [sys.executable, "-m", "cskpi", "report", str(directory), "--dask", "local", *options]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     from cskpi._report.io import example_contacts_path
 
     in_memory = subprocess.run(
-        [sys.executable, "-m", "cskpi", "report", str(example_contacts_path()), "--by", "channel"],
+        [sys.executable, "-m", "cskpi", "report", str(example_contacts_path()), *options],
         capture_output=True,
         text=True,
         timeout=300,
@@ -498,6 +576,22 @@ def test_cli_report_on_a_local_cluster(example: Any) -> None:
     # The same report (to display precision; float sums differ in the last bits), but for the
     # source named in the title.
     assert (
-        done.stdout.splitlines()[0] == "KPI report: 5,667 contacts, 2026-01 to 2026-04, per month and channel"
+        done.stdout.splitlines()[0]
+        == "KPI report: 5,667 contacts, 2026-01-05 to 2026-04-20, per week and channel"
     )
+    assert in_memory.stdout.splitlines()[0].startswith(f"KPI report of {example_contacts_path()}: 5,667")
     assert done.stdout.splitlines()[1:] == in_memory.stdout.splitlines()[1:]
+
+
+def test_cli_dask_reads_parquet_only(example: Any, capsys: Any) -> None:
+    from cskpi.__main__ import main
+
+    directory, _ = example
+    for options in (["--input-format", "csv"], ["--schema", "amazon-connect"]):
+        assert main(["report", str(directory), "--dask", "local", *options]) == 2
+        error = capsys.readouterr().err
+        assert "--dask and --scheduler read a Parquet data set" in error
+    assert (
+        main(["report", str(directory), "--dask", "local", "--schema", "generic", "--mapping", "m.toml"]) == 2
+    )
+    assert "give either --schema or --mapping, not both" in capsys.readouterr().err

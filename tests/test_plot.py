@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
+pytest.importorskip("pyarrow")  # the plots are drawn from the bundled example file (the cli extra)
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402

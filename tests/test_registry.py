@@ -44,6 +44,7 @@ NOT_METRICS = {
     "evaluate_standards": "report over a contacts table, computed by registered metrics",
     "kpi_report": "report over a contacts table, computed by registered metrics",
     "load_standards": "file reader",
+    "read_contacts": "file reader (contacts through an export schema or mapping file)",
     "save_standards": "file writer",
     "keep_missing": "marks a label array whose missing values form their own group, no figure",
     "rate_interval": "interval of given counts (statistics), takes no data",

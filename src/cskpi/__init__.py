@@ -123,6 +123,7 @@ from ._kpi.value import (
     referral_rate,
 )
 from ._kpi.volume import ChannelShare, Volume, channel_share, volume
+from ._report.io import read_contacts
 from ._report.report import KPIReport, KPISeries, kpi_report
 from ._report.standards import Standard, StandardResults, evaluate_standards, load_standards, save_standards
 
@@ -272,6 +273,7 @@ __all__ = [
     "StandardResults",
     "evaluate_standards",
     "kpi_report",
+    "read_contacts",
     "load_standards",
     "save_standards",
 ]

@@ -1,12 +1,14 @@
-"""The ``cskpi`` command line: KPI reports and summaries of a contacts CSV.
+"""The ``cskpi`` command line: KPI reports and summaries of a contacts file.
 
 ``cskpi`` alone prints a short summary of the bundled example data;
 ``cskpi report contacts.csv --period month --by channel`` prints the KPI report of
-a file (``--format json|csv|markdown`` for machines and documents,
+a file (CSV, Parquet or JSON lines; ``--schema zendesk`` or ``--mapping mine.toml``
+for a platform's export; ``--format json|csv|markdown`` for machines and documents,
 ``--standards standards.toml`` for pass/fail); ``cskpi report --example`` runs it on
-the bundled example. Mistakes in the input (a missing column, an unparseable
-timestamp, a bad value, an empty file, a wrong delimiter) are reported on one line
-naming the file, the row and the column, with exit status 2.
+the bundled example. Files are read with pyarrow (``pip install "cskpi[cli]"``).
+Mistakes in the input (a missing column, an unparseable timestamp, a bad value, an
+empty file, a wrong delimiter, a bad mapping file) are reported on one line naming
+the file, the row and the column (or the key), with exit status 2.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from typing import Any
 import numpy as np
 
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from ._core.optional import MissingDependencyError
 from ._core.time import PERIODS
 from ._kpi.service_level import SERVICE_LEVEL_POLICIES
 from ._kpi.survey import ces, csat, nps
-from ._report.io import ROLES, ContactsTable, example_contacts_path, located
+from ._report.io import ROLES, ContactsTable, example_contacts_path, located, read_contacts
+from ._report.readers import arrow
 from ._report.report import kpi_report
+from ._report.schemas import SCHEMAS
 from ._report.standards import load_standards
 
 COMMANDS = ("report", "summary", "example")
@@ -107,7 +112,7 @@ def _operations_lines(table: ContactsTable) -> list[str]:
 
 def _summary(path: str | None, options: argparse.Namespace) -> int:
     source = path or str(example_contacts_path())
-    table = ContactsTable(source, delimiter=options.delimiter, columns=_mapping(options))
+    table = _read(source, options)
     print(f"cskpi summary of {source} ({table.n_rows} contacts)")
     lines = _survey_lines(table) + _operations_lines(table)
     print("\n".join(lines) if lines else "no KPI columns found (nps, csat, ces, created, wait_seconds…)")
@@ -158,6 +163,43 @@ def _mapping_file(path: str) -> dict[str, str]:
     return {str(role): str(name) for role, name in data.items()}
 
 
+def _read(path: str, options: argparse.Namespace) -> ContactsTable:
+    """The contacts file through the schema or mapping file of the options (pyarrow checked first)."""
+    arrow()
+    return read_contacts(
+        path,
+        schema=getattr(options, "schema", None),
+        mapping=getattr(options, "mapping", None),
+        columns=_mapping(options),
+        tz=getattr(options, "tz", None),
+        delimiter=options.delimiter,
+        format=getattr(options, "input_format", None),
+    )
+
+
+def _dask_columns(options: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
+    """Role -> column spec and zone of a Parquet data set read with Dask (schema, mapping, --column)."""
+    from ._report.schemas import load_mapping, schema_specs
+
+    if options.schema is not None and options.mapping is not None:
+        raise InvalidInputError("give either --schema or --mapping, not both")
+    loaded = (
+        load_mapping(options.mapping)
+        if options.mapping is not None
+        else schema_specs(options.schema or "generic")
+    )
+    formats = {"--input-format": options.input_format, f"the {loaded.name} format": loaded.format}
+    for what, format in formats.items():
+        if format not in (None, "parquet"):
+            raise InvalidInputError(
+                f"--dask and --scheduler read a Parquet data set; got {what} {format!r} "
+                "(report other files without --dask)"
+            )
+    specs: dict[str, Any] = dict(loaded.columns)
+    specs.update(_mapping(options))
+    return specs, options.tz if options.tz is not None else loaded.tz
+
+
 def _report(options: argparse.Namespace) -> int:
     if options.example and options.csv:
         raise InvalidInputError("give either a CSV file or --example, not both")
@@ -169,16 +211,15 @@ def _report(options: argparse.Namespace) -> int:
         standards = load_standards(options.standards)
     elif options.example:
         standards = load_standards(example_standards_path())
-    cluster, extra = contextlib.ExitStack(), {}
+    cluster, extra = contextlib.ExitStack(), dict[str, Any]()
     if options.dask or options.scheduler:  # a Parquet data set, reported on a Dask cluster
         from ._dask.cli import dask_contacts
 
+        columns, tz = _dask_columns(options)
         table: Any = cluster.enter_context(dask_contacts(path, scheduler=options.scheduler))
-        extra = {"columns": _mapping(options), "tz": options.tz}
+        extra = {"columns": columns, "tz": tz}
     else:
-        table = ContactsTable(
-            path, columns=_mapping(options), delimiter=options.delimiter, engine=options.engine, tz=options.tz
-        )
+        table = _read(path, options)
     baseline: Any = options.baseline
     if baseline is not None and baseline.lstrip("-").isdigit() and len(baseline) < 4:
         baseline = int(baseline)
@@ -192,6 +233,7 @@ def _report(options: argparse.Namespace) -> int:
             service_level_threshold=options.sl_threshold,
             service_level_policy=options.sl_policy,
             confidence_level=options.confidence,
+            empty_periods=options.empty_periods,
             **extra,
         )
     render: dict[str, Callable[[], str]] = {
@@ -203,7 +245,7 @@ def _report(options: argparse.Namespace) -> int:
     output = render[options.format]()
     text = output if output.endswith("\n") else output + "\n"
     if options.output:
-        inputs = [path, options.standards, getattr(options, "columns", None)]
+        inputs = [path, options.standards, options.columns, options.mapping]
         write_output(options.output, text, inputs=[item for item in inputs if item])
     else:
         sys.stdout.write(text)
@@ -267,7 +309,20 @@ def write_output(path: str, text: str, *, inputs: Sequence[str | Path]) -> None:
 
 
 def _add_table_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--delimiter", default=",", help="field delimiter of the CSV (default ',')")
+    parser.add_argument("--delimiter", help="field delimiter of a CSV file (default ',')")
+    parser.add_argument(
+        "--schema",
+        choices=tuple(SCHEMAS),
+        help="named export schema of the file (generic, zendesk, freshdesk, amazon-connect, genesys)",
+    )
+    parser.add_argument(
+        "--mapping", metavar="FILE", help="mapping file (TOML): roles to columns with parsing options"
+    )
+    parser.add_argument(
+        "--input-format",
+        choices=("csv", "parquet", "json"),
+        help="format of the file (default: from its suffix; a folder is Parquet)",
+    )
     parser.add_argument(
         "--column",
         action="append",
@@ -286,7 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     report = commands.add_parser("report", help="KPI report per period (and group), with trend and standards")
-    report.add_argument("csv", nargs="?", help="contacts CSV file, one row per contact")
+    report.add_argument(
+        "csv", nargs="?", help="contacts file (CSV, Parquet, JSON lines), one row per contact"
+    )
     report.add_argument("--example", action="store_true", help="use the bundled example data and standards")
     report.add_argument("--period", choices=PERIODS, default="month", help="calendar period (default month)")
     report.add_argument(
@@ -317,7 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="IANA time zone (Europe/Paris) of timestamps with UTC offsets: periods follow its wall clock",
     )
     report.add_argument(
-        "--engine", choices=("auto", "pyarrow", "polars", "numpy"), default="auto", help="CSV parser"
+        "--empty-periods",
+        choices=("omit", "show"),
+        default="omit",
+        help="periods without contacts: leave them out (default) or show them marked",
     )
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     parquet = "read CSV as a Parquet data set (directory or glob) with Dask"
@@ -325,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--scheduler", metavar="ADDRESS", help=f"{parquet}, on the cluster at ADDRESS")
     _add_table_options(report)
     summary = commands.add_parser("summary", help="survey and operations KPIs over the whole file")
-    summary.add_argument("csv", nargs="?", help="contacts CSV file (default: the bundled example)")
+    summary.add_argument("csv", nargs="?", help="contacts file (default: the bundled example)")
     _add_table_options(summary)
     example = commands.add_parser("example", help="print the bundled example contacts CSV (or standards)")
     example.add_argument("--standards", action="store_true", help="print the example standards file instead")
@@ -354,9 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _example(options)
             if options.command == "summary":
                 return _summary(options.csv, options)
-            options.delimiter, options.column, options.columns = ",", None, None
+            options.delimiter, options.column, options.columns = None, None, None
             return _summary(None, options)
-    except (InvalidInputError, InvalidTypeError) as error:
+    except (InvalidInputError, InvalidTypeError, MissingDependencyError) as error:
         print(f"cskpi: {_one_line(error)}", file=sys.stderr)
     except FileNotFoundError as error:
         print(f"cskpi: {error.filename}: no such file", file=sys.stderr)

@@ -398,6 +398,7 @@ def test_report_reads_a_zoned_dataframe_in_its_zone() -> None:
 def test_cli_tz_option(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from cskpi.__main__ import main
 
+    pytest.importorskip("pyarrow")  # the CLI reads files with pyarrow
     path = tmp_path / "contacts.csv"
     path.write_text("created\n2024-01-31T23:30Z\n2024-02-01T10:00Z\n", encoding="utf-8")
     assert main(["report", str(path), "--tz", "Europe/Paris", "--format", "csv"]) == 0

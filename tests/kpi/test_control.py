@@ -1,4 +1,4 @@
-"""Control charts (formulas by hand; planted shifts flagged; stable processes rarely) and planning."""
+"""Control charts (formulas by hand; planted shifts flagged; stable processes rarely)."""
 
 from __future__ import annotations
 
@@ -135,50 +135,6 @@ def test_charts_to_dict_and_empty_points() -> None:
         cskpi.p_chart([0], [0])
     with pytest.warns(UndefinedMetricWarning, match="XmR chart needs at least one value"):
         cskpi.xmr_chart([np.nan])
-
-
-# --------------------------------------------------------------------------- planning
-
-
-def test_sample_size_classic_values() -> None:
-    # z² p q / m²: 1.959964² · 0.25 / 0.05² = 384.15 -> 385; at 99 %: 2.5758² · 0.25 / 0.0025 = 663.5 -> 664.
-    assert cskpi.sample_size_for_margin(0.05) == 385
-    assert cskpi.sample_size_for_margin(0.05, confidence_level=0.99) == 664
-    assert cskpi.sample_size_for_margin(0.03, rate=0.8) == math.ceil(1.959963984540054**2 * 0.16 / 0.0009)
-    assert cskpi.sample_size_for_margin(np.array([0.1, 0.05])).tolist() == [97, 385]
-    # NPS ±5 points, worst case v = 1: 1.96² · 100² / 25 = 1536.6 -> 1537.
-    assert cskpi.sample_size_for_margin(5, kind="nps") == 1537
-
-
-def test_sample_size_meets_the_margin_of_the_nps_interval() -> None:
-    n = cskpi.sample_size_for_margin(5, kind="nps", promoter_share=0.5, detractor_share=0.2)
-    promoters, detractors = round(0.5 * n), round(0.2 * n)
-    result = cskpi.NPS(promoters=promoters, passives=n - promoters - detractors, detractors=detractors)
-    assert result.margin_of_error() <= 5.0 + 0.01
-    smaller = n - 20
-    p2, d2 = round(0.5 * smaller), round(0.2 * smaller)
-    assert cskpi.NPS(promoters=p2, passives=smaller - p2 - d2, detractors=d2).margin_of_error() > 5.0
-
-
-def test_minimum_detectable_change_has_the_stated_power() -> None:
-    """At the detectable change the z-test rejects with the stated power (simulated, seeded)."""
-    change = cskpi.minimum_detectable_change(800, 800, rate=0.2, power=0.8)
-    assert change == pytest.approx((1.959963984540054 + 0.8416212335729143) * math.sqrt(0.16 * 2 / 800))
-    rng = np.random.default_rng(3)
-    a = rng.binomial(800, 0.2, 4000)
-    b = rng.binomial(800, 0.2 + change, 4000)
-    rejected = cskpi.rate_difference((b, np.full(4000, 800)), (a, np.full(4000, 800))).p_value < 0.05
-    # The formula takes the baseline variance for both periods; the variance grows towards
-    # a rate of 0.5, so the simulated power is a little below 0.8 (0.75-0.76 here).
-    assert 0.72 < rejected.mean() < 0.83
-    nps_change = cskpi.minimum_detectable_change(
-        500, 500, kind="nps", promoter_share=0.4, detractor_share=0.2
-    )
-    assert nps_change == pytest.approx(100 * 2.801585218 * math.sqrt((0.6 - 0.04) * 2 / 500), rel=1e-8)
-    with pytest.raises(InvalidInputError, match="power must be strictly between 0 and 1; got 80"):
-        cskpi.minimum_detectable_change(10, 10, power=80)
-    with pytest.raises(InvalidInputError, match="promoter_share \\+ detractor_share must be at most 1"):
-        cskpi.sample_size_for_margin(5, kind="nps", promoter_share=0.7, detractor_share=0.5)
 
 
 def test_p_chart_matches_montgomerys_orange_juice_can_example() -> None:

@@ -9,12 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import cskpi
 from cskpi.__main__ import example_standards_path
-from cskpi._report.io import example_contacts_path, read_csv_columns
+from cskpi._report.io import example_contacts_path
+
+pytest.importorskip("pyarrow")  # the CLI reads files with pyarrow (the cli extra)
 
 HEADER = "created,channel,wait_seconds,abandoned,nps"
 
@@ -192,7 +193,7 @@ def test_directory_and_bad_encoding(tmp_path: Path) -> None:
     assert completed.returncode == 2 and "is a directory" in completed.stderr
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"created,channel\n2026-01-05,caf\xe9\n")
-    completed = run("report", str(path), "--engine", "numpy")
+    completed = run("report", str(path))
     assert (
         completed.returncode == 2 and "not UTF-8" in completed.stderr and "Traceback" not in completed.stderr
     )
@@ -201,135 +202,6 @@ def test_directory_and_bad_encoding(tmp_path: Path) -> None:
 def test_argparse_errors_exit_2() -> None:
     completed = run("report", "--example", "--period", "fortnight")
     assert completed.returncode == 2 and "invalid choice" in completed.stderr
-
-
-@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
-def test_engines_read_the_same_columns(engine: str, tmp_path: Path) -> None:
-    if engine != "numpy":
-        pytest.importorskip(engine)
-    expected = read_csv_columns(example_contacts_path(), engine="numpy")
-    columns = read_csv_columns(example_contacts_path(), engine=engine)
-    assert list(columns) == list(expected)
-    for name, values in expected.items():
-        np.testing.assert_array_equal(columns[name], values)
-    quoted = _write(tmp_path, 'created,channel\n2026-01-05,"chat, web"\n2026-01-06,\n\n2026-01-07,phone\n')
-    assert read_csv_columns(quoted, engine=engine)["channel"].tolist() == ["chat, web", "", "phone"]
-    ragged = _write(tmp_path, "a,b\n1,2\n3\n", "ragged.csv")
-    with pytest.raises(cskpi.InvalidInputError, match=r"row 2 \(line 3\): expected 2 fields"):
-        read_csv_columns(ragged, engine=engine)
-
-
-@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
-@pytest.mark.parametrize(
-    "text",
-    ["a,b\n", "a,b", "a,b\r\n\r\n  \n", "a,b\r\n"],
-    ids=["newline", "no-newline", "blank-lines", "crlf"],
-)
-def test_header_only_file_gives_empty_columns(engine: str, text: str, tmp_path: Path) -> None:
-    if engine != "numpy":
-        pytest.importorskip(engine)
-    columns = read_csv_columns(_write(tmp_path, text), engine=engine)
-    assert list(columns) == ["a", "b"] and all(column.shape == (0,) for column in columns.values())
-
-
-@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
-@pytest.mark.parametrize(
-    ("text", "line"),
-    [
-        ('a,b\n1,"2\n3,4\n', 2),  # the quote opened on line 2 never closes
-        ('a,b\n1,"x ""y"" z"\n3,"4\n', 3),  # escaped quotes pair up; line 3's does not
-    ],
-)
-def test_unclosed_quote_is_an_error_naming_the_line(
-    engine: str, text: str, line: int, tmp_path: Path
-) -> None:
-    if engine != "numpy":
-        pytest.importorskip(engine)
-    path = _write(tmp_path, text)
-    with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a quoted field is never closed"):
-        read_csv_columns(path, engine=engine)
-
-
-@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
-@pytest.mark.parametrize("block", [1 << 24, 1, 2, 3, 5])  # small blocks split \r\n pairs
-@pytest.mark.parametrize(
-    ("text", "line"),
-    [
-        ("a,b\r1,2\r", 1),  # old Mac line endings: polars saw one line, the others three
-        ("a,b\r\n1,2\r\n3,4\r5,6\r\n", 3),
-        ("a,b\n1,2\n3,4\r", 3),  # the very last byte
-        (".\r?", 1),  # found by fuzzing (';' delimited)
-    ],
-)
-def test_carriage_return_without_line_feed_is_an_error(
-    engine: str, block: int, text: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from cskpi._report import io as _io
-
-    if engine != "numpy":
-        pytest.importorskip(engine)
-    monkeypatch.setattr(_io, "_SCAN_BLOCK", block)
-    path = _write(tmp_path, text)
-    with pytest.raises(cskpi.InvalidInputError, match=rf"line {line}: a carriage return without a line feed"):
-        read_csv_columns(path, delimiter=";" if text.startswith(".") else ",", engine=engine)
-
-
-def test_header_must_be_one_line(tmp_path: Path) -> None:
-    path = _write(tmp_path, 'a,"b\nc",d\n1,2\n')
-    with pytest.raises(
-        cskpi.InvalidInputError, match=r"line 1: a quoted column name runs onto the next line"
-    ):
-        read_csv_columns(path)
-
-
-@pytest.mark.parametrize("engine", ["numpy", "pyarrow", "polars"])
-def test_only_empty_lines_are_skipped(engine: str, tmp_path: Path) -> None:
-    if engine != "numpy":
-        pytest.importorskip(engine)
-    # A line of spaces is a row of one field (as pyarrow reads it), not a blank line.
-    spaces = _write(tmp_path, "a,b\n1,2\n   \n3,4\n")
-    with pytest.raises(
-        cskpi.InvalidInputError, match=r"row 2 \(line 3\): expected 2 fields separated by ','; got 1"
-    ):
-        read_csv_columns(spaces, engine=engine)
-    # Empty lines and rows of empty fields are dropped.
-    blank = _write(tmp_path, "a,b\n1,2\n\n , \n3,4\n", "blank.csv")
-    assert read_csv_columns(blank, engine=engine)["b"].tolist() == ["2", "4"]
-    # With one column, a line of spaces is one blank field: dropped like any blank row.
-    single = _write(tmp_path, "a\n1\n   \n3\n", "single.csv")
-    assert read_csv_columns(single, engine=engine)["a"].tolist() == ["1", "3"]
-
-
-@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 16])
-def test_numpy_engine_keeps_line_breaks_inside_quoted_fields(
-    chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from cskpi._report import io as _io
-
-    # The empty line is part of the quoted value, and chunks must not split the field.
-    monkeypatch.setattr(_io, "_CHUNK_LINES", chunk)
-    path = _write(tmp_path, 'a,b\n1,"x\n\ny"\n\n2,"p ""q""\nr"\n3,z\n')
-    columns = read_csv_columns(path, engine="numpy")
-    assert columns["a"].tolist() == ["1", "2", "3"]
-    assert columns["b"].tolist() == ["x\n\ny", 'p "q"\nr', "z"]
-
-
-@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 24])
-def test_windows_line_endings_across_scan_blocks(
-    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from cskpi._report import io as _io
-
-    monkeypatch.setattr(_io, "_SCAN_BLOCK", block)
-    path = _write(tmp_path, 'a,b\r\n1,"x"\r\n3,4\r\n')
-    assert read_csv_columns(path, engine="numpy")["b"].tolist() == ["x", "4"]
-
-
-def test_progress_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    read_csv_columns(example_contacts_path(), engine="numpy", progress=True)
-    assert "reading example_contacts.csv" in capsys.readouterr().err
-    read_csv_columns(example_contacts_path(), engine="numpy")  # small file, not a terminal: silent
-    assert capsys.readouterr().err == ""
 
 
 # --------------------------------------------------------------------------- output files

@@ -24,9 +24,9 @@ from cskpi import (
     save_standards,
 )
 from cskpi._core.time import period_labels
-from cskpi._report.io import ContactsTable, example_contacts_path
+from cskpi._report.io import ContactsTable
 from cskpi._report.standards import STANDARD_METRICS, standards_to_toml
-from helpers import read_only
+from helpers import example_text_columns, read_only
 
 SL = Standard(
     name="SL 80/20", metric="service_level", target=0.8, tolerated=0.7, params={"threshold_seconds": 20}
@@ -167,7 +167,7 @@ def test_empty_cell_is_undefined_without_warning() -> None:
 
 
 def _example_columns() -> dict[str, Any]:
-    table = ContactsTable(example_contacts_path())
+    table = ContactsTable(example_text_columns())  # the bundled example, read by the csv module
     return {role: table.get(role) for role in ("created", "channel", "wait_seconds", "abandoned", "nps", "csat",
                                                "ces", "talk_seconds", "hold_seconds", "after_work_seconds",
                                                "first_reply", "resolved")}  # fmt: skip

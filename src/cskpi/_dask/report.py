@@ -8,11 +8,12 @@ Two passes over the data:
 2. **The figures** (one ``dask.compute``): each partition is read as a contacts
    table, placed on that grid, and measured with the report's own code; it returns
    only partial results per cell (counts and sums, the dense result of each
-   mergeable metric, duration histograms), which merge with ``+`` in a tree. The
-   repeat-contact retention shuffles the rows by customer first (a customer's first
-   contact decides their cohort). The client then assembles the report from the
-   merged parts with the same code as in memory: values, intervals, changes, trend
-   and standards.
+   mergeable metric, duration histograms, and the rows each figure used and left
+   out, per reason), which merge with ``+`` in a tree. The repeat-contact retention
+   shuffles the rows by customer first (a customer's first contact decides their
+   cohort, in each group with ``by``), then counts each partition's cohorts per
+   cell. The client then assembles the report from the merged parts with the same
+   code as in memory: values, intervals, changes, trend and standards.
 """
 
 from __future__ import annotations
@@ -29,17 +30,19 @@ from .._core.errors import InvalidInputError, UndefinedMetricWarning
 from .._core.labels import factorize
 from .._core.time import check_period, period_ordinals, period_starts
 from .._kpi.responses import ResolutionTime, ResponseTime, first_response_time, resolution_time
-from .._kpi.retention import repeat_contact_retention
 from .._report.io import ROLES, ContactsTable, as_table
 from .._report.report import (
     KPIReport,
     PlannedKPI,
+    RetentionCounts,
     assemble_report,
     open_cases_measured,
     report_plan,
+    retention_counts,
     retention_measured,
 )
 from .._report.standards import (
+    MAX_PERIODS,
     MERGEABLE_MEASURES,
     Cells,
     Grid,
@@ -47,6 +50,9 @@ from .._report.standards import (
     Standard,
     StandardResults,
     build_cells,
+    check_cells,
+    check_years,
+    duration_excluded,
     duration_inputs,
     measure,
     measured_from_result,
@@ -75,7 +81,7 @@ class _Options:
 
 
 def _table(part: Any, options: _Options) -> ContactsTable:
-    return as_table(part, options.columns, options.tz)
+    return as_table(part, options.columns, options.tz, by=options.by)
 
 
 # --------------------------------------------------------------------------- 1. the grid
@@ -86,6 +92,7 @@ class _GridPart:
     n_rows: int
     first: int
     last: int
+    earliest: np.datetime64
     latest: np.datetime64
     groups: NDArray[Any] | None
 
@@ -98,6 +105,7 @@ class _GridPart:
             n_rows=self.n_rows + other.n_rows,
             first=min(self.first, other.first),
             last=max(self.last, other.last),
+            earliest=min(self.earliest, other.earliest),
             latest=max(self.latest, other.latest),
             groups=groups,
         )
@@ -108,6 +116,7 @@ def _grid_part(part: Any, options: _Options) -> _GridPart | None:
     if table.n_rows == 0:
         return None
     created = table.local("created")
+    check_years(table, created)  # a mistyped year, named in its partition and file
     ordinals = period_ordinals(created, check_period(options.period)) if options.period else np.zeros(1)
     groups = None
     if options.by is not None:
@@ -116,6 +125,7 @@ def _grid_part(part: Any, options: _Options) -> _GridPart | None:
         n_rows=table.n_rows,
         first=int(ordinals.min()),
         last=int(ordinals.max()),
+        earliest=created.min(),
         latest=created.max(),
         groups=groups,
     )
@@ -151,11 +161,30 @@ class _Request:
     params: Mapping[str, Any]
 
 
+def _sum_counts(
+    first: Mapping[str, NDArray[np.int64]], second: Mapping[str, NDArray[np.int64]]
+) -> dict[str, NDArray[np.int64]]:
+    return {reason: counts + second[reason] for reason, counts in first.items()}
+
+
+@attrs.frozen
+class _Part:
+    """A figure's partial result over some partitions, with the rows it used and left out per cell."""
+
+    figure: Any
+    excluded: Mapping[str, NDArray[np.int64]]
+    n_used: NDArray[np.int64] | None
+
+    def __add__(self, other: _Part) -> _Part:
+        n_used = None if self.n_used is None or other.n_used is None else self.n_used + other.n_used
+        return _Part(self.figure + other.figure, _sum_counts(self.excluded, other.excluded), n_used)
+
+
 @attrs.frozen
 class _Parts:
     """Partial results of some partitions, by figure key; merge with ``+``."""
 
-    parts: Mapping[str, Any]
+    parts: Mapping[str, _Part]
 
     def __add__(self, other: _Parts) -> _Parts:
         return _Parts({key: value + other.parts[key] for key, value in self.parts.items()})
@@ -169,19 +198,21 @@ def _measure_part(part: Any, options: _Options, grid: Grid, requests: tuple[_Req
     if table.n_rows == 0:
         return None
     cells = build_cells(table, options.period, options.by, grid)
-    parts: dict[str, Any] = {}
+    parts: dict[str, _Part] = {}
     # warnings.catch_warnings is not thread-safe: on a threaded scheduler, partitions
     # measured at once would restore each other's filters.
     with engine.WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         for request in requests:
             if request.how == "volume":
-                parts[request.key] = np.bincount(cells.codes, minlength=cells.n_cells).astype(np.int64)
+                counts = np.bincount(cells.codes, minlength=cells.n_cells).astype(np.int64)
+                parts[request.key] = _Part(counts, {}, None)
             elif request.how == "open_cases":
-                parts[request.key] = open_cases_measured(table, cells).values
+                found = open_cases_measured(table, cells)
+                parts[request.key] = _Part(found.values, found.excluded, found.n_used)
             elif request.metric in MERGEABLE_MEASURES:
-                params = dict(request.params)
-                parts[request.key] = measure(request.metric, params, table, cells, options.level).result
+                found = measure(request.metric, dict(request.params), table, cells, options.level)
+                parts[request.key] = _Part(found.result, found.excluded, found.n_used)
             else:  # a duration: totals per cell and a histogram of durations per cell
                 function, _, end_role = _DURATIONS[request.metric]
                 (created, end), codes, calendar, call = duration_inputs(
@@ -189,8 +220,9 @@ def _measure_part(part: Any, options: _Options, grid: Grid, requests: tuple[_Req
                 )
                 totals = call(function, created, end, calendar=calendar, by=codes).totals
                 seconds = _elapsed(created, end, calendar)
-                counts = count_answer_times(seconds, by=_measured_codes(end, codes))
-                parts[request.key] = _Durations(totals, counts)
+                histogram = count_answer_times(seconds, by=_measured_codes(end, codes))
+                excluded = duration_excluded(table, cells, end_role)
+                parts[request.key] = _Part(_Durations(totals, histogram), excluded, None)
     return _Parts(parts)
 
 
@@ -224,15 +256,17 @@ class _Durations:
         return _Durations(self.totals + other.totals, self.counts + other.counts)
 
 
-def _finish(request: _Request, merged: Any, cells: Cells, level: float) -> Measured:
+def _finish(request: _Request, merged: _Part, cells: Cells, level: float) -> Measured:
     """A figure over all cells from its merged partial result."""
+    excluded = dict(merged.excluded)
     if request.how == "volume":
-        return Measured(values=merged.astype(np.float64), n=merged)
+        return Measured(values=merged.figure.astype(np.float64), n=merged.figure)
     if request.how == "open_cases":
-        return Measured(values=merged, n=merged.astype(np.int64))
+        values = merged.figure
+        return Measured(values=values, n=values.astype(np.int64), n_used=merged.n_used, excluded=excluded)
     if request.metric in MERGEABLE_MEASURES:
-        return measured_from_result(request.metric, request.params, merged, level)
-    totals, counts = merged.totals, merged.counts
+        return measured_from_result(request.metric, request.params, merged.figure, level, excluded=excluded)
+    totals, counts = merged.figure.totals, merged.figure.counts
     values = np.full(cells.n_cells, np.nan)
     n = np.zeros(cells.n_cells, dtype=np.int64)
     labels = np.asarray(totals.labels, dtype=np.intp)
@@ -248,7 +282,7 @@ def _finish(request: _Request, merged: Any, cells: Cells, level: float) -> Measu
             found = counts.percentiles(quantile=fraction, abandoned_policy="exclude")
         if found.labels is not None:
             values[np.asarray(found.labels, dtype=np.intp)] = np.asarray(found.seconds, dtype=np.float64)
-    return Measured(values=values, n=n)
+    return Measured(values=values, n=n, excluded=excluded)
 
 
 def _grid(frame: Any, options: _Options, split_every: int) -> tuple[Grid, _GridPart]:
@@ -256,8 +290,16 @@ def _grid(frame: Any, options: _Options, split_every: int) -> tuple[Grid, _GridP
     (total,) = dask.compute(engine.tree(_tasks(_grid_part, frame, options), split_every))
     if total is None:
         raise InvalidInputError("contacts must hold at least one contact; got no data rows")
-    grid = Grid(groups=total.groups, first=total.first, n_periods=total.last - total.first + 1)
-    return grid, total
+    n_periods = total.last - total.first + 1
+    if n_periods > MAX_PERIODS:
+        raise InvalidInputError(
+            f"period={options.period!r} gives {n_periods:,} periods from "
+            f"{total.earliest.astype('datetime64[s]')} to {total.latest.astype('datetime64[s]')}, more than "
+            f"{MAX_PERIODS:,}; use a coarser period"
+        )
+    n_groups = 1 if total.groups is None else total.groups.shape[0]
+    check_cells(n_groups, n_periods, options.period, options.by)
+    return Grid(groups=total.groups, first=total.first, n_periods=n_periods), total
 
 
 def _located(function: Callable[..., Any], index: int, files: Any, part: Any, *args: Any) -> Any:
@@ -275,52 +317,59 @@ def _tasks(function: Callable[..., Any], frame: Any, *args: Any) -> list[Any]:
     ]
 
 
+def _used_columns(meta: ContactsTable, by: str | None) -> list[str]:
+    """The frame's columns the report reads: every column of a role present, and ``by``'s."""
+    used = [name for role in ROLES if meta.has(role) for name in meta.spec(role).columns]
+    if by is not None:
+        used.append(meta.column_of(by) if by in ROLES else by)
+    names = set(meta.column_names)
+    return [name for name in dict.fromkeys(used) if name in names]
+
+
 def _measure_all(
     frame: Any,
     options: _Options,
     requests: tuple[_Request, ...],
     retention: bool,
     split_every: int = engine.SPLIT_EVERY,
-) -> tuple[Cells, dict[str, Measured], Any, int]:
-    """The grid, then every figure in one ``dask.compute``; the retention cohorts when asked."""
+) -> tuple[Cells, dict[str, Measured], RetentionCounts | None, int]:
+    """The grid, then every figure in one ``dask.compute``; the retention counts when asked."""
     dask = engine.dask_module("dask")
     meta = _table(frame._meta, options)
     if not meta.has("created"):
         raise meta.missing("created", "needed to place contacts in periods (when the contact arrived)")
-    # Only the columns the report reads travel from the files: the grid needs two.
+    # Only the columns the report reads travel from the files: the grid needs the
+    # creation time (its columns) and the group column.
     by = None if options.by is None else (meta.column_of(options.by) if options.by in ROLES else options.by)
-    used = [meta.column_of(role) for role in ROLES if meta.has(role)]
-    if by is not None and by not in used:
-        used.append(by)
-    frame = frame[used]
-    grid_columns = [meta.column_of("created")] + ([by] if by is not None else [])
-    grid, total = _grid(frame[list(dict.fromkeys(grid_columns))], options, split_every)
+    frame = frame[_used_columns(meta, options.by)]
+    grid_columns = [*meta.spec("created").columns] + ([by] if by is not None else [])
+    grid, total = _grid(
+        frame[[c for c in dict.fromkeys(grid_columns) if c in frame.columns]], options, split_every
+    )
     cells = _cells(grid, options)
     lazy: list[Any] = [engine.tree(_tasks(_measure_part, frame, options, grid, requests), split_every)]
     if retention:
         shuffled = frame.shuffle(on=meta.column_of("customer"))
-        lazy.append(engine.tree(_tasks(_cohorts_part, shuffled, options, total.latest), split_every))
+        lazy.append(engine.tree(_tasks(_retention_part, shuffled, options, grid, total.latest), split_every))
     computed = dask.compute(*lazy)
     merged = computed[0]
     measured = {
         request.key: _finish(request, merged.parts[request.key], cells, options.level) for request in requests
     }
-    cohorts = computed[1] if retention else None
-    return cells, measured, cohorts, total.n_rows
+    counts = computed[1] if retention else None
+    return cells, measured, counts, total.n_rows
 
 
-def _cohorts_part(part: Any, options: _Options, latest: np.datetime64) -> Any:
+def _retention_part(
+    part: Any, options: _Options, grid: Grid, latest: np.datetime64
+) -> RetentionCounts | None:
+    """A partition's repeat-contact cohorts per cell (shuffled: it holds every row of its customers)."""
     table = _table(part, options)
     if table.n_rows == 0:
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        return repeat_contact_retention(
-            table.get("customer"),
-            table.local("created"),
-            period=options.period,  # type: ignore[arg-type]
-            end=latest,
-        )
+    cells = build_cells(table, options.period, options.by, grid)
+    with engine.WARNINGS_LOCK:  # retention_counts sets warning filters
+        return retention_counts(table, cells, latest)
 
 
 def kpi_report_on_dask(
@@ -338,7 +387,7 @@ def kpi_report_on_dask(
     level = settings["confidence_level"]
     options = _Options(columns=columns, tz=tz, period=period, by=by, level=level)
     meta = _table(frame._meta, options)
-    plan: list[PlannedKPI] = report_plan(meta.has, by, settings)
+    plan: list[PlannedKPI] = report_plan(meta.has, settings)
     requests = [
         _Request(item.key, item.how, item.metric, item.params) for item in plan if item.how != "retention"
     ]
@@ -348,9 +397,11 @@ def kpi_report_on_dask(
     ]
     _check_requests(requests)
     retention = any(item.how == "retention" for item in plan)
-    cells, measured, cohorts, n_rows = _measure_all(frame, options, tuple(requests), retention)
-    if cohorts is not None:
-        measured["retention"] = retention_measured(cohorts, cells)
+    cells, measured, counts, n_rows = _measure_all(frame, options, tuple(requests), retention)
+    cohorts = None
+    if counts is not None:
+        measured["retention"] = retention_measured(counts, cells)
+        cohorts = counts.cohorts
     results: StandardResults | None = None
     if standards:
         measures = [measured[f"standard {i}"] for i in range(len(standards))]

@@ -1,7 +1,9 @@
 """Planning: how many answers for a target margin, and what change two samples can detect.
 
-Both functions use the normal approximation the Wald interval and the two-sample z
-test rest on; they broadcast over their numeric arguments (scalar in, scalar out).
+The sample size uses the normal approximation the Wald interval rests on; the
+detectable change solves the power equation of the two-sample test, each variance at
+the true figure of its period. Both broadcast over their numeric arguments (scalar
+in, scalar out).
 
 For a rate the per-observation variance is ``p (1 - p)``; for the NPS it is the
 variance of the per-respondent score (+1, 0, -1), ``v = p + d - (p - d)²`` with the
@@ -19,6 +21,7 @@ Statistician 70(4), 365-372, doi:10.1080/00031305.2016.1158124.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, overload
 
 import numpy as np
@@ -26,10 +29,12 @@ from numpy.typing import NDArray
 
 from .._core.checks import check_confidence_level
 from .._core.distributions import normal_ppf
-from .._core.errors import InvalidInputError
+from .._core.errors import InvalidInputError, warn_undefined
 from .._core.stats import check_method, normal_quantile
 
 __all__ = ["minimum_detectable_change", "sample_size_for_margin"]
+
+_F = NDArray[np.float64]
 
 
 def _fraction(value: Any, name: str) -> Any:
@@ -131,6 +136,30 @@ def sample_size_for_margin(
     return int(n) if n.ndim == 0 else n
 
 
+_BISECTIONS = 80
+
+
+def _smallest_change(excess: Callable[[_F], _F], reach: _F) -> _F:
+    """The change ``Δ`` in ``(0, reach]`` where ``excess(Δ) = Δ - required(Δ)`` turns non-negative.
+
+    Bisection on every row at once (80 halvings of ``[0, reach]``: to the last bit);
+    NaN with :class:`UndefinedMetricWarning` where even ``reach`` falls short.
+    """
+    low, high = np.zeros_like(reach), reach.copy()
+    for _ in range(_BISECTIONS):
+        middle = 0.5 * (low + high)
+        enough = excess(middle) >= 0.0
+        high = np.where(enough, middle, high)
+        low = np.where(enough, low, middle)
+    reachable = (reach > 0.0) & (excess(reach) >= 0.0)
+    if not reachable.all():
+        warn_undefined(
+            "no change within the range of the figure is detected with this power at these sample "
+            "sizes; returning NaN"
+        )
+    return np.where(reachable, high, np.nan)
+
+
 @overload
 def minimum_detectable_change(
     n_a: float,
@@ -166,44 +195,102 @@ def minimum_detectable_change(
     confidence_level: float = 0.95,
     power: float = 0.8,
 ) -> float | NDArray[np.float64]:
-    """Smallest true change between two periods that a two-sided test detects with ``power``.
+    """Smallest true change from period a to period b that a two-sided test detects with ``power``.
 
     Parameters
     ----------
     n_a, n_b : int or array_like
-        Sample sizes of the two periods (or groups).
+        Sample sizes of the baseline period (or group) a and of the period b compared with it.
     kind, rate, promoter_share, detractor_share, confidence_level
-        As in :func:`sample_size_for_margin` (the shares of the baseline period).
+        As in :func:`sample_size_for_margin`: the rate or the shares of the baseline
+        period a.
     power : float, default 0.8
         Probability of a significant result when the change is this large.
 
     Returns
     -------
     float or ndarray
-        ``(z_{1-α/2} + z_{power}) · σ · sqrt(1/n_a + 1/n_b)``: a fraction for a rate,
-        NPS points for the NPS.
+        The size of the change (positive): a fraction for a rate, NPS points for the
+        NPS. It is the change in the harder direction, towards the larger variance (a
+        rate towards 1/2, an NPS towards 0), so a change of this size either way is
+        detected with at least ``power``. NaN with :class:`UndefinedMetricWarning`
+        where no change within [0, 1] (within ±100 for the NPS) reaches the power.
 
     Notes
     -----
-    σ is the baseline's per-observation standard deviation, taken for both periods.
-    Where the variance grows with the change (a rate moving towards 0.5) the actual
-    power is a little lower than ``power``: about 0.75 instead of 0.8 for a rate of 0.2
-    and 800 answers a period.
+    The change ``Δ`` solves the power equation of the test that
+    :func:`rate_difference` and :func:`nps_difference` carry out, with each variance
+    at the true rates of the two periods (Fleiss, Levin & Paik 2003, chapter 4;
+    Chow, Shao & Wang 2008, chapter 4): for a rate ``p_a``, ``p_b = p_a ± Δ``,
+    the pooled score test rejects with probability ``power`` when
+
+    ``Δ = z_{1-α/2} sqrt(p̄ (1 - p̄) (1/n_a + 1/n_b)) + z_{power} sqrt(p_a q_a / n_a + p_b q_b / n_b)``,
+
+    ``p̄ = (n_a p_a + n_b p_b) / (n_a + n_b)`` (the pooled rate expected under the
+    null), the first term the rejection threshold under the null, the second the
+    spread of the observed difference under the alternative. For the NPS the Wald
+    test's variance is estimated from both periods, so
+    ``Δ = (z_{1-α/2} + z_{power}) sqrt(v_a / n_a + v_b / n_b)`` in score units (×100
+    for NPS points), with ``v = p + d - (p - d)²``; the change is taken to move
+    respondents between promoters and detractors (passives fixed), so
+    ``v_b = p_a + d_a - (s_a ± Δ)²`` with ``s_a = p_a - d_a``. Both equations are
+    solved for ``Δ`` by bisection, every row at once. The far rejection region (a
+    significant change in the wrong direction) is neglected, as in the sources: it
+    adds to the power, at most 5·10⁻⁴ over sample sizes from 60 to 3,000 and rates
+    from 0.02 to 0.98.
+
+    References
+    ----------
+    J. L. Fleiss, B. Levin and M. C. Paik (2003), *Statistical Methods for Rates and
+    Proportions*, 3rd ed., Wiley, chapter 4, doi:10.1002/0471445428.
+    S.-C. Chow, J. Shao and H. Wang (2008), *Sample Size Calculations in Clinical
+    Research*, 2nd ed., Chapman & Hall/CRC, chapter 4, doi:10.1201/9781584889830.
 
     Examples
     --------
-    Two weeks of 1,000 calls at a service level near 0.8: (1.96 + 0.8416) ·
-    sqrt(0.16 · 0.002) = 0.0501, a change of about 5 points:
+    Two weeks of 1,000 calls at a service level near 0.8: a drop of 5.24 points, to
+    0.7476, is detected with power 0.8 at the 5 % level (pooled rate 0.7738:
+    1.96 · sqrt(0.7738 · 0.2262 · 0.002) + 0.8416 · sqrt(0.00016 + 0.7476 · 0.2524 / 1000)
+    = 0.0367 + 0.0157 = 0.0524):
 
     >>> from cskpi import minimum_detectable_change
     >>> round(minimum_detectable_change(1000, 1000, rate=0.8), 4)
-    0.0501
+    0.0524
     """
     level = check_confidence_level(confidence_level)
     if isinstance(power, bool) or not isinstance(power, int | float) or not 0.0 < power < 1.0:
         raise InvalidInputError(f"power must be strictly between 0 and 1; got {power!r}")
-    variance, scale = _unit_variance(kind, rate, promoter_share, detractor_share)
+    check_method(kind, ("rate", "nps"), "kind")
     a, b = _positive(n_a, "n_a"), _positive(n_b, "n_b")
-    z_power = float(normal_ppf(power))
-    change = np.asarray((normal_quantile(level) + z_power) * scale * np.sqrt(variance * (1.0 / a + 1.0 / b)))
+    z_level, z_power = normal_quantile(level), float(normal_ppf(power))
+    if kind == "rate":
+        p_a = _fraction(0.5 if rate is None else rate, "rate")
+        p_a, a, b = np.broadcast_arrays(p_a, a, b)
+        sign = np.where(p_a <= 0.5, 1.0, -1.0)
+        weight_b = b / (a + b)
+
+        def rate_excess(change: _F) -> _F:
+            p_b = p_a + sign * change
+            pooled = p_a + sign * change * weight_b
+            null = np.sqrt(np.maximum(pooled * (1.0 - pooled), 0.0) * (1.0 / a + 1.0 / b))
+            alternative = np.sqrt(p_a * (1.0 - p_a) / a + np.maximum(p_b * (1.0 - p_b), 0.0) / b)
+            result: _F = change - z_level * null - z_power * alternative
+            return result
+
+        change = _smallest_change(rate_excess, np.where(sign > 0, 1.0 - p_a, p_a))
+    else:
+        _unit_variance(kind, rate, promoter_share, detractor_share)  # checks the shares
+        p = _fraction(0.5 if promoter_share is None else promoter_share, "promoter_share")
+        d = _fraction(0.5 if detractor_share is None else detractor_share, "detractor_share")
+        p, d, a, b = np.broadcast_arrays(p, d, a, b)
+        score, answered = p - d, p + d
+        sign = np.where(score > 0.0, -1.0, 1.0)
+        variance_a = answered - score * score
+
+        def nps_excess(change: _F) -> _F:
+            variance_b = np.maximum(answered - (score + sign * change) ** 2, 0.0)
+            result: _F = change - (z_level + z_power) * np.sqrt(variance_a / a + variance_b / b)
+            return result
+
+        change = 100.0 * _smallest_change(nps_excess, answered + np.abs(score))
     return float(change) if change.ndim == 0 else change.astype(np.float64)

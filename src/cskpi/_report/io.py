@@ -1,37 +1,47 @@
-"""Contacts tables: reading a CSV into named columns, and typed access to the columns a KPI needs.
+"""Contacts tables: typed access to the columns a KPI needs, read from a file or from memory.
 
 A *contacts table* is one row per contact with columns in *roles* (:data:`ROLES`):
 when it was created, its channel and agent, the queue wait, talk, hold and
 after-contact-work seconds, whether it was abandoned, survey answers, the customer,
 and the first-reply and resolution timestamps. :class:`ContactsTable` wraps a dict of
 columns, a pandas or polars DataFrame (through duck typing: ``.columns`` and
-``table[name].to_numpy()``; neither library is imported) or the columns read from a
-CSV file, maps role names to the table's own column names, converts each column
-once, on first use, and reports bad values by file, row and column.
+``table[name].to_numpy()``; neither library is imported), a pyarrow Table, or a
+file (CSV, Parquet, JSON lines; read by :mod:`cskpi._report.readers`, only the
+columns in roles), maps roles to the table's own columns (a name, or a
+:class:`~cskpi._report.parsing.ColumnSpec` with parsing options), converts each
+column once, on first use, and reports bad values by file, row and column.
 
-The CSV reader uses pyarrow or polars when one of them is installed and numpy's C
-reader (:func:`numpy.loadtxt`) otherwise; every column is read as text and converted
-with vectorised numpy operations, never a Python loop over rows.
+Columns read from a file, and columns with parsing options, are converted by the
+parsing rules of :mod:`cskpi._report.parsing` (pyarrow compute kernels); plain
+in-memory columns by vectorised numpy operations, so that dicts and DataFrames need
+no pyarrow.
 """
 
 from __future__ import annotations
 
-import csv
-import importlib
+import datetime
 import os
 import re
-import sys
-import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
+from .parsing import (
+    BadValue,
+    ColumnSpec,
+    arrow_durations,
+    arrow_flags,
+    arrow_labels,
+    arrow_scores,
+    arrow_timestamps,
+)
+from .readers import arrow, column_names, line_of_row, read_columns
 
 __all__ = [
     "ROLES",
@@ -40,7 +50,7 @@ __all__ = [
     "example_contacts_path",
     "located",
     "numeric_column",
-    "read_csv_columns",
+    "read_contacts",
 ]
 
 #: Column roles of a contacts table: role name -> (kind, meaning). Kinds: ``timestamp``
@@ -67,9 +77,6 @@ ROLES: dict[str, tuple[str, str]] = {
 _US = np.dtype("datetime64[us]")
 _TRUE = ("1", "true", "t", "yes", "y")
 _FALSE = ("0", "false", "f", "no", "n", "")
-# Files at least this large show a progress line on a terminal while they are read.
-_PROGRESS_BYTES = 32 * 1024 * 1024
-_CHUNK_LINES = 200_000
 _INDEX_PATTERN = re.compile(r"^(?P<head>.*?)(?: at index (?P<index>\d+))(?P<tail>.*)$", re.DOTALL)
 
 
@@ -78,405 +85,11 @@ def example_contacts_path() -> Path:
     return Path(str(resources.files("cskpi").joinpath("data", "example_contacts.csv")))
 
 
-# --------------------------------------------------------------------------- CSV reading
-
-
-def _fail(path: str | Path, message: str) -> InvalidInputError:
-    return InvalidInputError(f"{path}: {message}")
-
-
-def _header(path: str | Path, delimiter: str) -> list[str]:
-    """The header row of a CSV file, checked for emptiness, duplicates and a likely wrong delimiter."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-    except UnicodeDecodeError:
-        raise _fail(path, "is not UTF-8 text") from None
-    if not first.strip():
-        raise _fail(path, "is empty: expected a header row naming the columns")
-    if first.count('"') % 2:  # parsers split a header spanning lines differently
-        raise _fail(path, "line 1: a quoted column name runs onto the next line; the header must be one line")
-    header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
-    if len(header) == 1:
-        for other in (";", "\t", "|", ","):
-            if other != delimiter and other in first:
-                shown = "\\t" if other == "\t" else other
-                raise _fail(
-                    path,
-                    f"line 1: the header has one column {header[0][:60]!r} but contains {shown!r}; "
-                    f"is the file delimited by {shown!r}? (pass --delimiter '{shown}')",
-                )
-    if len(set(header)) != len(header):
-        duplicated = sorted({name for name in header if header.count(name) > 1})
-        raise _fail(path, f"line 1: column names must be distinct; {duplicated[0]!r} appears twice")
-    if any(name == "" for name in header):
-        raise _fail(path, f"line 1: column {header.index('') + 1} has no name")
-    return header
-
-
-class _Progress:
-    """A one-line progress indicator on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self, path: str | Path, enabled: bool | None) -> None:
-        size = os.path.getsize(path)
-        stream: TextIO = sys.stderr
-        if enabled is None:
-            enabled = size >= _PROGRESS_BYTES and stream.isatty()
-        self.enabled, self.size, self.name, self.stream = enabled, max(size, 1), Path(path).name, stream
-
-    def update(self, done_bytes: int) -> None:
-        if self.enabled:
-            share = min(done_bytes / self.size, 1.0)
-            self.stream.write(f"\rreading {self.name}: {share:4.0%}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * (len(self.name) + 16) + "\r")
-            self.stream.flush()
-
-
-def read_csv_columns(
-    path: str | Path, *, delimiter: str = ",", engine: str = "auto", progress: bool | None = None
-) -> dict[str, NDArray[np.str_]]:
-    """Read a delimited text file with a header row into text columns.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file (UTF-8, optional byte-order mark).
-    delimiter : str, default ','
-        Field delimiter (one character). A header of one column containing another
-        common delimiter (``;``, tab, ``|``) is reported as a wrong delimiter.
-    engine : {'auto', 'pyarrow', 'polars', 'numpy'}, default 'auto'
-        Parser: ``'auto'`` takes pyarrow, else polars, when importable, and numpy's
-        C reader otherwise. All give the same columns.
-    progress : bool, optional
-        Show a progress line on stderr. Default: only for files of 32 MB or more,
-        and only when stderr is a terminal.
-
-    Returns
-    -------
-    dict of str to ndarray of str
-        One text column per header name, in file order; empty fields are ``''``.
-        Quoted fields (``"a, b"``) are supported. A file with a header and no data
-        row gives empty columns. Whatever the engine, :class:`InvalidInputError`
-        naming the line is raised for a file with an odd number of double quotes (a
-        quoted field never closed) and for a carriage return without a line feed
-        (lines must end in ``\n`` or ``\r\n``). Quote as RFC 4180 does (a field
-        holding a quote is enclosed in quotes, inner quotes doubled): for a quote
-        inside an unquoted field, or text after a closing quote, the engines differ.
-
-    Examples
-    --------
-    >>> from cskpi._report.io import example_contacts_path, read_csv_columns
-    >>> columns = read_csv_columns(example_contacts_path())
-    >>> columns["channel"][:3].tolist()
-    ['phone', 'email', 'email']
-    """
-    if len(delimiter) != 1:
-        raise InvalidInputError(f"delimiter must be one character; got {delimiter!r}")
-    if engine not in ("auto", "pyarrow", "polars", "numpy"):
-        raise InvalidInputError(f"engine must be 'auto', 'pyarrow', 'polars' or 'numpy'; got {engine!r}")
-    header = _header(path, delimiter)
-    if not _scan_body(path):  # no data row: the same empty columns from every engine
-        return {name: np.zeros(0, dtype=str) for name in header}
-    chosen = engine
-    if engine == "auto":
-        chosen = "numpy"
-        for candidate in ("pyarrow", "polars"):
-            try:
-                importlib.import_module(candidate)
-            except ImportError:
-                continue
-            chosen = candidate
-            break
-    reader: Callable[..., list[NDArray[np.str_]]] = {
-        "pyarrow": _read_pyarrow,
-        "polars": _read_polars,
-        "numpy": _read_numpy,
-    }[chosen]
-    meter = _Progress(path, progress)
-    try:
-        columns = reader(path, header, delimiter, meter)
-    finally:
-        meter.close()
-    if columns and columns[0].shape[0]:
-        # Rows whose fields are all empty (blank lines) are not contacts: every engine drops them.
-        blank = np.logical_and.reduce([column == "" for column in columns])
-        if blank.any():
-            columns = [column[~blank] for column in columns]
-    return dict(zip(header, columns, strict=True))
-
-
-def _scan_body(path: str | Path) -> bool:
-    """Whether the file has a data line that is not blank; raise where the parsers disagree.
-
-    One pass over the bytes. Two things are read differently by each parser, so they
-    are rejected, naming the line: a quoted field that is never closed (numpy and
-    pyarrow drop the row, polars runs on to the end; seen as an odd number of double
-    quotes, reported at the last one), and a carriage return without a line feed
-    (old Mac line endings: a line break for numpy and pyarrow, not for polars).
-    """
-    quotes = 0
-    last_quote_line = 0
-    lines_before = 0
-    has_data = False
-    header_done = False
-    pending_cr = False  # the block before ended with \r: its \n must start this block
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(_SCAN_BLOCK), b""):
-            if pending_cr and not block.startswith(b"\n"):
-                raise _bare_carriage_return(path, lines_before + 1)
-            bare = _BARE_CR.search(block)
-            if bare is not None and bare.start() < len(block) - 1:
-                raise _bare_carriage_return(path, lines_before + block.count(b"\n", 0, bare.start()) + 1)
-            pending_cr = bare is not None
-            count = block.count(b'"')
-            if count:
-                quotes += count
-                last = block.rfind(b'"')
-                last_quote_line = lines_before + block.count(b"\n", 0, last) + 1
-            if not has_data:
-                body = block
-                if not header_done:  # the header ends at the first line feed
-                    end = block.find(b"\n")
-                    body = b"" if end < 0 else block[end + 1 :]
-                    header_done = end >= 0
-                has_data = bool(body.strip())
-            lines_before += block.count(b"\n")
-    if pending_cr:
-        raise _bare_carriage_return(path, lines_before + 1)
-    if quotes % 2:
-        raise _fail(
-            path,
-            f"line {last_quote_line}: a quoted field is never closed (the file has an odd number "
-            f"of double quotes)",
-        )
-    return has_data
-
-
-_BARE_CR = re.compile(rb"\r(?!\n)")
-_SCAN_BLOCK = 1 << 24  # bytes read at a time by _scan_body
-
-
-def _bare_carriage_return(path: str | Path, line: int) -> InvalidInputError:
-    return _fail(
-        path,
-        f"line {line}: a carriage return without a line feed; save the file with \\n or \\r\\n line endings",
-    )
-
-
-def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
-    """Line number (1-based) in the file of data row ``row`` (0-based, blank rows skipped).
-
-    Only used to word error messages: the file is scanned again with the csv module,
-    so quoted fields spanning lines are counted right.
-    """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            next(reader, None)
-            seen = -1
-            for fields in reader:
-                if any(field.strip() for field in fields):
-                    seen += 1
-                    if seen == row:
-                        return reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
-
-
 def _text(values: Any) -> NDArray[np.str_]:
     array = np.asarray(values)
     if array.dtype.kind != "U":
         array = np.where(array == None, "", array).astype(str)  # noqa: E711 (element-wise None test)
     return array
-
-
-def _ragged(path: str | Path, width: int, delimiter: str, message: str = "") -> InvalidInputError:
-    """Error for the first data row without ``width`` fields, found by scanning the file with the csv module.
-
-    Only reached on error; rows count non-blank data rows from 1, lines are the file's.
-    Only empty lines are skipped: a line of spaces is a row of one field, as pyarrow
-    reads it.
-    """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            next(reader, None)
-            row = 0
-            for fields in reader:
-                if not fields:  # an empty line, skipped by every engine
-                    continue
-                if len(fields) != width:
-                    return _fail(
-                        path,
-                        f"row {row + 1} (line {reader.line_num}): expected {width} fields separated by "
-                        f"{delimiter!r}; got {len(fields)}",
-                    )
-                if any(field.strip() for field in fields):  # rows of blank fields are dropped
-                    row += 1
-    except UnicodeDecodeError:
-        return _fail(path, "is not UTF-8 text")
-    except csv.Error as error:
-        return _fail(path, f"could not be parsed ({error})")
-    detail = f" ({message.splitlines()[0]})" if message else ""
-    return _fail(path, f"could not be parsed{detail}")
-
-
-def _read_numpy(
-    path: str | Path, header: list[str], delimiter: str, meter: _Progress
-) -> list[NDArray[np.str_]]:
-    parts: list[NDArray[np.str_]] = []
-    width = len(header)
-    for _, lines, done in _line_chunks(path):
-        try:
-            with warnings.catch_warnings():
-                # An empty line kept inside a quoted field makes loadtxt warn about how it
-                # counts rows against max_rows, which cskpi does not use.
-                warnings.filterwarnings("ignore", message="Input line", category=UserWarning)
-                table = np.loadtxt(
-                    lines, delimiter=delimiter, dtype=str, quotechar='"', ndmin=2, comments=None
-                )
-        except ValueError:
-            raise _ragged(path, width, delimiter) from None
-        if table.shape[0] and table.shape[1] != width:
-            raise _ragged(path, width, delimiter)
-        parts.append(table)
-        meter.update(done)
-    if not parts:
-        return [np.zeros(0, dtype=str) for _ in header]
-    table = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    return [np.char.strip(table[:, i]) for i in range(width)]
-
-
-def _line_chunks(path: str | Path) -> Iterator[tuple[int, list[str], int]]:
-    """Chunks of data lines: (line number of the first, the lines, bytes read so far).
-
-    Only empty lines are skipped (as pyarrow does: a line of spaces is a row), and not
-    inside a quoted field, whose line breaks and empty lines are part of its value; a
-    chunk never ends inside a quoted field.
-    """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            handle.readline()
-            line_number, done = 2, 0
-            quoted = False  # inside a quoted field that runs over line breaks
-            while True:
-                lines = [line for _, line in zip(range(_CHUNK_LINES), handle, strict=False)]
-                full = len(lines) == _CHUNK_LINES
-                kept: list[str] = []
-                position = 0
-                while position < len(lines):
-                    line = lines[position]
-                    if quoted or line.rstrip("\r\n"):
-                        kept.append(line)
-                    if line.count('"') % 2:
-                        quoted = not quoted
-                    position += 1
-                    if position == len(lines) and quoted and full:  # finish the field first
-                        following = handle.readline()
-                        if following:
-                            lines.append(following)
-                done += sum(len(line) for line in lines)
-                if kept:
-                    yield line_number, kept, done
-                line_number += len(lines)
-                if not full:
-                    return
-    except UnicodeDecodeError:
-        raise _fail(path, "is not UTF-8 text") from None
-
-
-def _read_pyarrow(
-    path: str | Path, header: list[str], delimiter: str, meter: _Progress
-) -> list[NDArray[np.str_]]:
-    # Imported by name: optional, and untyped (mypy must not need them installed).
-    pa: Any = importlib.import_module("pyarrow")
-    pa_csv: Any = importlib.import_module("pyarrow.csv")
-
-    raw_names = _raw_header(path, delimiter)
-    read = pa_csv.ReadOptions(column_names=raw_names, skip_rows=1, block_size=1 << 24)
-    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"')
-    convert = pa_csv.ConvertOptions(
-        column_types=dict.fromkeys(raw_names, pa.string()),
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
-    batches = []
-    done = 0
-    try:
-        with pa_csv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as stream:
-            for batch in stream:
-                batches.append(batch)
-                done += batch.nbytes
-                meter.update(done)
-    except pa.ArrowInvalid as error:
-        raise _pyarrow_error(path, str(error), len(header), delimiter) from None
-    table = pa.Table.from_batches(batches, schema=None if batches else _string_schema(pa, raw_names))
-    return [np.char.strip(_text(table.column(i).to_numpy(zero_copy_only=False))) for i in range(len(header))]
-
-
-def _string_schema(pa: Any, names: list[str]) -> Any:
-    return pa.schema([(name, pa.string()) for name in names])
-
-
-def _raw_header(path: str | Path, delimiter: str) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return next(csv.reader([handle.readline()], delimiter=delimiter))
-
-
-def _pyarrow_error(path: str | Path, message: str, width: int, delimiter: str) -> InvalidInputError:
-    if "UTF8" in message or "UTF-8" in message:
-        return _fail(path, "is not UTF-8 text")
-    return _ragged(path, width, delimiter, message)
-
-
-def _read_polars(
-    path: str | Path, header: list[str], delimiter: str, meter: _Progress
-) -> list[NDArray[np.str_]]:
-    pl: Any = importlib.import_module("polars")
-
-    try:
-        frame = pl.read_csv(
-            path,
-            separator=delimiter,
-            infer_schema=False,
-            quote_char='"',
-            encoding="utf8",
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        raise _pyarrow_error(path, str(error), len(header), delimiter) from None
-    # polars pads short rows with empty fields instead of failing: count each line's delimiters.
-    if _has_short_rows(pl, path, len(header), delimiter):
-        raise _ragged(path, len(header), delimiter)
-    meter.update(meter.size)
-    return [np.char.strip(_text(frame.to_series(i).to_numpy())) for i in range(len(header))]
-
-
-def _has_short_rows(pl: Any, path: str | Path, width: int, delimiter: str) -> bool:
-    """Whether a line has fewer than ``width`` fields (polars pads them silently).
-
-    Without quote characters in the file, the delimiters of every line are counted by
-    polars itself (the file read as one column of lines, split on the unit separator
-    ``\x1f``); with quotes or a unit separator, the csv module scans the file.
-    """
-    with open(path, "rb") as handle:
-        # The csv module scans files with quotes, or with the unit separator that the
-        # one-column read below uses as its (otherwise absent) delimiter.
-        slow = any(b'"' in block or b"\x1f" in block for block in iter(lambda: handle.read(1 << 24), b""))
-    if slow:
-        return "expected" in str(_ragged(path, width, delimiter))
-    lines = pl.read_csv(
-        path, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, new_columns=["line"],
-        skip_rows=1,
-    )["line"]  # fmt: skip
-    text = lines.fill_null("")
-    # Delimiters are counted on the raw line: stripping would drop a trailing tab delimiter.
-    counts = text.str.count_matches(delimiter, literal=True)
-    return bool(((text.str.strip_chars("\r") != "") & (counts != width - 1)).any())
 
 
 def numeric_column(column: NDArray[np.str_], name: str) -> NDArray[np.float64]:
@@ -514,32 +127,83 @@ def _first_failing(column: NDArray[Any], dtype: Any) -> int:
 
 
 def _columns_of(data: Any) -> tuple[list[str], Callable[[str], Any]]:
-    """Column names and a getter for a mapping of columns or a DataFrame (duck typed)."""
+    """Column names and a getter for a mapping of columns, a DataFrame or a pyarrow Table (duck typed)."""
     if isinstance(data, Mapping):
         return [str(name) for name in data], lambda name: data[name]
+    if hasattr(data, "column_names") and hasattr(data, "column") and hasattr(data, "num_rows"):  # pyarrow
+        return [str(name) for name in data.column_names], lambda name: data.column(name)
     columns = getattr(data, "columns", None)
     if columns is not None and hasattr(data, "__getitem__"):
         return [str(name) for name in list(columns)], lambda name: data[name]
     raise InvalidTypeError(
-        "contacts must be a dict of columns, a pandas or polars DataFrame, or the path of a CSV file; "
-        f"got {type(data).__name__}"
+        "contacts must be a dict of columns, a pandas or polars DataFrame, a pyarrow Table, or the path "
+        f"of a file (CSV, Parquet, JSON lines); got {type(data).__name__}"
     )
+
+
+def _is_arrow(values: Any) -> bool:
+    return type(values).__module__.partition(".")[0] == "pyarrow" and hasattr(values, "type")
 
 
 def _as_array(values: Any) -> NDArray[Any]:
     if hasattr(values, "to_numpy"):
+        if type(getattr(values, "dtype", None)).__name__ == "StringDtype":
+            # pandas text (the default ``str`` dtype of pandas 3, or ``string``): a missing
+            # value as None, the blank of object columns, not the text 'nan' or '<NA>'.
+            return np.asarray(values.to_numpy(dtype=object, na_value=None))
         return np.asarray(values.to_numpy())
     return np.asarray(values)
 
 
-def as_table(contacts: Any, columns: Mapping[str, str] | None, tz: Any) -> ContactsTable:
-    """The contacts as a :class:`ContactsTable`: a table is used as it is unless ``tz`` is given."""
+def _zone_of(name: str) -> datetime.tzinfo:
+    """A zone named by an IANA name or a fixed UTC offset (``'+02:00'``)."""
+    if name[:1] in "+-":
+        sign = 1 if name[0] == "+" else -1
+        hours, _, minutes = name[1:].partition(":")
+        return datetime.timezone(sign * datetime.timedelta(hours=int(hours), minutes=int(minutes or 0)))
+    zone = check_tz(name)
+    assert zone is not None
+    return zone
+
+
+def _specs(columns: Mapping[str, Any] | None) -> dict[str, ColumnSpec]:
+    """Role -> :class:`ColumnSpec` of a ``columns`` mapping (a name or a spec per role)."""
+    mapping = dict(columns or {})
+    unknown = sorted(set(mapping) - set(ROLES))
+    if unknown:
+        raise InvalidInputError(
+            f"columns must map role names ({', '.join(ROLES)}) to column names; "
+            f"got unknown role {unknown[0]!r}"
+        )
+    specs: dict[str, ColumnSpec] = {}
+    for role in ROLES:
+        value = mapping.get(role, role)
+        if isinstance(value, ColumnSpec):
+            value.check(ROLES[role][0], f"columns[{role!r}]")
+            specs[role] = value
+        elif isinstance(value, str):
+            specs[role] = ColumnSpec(column=value)
+        else:
+            raise InvalidTypeError(f"columns[{role!r}] must be a column name (str); got {value!r}")
+    return specs
+
+
+def as_table(
+    contacts: Any, columns: Mapping[str, Any] | None, tz: Any, *, by: str | None = None
+) -> ContactsTable:
+    """The contacts as a :class:`ContactsTable` (a table is used as it is unless ``tz`` is given).
+
+    ``by`` is the report's group column: a file is then read without the label
+    columns the report will not use (see :meth:`ContactsTable.plan`).
+    """
     if is_table(contacts):
-        if tz is None:
-            table: ContactsTable = contacts
-            return table
-        return ContactsTable(contacts, columns=contacts._mapping, tz=tz)
-    return ContactsTable(contacts, columns=columns, tz=tz)
+        table: ContactsTable = (
+            contacts if tz is None else ContactsTable(contacts, columns=contacts._specs, tz=tz)
+        )
+    else:
+        table = ContactsTable(contacts, columns=columns, tz=tz)
+    table.plan(by)
+    return table
 
 
 def is_table(data: Any) -> bool:
@@ -547,27 +211,110 @@ def is_table(data: Any) -> bool:
     return getattr(data, "_cskpi_contacts_table", False) is True
 
 
+def read_contacts(
+    path: str | os.PathLike[str],
+    *,
+    schema: str | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    columns: Mapping[str, Any] | None = None,
+    tz: str | None = None,
+    delimiter: str | None = None,
+    format: str | None = None,
+) -> ContactsTable:
+    """Read a contacts file (CSV, Parquet, JSON lines) through an export schema or a mapping file.
+
+    Only the columns in roles (and a ``by`` column, when a report asks for one) are
+    read (a CSV file streamed in record batches), and converted by the parsing rules of the
+    schema or mapping. Needs pyarrow (``pip install "cskpi[cli]"``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; a folder is read as a Parquet dataset. The format follows the
+        suffix (``.csv``, ``.tsv``, ``.parquet``, ``.jsonl``/``.json``) unless given.
+    schema : str, optional
+        A named export schema: ``'generic'`` (cskpi's own column names, the default),
+        ``'zendesk'``, ``'freshdesk'``, ``'amazon-connect'``, ``'genesys'`` (see
+        :data:`cskpi._report.schemas.SCHEMAS`).
+    mapping : str or Path, optional
+        A mapping file (TOML) of roles to columns with parsing options; see the
+        mapping-file reference. Not with ``schema``.
+    columns : mapping of str to str or ColumnSpec, optional
+        Role -> column overrides, applied over the schema or mapping.
+    tz : str, optional
+        IANA zone in which instants are read as wall-clock times (periods).
+    delimiter : str, optional
+        CSV delimiter (default: the schema's or mapping's, else ``','``).
+    format : {'csv', 'parquet', 'json'}, optional
+        File format, when the suffix does not tell.
+
+    Returns
+    -------
+    ContactsTable
+        Pass it to :func:`cskpi.kpi_report` (or :func:`cskpi.evaluate_standards`).
+
+    Examples
+    --------
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from cskpi import kpi_report, read_contacts
+    >>> from cskpi._report.io import example_contacts_path
+    >>> table = read_contacts(example_contacts_path(), schema="generic")
+    >>> report = kpi_report(table, period="quarter")
+    >>> report.n_contacts, report["volume"].values.tolist()
+    (5667, [[4347.0, 1320.0]])
+    """
+    from .schemas import load_mapping, schema_specs
+
+    if schema is not None and mapping is not None:
+        raise InvalidInputError("give either schema= or mapping=, not both")
+    if mapping is not None:
+        loaded = load_mapping(mapping)
+    else:
+        loaded = schema_specs("generic" if schema is None else schema)
+    specs = dict(loaded.columns)
+    specs.update(columns or {})
+    if loaded.format == "genesys" and format is None:
+        from .genesys import flatten_conversations
+
+        table = ContactsTable(
+            flatten_conversations(path), columns=specs, tz=tz if tz is not None else loaded.tz
+        )
+        table.source, table._format = os.fspath(path), "json"
+        return table
+    return ContactsTable(
+        path,
+        columns=specs,
+        tz=tz if tz is not None else loaded.tz,
+        delimiter=delimiter if delimiter is not None else loaded.delimiter,
+        format=format if format is not None else loaded.format,
+    )
+
+
 class ContactsTable:
     """Typed, validated access to the columns of a contacts table (converted once, on first use).
 
     Parameters
     ----------
-    data : dict of array-likes, DataFrame, or str / Path
-        The columns, a pandas or polars DataFrame, or the path of a CSV file.
-    columns : mapping of str to str, optional
+    data : dict of array-likes, DataFrame, pyarrow Table, or str / Path
+        The columns, a pandas or polars DataFrame, a pyarrow Table, or the path of a
+        file (CSV, Parquet file or folder, JSON lines; read with pyarrow).
+    columns : mapping of str to str or ColumnSpec, optional
         Role name -> the table's column name, for tables whose columns are named
-        otherwise (``{"created": "opened_at", "wait_seconds": "queue_time"}``).
-        Roles not mapped are looked up under their own name.
+        otherwise (``{"created": "opened_at", "wait_seconds": "queue_time"}``), or a
+        :class:`~cskpi._report.parsing.ColumnSpec` with parsing options. Roles not
+        mapped are looked up under their own name.
     delimiter : str, default ','
         Delimiter of a CSV file.
-    engine : str, default 'auto'
-        CSV parser (see :func:`read_csv_columns`).
+    format : {'csv', 'parquet', 'json'}, optional
+        Format of a file (default: from its suffix).
+    tz : str, optional
+        IANA zone in which instants are read as wall-clock times.
 
     Notes
     -----
     Errors name the source, the row and the column: ``contacts.csv: row 4 (line 5),
     column 'wait': …`` for a file, ``column 'wait' must be …; got … at index 3`` for
-    in-memory data. Rows count data rows from 1, blank lines skipped; lines are the
+    in-memory data. Rows count data rows from 1, empty lines skipped; lines are the
     file's own (the header is line 1).
     """
 
@@ -577,49 +324,59 @@ class ContactsTable:
         self,
         data: Any,
         *,
-        columns: Mapping[str, str] | None = None,
+        columns: Mapping[str, Any] | None = None,
         delimiter: str = ",",
-        engine: str = "auto",
-        progress: bool | None = None,
+        format: str | None = None,
         tz: str | None = None,
     ) -> None:
         self.source: str | None = None
         self.zone = check_tz(tz)
         self._delimiter = delimiter
-        if isinstance(data, str | os.PathLike):
-            self.source = str(data)
-            data = read_csv_columns(self.source, delimiter=delimiter, engine=engine, progress=progress)
+        self._format = format
+        self._specs = _specs(columns)
         self._zones: dict[str, Any] = {}
+        self._known: dict[str, NDArray[np.bool_]] = {}
+        self._cache: dict[str, NDArray[Any]] = {}
+        self._raw: dict[str, Any] = {}
+        self._n_rows: int | None = None
+        self._plan: set[str] | None = None
+        if isinstance(data, str | os.PathLike):
+            self.source = os.fspath(data)
+            if not os.path.exists(self.source):  # before the install hint: a wrong path first
+                raise FileNotFoundError(2, "No such file or directory", self.source)
+            arrow()  # the install hint now, not at the first column read
+            self._names = column_names(self.source, format=format, delimiter=delimiter)
+            self._loaded = False
+            return
+        self._loaded = True
         if is_table(data):
-            self.source, self._delimiter = data.source, data._delimiter
+            self.source, self._delimiter, self._format = data.source, data._delimiter, data._format
             self._zones = dict(data._zones)
             self.zone = self.zone or data.zone
-            data = data._raw
+            self._names = list(data._names)
+            self._raw, self._n_rows, self._loaded = dict(data._raw), data._n_rows, data._loaded
+            self._plan = data._plan
+            return
         names, getter = _columns_of(data)
-        mapping = dict(columns or {})
-        unknown = sorted(set(mapping) - set(ROLES))
-        if unknown:
-            raise InvalidInputError(
-                f"columns must map role names ({', '.join(ROLES)}) to column names; "
-                f"got unknown role {unknown[0]!r}"
-            )
-        for role, name in mapping.items():
-            if not isinstance(name, str):
-                raise InvalidTypeError(f"columns[{role!r}] must be a column name (str); got {name!r}")
-        self._raw: dict[str, NDArray[Any]] = {}
         lengths: dict[str, int] = {}
         for name in names:
             column = getter(name)
             zone = column_zone(column)
-            if zone is not None:  # a zoned pandas/polars/pyarrow column: kept as its UTC instants
+            if _is_arrow(column):  # kept as it is: the parsing rules read Arrow
+                array: Any = column
+                lengths[name] = len(column)
+            elif zone is not None:  # a zoned pandas/polars column: kept as its UTC instants
                 self._zones[name] = zone
                 array = parse_times(column, f"column {name!r}", allow_nat=True).stamps
             else:
                 array = _as_array(column)
-            if array.ndim != 1:
-                raise InvalidInputError(f"column {name!r} must be 1-D; got an array of shape {array.shape}")
+            if not _is_arrow(array):
+                if array.ndim != 1:
+                    raise InvalidInputError(
+                        f"column {name!r} must be 1-D; got an array of shape {array.shape}"
+                    )
+                lengths[name] = array.shape[0]
             self._raw[name] = array
-            lengths[name] = array.shape[0]
         if len(set(lengths.values())) > 1:
             first = names[0]
             other = next(name for name in names if lengths[name] != lengths[first])
@@ -627,27 +384,80 @@ class ContactsTable:
                 f"column {other!r} must have the same length as column {first!r} ({lengths[first]}); "
                 f"got length {lengths[other]}"
             )
-        self.n_rows = next(iter(lengths.values())) if lengths else 0
-        self._mapping = {role: mapping.get(role, role) for role in ROLES}
-        self._cache: dict[str, NDArray[Any]] = {}
+        self._names = names
+        self._n_rows = next(iter(lengths.values())) if lengths else 0
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows (contacts); reading a file's columns on first use."""
+        if not self._loaded:
+            self._load()
+        assert self._n_rows is not None
+        return self._n_rows
+
+    def plan(self, by: str | None) -> None:
+        """Before a file is read, say which label columns a report will use: the customer and ``by``.
+
+        The first read of a file then takes every column in a role except the label
+        roles (channel, agent, customer) that the report will not group or count by;
+        a column asked for later is read then. Without a plan every column in a role
+        is read at once.
+        """
+        if self._loaded or self.source is None:
+            return
+        # The customer column is always used (repeat-contact retention, per group with ``by``).
+        self._plan = {self._specs["customer"].column}
+        if by is not None:
+            spec = self._specs.get(by)
+            self._plan.add(by if spec is None or ROLES[by][0] != "label" else spec.column)
+
+    def _load(self, extra: tuple[str, ...] = ()) -> None:
+        """Read from the file, in one pass, the columns in roles (first read) and ``extra`` not read yet."""
+        assert self.source is not None
+        wanted: list[str] = []
+        if not self._loaded:
+            for role, spec in self._specs.items():
+                skipped = (
+                    self._plan is not None and ROLES[role][0] == "label" and spec.column not in self._plan
+                )
+                if spec.column in self._names and not skipped:
+                    wanted += [name for name in spec.columns if name in self._names]
+            wanted += [name for name in (self._plan or ()) if name in self._names]
+        wanted += [name for name in extra if name in self._names]
+        todo = [name for name in dict.fromkeys(wanted) if name not in self._raw]
+        if self._loaded and not todo:
+            return
+        read, n_rows = read_columns(self.source, todo, format=self._format, delimiter=self._delimiter)
+        self._raw.update(read)
+        self._n_rows = n_rows
+        self._loaded = True
 
     @property
     def column_names(self) -> list[str]:
         """The table's column names."""
-        return list(self._raw)
+        return list(self._names)
 
     def column_of(self, role: str) -> str:
         """The table's column name for a role."""
-        return self._mapping[role]
+        return self._specs[role].column
+
+    def spec(self, role: str) -> ColumnSpec:
+        """How the table reads a role (its column and parsing options)."""
+        return self._specs[role]
 
     def has(self, role: str) -> bool:
         """True when the table has the column of ``role``."""
-        return self._mapping[role] in self._raw
+        return self._specs[role].column in self._names
+
+    def known(self, role: str) -> NDArray[np.bool_] | None:
+        """Rows whose ``role`` value is present (None: every row); a label role's declared missing values."""
+        self.get(role)
+        return self._known.get(role)
 
     def where(self, column: str, index: int) -> str:
         """Location for messages: ``file: row r (line l), column 'c'``, or ``column 'c', index i``."""
         if self.source is not None:
-            line = line_of_row(self.source, index, self._delimiter)
+            line = line_of_row(self.source, index, self._delimiter) if self._format in (None, "csv") else None
             where = f"row {index + 1}" + ("" if line is None else f" (line {line})")
             return f"{self.source}: {where}, column {column!r}"
         return f"column {column!r}, index {index}"
@@ -660,8 +470,8 @@ class ContactsTable:
 
     def missing(self, role: str, why: str) -> InvalidInputError:
         """Error for a role whose column is not in the table."""
-        column = self._mapping[role]
-        found = ", ".join(self._raw) if self._raw else "none"
+        column = self._specs[role].column
+        found = ", ".join(self._names) if self._names else "none"
         mapped = "" if column == role else f" (mapped from role {role!r})"
         where = f"{self.source}: " if self.source is not None else ""
         return InvalidInputError(
@@ -669,43 +479,142 @@ class ContactsTable:
             f"Name the column with --column {role}=NAME or columns={{{role!r}: NAME}}"
         )
 
-    def raw(self, name: str) -> NDArray[Any]:
-        """A column by the table's own name, unconverted."""
-        if name not in self._raw:
-            found = ", ".join(self._raw) if self._raw else "none"
+    def raw(self, name: str) -> Any:
+        """A column by the table's own name, unconverted (read from the file on first use)."""
+        if name not in self._names:
+            found = ", ".join(self._names) if self._names else "none"
             where = f"{self.source}: " if self.source is not None else ""
             raise InvalidInputError(f"{where}no column named {name!r}; columns found: {found}")
+        if name not in self._raw:
+            self._load((name,))
         return self._raw[name]
 
     def labels(self, name: str) -> NDArray[Any]:
         """A label column (for grouping) by the table's own name or by role; text is stripped."""
-        column = self._mapping.get(name, name)
-        array = self.raw(column) if column in self._raw else self.raw(name)
-        if array.dtype.kind == "U":
-            return np.char.strip(array)
-        if array.dtype.kind == "O":
-            return _text(array)
-        return array
+        if name in self._specs and self.has(name):
+            return self.get(name) if ROLES[name][0] == "label" else self.raw(self._specs[name].column)
+        array = self.raw(name)
+        if _is_arrow(array):
+            converted: tuple[NDArray[Any], Any] = self._convert(
+                lambda: arrow_labels(array, ColumnSpec(column=name)), name
+            )
+            return converted[0]
+        return self._plain_labels(array)
+
+    def _convert(self, run: Callable[[], Any], column: str) -> Any:
+        try:
+            return run()
+        except BadValue as bad:
+            raise self._error(column, bad.index, bad.rule, bad.value) from None
 
     def get(self, role: str) -> NDArray[Any]:
         """The column of ``role``, converted to its kind (see :data:`ROLES`) and validated."""
         if role in self._cache:
             return self._cache[role]
-        column = self._mapping[role]
-        if column not in self._raw:
+        spec = self._specs[role]
+        column = spec.column
+        if not self.has(role):
             raise self.missing(role, f"needed for {ROLES[role][1]}")
         kind = ROLES[role][0]
-        converter: Callable[[NDArray[Any], str, str], NDArray[Any]] = {
-            "timestamp": self._timestamps,
-            "optional_timestamp": self._timestamps,
-            "duration": self._durations,
-            "flag": self._flags,
-            "score": self._scores,
-            "label": lambda array, column, kind: self.labels(column),
-        }[kind]
-        converted: NDArray[Any] = converter(self._raw[column], column, kind)
+        array = self.raw(column)
+        if spec.time_column is not None and spec.time_column not in self._names:
+            raise self.missing(role, f"(its time of day, column {spec.time_column!r}, is not in the table)")
+        if _is_arrow(array) or not spec.plain:
+            converted = self._arrow_get(role, kind, spec, array)
+        else:
+            converter: Callable[[NDArray[Any], str, str], NDArray[Any]] = {
+                "timestamp": self._timestamps,
+                "optional_timestamp": self._timestamps,
+                "duration": self._durations,
+                "flag": self._flags,
+                "score": self._scores,
+                "label": lambda array, column, kind: self._label_role(role, array),
+            }[kind]
+            converted = converter(array, column, kind)
         self._cache[role] = converted
+        self._release(spec.columns)
         return converted
+
+    def _release(self, columns: tuple[str, ...]) -> None:
+        """Drop a file's text columns once every role reading them is converted (memory)."""
+        if self.source is None or self._format == "json":
+            return
+        for name in columns:
+            users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
+            if all(role in self._cache for role in users):
+                self._raw.pop(name, None)
+
+    def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:
+        """A role converted by the parsing rules of :mod:`cskpi._report.parsing`."""
+        column = spec.column
+        if not _is_arrow(array):  # in-memory data with parsing options
+            pa = arrow()
+            array = pa.array(_text(array) if array.dtype.kind in "UO" else array)
+        if kind == "duration":
+            result: NDArray[Any] = self._convert(lambda: arrow_durations(array, spec), column)
+        elif kind == "score":
+            result = self._convert(lambda: arrow_scores(array, spec), column)
+        elif kind == "flag":
+            result = self._convert(lambda: arrow_flags(array, spec), column)
+        elif kind == "label":
+            result, missing = self._convert(lambda: arrow_labels(array, spec), column)
+            self._check_known(role, missing)
+        else:
+            result = self._arrow_timestamps(kind, spec, array)
+        return result
+
+    def _check_known(self, role: str, missing: NDArray[np.bool_] | None) -> None:
+        """Rows whose customer id is missing (blank, or a value the mapping lists) are unknown callers."""
+        if missing is not None and role == "customer":
+            self._known[role] = ~missing
+
+    def _arrow_timestamps(self, kind: str, spec: ColumnSpec, array: Any) -> NDArray[np.datetime64]:
+        column = spec.column
+        optional = kind == "optional_timestamp"
+        clock = self.raw(spec.time_column) if spec.time_column is not None else None
+        if clock is not None and not _is_arrow(clock):
+            clock = arrow().array(_text(clock))
+        stamps: NDArray[np.datetime64]
+        stamps, aware, zone = self._convert(
+            lambda: arrow_timestamps(array, spec, time_values=clock, optional=optional), column
+        )
+        if aware is None:
+            return stamps
+        if aware:
+            if zone is not None:
+                self._zones[column] = _zone_of(zone)
+            elif self.zone is None:
+                raise InvalidInputError(
+                    f"{self.source + ': ' if self.source else ''}column {column!r} holds timestamps with "
+                    "different UTC offsets; name the time zone of the report with tz= (--tz) or "
+                    "tz in the mapping"
+                )
+            return stamps
+        if self.aware:
+            raise InvalidInputError(
+                f"{self.source + ': ' if self.source else ''}column {column!r} must hold time-zone-aware "
+                "instants (offsets such as +02:00 or Z) when the report has a time zone; got naive local "
+                "timestamps (ambiguous: drop tz / --tz, add offsets, or name their zone with tz in the "
+                "mapping)"
+            )
+        return stamps
+
+    def _label_role(self, role: str, array: NDArray[Any]) -> NDArray[Any]:
+        """A label role of an in-memory table: text stripped; a blank customer id is an unknown caller."""
+        labels = self._plain_labels(array)
+        if role == "customer" and labels.dtype.kind == "U":
+            blank = labels == ""
+            if blank.any():
+                self._check_known(role, blank)
+        return labels
+
+    def _plain_labels(self, array: NDArray[Any]) -> NDArray[Any]:
+        if array.dtype.kind == "U":
+            stripped: NDArray[Any] = np.char.strip(array)
+            return stripped
+        if array.dtype.kind == "O":
+            return _text(array)
+        return array
 
     @property
     def aware(self) -> bool:

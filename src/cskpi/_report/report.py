@@ -17,7 +17,7 @@ import io
 import json
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -33,7 +33,9 @@ from .._core.display import (
     markdown_table,
     text_table,
 )
+from .._core.distributions import binomial_cdf
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.labels import factorize
 from .._core.optional import require
 from .._core.registry import REGISTRY
 from .._core.results import ARRAY_EQ
@@ -45,7 +47,7 @@ from .._core.time import (
     period_starts,
     to_datetime64,
 )
-from .._kpi.compare import rate_difference
+from .._kpi.compare import mean_difference, rate_difference
 from .._kpi.retention import CohortRetention, repeat_contact_retention
 from .._kpi.service_level import SERVICE_LEVEL_POLICIES
 from .._kpi.survey import nps_difference
@@ -53,20 +55,27 @@ from .._kpi.tickets import open_cases
 from .._kpi.volume import volume
 from .io import ContactsTable, as_table
 from .standards import (
+    UNKNOWN_WAIT_RULES,
     Cells,
     Measured,
     MetricCall,
     StandardResults,
     build_cells,
     evaluate_standards,
+    excluded_rows,
     measure,
+    per_cell,
     plain_value,
     standard_list,
 )
 
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
 
-TRENDS: tuple[str, ...] = ("up", "down", "flat", "")
+#: The words of a trend: a statistically clear rise or fall, or neither; ``''`` when undefined.
+NO_CLEAR_CHANGE = "no clear change"
+TRENDS: tuple[str, ...] = ("up", "down", NO_CLEAR_CHANGE, "")
+#: What the report's rows and tables do with a group's period without contacts.
+EMPTY_PERIODS: tuple[str, ...] = ("omit", "show")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -91,19 +100,28 @@ class KPISeries:
     change_clear : ndarray of bool, shape (n_groups, n_periods)
         Whether that change is beyond the noise (see ``test``).
     test : str
-        How changes are judged: ``'nps_difference'`` (two-sample test of the NPS,
-        its interval of the difference at the report's confidence level excludes 0),
-        ``'rate_difference'`` (rates: Newcombe's hybrid score interval of the
-        difference of the two periods' rates excludes 0, see
-        :func:`~cskpi.rate_difference`), ``'interval_overlap'`` (the two periods'
-        confidence intervals do not overlap, for other KPIs with an interval) or
-        ``'relative_tolerance'`` (a relative change larger than the report's
-        ``trend_tolerance``, for KPIs without an interval).
+        How changes are judged, at the report's confidence level (see
+        :data:`TESTS`): ``'nps_difference'`` (NPS: the interval of the difference
+        from :func:`~cskpi.nps_difference` excludes 0), ``'rate_difference'``
+        (rates: Newcombe's interval of the difference, :func:`~cskpi.rate_difference`,
+        excludes 0), ``'mean_difference'`` (ASA, AHT, CES: Welch's interval of the
+        difference of the means, :func:`~cskpi.mean_difference`, excludes 0),
+        ``'poisson_counts'`` (volume, open cases: the exact conditional binomial
+        test of two Poisson counts) or ``'none'`` (medians without an interval:
+        never clear).
     baseline, latest : ndarray, shape (n_groups,)
         Value in the baseline period and in the last period.
     trend : ndarray of str, shape (n_groups,)
-        ``'up'``, ``'down'`` or ``'flat'`` from the baseline to the last period,
-        judged by ``test``; ``''`` where either value is undefined.
+        ``'up'`` or ``'down'`` when the change from the baseline to the last period
+        is statistically clear by ``test``, ``'no clear change'`` otherwise; ``''``
+        where either value is undefined.
+    n_used : ndarray of int, shape (n_groups, n_periods)
+        Rows (contacts) of each cell the KPI was computed from.
+    reasons : tuple of str
+        Why the KPI leaves rows out (``'no queue wait'``, ``'not surveyed'``…).
+    n_excluded : ndarray of int, shape (n_reasons, n_groups, n_periods)
+        Rows of each cell left out, per reason. ``n_used`` plus the excluded rows
+        of all reasons is the number of contacts of the cell.
     """
 
     key: str
@@ -120,6 +138,20 @@ class KPISeries:
     baseline: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     latest: NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
     trend: NDArray[np.str_] = attrs.field(eq=ARRAY_EQ)
+    n_used: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    reasons: tuple[str, ...]
+    n_excluded: NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+
+    @property
+    def excluded(self) -> dict[str, NDArray[np.int64]]:
+        """Rows left out of each cell, per reason: arrays of shape (n_groups, n_periods)."""
+        return dict(zip(self.reasons, self.n_excluded, strict=True))
+
+    @property
+    def n_rows(self) -> NDArray[np.int64]:
+        """Rows of each cell: used plus excluded (the cell's contacts)."""
+        total: NDArray[np.int64] = self.n_used + self.n_excluded.sum(axis=0, dtype=np.int64)
+        return total
 
     @property
     def has_interval(self) -> bool:
@@ -151,49 +183,111 @@ def _shifted(result: Any, shape: tuple[int, int], columns: slice | int) -> Any:
     return attrs.evolve(result, **changes)
 
 
+def _counts_apart(
+    earlier: NDArray[np.float64], later: NDArray[np.float64], confidence_level: float
+) -> NDArray[np.bool_]:
+    """Whether two counts differ beyond Poisson noise: the conditional binomial test.
+
+    Given ``n = a + b`` events, two Poisson counts with equal means split as
+    ``b ~ Binomial(n, 1/2)``. The change is clear when the two-sided, equal-tailed
+    exact test rejects equal means at ``1 - level``: ``P(X <= b) <= (1 - level) / 2``
+    (a fall) or ``P(X >= b) = P(X <= a) <= (1 - level) / 2`` (a rise; the two tails
+    mirror each other at p = 1/2). This is the same as the exact (Clopper-Pearson)
+    interval of ``b / n`` excluding 1/2. Two periods of equal length are compared as
+    they are.
+    """
+    tail = (1.0 - confidence_level) / 2.0
+    known = ~np.isnan(earlier) & ~np.isnan(later)
+    a, b = np.where(known, earlier, 0.0), np.where(known, later, 0.0)
+    n = a + b
+    fall = np.asarray(binomial_cdf(b, n, 0.5)) <= tail
+    rise = np.asarray(binomial_cdf(a, n, 0.5)) <= tail
+    apart: NDArray[np.bool_] = known & (fall | rise)
+    return apart
+
+
+def _mean_stats(result: Any) -> tuple[Any, Any, Any]:
+    """(mean, sample variance, n) of a mean result: its own ``variance``, or from its sums of squares."""
+    n = np.asarray(result.n, dtype=np.float64)
+    if hasattr(type(result), "variance"):
+        return np.asarray(result.mean, dtype=np.float64), np.asarray(result.variance, dtype=np.float64), n
+    squares = next(f.name for f in attrs.fields(type(result)) if f.name.startswith("total_squared"))
+    mean = np.asarray(result.value, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviations = np.maximum(np.asarray(getattr(result, squares), dtype=np.float64) - n * mean * mean, 0.0)
+        variance = deviations / (n - 1.0)
+    return mean, variance, n
+
+
+def _has_moments(result: Any) -> bool:
+    """True for a mean result that knows its variance (CES, CSAT) or its sum of squares (ASA, AHT)."""
+    kind = type(result)
+    return hasattr(kind, "variance") or any(f.name.startswith("total_squared") for f in attrs.fields(kind))
+
+
+def _shifted_stats(stats: tuple[Any, ...], shape: tuple[int, int], columns: slice | int) -> tuple[Any, ...]:
+    return tuple(np.asarray(part).reshape(shape)[:, columns].reshape(-1) for part in stats)
+
+
+#: How a change of each kind of KPI is judged (``KPISeries.test``).
+TESTS: dict[str, str] = {
+    "nps_difference": "the interval of the difference of two NPS (nps_difference) excludes 0",
+    "rate_difference": "Newcombe's interval of the difference of two rates (rate_difference) excludes 0",
+    "mean_difference": "Welch's interval of the difference of two means (mean_difference) excludes 0",
+    "poisson_counts": "the exact conditional binomial test of two Poisson counts rejects equal means",
+    "none": "no test: a median without an interval is never called up or down",
+}
+
+
 def _compare(
     key: str,
+    unit: str,
     measured: Measured,
     shape: tuple[int, int],
     first: slice | int,
     second: slice | int,
-    tolerance: float,
     confidence_level: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], str]:
-    """Difference ``second - first`` of period columns, and whether it is beyond the noise."""
+    """Difference ``second - first`` of period columns, and whether it is statistically clear."""
     values = measured.values.reshape(shape)
     later, earlier = values[:, second], values[:, first]
     difference = later - earlier
-    if key == "nps" and measured.result is not None:
+    result = measured.result
+
+    def excludes_zero(interval: Any) -> NDArray[np.bool_]:
+        low = np.asarray(interval.low).reshape(difference.shape)
+        high = np.asarray(interval.high).reshape(difference.shape)
+        with np.errstate(invalid="ignore"):
+            clear: NDArray[np.bool_] = (low > 0) | (high < 0)
+        return clear
+
+    if key == "nps" and result is not None:
         test = nps_difference(
-            _shifted(measured.result, shape, second),
-            _shifted(measured.result, shape, first),
-            confidence_level=confidence_level,
+            _shifted(result, shape, second), _shifted(result, shape, first), confidence_level=confidence_level
         )
-        low = np.asarray(test.confidence_interval.low).reshape(difference.shape)
-        high = np.asarray(test.confidence_interval.high).reshape(difference.shape)
-        with np.errstate(invalid="ignore"):
-            return difference, (low > 0) | (high < 0), "nps_difference"
-    if key in REGISTRY and REGISTRY[key].unit == "fraction" and measured.result is not None:
+        return difference, excludes_zero(test.confidence_interval), "nps_difference"
+    if unit == "fraction":
         # A rate: Newcombe's interval of the difference of the two periods' rates.
-        rate_test = rate_difference(
-            _shifted(measured.result, shape, second),
-            _shifted(measured.result, shape, first),
+        if result is not None:
+            pair_b, pair_a = _shifted(result, shape, second), _shifted(result, shape, first)
+        else:  # retention has no result object: successes = rate x n, exact integers
+            n = measured.n.astype(np.float64)
+            successes = np.round(np.nan_to_num(measured.values) * n)
+            pair_b = _shifted_stats((successes, n), shape, second)
+            pair_a = _shifted_stats((successes, n), shape, first)
+        rates = rate_difference(pair_b, pair_a, confidence_level=confidence_level)
+        return difference, excludes_zero(rates.confidence_interval), "rate_difference"
+    if unit == "count":
+        return difference, _counts_apart(earlier, later, confidence_level), "poisson_counts"
+    if result is not None and _has_moments(result):
+        stats = _mean_stats(result)
+        means = mean_difference(
+            _shifted_stats(stats, shape, second),
+            _shifted_stats(stats, shape, first),
             confidence_level=confidence_level,
         )
-        low = np.asarray(rate_test.confidence_interval.low).reshape(difference.shape)
-        high = np.asarray(rate_test.confidence_interval.high).reshape(difference.shape)
-        with np.errstate(invalid="ignore"):
-            return difference, (low > 0) | (high < 0), "rate_difference"
-    if measured.low is not None and measured.high is not None:
-        low, high = measured.low.reshape(shape), measured.high.reshape(shape)
-        with np.errstate(invalid="ignore"):
-            apart = (low[:, second] > high[:, first]) | (high[:, second] < low[:, first])
-        return difference, apart, "interval_overlap"
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # tiny earlier values: inf is right
-        relative = np.abs(difference) / np.abs(earlier)
-        beyond = np.where(earlier == 0, difference != 0, relative > tolerance)
-    return difference, beyond & ~np.isnan(difference), "relative_tolerance"
+        return difference, excludes_zero(means.confidence_interval), "mean_difference"
+    return difference, np.zeros(difference.shape, dtype=bool), "none"
 
 
 def _series(
@@ -204,7 +298,6 @@ def _series(
     measured: Measured,
     shape: tuple[int, int],
     baseline: int,
-    tolerance: float,
     confidence_level: float,
 ) -> KPISeries:
     n_periods = shape[1]
@@ -212,28 +305,31 @@ def _series(
     nan = np.full(shape, np.nan)
     change = np.full(shape, np.nan)
     change_clear = np.zeros(shape, dtype=bool)
-    test = "relative_tolerance"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         if n_periods > 1:
             difference, clear, test = _compare(
-                key, measured, shape, slice(0, -1), slice(1, None), tolerance, confidence_level
+                key, unit, measured, shape, slice(0, -1), slice(1, None), confidence_level
             )
             change[:, 1:] = difference
             change_clear[:, 1:] = clear
         last = n_periods - 1
         overall, overall_clear, test = _compare(
             key,
+            unit,
             measured,
             shape,
             slice(baseline, baseline + 1),
             slice(last, last + 1),
-            tolerance,
             confidence_level,
         )
     overall, overall_clear = overall[:, 0], overall_clear[:, 0]
-    trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), "flat")
+    trend = np.where(overall_clear, np.where(overall > 0, "up", "down"), NO_CLEAR_CHANGE)
     trend = np.where(np.isnan(overall), "", trend)
+    reasons = tuple(measured.excluded)
+    excluded = np.zeros((len(reasons), *shape), dtype=np.int64)
+    for index, reason in enumerate(reasons):
+        excluded[index] = np.asarray(measured.excluded[reason]).reshape(shape)
     return KPISeries(
         key=key,
         label=label,
@@ -248,7 +344,10 @@ def _series(
         test=test,
         baseline=values[:, baseline].copy(),
         latest=values[:, last].copy(),
-        trend=trend.astype("<U4"),
+        trend=trend.astype("<U15"),
+        n_used=measured.rows_used.reshape(shape).astype(np.int64),
+        reasons=reasons,
+        n_excluded=excluded,
     )
 
 
@@ -276,14 +375,15 @@ class KPIReport:
     standards : StandardResults or None
         Standards evaluated on the same groups and periods.
     cohorts : CohortRetention or None
-        The repeat-contact cohort table behind the retention KPI.
+        The repeat-contact cohort table behind the retention KPI of an ungrouped
+        report (None with ``by``: each group has its own table).
     n_contacts : int
         Rows of the contacts table.
     source : str or None
         The CSV file read, if any.
     settings : dict
-        Options used (service-level threshold and policy, confidence level, trend
-        tolerance).
+        Options used (service-level threshold and policy, confidence level, empty
+        periods).
     """
 
     _cskpi_report: ClassVar[bool] = True
@@ -322,35 +422,60 @@ class KPIReport:
     def __getitem__(self, key: str) -> KPISeries:
         return self.kpi(key)
 
+    @property
+    def has_contacts(self) -> NDArray[np.bool_]:
+        """True for each (group, period) cell with at least one contact."""
+        active: NDArray[np.bool_] = self.kpi("volume").values > 0
+        return active
+
+    def _cells(self) -> list[tuple[int, int]]:
+        """The (group, period) cells the rows and tables show, per ``settings['empty_periods']``."""
+        show = self.settings.get("empty_periods", "omit") == "show"
+        active = self.has_contacts
+        return [
+            (group, position)
+            for group in range(self.n_groups)
+            for position in range(self.periods.shape[0])
+            if show or active[group, position]
+        ]
+
     def _group_label(self, group: int) -> Any:
         return None if self.groups is None else plain_value(self.groups[group])
 
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None)."""
+        """One dict per (group, period) cell: each KPI's value, n, interval and change (NaN as None).
+
+        Cells without contacts are left out unless the report was made with
+        ``empty_periods='show'``.
+        """
         out = []
         status = None if self.standards is None else self.standards.status
-        for group in range(self.n_groups):
-            for position, start in enumerate(self.periods):
-                row: dict[str, Any] = {"period": str(start)}
-                if self.groups is not None:
-                    row[self.by or "group"] = self._group_label(group)
-                for series in self.kpis:
-                    row[series.key] = plain_value(series.values[group, position])
-                    row[f"{series.key}_n"] = int(series.n[group, position])
-                    if series.has_interval:
-                        row[f"{series.key}_low"] = plain_value(series.low[group, position])
-                        row[f"{series.key}_high"] = plain_value(series.high[group, position])
-                    row[f"{series.key}_change"] = plain_value(series.change[group, position])
-                    if series.test != "relative_tolerance":
-                        row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
-                if status is not None and self.standards is not None:
-                    for index, standard in enumerate(self.standards.standards):
-                        row[f"standard: {standard.name}"] = str(status[index, group, position])
-                out.append(row)
+        for group, position in self._cells():
+            start = self.periods[position]
+            row: dict[str, Any] = {"period": str(start)}
+            if self.groups is not None:
+                row[self.by or "group"] = self._group_label(group)
+            for series in self.kpis:
+                row[series.key] = plain_value(series.values[group, position])
+                row[f"{series.key}_n"] = int(series.n[group, position])
+                row[f"{series.key}_n_used"] = int(series.n_used[group, position])
+                row[f"{series.key}_n_excluded"] = int(series.n_excluded[:, group, position].sum())
+                for reason, counts in series.excluded.items():
+                    row[f"{series.key}_excluded_{_slug(reason)}"] = int(counts[group, position])
+                if series.has_interval:
+                    row[f"{series.key}_low"] = plain_value(series.low[group, position])
+                    row[f"{series.key}_high"] = plain_value(series.high[group, position])
+                row[f"{series.key}_change"] = plain_value(series.change[group, position])
+                if series.test != "none":
+                    row[f"{series.key}_change_clear"] = bool(series.change_clear[group, position])
+            if status is not None and self.standards is not None:
+                for index, standard in enumerate(self.standards.standards):
+                    row[f"standard: {standard.name}"] = str(status[index, group, position])
+            out.append(row)
         return out
 
     def trend_rows(self) -> list[dict[str, Any]]:
-        """One dict per (KPI, group): baseline, latest, change, trend (up/down/flat) and verdict."""
+        """One dict per (KPI, group): baseline, latest, change, trend (up/down/no clear change), verdict."""
         out = []
         for series in self.kpis:
             verdict = series.verdict
@@ -382,7 +507,16 @@ class KPIReport:
             "baseline": str(self.baseline),
             "settings": dict(self.settings),
             "kpis": [
-                {"key": s.key, "label": s.label, "unit": s.unit, "better": s.better, "test": s.test}
+                {
+                    "key": s.key,
+                    "label": s.label,
+                    "unit": s.unit,
+                    "better": s.better,
+                    "test": s.test,
+                    "n_used": int(s.n_used.sum()),
+                    "n_excluded": int(s.n_excluded.sum()),
+                    "excluded": {reason: int(counts.sum()) for reason, counts in s.excluded.items()},
+                }
                 for s in self.kpis
             ],
             "rows": self.rows(),
@@ -432,12 +566,15 @@ class KPIReport:
         headers = ["period"] + ([self.by or "group"] if self.groups is not None else [])
         headers += [series.label for series in self.kpis]
         cells = []
-        for group in range(self.n_groups):
-            for position, start in enumerate(self.periods):
-                row = [self._label(start)] + ([str(self.groups[group])] if self.groups is not None else [])
-                for series in self.kpis:
-                    row.append(_cell(series, group, position))
-                cells.append(row)
+        active = self.has_contacts
+        for group, position in self._cells():
+            label = self._label(self.periods[position])
+            if not active[group, position]:
+                label += " (no contacts)"
+            row = [label] + ([str(self.groups[group])] if self.groups is not None else [])
+            for series in self.kpis:
+                row.append(_cell(series, group, position))
+            cells.append(row)
         return headers, cells
 
     def trend_table(self) -> tuple[list[str], list[list[str]]]:
@@ -462,6 +599,31 @@ class KPIReport:
                 cells.append(row)
         return headers, cells
 
+    def rows_used_table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and cells of the rows-used table: per KPI, rows used and rows left out, with reasons.
+
+        Counts are summed over all groups and periods of the report; used plus
+        excluded is the number of contacts for every KPI.
+        """
+        headers = ["KPI", "rows used", "excluded", "why excluded"]
+        cells = []
+        for series in self.kpis:
+            excluded = int(series.n_excluded.sum())
+            reasons = [
+                f"{reason} {int(counts.sum()):,}"
+                for reason, counts in series.excluded.items()
+                if counts.sum()
+            ]
+            cells.append(
+                [
+                    series.label,
+                    f"{int(series.n_used.sum()):,}",
+                    f"{excluded:,}",
+                    "; ".join(reasons) or MISSING,
+                ]
+            )
+        return headers, cells
+
     def _title(self) -> str:
         source = f" of {self.source}" if self.source else ""
         grouped = f" and {self.by}" if self.by else ""
@@ -476,20 +638,24 @@ class KPIReport:
         notes = []
         keys = {series.key for series in self.kpis}
         if "service_level" in keys:
+            policy = settings["service_level_policy"]
             notes.append(
-                f"SL: share answered within {settings['service_level_threshold']:g} s "
-                f"(policy {settings['service_level_policy']})."
+                f"SL: share answered within {settings['service_level_threshold']:g} s, formula {policy}: "
+                f"{UNKNOWN_WAIT_RULES[policy]}; a blank wait without abandon is left out ('no queue wait')."
             )
         notes.append(
-            f"± is the {level} margin of error. ↑/↓ mark changes from the previous period beyond the noise: "
-            "NPS by a two-sample test (nps_difference), CSAT, SL and abandonment by the "
-            f"{level} interval of the difference of two rates (rate_difference), CES when their "
-            f"{level} intervals do not overlap; others are not marked."
+            f"± is the {level} margin of error; ↑/↓ mark changes from the previous period that are "
+            f"statistically clear at {level} (NPS: nps_difference; rates: rate_difference; ASA, AHT, CES: "
+            "Welch's mean_difference; counts: exact Poisson test; medians: never)."
         )
-        notes.append(
-            "Trend: baseline vs latest period, judged the same way (KPIs without an interval: a change above "
-            f"{settings['trend_tolerance']:.0%})."
-        )
+        empty = int(np.count_nonzero(~self.has_contacts))
+        if empty:
+            per = f"{self.by} and {self.period}" if self.by else self.period
+            shown = "marked (no contacts)" if settings.get("empty_periods") == "show" else "not shown"
+            notes.append(
+                f"{empty:,} of {self.has_contacts.size:,} cells ({per}) without contacts are {shown}."
+            )
+        notes.append("Trend: latest period vs baseline by the same tests; 'no clear change' unless clear.")
         return notes
 
     def to_text(self) -> str:
@@ -497,6 +663,7 @@ class KPIReport:
         parts = [self._title(), "", text_table(*self.table()), "", "Trend", text_table(*self.trend_table())]
         if self.standards is not None:
             parts += ["", "Standards", text_table(*self.standards.table())]
+        parts += ["", f"Rows used ({self.n_contacts:,} contacts)", text_table(*self.rows_used_table())]
         parts += ["", *self._notes()]
         return "\n".join(parts)
 
@@ -506,6 +673,8 @@ class KPIReport:
         parts.append(markdown_table(*self.trend_table()))
         if self.standards is not None:
             parts += ["", "### Standards", "", markdown_table(*self.standards.table())]
+        parts += ["", f"### Rows used ({self.n_contacts:,} contacts)", ""]
+        parts.append(markdown_table(*self.rows_used_table()))
         parts += [""] + [f"* {note}" for note in self._notes()]
         return "\n".join(parts) + "\n"
 
@@ -523,8 +692,14 @@ class KPIReport:
         parts.append(html_table(*self.trend_table(), caption="Trend"))
         if self.standards is not None:
             parts.append(self.standards._repr_html_())
+        parts.append(html_table(*self.rows_used_table(), caption="Rows used"))
         notes = "".join(f"<li>{note}</li>" for note in self._notes())
         return "<div>" + "".join(parts) + f"<ul style='font-size:smaller'>{notes}</ul></div>"
+
+
+def _slug(reason: str) -> str:
+    """A reason as part of a column name: ``'no queue wait'`` -> ``'no_queue_wait'``."""
+    return "_".join("".join(c if c.isalnum() else " " for c in reason).split())
 
 
 def _cell(series: KPISeries, group: int, position: int) -> str:
@@ -535,7 +710,7 @@ def _cell(series: KPISeries, group: int, position: int) -> str:
     if series.key == "nps" and not math.isnan(series.low[group, position]):
         half = (series.high[group, position] - series.low[group, position]) / 2
         text += f" ±{half:.1f}"
-    if series.test != "relative_tolerance" and series.change_clear[group, position]:
+    if series.change_clear[group, position]:
         text += " ↑" if series.change[group, position] > 0 else " ↓"
     return text
 
@@ -552,29 +727,139 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
     if not np.array_equal(result.periods, cells.periods):  # pragma: no cover - same calendar by construction
         raise InvalidInputError("volume periods do not match the report's periods")
     flat = counts.reshape(-1).astype(np.float64)
-    return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))
+    return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))  # every row counts
 
 
-def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        cohorts = repeat_contact_retention(table.get("customer"), table.local("created"), period=cells.period)  # type: ignore[arg-type]
-    return retention_measured(cohorts, cells), cohorts
+def _known_ids(labels: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows with a customer id: blank text, None and NaN are unknown callers, not one customer."""
+    if labels.dtype.kind == "f":
+        known: NDArray[np.bool_] = ~np.isnan(labels)
+    elif labels.dtype.kind == "U":
+        known = labels != ""
+    else:  # integers (text columns come stripped, None as '')
+        known = np.ones(labels.shape[0], dtype=bool)
+    return known
 
 
-def retention_measured(cohorts: CohortRetention, cells: Cells) -> Measured:
-    """Share of each period's new customers who came back the next period, from the cohort table."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        rates = cohorts.classic_rates
-    values = np.full(cells.n_periods, np.nan)
-    n = np.zeros(cells.n_periods, dtype=np.int64)
+def _retention_parts(
+    table: ContactsTable, cells: Cells, known: NDArray[np.bool_]
+) -> Iterator[tuple[int, NDArray[Any], NDArray[np.datetime64]]]:
+    """Each group's customer ids and contact times (rows with a customer id only)."""
+    ids, created = table.get("customer"), table.local("created")
+    rows = None if known.all() else np.flatnonzero(known)
+    if rows is not None:
+        ids, created = ids[rows], created[rows]
+    if cells.n_groups == 1:
+        yield 0, ids, created
+        return
+    # Customer codes factorised once for the table, then the rows sorted by group.
+    codes = factorize(ids, ids.shape[0], name="customer", sort=False).codes
+    group_codes = cells.codes if rows is None else cells.codes[rows]
+    order = np.argsort(group_codes // cells.n_periods, kind="stable")
+    bounds = np.searchsorted(group_codes[order] // cells.n_periods, np.arange(cells.n_groups + 1))
+    for group in range(cells.n_groups):
+        members = order[bounds[group] : bounds[group + 1]]
+        yield group, codes[members], created[members]
+
+
+@attrs.frozen(kw_only=True)
+class RetentionCounts:
+    """Repeat-contact cohorts over the cells; counts of disjoint sets of customers add with ``+``.
+
+    Per cell (group x period): ``sizes`` the customers first seen in the group that
+    period, ``back`` those of them with a contact in the same group the next period,
+    ``n_used`` and ``no_id`` the rows with and without a customer id. ``cohorts`` is
+    the whole cohort table of an ungrouped report (None with groups, or without ids).
+    """
+
+    sizes: NDArray[np.int64]
+    back: NDArray[np.int64]
+    n_used: NDArray[np.int64]
+    no_id: NDArray[np.int64]
+    cohorts: CohortRetention | None
+
+    def __add__(self, other: RetentionCounts) -> RetentionCounts:
+        cohorts = self.cohorts
+        if cohorts is None or other.cohorts is None:
+            cohorts = cohorts if other.cohorts is None else other.cohorts
+        else:
+            cohorts = cohorts + other.cohorts
+        return RetentionCounts(
+            sizes=self.sizes + other.sizes,
+            back=self.back + other.back,
+            n_used=self.n_used + other.n_used,
+            no_id=self.no_id + other.no_id,
+            cohorts=cohorts,
+        )
+
+
+def retention_counts(table: ContactsTable, cells: Cells, end: np.datetime64) -> RetentionCounts:
+    """Repeat-contact cohorts of the table's customers over the cells, observed up to ``end``.
+
+    With groups, each group is its own history: a customer's cohort is their first
+    contact *in the group*, and they count as back when they contact *the same group*
+    the next period. :func:`repeat_contact_retention` has no ``by``, so it is called
+    once per group (a loop over groups, each call vectorised over its contacts), on
+    customer codes factorised once for the whole table. The counts are exact for a
+    part of the contacts that holds every contact of its customers.
+    """
+    known = _known_ids(table.get("customer"))
+    declared = table.known("customer")  # a mapping's missing ids (anonymous callers)
+    if declared is not None:
+        known &= declared
+    sizes = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
+    back = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     assert cells.periods is not None
-    position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
-    if rates.shape[1] > 1:
-        values[position] = rates[:, 1]
-    n[position] = cohorts.sizes
-    return Measured(values=values, n=n)
+    table_of_all: CohortRetention | None = None
+    for group, customers, created in _retention_parts(table, cells, known):
+        if customers.shape[0] == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            cohorts = repeat_contact_retention(
+                customers,
+                created,
+                period=cells.period,  # type: ignore[arg-type]
+                end=end,
+            )
+        position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
+        sizes[group, position] = cohorts.sizes
+        if cohorts.classic_counts.shape[1] > 1:
+            back[group, position] = cohorts.classic_counts[:, 1]
+        if cells.by is None:
+            table_of_all = cohorts
+    return RetentionCounts(
+        sizes=sizes.reshape(-1),
+        back=back.reshape(-1),
+        n_used=per_cell(cells, known),
+        no_id=per_cell(cells, ~known),
+        cohorts=table_of_all,
+    )
+
+
+def retention_measured(counts: RetentionCounts, cells: Cells) -> Measured:
+    """Share of each cell's new customers who came back the next period (NaN in the last period)."""
+    sizes = counts.sizes.reshape(cells.n_groups, cells.n_periods)
+    back = counts.back.reshape(cells.n_groups, cells.n_periods)
+    # The next period of the last one is not observed: every group is observed up to
+    # the report's last contact.
+    defined = sizes > 0
+    defined[:, -1] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(defined, back / np.where(defined, sizes, 1), np.nan)
+    return Measured(
+        values=values.reshape(-1).astype(np.float64),
+        n=counts.sizes,
+        n_used=counts.n_used,
+        excluded={"no customer id": counts.no_id},
+    )
+
+
+def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
+    """Repeat-contact retention per cell: customers first seen in the period who came back the next."""
+    end = table.local("created").max()  # every group is observed up to the report's last contact
+    counts = retention_counts(table, cells, end)
+    return retention_measured(counts, cells), counts.cohorts
 
 
 def open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
@@ -595,7 +880,11 @@ def open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
         assert cells.groups is not None
         counts[np.searchsorted(cells.groups, result.labels)] = result.n_open
     flat = counts.reshape(-1)
-    return Measured(values=flat, n=flat.astype(np.int64))
+    abandoned = excluded_rows(table)
+    excluded = {"abandoned": per_cell(cells, abandoned)} if table.has("abandoned") else {}
+    return Measured(
+        values=flat, n=flat.astype(np.int64), n_used=per_cell(cells, ~abandoned), excluded=excluded
+    )
 
 
 def _baseline_index(baseline: Any, periods: NDArray[np.datetime64], period: str) -> int:
@@ -630,8 +919,8 @@ def kpi_report(
     service_level_threshold: float = 20.0,
     service_level_policy: str = "abandoned_as_missed",
     confidence_level: float = 0.95,
-    trend_tolerance: float = 0.05,
     tz: str | None = None,
+    empty_periods: str = "omit",
 ) -> KPIReport:
     """The standard KPI set of a contacts table per calendar period (and group), with trend and standards.
 
@@ -662,15 +951,17 @@ def kpi_report(
         How abandoned contacts enter the service level (see :func:`service_level`).
     confidence_level : float, default 0.95
         Level of the intervals, margins of error and change tests.
-    trend_tolerance : float, default 0.05
-        Relative change below which a KPI without an interval (volume, ASA, AHT,
-        times) is called ``'flat'``.
     tz : str, optional
         IANA time zone (``'Europe/Paris'``) of the report: timestamps with UTC offsets
         (or zoned DataFrame columns) are instants, placed in periods by their wall
         clock in this zone, and durations between them are exact. Default: naive
         local timestamps, or the zone of zoned columns. Naive timestamps with ``tz``
         raise.
+    empty_periods : {'omit', 'show'}, default 'omit'
+        What the report's rows and tables (``rows()``, ``to_csv()``, ``to_text()``…)
+        do with a period in which a group has no contact: leave it out, or show it
+        marked ``(no contacts)``. The KPI arrays always cover every period from the
+        first contact to the last, so changes compare consecutive calendar periods.
 
     Returns
     -------
@@ -697,19 +988,28 @@ def kpi_report(
     ``nps``, ``csat``, ``ces``  :func:`nps`, :func:`csat`, :func:`ces` (unanswered skipped)
     ``retention``             :func:`repeat_contact_retention`: share of the
                               customers first seen in the period who came back
-                              the next period (only without ``by``)
+                              the next period; with ``by``, first seen in the
+                              group and back in the same group
     ========================  =====================================================
 
     Changes from one period to the next, and the trend from the baseline to the
-    last period, count only when they are beyond the noise: for the NPS when the
-    interval of the difference from :func:`nps_difference` excludes 0; for rates
-    (CSAT, service level, abandonment) when Newcombe's interval of the difference
-    from :func:`rate_difference` excludes 0; for other KPIs with an interval (CES)
-    when the two periods' confidence intervals do not overlap (a conservative rule:
-    non-overlap of two 95 % intervals implies a difference significant at well
-    below 5 %); for KPIs without an interval when
-    the relative change exceeds ``trend_tolerance``. Cells without data are NaN,
-    without warnings.
+    last period, are called ``up`` or ``down`` only when they are statistically
+    clear at ``confidence_level``, otherwise ``no clear change``: for the NPS when
+    the interval of the difference from :func:`nps_difference` excludes 0; for rates
+    (service level, abandonment, CSAT, retention) when Newcombe's interval of the
+    difference from :func:`rate_difference` excludes 0; for means (ASA, AHT, CES)
+    when Welch's interval from :func:`mean_difference` excludes 0; for counts
+    (volume, open cases) by the exact conditional test of two Poisson counts (given
+    ``a + b`` contacts, the later period's ``b`` is Binomial(a + b, 1/2) when the
+    two rates are equal; periods of unequal length, such as months, are compared as
+    they are). The median response and resolution times have no interval, and their
+    changes are never called clear. Cells without data are NaN, without warnings.
+
+    References
+    ----------
+    J. Przyborowski and H. Wilenski (1940), "Homogeneity of results in testing
+    samples from Poisson series", Biometrika 31(3/4), 313-323,
+    doi:10.2307/2332612 (the conditional binomial test of two Poisson counts).
 
     Examples
     --------
@@ -731,21 +1031,22 @@ def kpi_report(
         raise InvalidInputError(
             f"service_level_policy must be one of {SERVICE_LEVEL_POLICIES}; got {service_level_policy!r}"
         )
+    if service_level_policy == "short_abandoned_as_met":
+        raise InvalidInputError(
+            "service_level_policy 'short_abandoned_as_met' needs a short-abandon time, which the report "
+            "does not take; use another formula, or a standard with params short_abandon_seconds"
+        )
     level = check_confidence_level(confidence_level)
-    if (
-        isinstance(trend_tolerance, bool)
-        or not isinstance(trend_tolerance, int | float)
-        or not trend_tolerance >= 0
-    ):
-        raise InvalidInputError(f"trend_tolerance must be a non-negative fraction; got {trend_tolerance!r}")
     if by is not None and not isinstance(by, str):
         raise InvalidTypeError(f"by must be the name of a column (str); got {by!r}")
+    if empty_periods not in EMPTY_PERIODS:
+        raise InvalidInputError(f"empty_periods must be one of {EMPTY_PERIODS}; got {empty_periods!r}")
     items = None if standards is None else standard_list(standards)
     settings = {
         "service_level_threshold": float(service_level_threshold),
         "service_level_policy": service_level_policy,
         "confidence_level": level,
-        "trend_tolerance": float(trend_tolerance),
+        "empty_periods": empty_periods,
     }
     if is_dask_frame(contacts):  # computed on the Dask workers: partial results, then this assembly
         from .._dask.report import kpi_report_on_dask
@@ -754,11 +1055,11 @@ def kpi_report(
             contacts, period=period, by=by, columns=columns, standards=items, baseline=baseline, tz=tz,
             settings=settings,
         )  # fmt: skip
-    table = as_table(contacts, columns, tz)
+    table = as_table(contacts, columns, tz, by=by)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)
-    plan = report_plan(table.has, by, settings)
+    plan = report_plan(table.has, settings)
     measured: dict[str, Measured] = {}
     cohorts = None
     for item in plan:  # a loop over KPIs, not rows
@@ -795,7 +1096,7 @@ class PlannedKPI:
     title: dict[str, Any] = attrs.field(factory=dict)
 
 
-def report_plan(has: Any, by: str | None, settings: Mapping[str, Any]) -> list[PlannedKPI]:
+def report_plan(has: Any, settings: Mapping[str, Any]) -> list[PlannedKPI]:
     """The KPIs of the report for a table with the columns ``has(role)`` says it has, in order."""
     plan = [PlannedKPI("volume", "volume", "volume")]
     if has("wait_seconds"):
@@ -826,7 +1127,7 @@ def report_plan(has: Any, by: str | None, settings: Mapping[str, Any]) -> list[P
         plan.append(PlannedKPI("csat", "csat", "measure", {"scale": (1, 5), "satisfied_from": 4}))
     if has("ces"):
         plan.append(PlannedKPI("ces", "ces", "measure", {"scale": (1, 7), "easy_from": 5}))
-    if has("customer") and by is None:
+    if has("customer"):
         plan.append(PlannedKPI("retention", "repeat_contact_retention", "retention"))
     return plan
 
@@ -848,17 +1149,13 @@ def assemble_report(
     assert cells.period is not None
     shape = (cells.n_groups, cells.n_periods)
     base = _baseline_index(baseline, cells.periods, cells.period)
-    level, tolerance = settings["confidence_level"], settings["trend_tolerance"]
+    level = settings["confidence_level"]
     kpis = []
     for item in plan:
         # Column title, unit and direction are the metric's registry entry.
         spec = REGISTRY[item.metric]
         label = spec.column_title(**item.title)
-        kpis.append(
-            _series(
-                item.key, label, spec.unit, spec.better, measured[item.key], shape, base, tolerance, level
-            )
-        )
+        kpis.append(_series(item.key, label, spec.unit, spec.better, measured[item.key], shape, base, level))
     return KPIReport(
         period=cells.period,
         by=cells.by,

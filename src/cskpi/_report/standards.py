@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -94,6 +95,51 @@ class Grid:
     n_periods: int
 
 
+#: Years a report's contacts may fall in: a timestamp outside is a typing error (``20260-01-05``).
+YEARS: tuple[int, int] = (1900, 2200)
+#: Most periods a report may span, and most (group, period) cells: checked before allocating.
+MAX_PERIODS = 100_000
+MAX_CELLS = 20_000_000
+
+
+def check_years(table: ContactsTable, stamps: NDArray[np.datetime64]) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` (a mistyped year)."""
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+    outside = (years < YEARS[0]) | (years > YEARS[1])
+    if outside.any():
+        index = int(np.argmax(outside))
+        raise InvalidInputError(
+            f"{table.where(table.column_of('created'), index)}: a year in {YEARS[0]}..{YEARS[1]}; "
+            f"got {_shown_stamp(stamps, index)} (a mistyped year?)"
+        )
+
+
+def _shown_stamp(stamps: NDArray[np.datetime64], index: int) -> str:
+    return str(stamps[index].astype("datetime64[s]"))
+
+
+def _check_span(table: ContactsTable, stamps: NDArray[np.datetime64], period: str, n_periods: int) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` or too many periods."""
+    check_years(table, stamps)
+    column = table.column_of("created")
+    if n_periods > MAX_PERIODS:
+        first, last = int(np.argmin(stamps)), int(np.argmax(stamps))
+        raise InvalidInputError(
+            f"period={period!r} gives {n_periods:,} periods from {_shown_stamp(stamps, first)} "
+            f"({table.where(column, first)}) to {_shown_stamp(stamps, last)} ({table.where(column, last)}), "
+            f"more than {MAX_PERIODS:,}; use a coarser period"
+        )
+
+
+def check_cells(n_groups: int, n_periods: int, period: str | None, by: str | None) -> None:
+    """Raise when groups x periods exceed :data:`MAX_CELLS` (before allocating them)."""
+    if n_groups * n_periods > MAX_CELLS:
+        raise InvalidInputError(
+            f"by={by!r} and period={period!r} give {n_groups:,} groups x {n_periods:,} periods, more than "
+            f"{MAX_CELLS:,} cells; use a coarser period or a column with fewer groups"
+        )
+
+
 def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: Grid | None = None) -> Cells:
     """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop).
 
@@ -118,11 +164,14 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
     n_periods = 1
     if period is not None:
         valid = check_period(period)
-        ordinals = period_ordinals(table.local("created"), valid)
+        stamps = table.local("created")
+        ordinals = period_ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
-        period_codes = (ordinals - first).astype(np.intp)
         n_periods = last - first + 1
+        _check_span(table, stamps, valid, n_periods)
+        period_codes = (ordinals - first).astype(np.intp)
         periods = period_starts(np.arange(first, last + 1, dtype=np.int64), valid)
+    check_cells(n_groups, n_periods, period, by)
     return Cells(
         codes=group_codes * n_periods + period_codes,
         n_groups=n_groups,
@@ -160,13 +209,34 @@ def _cells_on_grid(table: ContactsTable, period: str | None, by: str | None, gri
 
 @attrs.frozen(kw_only=True)
 class Measured:
-    """A metric over the cells: value, sample size and interval, each of shape (n_cells,)."""
+    """A metric over the cells: value, sample size and interval, each of shape (n_cells,).
+
+    ``excluded`` counts, per reason, the rows of each cell the metric left out;
+    ``n_used`` the rows it used (``n`` itself when None). Together they add up to the
+    rows of the cell: no row leaves a figure silently.
+    """
 
     values: NDArray[np.float64]
     n: NDArray[np.int64]
     low: NDArray[np.float64] | None = None
     high: NDArray[np.float64] | None = None
     result: Any = None  # the dense result object (counts per cell), when the metric has one
+    excluded: dict[str, NDArray[np.int64]] = attrs.field(factory=dict)
+    n_used: NDArray[np.int64] | None = None
+
+    @property
+    def rows_used(self) -> NDArray[np.int64]:
+        """Rows of each cell the metric used."""
+        return np.asarray(self.n if self.n_used is None else self.n_used, dtype=np.int64)
+
+
+def per_cell(cells: Cells, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Number of rows of each cell where ``mask`` holds (one ``bincount``)."""
+    return _rows_per_cell(cells, np.flatnonzero(mask))
+
+
+def _rows_per_cell(cells: Cells, rows: NDArray[np.intp]) -> NDArray[np.int64]:
+    return np.bincount(cells.codes[rows], minlength=cells.n_cells).astype(np.int64)
 
 
 def dense(grouped: Any, n_cells: int) -> Any:
@@ -199,16 +269,35 @@ MERGEABLE_MEASURES = frozenset(
 )
 
 
-def measured_from_result(metric: str, parameters: Mapping[str, Any], result: Any, level: float) -> Measured:
-    """A metric of :data:`MERGEABLE_MEASURES` over the cells from its dense result (counts per cell)."""
+def measured_from_result(
+    metric: str,
+    parameters: Mapping[str, Any],
+    result: Any,
+    level: float,
+    *,
+    excluded: Mapping[str, NDArray[np.int64]] | None = None,
+) -> Measured:
+    """A metric of :data:`MERGEABLE_MEASURES` over the cells from its dense result (counts per cell).
+
+    ``excluded`` counts, per reason, the rows of each cell the metric left out; like
+    the result's counts, counts of parts of the contacts add up.
+    """
+    left_out = dict(excluded or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         if metric in ("asa", "aht"):  # no interval
-            return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result)
+            return Measured(
+                values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=left_out
+            )
         options = {"method": parameters["method"]} if "method" in parameters else {}
         low, high = _interval(result, level, **options)
         return Measured(
-            values=np.asarray(result.value), n=np.asarray(result.n), low=low, high=high, result=result
+            values=np.asarray(result.value),
+            n=np.asarray(result.n),
+            low=low,
+            high=high,
+            result=result,
+            excluded=left_out,
         )
 
 
@@ -292,6 +381,31 @@ _NEEDS_ABANDON_WAIT = frozenset(
     {"abandoned_within_as_met", "abandoned_within_ignored", "short_abandoned_as_met"}
 )
 
+#: How each service-level formula treats a contact whose queue wait is unknown (blank).
+UNKNOWN_WAIT_RULES: dict[str, str] = {
+    "abandoned_within_as_met": "a blank wait of an abandoned contact is an error naming its row",
+    "abandoned_ignored": "abandoned contacts are left out, their wait is never read",
+    "abandoned_as_missed": "an abandoned contact needs no wait, it counts as missed",
+    "abandoned_within_ignored": "a blank wait of an abandoned contact is an error naming its row",
+    "short_abandoned_as_met": "a blank wait of an abandoned contact is an error naming its row",
+}
+
+#: Why a service-level formula leaves queued contacts out of its denominator.
+_POLICY_EXCLUSIONS = {
+    "abandoned_ignored": "abandoned (formula leaves abandons out)",
+    "abandoned_within_ignored": "abandoned within the threshold (formula leaves them out)",
+}
+#: The reason counted for contacts that never queued (blank wait, not abandoned).
+NO_WAIT = "no queue wait"
+
+
+def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
+    """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
+    blank = np.isnan(table.get("wait_seconds"))
+    if table.has("abandoned"):
+        blank &= ~table.get("abandoned")
+    return per_cell(cells, blank)
+
 
 def _waits(
     table: ContactsTable, needs_abandon_wait: str | None = None
@@ -344,7 +458,12 @@ def _measure_service_level(
         short_abandon_seconds=params.get("short_abandon_seconds"),
         by=cells.codes[rows],
     )
-    return measured_from_result("service_level", params, dense(grouped, cells.n_cells), level)
+    result = dense(grouped, cells.n_cells)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
+    if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
+        excluded[left_out] = _rows_per_cell(cells, rows) - np.asarray(result.n)
+    return measured_from_result("service_level", params, result, level, excluded=excluded)
 
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -362,11 +481,16 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     # The distribution-free interval of the percentile (two order statistics) decides
     # whether a pass or miss is statistically clear.
     low, high = result.confidence_interval()
+    n = _scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if params["abandoned_policy"] == "exclude":
+        excluded["not answered"] = _rows_per_cell(cells, rows) - n
     return Measured(
         values=_scatter(result.seconds, result.labels, cells.n_cells),
-        n=_scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64),
+        n=n,
         low=_scatter(low, result.labels, cells.n_cells),
         high=_scatter(high, result.labels, cells.n_cells),
+        excluded=excluded,
     )
 
 
@@ -374,13 +498,20 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     waits, abandoned, rows = _waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    return measured_from_result("asa", params, result, level)
+    excluded = {NO_WAIT: _no_wait(table, cells)}
+    if table.has("abandoned"):
+        excluded["not answered"] = per_cell(cells, table.get("abandoned"))
+    return measured_from_result("asa", params, result, level, excluded=excluded)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
     handled = _known(table, "talk_seconds")
+    excluded = {}
     if table.has("abandoned"):
-        handled &= ~table.get("abandoned")
+        abandoned = table.get("abandoned")
+        excluded["abandoned"] = per_cell(cells, abandoned)
+        handled &= ~abandoned
+    excluded["no talk time"] = per_cell(cells, ~_known(table, "talk_seconds") & ~excluded_rows(table))
     rows = np.flatnonzero(handled)
     parts = [
         np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
@@ -388,7 +519,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     ]
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
-    return measured_from_result("aht", params, dense(grouped, cells.n_cells), level)
+    return measured_from_result("aht", params, dense(grouped, cells.n_cells), level, excluded=excluded)
 
 
 def _measure_abandonment(
@@ -412,7 +543,11 @@ def _measure_abandonment(
         short_abandon_seconds=short,
         by=cells.codes[rows],
     )
-    return measured_from_result("abandonment_rate", params, dense(grouped, cells.n_cells), level)
+    result = dense(grouped, cells.n_cells)
+    excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
+    if short is not None:
+        excluded["short abandon"] = _rows_per_cell(cells, rows) - np.asarray(result.n)
+    return measured_from_result("abandonment_rate", params, result, level, excluded=excluded)
 
 
 def _on_clock(table: ContactsTable, *stamps: NDArray[np.datetime64]) -> tuple[Any, ...]:
@@ -443,6 +578,26 @@ def duration_inputs(
     return _on_clock(table, created, end), codes, _calendar(dict(params)), call
 
 
+def excluded_rows(table: ContactsTable) -> NDArray[np.bool_]:
+    """The abandoned contacts (all False without the column): they never reached an agent."""
+    return table.get("abandoned") if table.has("abandoned") else np.zeros(table.n_rows, dtype=bool)
+
+
+def _abandoned(table: ContactsTable, cells: Cells) -> dict[str, NDArray[np.int64]]:
+    return {"abandoned": per_cell(cells, table.get("abandoned"))} if table.has("abandoned") else {}
+
+
+#: Why a contact has no duration yet, by the role of its end timestamp.
+_PENDING = {"first_reply": "no reply yet", "resolved": "still open"}
+
+
+def duration_excluded(table: ContactsTable, cells: Cells, end_role: str) -> dict[str, NDArray[np.int64]]:
+    """Per cell and reason, the contacts a duration metric leaves out: abandoned, or not ended yet."""
+    excluded = _abandoned(table, cells)
+    excluded[_PENDING[end_role]] = per_cell(cells, np.isnat(table.get(end_role)) & ~excluded_rows(table))
+    return excluded
+
+
 def _measure_duration(
     function: Callable[..., Any], end_role: str
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
@@ -455,6 +610,7 @@ def _measure_duration(
             values=_scatter(values, labels, cells.n_cells),
             n=_scatter(result.n, labels, cells.n_cells, 0).astype(np.int64),
             result=result,
+            excluded=duration_excluded(table, cells, end_role),
         )
 
     return measure
@@ -480,7 +636,10 @@ def _measure_response_within(
     grouped = service_level(
         elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes
     )
-    return measured_from_result("first_response_within", params, dense(grouped, cells.n_cells), level)
+    result = dense(grouped, cells.n_cells)
+    return measured_from_result(
+        "first_response_within", params, result, level, excluded=_abandoned(table, cells)
+    )
 
 
 def _measure_survey(
@@ -489,7 +648,9 @@ def _measure_survey(
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
         call = MetricCall(table, {"scores": role, "ratings": role})
         grouped = call(function, table.get(role), by=cells.codes, nan_policy="omit", **options(params))
-        return measured_from_result(role, params, dense(grouped, cells.n_cells), level)
+        result = dense(grouped, cells.n_cells)
+        excluded = {"not surveyed": per_cell(cells, np.isnan(table.get(role)))}
+        return measured_from_result(role, params, result, level, excluded=excluded)
 
     return measure
 
@@ -582,12 +743,39 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _finite(value: Any) -> float | None:
+    """The number as a finite float, or None (not a number, infinite, NaN, or too large for a float)."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut short (a number of hundreds of digits, a long list)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        size = abs(value)
+        power = int(math.log10(size))  # floor(log10), corrected where the float rounds across a power of 10
+        power += (10 ** (power + 1) <= size) - (10**power > size)
+        return f"an integer of {power + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Most points a rating scale may have (0..100): the counts have a column per point.
+MAX_SCALE_POINTS = 101
+
+
 def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
     field = f"params[{name!r}]"
     if spec.kind in ("seconds", "positive_seconds", "percent"):
-        if not _is_number(value) or not math.isfinite(float(value)):
-            raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-        number = float(value)
+        finite = _finite(value)
+        if finite is None:
+            raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+        number = finite
         if spec.kind == "seconds" and number < 0:
             raise InvalidInputError(f"{field} must be a non-negative number of seconds; got {value!r}")
         if spec.kind == "positive_seconds" and number <= 0:
@@ -601,7 +789,7 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
         return value
     if spec.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise InvalidTypeError(f"{field} must be an integer; got {value!r}")
+            raise InvalidTypeError(f"{field} must be an integer; got {_shown(value)}")
         return int(value)
     if spec.kind == "scale":
         if (
@@ -611,7 +799,11 @@ def _check_parameter(name: str, spec: _Parameter, value: Any) -> Any:
             or not value[0] < value[1]
         ):
             raise InvalidInputError(
-                f"{field} must be a pair [low, high] of integers with low < high; got {value!r}"
+                f"{field} must be a pair [low, high] of integers with low < high; got {_shown(value)}"
+            )
+        if int(value[1]) - int(value[0]) + 1 > MAX_SCALE_POINTS:
+            raise InvalidInputError(
+                f"{field} must have at most {MAX_SCALE_POINTS} points (such as [0, 100]); got {_shown(value)}"
             )
         return (int(value[0]), int(value[1]))
     # hours: a pair of "HH:MM" strings
@@ -715,27 +907,30 @@ class Standard:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InvalidInputError(f"name must be a non-empty string; got {self.name!r}")
-        if self.metric not in STANDARD_METRICS:
-            raise InvalidInputError(f"metric must be one of {tuple(STANDARD_METRICS)}; got {self.metric!r}")
+        if not isinstance(self.metric, str) or self.metric not in STANDARD_METRICS:
+            raise InvalidInputError(
+                f"metric must be one of {tuple(STANDARD_METRICS)}; got {_shown(self.metric)}"
+            )
         spec = STANDARD_METRICS[self.metric]
         if self.direction is None:
             object.__setattr__(self, "direction", "at_least" if spec.better == "higher" else "at_most")
-        if self.direction not in DIRECTIONS:
-            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {self.direction!r}")
+        if not isinstance(self.direction, str) or self.direction not in DIRECTIONS:
+            raise InvalidInputError(f"direction must be one of {DIRECTIONS}; got {_shown(self.direction)}")
         low, high = spec.bounds
         for field in ("target", "tolerated"):
             value = getattr(self, field)
             if value is None and field == "tolerated":
                 continue
-            if not _is_number(value) or not math.isfinite(float(value)):
-                raise InvalidTypeError(f"{field} must be a finite number; got {value!r}")
-            if not low <= float(value) <= high:
+            number = _finite(value)
+            if number is None:
+                raise InvalidTypeError(f"{field} must be a finite number; got {_shown(value)}")
+            if not low <= number <= high:
                 raise InvalidInputError(
                     f"{field} must lie in [{low:g}, {high:g}] for metric {self.metric!r} "
                     f"({UNITS[spec.unit]}); "
                     f"got {value!r}"
                 )
-            object.__setattr__(self, field, float(value))
+            object.__setattr__(self, field, number)
         if self.tolerated is not None:
             wrong = (
                 self.tolerated > self.target if self.direction == "at_least" else self.tolerated < self.target
@@ -1269,6 +1464,12 @@ def load_standards(path: str | Path) -> tuple[Standard, ...]:
         raise InvalidInputError(f"{source}: is not valid TOML ({error})") from None
     except json.JSONDecodeError as error:
         raise InvalidInputError(f"{source}: is not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{source}: is nested too deeply to be a standards file") from None
+    except ValueError:  # an integer beyond Python's digit limit for text conversion
+        raise InvalidInputError(
+            f"{source}: has a number with too many digits (more than {sys.get_int_max_str_digits()})"
+        ) from None
     return standards_from_data(data, source=source)
 
 

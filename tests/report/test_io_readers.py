@@ -1,0 +1,210 @@
+"""The Arrow file readers: CSV, Parquet (file and folder) and JSON lines, only the needed columns."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cskpi import InvalidInputError, kpi_report
+from cskpi._core.optional import unavailable
+from cskpi._report.io import ContactsTable, example_contacts_path
+from cskpi._report.readers import column_names, file_format, read_columns
+
+pa = pytest.importorskip("pyarrow")
+
+
+def _write(folder: Path, text: str, name: str = "contacts.csv") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_columns_match_the_csv_module() -> None:
+    rows = _csv_rows(example_contacts_path())
+    names = column_names(example_contacts_path())
+    columns, n_rows = read_columns(example_contacts_path(), names)
+    assert names == list(rows[0]) and n_rows == len(rows)
+    for name in names:
+        # Blank cells are nulls.
+        assert columns[name].to_pylist() == [row[name] or None for row in rows], name
+
+
+def test_only_requested_columns_are_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'a,b,c\n1,"x, y",3\n\n4,,6\n')
+    columns, n_rows = read_columns(path, ["b"])
+    assert list(columns) == ["b"] and n_rows == 2  # the empty line is skipped
+    assert columns["b"].to_pylist() == ["x, y", None]  # a blank cell is null
+    columns, n_rows = read_columns(path, [])
+    assert columns == {} and n_rows == 2
+
+
+@pytest.mark.parametrize("text", ["a,b\n", "a,b", "a,b\r\n\r\n"], ids=["newline", "no-newline", "crlf"])
+def test_header_only_file_has_no_rows(text: str, tmp_path: Path) -> None:
+    columns, n_rows = read_columns(_write(tmp_path, text), ["a", "b"])
+    assert n_rows == 0 and all(len(column) == 0 for column in columns.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b\n1,2\n3\n", r"row 2 \(line 3\): expected 2 fields separated by ','; got 1"),
+        ("a,b\n1,2\n   \n3,4\n", r"row 2 \(line 3\): expected 2 fields"),  # a line of spaces is a row
+        ("", "is empty: expected a header row"),
+        ("a;b;c\n1;2;3\n", "is the file delimited by ';'"),
+        ("a,a\n1,2\n", "'a' appears twice"),
+        ('a,"b\nc",d\n1,2\n', "line 1: a quoted column name runs onto the next line"),
+    ],
+)
+def test_malformed_csv_names_file_row_and_line(text: str, message: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InvalidInputError, match=message) as error:
+        read_columns(path, column_names(path))
+    assert str(error.value).startswith(str(path))
+
+
+def test_not_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"created,channel\n2026-01-05,caf\xe9\n")
+    with pytest.raises(InvalidInputError, match="is not UTF-8 text"):
+        read_columns(path, ["channel"])
+
+
+def test_quoted_fields_over_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'a,b\n1,"x\n\ny"\n2,"p ""q""\nr"\n3,z\n')
+    columns, _ = read_columns(path, ["a", "b"])
+    assert columns["a"].to_pylist() == ["1", "2", "3"]
+    assert columns["b"].to_pylist() == ["x\n\ny", 'p "q"\nr', "z"]
+
+
+def test_row_and_line_of_a_bad_cell_after_a_multiline_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'created,note,nps\n2026-01-05,"two\nlines",9\n2026-01-06,x,eleven\n')
+    with pytest.raises(InvalidInputError, match=r"row 2 \(line 4\), column 'nps'.*'eleven'"):
+        kpi_report(ContactsTable(path))
+
+
+def _example_table() -> dict[str, list[str]]:
+    rows = _csv_rows(example_contacts_path())
+    return {name: [row[name] for row in rows] for name in rows[0]}
+
+
+def test_parquet_file_and_folder_give_the_csv_report(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    csv_report = kpi_report(ContactsTable(example_contacts_path()), period="month", by="channel")
+    table = pa.table(_example_table())
+    pq.write_table(table, tmp_path / "contacts.parquet")
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    half = table.num_rows // 2
+    pq.write_table(table.slice(0, half), folder / "part-0.parquet")
+    pq.write_table(table.slice(half), folder / "part-1.parquet")
+    for source in (tmp_path / "contacts.parquet", folder):
+        assert file_format(source) == "parquet"
+        report = kpi_report(ContactsTable(source), period="month", by="channel")
+        assert report.n_contacts == csv_report.n_contacts
+        for mine, theirs in zip(report.kpis, csv_report.kpis, strict=True):
+            np.testing.assert_allclose(mine.values, theirs.values, equal_nan=True, err_msg=mine.key)
+
+
+def test_typed_parquet_columns(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    created = np.array(["2026-01-05T09:00", "2026-01-05T10:00", "2026-02-01T09:00"], dtype="datetime64[us]")
+    table = pa.table(
+        {
+            "created": pa.array(created),
+            "wait_seconds": pa.array([10, 30, None], pa.int64()),
+            "abandoned": pa.array([False, False, True]),
+            "nps": pa.array([10.0, 6.0, None]),
+        }
+    )
+    pq.write_table(table, tmp_path / "typed.parquet")
+    contacts = ContactsTable(tmp_path / "typed.parquet")
+    assert contacts.get("created").tolist() == created.tolist()
+    np.testing.assert_array_equal(contacts.get("wait_seconds"), [10.0, 30.0, np.nan])
+    assert contacts.get("abandoned").tolist() == [False, False, True]
+
+
+def test_json_lines_with_nested_fields(tmp_path: Path) -> None:
+    lines = [
+        {"InitiationTimestamp": "2026-01-05T09:00:00Z", "Agent": {"AfterContactWorkDuration": 30}},
+        {"InitiationTimestamp": "2026-01-05T09:10:00Z", "Agent": None},
+    ]
+    path = _write(tmp_path, "".join(json.dumps(line) + "\n" for line in lines), "ctr.jsonl")
+    assert "Agent.AfterContactWorkDuration" in column_names(path)
+    columns, n_rows = read_columns(path, ["Agent.AfterContactWorkDuration"])
+    assert n_rows == 2 and columns["Agent.AfterContactWorkDuration"].to_pylist() == [30, None]
+
+
+def test_one_megabyte_cell_in_an_unused_column_reads_in_little_memory(tmp_path: Path) -> None:
+    # Read as fixed-width text, a column is as wide as its longest cell: 2,000 rows of a
+    # column with one 1 MB cell took 2000 * 1 MB * 4 bytes (8 GB). Only the needed columns
+    # are converted now; the peak resident memory of the reading process shows it.
+    path = tmp_path / "wide.csv"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("created,nps,note\n")
+        for i in range(2000):
+            note = "x" * 1_000_000 if i == 7 else "short"
+            handle.write(f"2026-01-{1 + i % 28:02d}T09:00,{i % 11},{note}\n")
+    script = textwrap.dedent(
+        f"""
+        import resource, sys
+        from cskpi import kpi_report
+        from cskpi._report.io import ContactsTable
+        import pyarrow, numpy
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        report = kpi_report(ContactsTable({str(path)!r}), period="month")
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(report.n_contacts, (after - before) // 1024)
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    n_contacts, grown_mb = map(int, completed.stdout.split())
+    assert n_contacts == 2000
+    assert grown_mb < 64, f"reading grew the process by {grown_mb} MB"
+
+
+def test_impossible_year_is_rejected_naming_file_row_and_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "created,nps\n2026-01-05T09:00,9\n20260-01-02T09:00,10\n")
+    for period in ("day", "month"):
+        with pytest.raises(
+            InvalidInputError, match=r"row 2 \(line 3\), column 'created'.*'20260-01-02T09:00'"
+        ):
+            kpi_report(ContactsTable(path), period=period)
+
+
+def test_in_memory_inputs_need_no_pyarrow() -> None:
+    contacts = {"created": ["2026-01-05T09:00", "2026-02-05T09:00"], "wait_seconds": [10, 30], "nps": [10, 6]}
+    with unavailable("pyarrow"):
+        report = kpi_report(contacts, period="month")
+    assert report["nps"].values.tolist() == [[100.0, -100.0]]
+
+
+def test_reading_a_file_without_pyarrow_says_how_to_install(tmp_path: Path) -> None:
+    with unavailable("pyarrow"), pytest.raises(ImportError, match=r'pip install "cskpi\[cli\]"'):
+        ContactsTable(example_contacts_path())
+    script = "import sys; sys.modules['pyarrow'] = None\nfrom cskpi.__main__ import main\nsys.exit(main())"
+    for arguments in (["report", "--example"], ["report", str(example_contacts_path())]):
+        completed = subprocess.run(
+            [sys.executable, "-c", script.replace("main()", f"main({arguments!r})")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert completed.returncode == 2
+        assert completed.stderr.count("\n") == 1 and 'pip install "cskpi[cli]"' in completed.stderr
+        assert "Traceback" not in completed.stderr
