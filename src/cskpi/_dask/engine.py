@@ -101,6 +101,7 @@ class Layout:
     arrays: tuple[Any, ...] = ()
     names: Mapping[int, str] = attrs.field(factory=dict)
     metas: Mapping[int, Any] = attrs.field(factory=dict)
+    sources: Mapping[str, Any] = attrs.field(factory=dict)  # internal column -> its Dask Series
 
     def column(self, key: int) -> str:
         """Internal name of a one-column slot of the table (the customer column for a shuffle)."""
@@ -269,7 +270,7 @@ def gather(
     rest = dict(list(assigned.items())[1:])
     if rest:
         table = table.assign(**rest)
-    return Layout(kind="frame", table=table, columns=columns, names=names, metas=metas)
+    return Layout(kind="frame", table=table, columns=columns, names=names, metas=metas, sources=assigned)
 
 
 def _as_table(layout: Layout) -> Layout:
@@ -531,4 +532,126 @@ def run(
     delayed = dask_module("dask").delayed
     parts = partial_results(partition or function, bound, layout, table)
     result = delayed(finish, pure=True)(tree(parts, split), empty)
+    return result.compute() if eager else result
+
+
+# --------------------------------------------------------------------------- several figures in one pass
+
+
+@attrs.frozen
+class Item:
+    """One figure of a batch: the function, its arguments (slots for columns) and its columns."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    columns: Mapping[int, Column]
+    where: str | None  # internal name of the figure's row mask, if any
+
+
+@attrs.frozen
+class Results:
+    """Partial results of several figures (None where a partition held none of a figure's rows)."""
+
+    parts: tuple[Any, ...]
+
+    def __add__(self, other: Results) -> Results:
+        return Results(tuple(merge(a, b) for a, b in zip(self.parts, other.parts, strict=True)))
+
+
+def batch_partition(data: Any, index: int, files: tuple[str, ...] | None, items: tuple[Item, ...]) -> Results:
+    """Every figure's partial result over one partition of the joined table (its own rows for each)."""
+    parts = []
+    for item in items:
+        rows = data
+        if item.where is not None:  # only the figure's own columns are filtered
+            used = list(dict.fromkeys(name for column in item.columns.values() for name in column.internal))
+            rows = data[used][data[item.where].to_numpy(dtype=bool)]
+        parts.append(call_partition(item.function, index, rows, item.columns, item.args, item.kwargs, files))
+    return Results(tuple(parts))
+
+
+def _shared(series: Any, assigned: dict[str, Any]) -> str:
+    """The internal name of ``series`` in the joined table: the same for the same expression."""
+    name = f"_s{getattr(series, '_name', len(assigned))}"
+    assigned.setdefault(name, series)
+    return name
+
+
+def _finish_all(merged: Results | None, finishes: tuple[Callable[[Any], Any], ...]) -> tuple[Any, ...]:
+    parts = merged.parts if merged is not None else (None,) * len(finishes)
+    return tuple(finish(part) for finish, part in zip(finishes, parts, strict=True))
+
+
+def run_many(
+    figures: list[
+        tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], Any, Mapping[str, tuple[int, ...]]]
+    ],
+    *,
+    split_every: Any = SPLIT_EVERY,
+    compute: Any = True,
+) -> Any:
+    """Several figures over the columns of one Dask DataFrame in one pass over its partitions.
+
+    Each figure is ``(function, args, kwargs, where, ndim)``: the in-memory function,
+    its arguments (Dask Series among them), an optional boolean Dask Series choosing
+    its rows, and the dimensions its arguments may have. Every Series of every figure
+    (and every ``where``) must be a column of the same frame after the same filters:
+    they are joined into one frame, read once, and each partition is handed to every
+    figure (the rows of its ``where``). Results merge with ``+`` per figure; the
+    result is the tuple of the figures' results.
+    """
+    split = check_split_every(split_every)
+    eager = check_compute(compute)
+    if not figures:
+        raise InvalidInputError("figures must hold at least one figure; got none")
+    items, finishes, reference = [], [], None
+    assigned: dict[str, Any] = {}
+    for position, (function, args, kwargs, where, ndim) in enumerate(figures):
+        name = f"figure {position}"
+        try:
+            bound = inspect.signature(function).bind(*args, **kwargs)
+        except TypeError as exc:
+            raise InvalidTypeError(f"{name} ({getattr(function, '__name__', 'function')}): {exc}") from None
+        layout = gather(bound, (), ndim)
+        if layout.kind != "frame":
+            raise InvalidTypeError(
+                f"{name} must take columns of a Dask DataFrame (Dask Series); got Dask arrays"
+            )
+        empty = on_metadata(function, bound, layout)()  # the options, checked now
+        columns: dict[int, Column] = {}
+        for key, column in layout.columns.items():
+            # A column used by several figures (the group labels) is carried once.
+            internal = tuple(_shared(layout.sources[part], assigned) for part in column.internal)
+            columns[key] = Column(internal, column.original, column.table)
+        where_name = None
+        if where is not None:
+            if not isinstance(where, dask_module("dask.dataframe").Series) or where.dtype.kind != "b":
+                raise InvalidTypeError(
+                    f"{name}: where must be a boolean Dask Series (a column of the same frame); got "
+                    f"{getattr(where, 'dtype', type(where).__name__)}"
+                )
+            where_name = _shared(where, assigned)
+        first = layout.table
+        if reference is None:
+            reference = (name, first)
+        elif _row_lineage(first) != _row_lineage(reference[1]) or not _co_aligned(reference[1], first):
+            raise _not_aligned(name, reference[0])
+        if where is not None and (
+            _row_lineage(where) != _row_lineage(reference[1]) or not _co_aligned(reference[1], where)
+        ):
+            raise _not_aligned(f"{name}'s where", reference[0])
+        items.append(Item(function, bound.args, dict(bound.kwargs), columns, where_name))
+        finishes.append(functools.partial(_or_empty, empty=empty))
+    (first_name, first_column), *rest = assigned.items()
+    table = first_column.to_frame(name=first_name)
+    if rest:
+        table = table.assign(**dict(rest))
+    delayed = dask_module("dask").delayed
+    files = parquet_files(table, not SHARED_READS)
+    parts = [
+        delayed(batch_partition, pure=True)(part, i, None if files is None else files[i], tuple(items))
+        for i, part in enumerate(table.to_delayed(optimize_graph=not SHARED_READS))
+    ]
+    result = delayed(_finish_all, pure=True)(tree(parts, split), tuple(finishes))
     return result.compute() if eager else result
