@@ -927,8 +927,9 @@ def kpi_report(
     Parameters
     ----------
     contacts : dict of array-likes, DataFrame, str or Path
-        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
-        path of a CSV file. Columns are found by role name — ``created`` (required),
+        One row per contact: a dict of columns, a pandas or polars DataFrame, the
+        path of a CSV file, or a Dask DataFrame (computed on its workers; see the Dask
+        how-to). Columns are found by role name — ``created`` (required),
         ``channel``, ``agent``, ``customer``, ``wait_seconds``, ``abandoned``,
         ``talk_seconds``, ``hold_seconds``, ``after_work_seconds``, ``first_reply``,
         ``resolved``, ``nps``, ``csat``, ``ces`` — or through ``columns``. Empty

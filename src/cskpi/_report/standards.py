@@ -1236,8 +1236,9 @@ def evaluate_standards(
     standards : Standard, sequence of Standard, or str / Path
         The standards, or the path of a TOML or JSON standards file.
     contacts : dict of array-likes, DataFrame, str or Path
-        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
-        path of a CSV file. Columns are found by role name (``created``,
+        One row per contact: a dict of columns, a pandas or polars DataFrame, the path
+        of a CSV file, or a Dask DataFrame (computed on its workers). Columns are found
+        by role name (``created``,
         ``wait_seconds``, ``abandoned``, ``talk_seconds``, ``first_reply``,
         ``resolved``, ``nps``, ``csat``, ``ces``…; see :data:`cskpi._report.io.ROLES`),
         or through ``columns``.
