@@ -177,6 +177,29 @@ def _read(path: str, options: argparse.Namespace) -> ContactsTable:
     )
 
 
+def _dask_columns(options: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
+    """Role -> column spec and zone of a Parquet data set read with Dask (schema, mapping, --column)."""
+    from ._report.schemas import load_mapping, schema_specs
+
+    if options.schema is not None and options.mapping is not None:
+        raise InvalidInputError("give either --schema or --mapping, not both")
+    loaded = (
+        load_mapping(options.mapping)
+        if options.mapping is not None
+        else schema_specs(options.schema or "generic")
+    )
+    formats = {"--input-format": options.input_format, f"the {loaded.name} format": loaded.format}
+    for what, format in formats.items():
+        if format not in (None, "parquet"):
+            raise InvalidInputError(
+                f"--dask and --scheduler read a Parquet data set; got {what} {format!r} "
+                "(report other files without --dask)"
+            )
+    specs: dict[str, Any] = dict(loaded.columns)
+    specs.update(_mapping(options))
+    return specs, options.tz if options.tz is not None else loaded.tz
+
+
 def _report(options: argparse.Namespace) -> int:
     if options.example and options.csv:
         raise InvalidInputError("give either a CSV file or --example, not both")
@@ -188,21 +211,31 @@ def _report(options: argparse.Namespace) -> int:
         standards = load_standards(options.standards)
     elif options.example:
         standards = load_standards(example_standards_path())
-    table = _read(path, options)
+    cluster, extra = contextlib.ExitStack(), dict[str, Any]()
+    if options.dask or options.scheduler:  # a Parquet data set, reported on a Dask cluster
+        from ._dask.cli import dask_contacts
+
+        columns, tz = _dask_columns(options)
+        table: Any = cluster.enter_context(dask_contacts(path, scheduler=options.scheduler))
+        extra = {"columns": columns, "tz": tz}
+    else:
+        table = _read(path, options)
     baseline: Any = options.baseline
     if baseline is not None and baseline.lstrip("-").isdigit() and len(baseline) < 4:
         baseline = int(baseline)
-    report = kpi_report(
-        table,
-        period=options.period,
-        by=options.by,
-        standards=standards,
-        baseline=baseline,
-        service_level_threshold=options.sl_threshold,
-        service_level_policy=options.sl_policy,
-        confidence_level=options.confidence,
-        empty_periods=options.empty_periods,
-    )
+    with cluster:
+        report = kpi_report(
+            table,
+            period=options.period,
+            by=options.by,
+            standards=standards,
+            baseline=baseline,
+            service_level_threshold=options.sl_threshold,
+            service_level_policy=options.sl_policy,
+            confidence_level=options.confidence,
+            empty_periods=options.empty_periods,
+            **extra,
+        )
     render: dict[str, Callable[[], str]] = {
         "text": report.to_text,
         "json": report.to_json,
@@ -347,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="periods without contacts: leave them out (default) or show them marked",
     )
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    parquet = "read CSV as a Parquet data set (directory or glob) with Dask"
+    report.add_argument("--dask", choices=("local",), help=f"{parquet}, on a local cluster")
+    report.add_argument("--scheduler", metavar="ADDRESS", help=f"{parquet}, on the cluster at ADDRESS")
     _add_table_options(report)
     summary = commands.add_parser("summary", help="survey and operations KPIs over the whole file")
     summary.add_argument("csv", nargs="?", help="contacts file (default: the bundled example)")

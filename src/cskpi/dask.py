@@ -1,6 +1,6 @@
 """cskpi on Dask: the same KPIs on data larger than one machine, through mergeable partial results.
 
-Every function here takes Dask arrays or Dask Series (columns of a Dask DataFrame)
+Every function here takes Dask Series (columns of one Dask DataFrame) or Dask arrays
 and returns the same result object as the in-memory function of the same name
 (:func:`cskpi.nps`, :func:`cskpi.service_level`, …). Each partition is reduced to
 that function's result on the partition — a handful of counts and sums per group —
@@ -15,22 +15,25 @@ imports it only when one of its functions is called. Install it with
 
 Conventions shared by every function:
 
-* Data arguments must be Dask collections partitioned alike: Dask arrays with the
-  same length (other arrays are rechunked to the chunks of the first), or Dask
-  Series with the same number of partitions (and the same divisions when both are
-  known) — for example columns of one Dask DataFrame. Rows are matched partition by
-  partition, position by position, as :meth:`dask.dataframe.Series.map_partitions`
-  does with ``align_dataframes=False``.
+* **Alignment by construction.** The Dask Series of one call must be columns of one
+  Dask DataFrame after the same filters (element-wise expressions of them are fine);
+  they are joined into one frame, read and partitioned once, and each partition is
+  handed whole to the in-memory function. Anything else raises
+  :class:`~cskpi.InvalidInputError` before computing. Dask arrays must have known
+  chunk sizes; they are rechunked to the first array's chunks.
+* **One mechanism.** :func:`reduce` runs every mergeable metric of the registry; the
+  named functions here are thin wrappers of it. Metrics over a customer's whole
+  history shuffle the rows by customer first; ``end`` and the range of periods,
+  when not given, are those of all rows, as in memory.
 * Options (thresholds, policies, scales) are checked at once, in the calling
   process, by running the in-memory function on the collections' empty metadata.
   Bad data (a negative wait, a score of 11) raises when the partition holding it is
-  computed, with the in-memory error message; its index is then the position
-  within that partition.
+  computed, with the in-memory message prefixed by the partition and, for Parquet,
+  the file and the row inside it.
 * ``compute=True`` (the default) computes on the current Dask scheduler — the
   ``distributed.Client`` you created, or Dask's local threads — and returns the
   result. ``compute=False`` returns a :class:`dask.delayed.Delayed` instead;
-  compute several at once with ``dask.compute(a, b, c)`` so that they share the
-  reading of the data.
+  compute several at once with ``dask.compute(a, b, c)``.
 * Counts are exact. Sums of float durations (AHT, ASA totals) are added in a
   different order than in memory and agree with the in-memory result to rounding.
 
@@ -43,8 +46,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -55,9 +57,21 @@ from ._core.checks import abandoned_mask, unwrap
 from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._core.histogram import ValueCounts, resolution_steps, round_up, tabulate
 from ._core.labels import Groups, factorize, quantile_positions
-from ._core.optional import require
+from ._core.registry import REGISTRY, MetricSpec
 from ._core.results import Grouped
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
+from ._dask.engine import (
+    SPLIT_EVERY,
+    WARNINGS_LOCK,
+    Layout,
+    Slot,
+    check_compute,
+    check_split_every,
+    dask_module,
+    is_collection,
+    run,
+    run_many,
+)
 from ._kpi import operations as _operations
 from ._kpi import retention as _retention
 from ._kpi import service_level as _service_level
@@ -65,6 +79,7 @@ from ._kpi import survey as _survey
 
 __all__ = [
     "AnswerTimeCounts",
+    "Figure",
     "abandonment_rate",
     "aht",
     "answer_time_counts",
@@ -72,291 +87,34 @@ __all__ = [
     "asa",
     "backlog",
     "ces",
+    "compute",
     "count_answer_times",
     "csat",
+    "fcr_repeat_contact",
+    "figure",
+    "first_response_time",
     "nps",
     "open_cases",
     "reduce",
     "repeat_contact_retention",
+    "resolution_time",
     "service_level",
     "volume",
 ]
 
-#: Partial results merged by one task of the reduction tree.
-SPLIT_EVERY = 8
-
 _NO_CODES: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 
 
-def _require(module: str) -> Any:
-    """Import an optional dependency, or raise an ImportError saying how to install it."""
-    return require(module, "cskpi.dask", "dask")
-
-
-# --------------------------------------------------------------------------- partitions
-
-
-@attrs.frozen
-class _Data:
-    """One Dask collection passed as data, with the name of its argument."""
-
-    name: str
-    collection: Any
-
-
-def _is_collection(value: Any) -> bool:
-    return bool(_require("dask").is_dask_collection(value))
-
-
-def _kind(data: _Data, ndim: tuple[int, ...]) -> str:
-    """'array' or 'frame'; raises for other collections and wrong dimensions."""
-    da = _require("dask.array")
-    dd = _require("dask.dataframe")
-    value = data.collection
-    if isinstance(value, da.Array):
-        if value.ndim not in ndim:
-            wanted = " or ".join(f"{d}-D" for d in ndim)
-            raise InvalidInputError(f"{data.name} must be {wanted}; got a Dask array of shape {value.shape}")
-        return "array"
-    if isinstance(value, dd.Series | dd.Index):
-        return "frame"
-    if isinstance(value, dd.DataFrame):
-        if 2 not in ndim:
-            raise InvalidInputError(f"{data.name} must be 1-D (a Dask Series); got a Dask DataFrame")
-        return "frame"
-    raise InvalidTypeError(
-        f"{data.name} must be a Dask array or a Dask Series; got {type(value).__name__}"
-        + ("" if _is_collection(value) else " (use the in-memory cskpi function for in-memory data)")
-    )
-
-
-def _known(chunks: tuple[float, ...]) -> bool:
-    return not any(np.isnan(c) for c in chunks)
-
-
-def _aligned(reference: _Data, other: _Data, kind: str) -> Any:
-    """``other`` partitioned like ``reference`` (Dask arrays are rechunked), or an error."""
-    ref, value = reference.collection, other.collection
-    if kind == "array":
-        ref_chunks, chunks = ref.chunks[0], value.chunks[0]
-        if _known(ref_chunks) and _known(chunks):
-            if value.shape[0] != ref.shape[0]:
-                raise InvalidInputError(
-                    f"{other.name} must have the same length as {reference.name} ({ref.shape[0]}); "
-                    f"got length {value.shape[0]}"
-                )
-            if chunks != ref_chunks:
-                value = value.rechunk({0: ref_chunks})
-        elif value.numblocks[0] != ref.numblocks[0]:
-            raise InvalidInputError(
-                f"{other.name} must have the same chunks as {reference.name} when chunk sizes are "
-                f"unknown; got {value.numblocks[0]} chunks, not {ref.numblocks[0]}"
-            )
-        if value.ndim == 2 and value.numblocks[1] != 1:
-            value = value.rechunk({1: -1})
-        return value
-    if value.npartitions != ref.npartitions:
-        raise InvalidInputError(
-            f"{other.name} must have the same partitions as {reference.name} ({ref.npartitions}); "
-            f"got {value.npartitions} partitions"
-        )
-    if ref.known_divisions and value.known_divisions and tuple(ref.divisions) != tuple(value.divisions):
-        raise InvalidInputError(
-            f"{other.name} must have the same divisions as {reference.name}; "
-            f"got {tuple(value.divisions)!r}, not {tuple(ref.divisions)!r}"
-        )
-    return value
-
-
-def _partitions(value: Any, kind: str) -> list[Any]:
-    """One :class:`dask.delayed.Delayed` per partition (per row-block of a Dask array)."""
-    if kind == "array":
-        blocks = value.to_delayed()
-        return list(blocks.reshape(blocks.shape[0], -1)[:, 0])
-    return list(value.to_delayed())
-
-
-def _meta(value: Any) -> Any:
-    """The empty in-memory object (numpy array or pandas object) standing for a collection."""
-    if isinstance(value, _require("dask.array").Array):
-        return np.empty((0, *value.shape[1:]), dtype=value.dtype)
-    return value._meta
-
-
-def _substitute(value: Any, table: dict[int, Any]) -> Any:
-    """Replace collections (also inside a tuple such as ``by``) by their entry in ``table``."""
-    if isinstance(value, tuple):
-        return tuple(_substitute(item, table) for item in value)
-    return table.get(id(value), value)
-
-
-def _found(name: str, value: Any) -> list[_Data]:
-    if isinstance(value, tuple):
-        return [
-            data
-            for i, item in enumerate(value)
-            for data in _found(f"{name}[{i}]" if len(value) > 1 else name, item)
-        ]
-    return [_Data(name, value)] if _is_collection(value) else []
-
-
-def _data_arguments(
-    bound: inspect.BoundArguments, required: tuple[str, ...], ndim: dict[str, tuple[int, ...]]
-) -> list[_Data]:
-    """The collections among the arguments, checked and aligned in place in ``bound``."""
-    found: list[_Data] = []
-    for name, value in bound.arguments.items():
-        if required and name == required[0] and value is None:
-            raise InvalidTypeError(f"{name} must be a Dask array or a Dask Series; got None")
-        if name in required and value is not None:
-            for i, item in enumerate(value if isinstance(value, tuple) else (value,)):
-                if not _is_collection(item):
-                    where = f"{name}[{i}]" if isinstance(value, tuple) else name
-                    raise InvalidTypeError(
-                        f"{where} must be a Dask array or a Dask Series; got {type(item).__name__} "
-                        "(use the in-memory cskpi function for in-memory data)"
-                    )
-        found.extend(_found(name, value))
-    if not found:
-        raise InvalidTypeError("at least one argument must be a Dask array or a Dask Series; got none")
-    reference = found[0]
-    kind = _kind(reference, ndim.get(reference.name.split("[")[0], (1,)))
-    aligned = [reference]
-    replacement: dict[int, Any] = {}
-    for data in found[1:]:
-        if _kind(data, ndim.get(data.name.split("[")[0], (1,))) != kind:
-            wanted = "Dask arrays" if kind == "array" else "Dask Series"
-            raise InvalidTypeError(
-                f"{data.name} must be of the same kind as {reference.name} ({wanted}); "
-                f"got {type(data.collection).__name__}"
-            )
-        checked = _aligned(reference, data, kind)
-        replacement[id(data.collection)] = checked
-        aligned.append(_Data(data.name, checked))
-    if kind == "array" and reference.collection.ndim == 2 and reference.collection.numblocks[1] != 1:
-        checked = reference.collection.rechunk({1: -1})
-        replacement[id(reference.collection)] = checked
-        aligned[0] = _Data(reference.name, checked)
-    for name, value in list(bound.arguments.items()):
-        bound.arguments[name] = _substitute(value, replacement)
-    return aligned
-
-
-def _kind_of(data: list[_Data]) -> str:
-    return "array" if isinstance(data[0].collection, _require("dask.array").Array) else "frame"
-
-
-# --------------------------------------------------------------------------- the reduction
-
-
-def _apply(function: Callable[..., Any], probe: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """The in-memory result of one partition; None when the partition (``probe``) is empty."""
-    if len(probe) == 0:
-        return None
-    return function(*args, **kwargs)
-
-
-def _merge(*parts: Any) -> Any:
-    """Sum of the partial results that are not None (None when all are)."""
-    present = [part for part in parts if part is not None]
-    if not present:
-        return None
-    return functools.reduce(operator.add, present)
-
-
-def _or_empty(result: Any, empty: Any) -> Any:
-    return empty if result is None else result
-
-
-def _tree(parts: list[Any], split_every: int) -> Any:
-    """Merge delayed partial results ``split_every`` at a time, level by level, into one."""
-    delayed = _require("dask").delayed
-    if not parts:
-        return delayed(None)
-    level = parts
-    while len(level) > 1:
-        level = [
-            delayed(_merge, pure=True)(*level[i : i + split_every]) for i in range(0, len(level), split_every)
-        ]
-    return level[0]
-
-
-def _check_split_every(split_every: Any) -> int:
-    if isinstance(split_every, bool) or not isinstance(split_every, int | np.integer) or split_every < 2:
-        raise InvalidInputError(f"split_every must be an integer of at least 2; got {split_every!r}")
-    return int(split_every)
-
-
-def _check_compute(compute: Any) -> bool:
-    if not isinstance(compute, bool | np.bool_):
-        raise InvalidTypeError(f"compute must be True or False; got {compute!r}")
-    return bool(compute)
-
-
-def _partial_results(
-    partition: Callable[..., Any], bound: inspect.BoundArguments, data: list[_Data], kind: str
-) -> list[Any]:
-    """One delayed call of ``partition`` per partition, on that partition of every collection."""
-    delayed = _require("dask").delayed
-    columns = [_partitions(item.collection, kind) for item in data]
-    parts = []
-    for i in range(len(columns[0])):
-        table = {id(item.collection): column[i] for item, column in zip(data, columns, strict=True)}
-        args = tuple(_substitute(value, table) for value in bound.args)
-        kwargs = {name: _substitute(value, table) for name, value in bound.kwargs.items()}
-        parts.append(delayed(_apply, pure=True)(partition, columns[0][i], args, kwargs))
-    return parts
-
-
-def _on_metadata(function: Callable[..., Any], bound: inspect.BoundArguments, data: list[_Data]) -> Any:
-    """``function`` bound to the empty metadata of every collection (call it for the empty result)."""
-    table = {id(item.collection): _meta(item.collection) for item in data}
-    args = tuple(_substitute(value, table) for value in bound.args)
-    kwargs = {name: _substitute(value, table) for name, value in bound.kwargs.items()}
-    return functools.partial(function, *args, **kwargs)
+_require = dask_module
+_is_collection = is_collection
+_check_compute = check_compute
+_check_split_every = check_split_every
+_run = run
 
 
 def _call_if_none(result: Any, empty: Callable[[], Any]) -> Any:
     """The merged result, or the in-memory function on empty data (which may raise) when there is none."""
     return empty() if result is None else result
-
-
-def _run(
-    function: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    *,
-    required: tuple[str, ...] = (),
-    ndim: dict[str, tuple[int, ...]] | None = None,
-    split_every: Any = SPLIT_EVERY,
-    compute: Any = True,
-    partition: Callable[..., Any] | None = None,
-    finish: Callable[[Any, Any], Any] = _or_empty,
-    check_options: bool = True,
-) -> Any:
-    """``partition`` (default ``function``) on every partition, tree-merged with ``+``, then ``finish``.
-
-    ``function`` is the in-memory function: its signature names the arguments, and
-    it is called at once on the collections' empty metadata to check the options
-    (unless ``check_options`` is False, for functions that refuse empty data).
-    ``finish(merged, empty)`` makes the final result from the merged partial results
-    (None when every partition was empty) and the empty result (or, without the
-    check, a callable giving it).
-    """
-    split = _check_split_every(split_every)
-    eager = _check_compute(compute)
-    try:
-        bound = inspect.signature(function).bind(*args, **kwargs)
-    except TypeError as exc:
-        raise InvalidTypeError(f"{getattr(function, '__name__', 'function')}: {exc}") from None
-    data = _data_arguments(bound, required, ndim or {})
-    empty = _on_metadata(function, bound, data)
-    if check_options:
-        empty = empty()
-    delayed = _require("dask").delayed
-    merged = _tree(_partial_results(partition or function, bound, data, _kind_of(data)), split)
-    result = delayed(finish, pure=True)(merged, empty)
-    return result.compute() if eager else result
 
 
 def reduce(
@@ -366,19 +124,22 @@ def reduce(
     compute: bool = True,
     **kwargs: Any,
 ) -> Any:
-    """Run any mergeable cskpi function on Dask collections, partition by partition.
+    """Run a mergeable metric of the registry (or any mergeable function) on Dask collections.
 
     Parameters
     ----------
     function : callable
-        A cskpi function whose results merge with ``+`` (:func:`cskpi.occupancy`,
-        :func:`cskpi.handle_time_against_target`, …), or any function of the same
-        kind.
+        A cskpi metric whose results merge with ``+`` (every
+        ``metrics(mergeable=True)`` of the registry: :func:`cskpi.occupancy`,
+        :func:`cskpi.ticket_flow`, :func:`cskpi.repeat_rate`, …), or any function of
+        the same kind.
     *args, **kwargs
-        The arguments of ``function``. Dask arrays and Dask Series (also inside a
-        tuple, as in ``by=(a, b)``) are split into their partitions; every other
-        argument (thresholds, options, plain arrays) is passed unchanged to every
-        partition.
+        The arguments of ``function``. Dask Series (columns of one Dask DataFrame,
+        also inside a tuple, as in ``by=(a, b)``) or Dask arrays are split into
+        their partitions; every other argument (thresholds, options, plain arrays) is
+        passed unchanged to every partition. For metrics over a customer's whole
+        history, ``partitioned_by_customer`` and ``npartitions`` as in
+        :func:`repeat_contact_retention`.
     split_every : int, default 8
         Partial results merged by one task of the reduction tree.
     compute : bool, default True
@@ -396,11 +157,21 @@ def reduce(
     ``function`` runs on each partition where the partition lives; empty partitions
     are skipped; the partial results are merged ``split_every`` at a time, level by
     level (a tree reduction). The result equals ``function`` on all rows together
-    exactly when ``function(a) + function(b) == function(a ++ b)``, which holds for
-    every cskpi result that keeps counts and sums (see :class:`cskpi.Grouped` for
-    grouped results). The options are checked first by calling ``function`` on the
-    collections' empty metadata, so ``function`` must accept empty data (use
-    :func:`repeat_contact_retention` for the cohort tables, which do not).
+    exactly when ``function(a) + function(b) == function(a ++ b)``. The registry
+    entry of a cskpi metric decides the rest:
+
+    * a metric whose ``partition`` is the customer (repeat contacts, retention,
+      customer value) is computed after shuffling the rows by customer, with ``end``
+      defaulting to the latest timestamp of all rows;
+    * a metric over a range of periods gets the earliest and latest timestamp of all
+      rows as ``start`` and ``end`` when they are not given;
+    * answer-time percentiles, first response and resolution times go through the
+      mergeable histogram (:func:`answer_time_percentile`); metrics whose results do
+      not merge (``engagement``…) raise, saying why.
+
+    The options are checked first by calling ``function`` on the collections' empty
+    metadata (for other functions than the registry's, ``function`` must accept
+    empty data).
 
     Examples
     --------
@@ -416,7 +187,228 @@ def reduce(
     >>> cskpi.dask.reduce(cskpi.occupancy, handled, available).score
     0.75
     """
-    return _run(function, args, kwargs, split_every=split_every, compute=compute)
+    spec = _spec_of(function)
+    if spec is None:
+        return _run(function, args, kwargs, split_every=split_every, compute=compute)
+    special = _SPECIAL.get(spec.name)
+    if special is not None:
+        return special(*args, split_every=split_every, compute=compute, **kwargs)
+    if not spec.mergeable:
+        raise InvalidInputError(
+            f"{spec.name} cannot run on Dask collections: {_NOT_MERGEABLE.get(spec.name, _NO_MERGE)}"
+        )
+    if spec.partition is not None:
+        options = {
+            name: kwargs.pop(name) for name in ("partitioned_by_customer", "npartitions") if name in kwargs
+        }
+        return _whole_history(
+            function,
+            args,
+            kwargs,
+            key=spec.partition,
+            partitioned_by_customer=options.get("partitioned_by_customer", False),
+            npartitions=options.get("npartitions"),
+            split_every=split_every,
+            compute=compute,
+        )
+    parameters = inspect.signature(function).parameters
+    times = _AXIS.get(spec.name) or tuple(n for n, role in spec.data.items() if role in _TIME_ROLES)[:1]
+    period = kwargs.get("period", parameters["period"].default if "period" in parameters else None)
+    periodic = period is not None and {"start", "end"} <= set(parameters)
+    return _run(
+        function,
+        args,
+        kwargs,
+        ndim={name: (1, 2) for name, role in spec.data.items() if role in ("checks", "rating")},
+        split_every=split_every,
+        compute=compute,
+        defaults=_bounds_filler(times, ("start", "end")) if periodic else None,
+    )
+
+
+#: Timestamp arguments whose earliest and latest values bound a metric's range of periods
+#: (default: its first timestamp argument).
+_AXIS = {"ticket_flow": ("created", "resolved")}
+#: Roles of timestamp arguments.
+_TIME_ROLES = ("timestamp", "created", "resolved", "reply")
+
+
+def _bounds_filler(
+    names: tuple[str, ...], bounds: tuple[str, ...]
+) -> Callable[[inspect.BoundArguments, Layout], None]:
+    """Fill ``start``/``end`` not given with the earliest/latest of the timestamp arguments ``names``.
+
+    An in-memory function bounds its range of periods (or its observation) by the
+    timestamps it sees; a partition sees only its own, so the bounds of all rows are
+    computed with the rest and passed to every partition.
+    """
+
+    def fill(bound: inspect.BoundArguments, layout: Layout) -> None:
+        slots = [slot for name in names if isinstance(slot := bound.arguments.get(name), Slot)]
+        if not slots:
+            return
+        delayed = dask_module("dask").delayed
+        for which in bounds:
+            if bound.arguments.get(which) is not None:
+                continue
+            reducer = "min" if which == "start" else "max"
+            columns = [
+                layout.table[layout.column(slot.key)] if layout.kind == "frame" else layout.arrays[slot.key]
+                for slot in slots
+            ]
+            extremes = [getattr(column, reducer)() for column in columns]
+            bound.arguments[which] = delayed(_extreme, pure=True)(reducer, *extremes)
+
+    return fill
+
+
+@attrs.frozen
+class Figure:
+    """One figure for :func:`compute`: an in-memory metric, its arguments and the rows it reads."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    where: Any = None
+
+
+def figure(function: Callable[..., Any], *args: Any, where: Any = None, **kwargs: Any) -> Figure:
+    """A figure to compute with others in one pass (see :func:`compute`).
+
+    Parameters
+    ----------
+    function : callable
+        A mergeable cskpi metric (:func:`cskpi.nps`, :func:`cskpi.service_level`, …),
+        as for :func:`reduce`.
+    *args, **kwargs
+        Its arguments: Dask Series of one Dask DataFrame for the data, plain values for
+        the options.
+    where : dask.dataframe.Series of bool, optional
+        The rows the figure reads (a column of the same frame, such as
+        ``frame["wait_seconds"].notnull()``); default every row.
+
+    Returns
+    -------
+    Figure
+    """
+    return Figure(function, args, dict(kwargs), where)
+
+
+def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]:
+    """Compute several figures over one Dask DataFrame in one pass over its partitions.
+
+    Parameters
+    ----------
+    *figures : Figure
+        Made with :func:`figure`. Their Dask Series (and ``where`` masks) must all be
+        columns of one Dask DataFrame after the same filters.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+
+    Returns
+    -------
+    tuple
+        Each figure's result, in order: the same as :func:`reduce` of that figure
+        (with its rows chosen by ``where``), and as the in-memory function on those rows.
+
+    Notes
+    -----
+    The columns of every figure are joined into one frame, read once (only those
+    columns), and each partition is handed to every figure in turn on the worker
+    that holds it; the partial results of all figures travel together and merge per
+    figure with ``+``. Separate calls (``compute=False`` then ``dask.compute``) read
+    the files once per figure instead. A figure's rows are chosen with ``where``
+    rather than by filtering the frame, so that every figure reads the same rows of
+    the same partitions (the alignment rule). Metrics that shuffle by customer,
+    percentiles and durations (histograms), and metrics over a range of periods
+    without ``start`` and ``end`` are computed on their own.
+
+    Examples
+    --------
+    NPS by channel, and the service level of the contacts that queued, in one pass.
+
+    >>> import pytest; dd = pytest.importorskip("dask.dataframe")
+    >>> import numpy as np, pandas as pd
+    >>> import cskpi, cskpi.dask
+    >>> frame = dd.from_pandas(pd.DataFrame({
+    ...     "channel": ["chat", "phone", "phone", "chat", "phone", "email"],
+    ...     "nps": [10, 9, 3, np.nan, 7, 10],
+    ...     "wait_seconds": [5.0, 12.0, 40.0, 8.0, 25.0, np.nan],
+    ... }), npartitions=2)
+    >>> by_channel, sl = cskpi.dask.compute(
+    ...     cskpi.dask.figure(cskpi.nps, frame["nps"], nan_policy="omit", by=frame["channel"]),
+    ...     cskpi.dask.figure(cskpi.service_level, frame["wait_seconds"], 20,
+    ...                       where=frame["wait_seconds"].notnull()),
+    ... )
+    >>> by_channel["chat"].score, by_channel["phone"].score, sl.value
+    (100.0, 0.0, 0.6)
+    """
+    jobs = []
+    for position, item in enumerate(figures):
+        if not isinstance(item, Figure):
+            raise InvalidTypeError(
+                f"figures[{position}] must be made with cskpi.dask.figure(); got {type(item).__name__}"
+            )
+        spec = _spec_of(item.function)
+        ndim: Mapping[str, tuple[int, ...]] = {}
+        if spec is not None:
+            name = spec.name
+            if name in _SPECIAL or spec.partition is not None:
+                raise InvalidInputError(
+                    f"figures[{position}]: {name} has its own Dask path (a shuffle or a histogram); "
+                    f"compute it on its own with cskpi.dask.reduce or cskpi.dask.{name}"
+                )
+            if not spec.mergeable:
+                raise InvalidInputError(
+                    f"{name} cannot run on Dask collections: {_NOT_MERGEABLE.get(name, _NO_MERGE)}"
+                )
+            parameters = inspect.signature(item.function).parameters
+            bounded = {"start", "end"} <= set(parameters) and (
+                item.kwargs.get("period", parameters["period"].default if "period" in parameters else None)
+                is not None
+            )
+            if bounded and (item.kwargs.get("start") is None or item.kwargs.get("end") is None):
+                raise InvalidInputError(
+                    f"figures[{position}]: {name} over a range of periods needs start= and end= here "
+                    "(cskpi.dask.reduce finds them from the data)"
+                )
+            ndim = {key: (1, 2) for key, role in spec.data.items() if role in ("checks", "rating")}
+        jobs.append((item.function, item.args, item.kwargs, item.where, ndim))
+    result: tuple[Any, ...] = run_many(jobs, split_every=split_every)
+    return result
+
+
+def _extreme(reducer: str, *values: Any) -> Any:
+    """The earliest or latest of some timestamps, NaT left out (None when all are)."""
+    present = [_scalar(value) for value in values]
+    present = [value for value in present if value is not None and value == value]  # NaT != NaT
+    if not present:
+        return None
+    return min(present) if reducer == "min" else max(present)
+
+
+_NO_MERGE = "its result keeps no statistics that add across partitions; compute it in memory"
+_NOT_MERGEABLE = {
+    "engagement": (
+        "contacts per customer need each customer's count and the spread of counts, which do not "
+        "add; compute it in memory on the rows of the customers wanted, or use repeat_rate"
+    ),
+    "follower_growth": "running totals depend on the order of the rows; compute it in memory",
+    "reply_times": "a conversation's replies must be read in order; compute it in memory",
+    "channel_share": "compute cskpi.dask.volume by channel and divide",
+}
+
+#: Registry names handled by a function of this module with the in-memory signature.
+_SPECIAL: dict[str, Callable[..., Any]] = {}
+
+
+def _spec_of(function: Callable[..., Any]) -> MetricSpec | None:
+    """The registry entry of an in-memory metric function, or None for any other function."""
+    path = f"{getattr(function, '__module__', '')}:{getattr(function, '__name__', '')}"
+    for spec in REGISTRY.values():
+        if spec.path == path:
+            return spec
+    return None
 
 
 # --------------------------------------------------------------------------- survey
@@ -555,7 +547,6 @@ def csat(
         ndim={"ratings": (1, 2)},
         split_every=split_every,
         compute=compute,
-        finish=_or_empty,
     )
     return result
 
@@ -1072,17 +1063,69 @@ def volume(
     )
 
 
-# --------------------------------------------------------------------------- retention
+# --------------------------------------------------------------------------- whole history of a customer
 
 
-def _frame_of(customer_ids: Any, timestamps: Any) -> Any:
-    """One partition's records as a two-column pandas DataFrame."""
-    pd = _require("pandas")
-    return pd.DataFrame({"customer_id": _plain(customer_ids), "timestamp": _plain(timestamps)}, copy=False)
+def _check_partitioned(partitioned_by_customer: Any) -> bool:
+    if not isinstance(partitioned_by_customer, bool | np.bool_):
+        raise InvalidTypeError(
+            f"partitioned_by_customer must be True or False; got {partitioned_by_customer!r}"
+        )
+    return bool(partitioned_by_customer)
 
 
-def _plain(values: Any) -> Any:
-    return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+def _check_npartitions(npartitions: Any) -> int | None:
+    if npartitions is not None and (
+        isinstance(npartitions, bool) or not isinstance(npartitions, int | np.integer) or npartitions < 1
+    ):
+        raise InvalidInputError(f"npartitions must be a positive integer; got {npartitions!r}")
+    return None if npartitions is None else int(npartitions)
+
+
+def _scalar(value: Any) -> Any:
+    """The latest timestamp as the in-memory functions take it: a numpy scalar or an ISO 8601 string."""
+    if isinstance(value, np.ndarray):
+        return value[()]
+    if hasattr(value, "to_datetime64"):  # a pandas Timestamp
+        return value.isoformat() if getattr(value, "tzinfo", None) is not None else value.to_datetime64()
+    return value
+
+
+def _whole_history(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    key: str,
+    partitioned_by_customer: Any,
+    npartitions: Any,
+    split_every: Any,
+    compute: Any,
+) -> Any:
+    """A metric over each customer's whole history: shuffle by customer, then merge per-partition results.
+
+    The results of disjoint sets of customers merge exactly, but a partition holding
+    only part of a customer's contacts would miss their repeats and take a later
+    contact for a first one: the rows are first shuffled so that each customer's
+    contacts sit in one partition (skipped when ``partitioned_by_customer``). The
+    end of the observation, when not given, is the latest timestamp of all rows.
+    """
+    shuffle = not _check_partitioned(partitioned_by_customer)
+    parts = _check_npartitions(npartitions)
+    parameters = inspect.signature(function).parameters
+    return _run(
+        function,
+        args,
+        kwargs,
+        required=tuple(name for name in ("customer_ids", "timestamps", "amounts") if name in parameters),
+        split_every=split_every,
+        compute=compute,
+        finish=_call_if_none,
+        check_options=False,
+        shuffle_on=key if shuffle else None,
+        npartitions=parts,
+        defaults=_bounds_filler(("timestamps",), ("end",) if "end" in parameters else ()),
+    )
 
 
 def repeat_contact_retention(
@@ -1092,6 +1135,7 @@ def repeat_contact_retention(
     period: str = "month",
     convention: str = "classic",
     end: Any = None,
+    tz: str | None = None,
     partitioned_by_customer: bool = False,
     npartitions: int | None = None,
     split_every: int = SPLIT_EVERY,
@@ -1101,20 +1145,14 @@ def repeat_contact_retention(
 
     Parameters
     ----------
-    customer_ids : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Customer of each contact (integers or strings).
-    timestamps : Dask array or Series, shape (n,)
-        Time of each contact (naive datetime64 or ISO 8601 strings).
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
-        Calendar period of cohorts and columns.
-    convention : {'classic', 'rolling'}, default 'classic'
-        Which counts ``rates`` reports.
-    end : timestamp, optional
-        End of the observation (default: the latest timestamp).
+    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
+        Customer and time of each contact: columns of one Dask DataFrame.
+    period, convention, end, tz
+        As in :func:`cskpi.repeat_contact_retention`.
     partitioned_by_customer : bool, default False
         True when every customer's contacts already sit in one partition (for
         example a data set written partitioned by a hash of the customer): the
-        shuffle is skipped. False: the records are first shuffled by customer with
+        shuffle is skipped. False: the rows are first shuffled by customer with
         :meth:`dask.dataframe.DataFrame.shuffle`.
     npartitions : int, optional
         Partitions after the shuffle (default: as many as before).
@@ -1132,12 +1170,11 @@ def repeat_contact_retention(
     -----
     A customer's cohort is the period of their *first* contact, which a partition
     knows only if it holds all of that customer's contacts. Cohort tables of
-    disjoint sets of customers add (:class:`cskpi.CohortRetention`), so the records
-    are shuffled by customer (each customer's contacts to one partition), each
-    partition's table is computed where it lives, and the tables are merged with
-    ``+``. The shuffle moves rows between workers once; nothing is gathered to one
-    process. Tables of parts observed to different last periods are taken as
-    observed to the latest one, as for the records together.
+    disjoint sets of customers add (:class:`cskpi.CohortRetention`), so the rows are
+    shuffled by customer, each partition's table is computed where it lives, and the
+    tables are merged with ``+``; ``end`` defaults to the latest timestamp of all
+    rows, as in memory. The shuffle moves rows between workers once; nothing is
+    gathered to one process.
 
     References
     ----------
@@ -1147,16 +1184,16 @@ def repeat_contact_retention(
     Examples
     --------
     Customer 1 comes in January and March, 2 in January and February, 3 in February,
-    in chunks that split customers 1 and 2:
+    in partitions that split customers 1 and 2:
 
-    >>> import pytest; da = pytest.importorskip("dask.array")
-    >>> import numpy as np
+    >>> import pytest; dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
     >>> import cskpi.dask
-    >>> ids = da.from_array(np.array([1, 2, 1, 2, 3]), chunks=2)
-    >>> times = da.from_array(
-    ...     np.array(["2024-01-05", "2024-01-20", "2024-03-02", "2024-02-11", "2024-02-28"],
-    ...              dtype="datetime64[D]"), chunks=2)
-    >>> table = cskpi.dask.repeat_contact_retention(ids, times)
+    >>> records = dd.from_pandas(pd.DataFrame({
+    ...     "customer": [1, 2, 1, 2, 3],
+    ...     "at": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-02", "2024-02-11", "2024-02-28"]),
+    ... }), npartitions=3, sort=False)
+    >>> table = cskpi.dask.repeat_contact_retention(records["customer"], records["at"])
     >>> table.sizes.tolist(), table.classic_counts.tolist()
     ([2, 1], [[2, 1, 1], [1, 0, 0]])
     """
@@ -1167,59 +1204,15 @@ def repeat_contact_retention(
         period=period,  # type: ignore[arg-type]
         convention=convention,  # type: ignore[arg-type]
     )
-    if not isinstance(partitioned_by_customer, bool | np.bool_):
-        raise InvalidTypeError(
-            f"partitioned_by_customer must be True or False; got {partitioned_by_customer!r}"
-        )
-    options = {"period": period, "convention": convention, "end": end}
-    if partitioned_by_customer:
-        return _run(
-            _retention.repeat_contact_retention,
-            (customer_ids, timestamps),
-            options,
-            required=("customer_ids", "timestamps"),
-            split_every=split_every,
-            compute=compute,
-            finish=_call_if_none,
-            check_options=False,
-        )
-    if npartitions is not None and (
-        isinstance(npartitions, bool) or not isinstance(npartitions, int | np.integer) or npartitions < 1
-    ):
-        raise InvalidInputError(f"npartitions must be a positive integer; got {npartitions!r}")
-    bound = inspect.signature(_retention.repeat_contact_retention).bind(customer_ids, timestamps, **options)
-    data = _data_arguments(bound, ("customer_ids", "timestamps"), {})
-    kind = _kind_of(data)
-    dask = _require("dask")
-    dd = _require("dask.dataframe")
-    columns = [_partitions(item.collection, kind) for item in data]
-    frames = [dask.delayed(_frame_of, pure=True)(ids, times) for ids, times in zip(*columns, strict=True)]
-    meta = _frame_of(_meta(data[0].collection), _meta(data[1].collection))
-    records = dd.from_delayed(frames, meta=meta, verify_meta=False)
-    shuffled = records.shuffle(on="customer_id", npartitions=npartitions or len(frames))
-    split = _check_split_every(split_every)
-    eager = _check_compute(compute)
-    # Each partial table is computed from one partition of the shuffled *frame*. Taking
-    # the two shuffled columns as separate collections let Dask push the column
-    # projection into the shuffle and run it twice, and the two runs need not order a
-    # partition's rows alike: ids were then paired with other customers' timestamps.
-    parts = [dask.delayed(_frame_cohorts, pure=True)(part, options) for part in shuffled.to_delayed()]
-    empty = functools.partial(
+    return _whole_history(
         _retention.repeat_contact_retention,
-        _meta(data[0].collection),
-        _meta(data[1].collection),
-        **options,
-    )
-    result = dask.delayed(_call_if_none, pure=True)(_tree(parts, split), empty)
-    return result.compute() if eager else result
-
-
-def _frame_cohorts(frame: Any, options: dict[str, Any]) -> Any:
-    """Cohort table of one shuffled partition, or None when it holds no record."""
-    if len(frame) == 0:
-        return None
-    return _retention.repeat_contact_retention(
-        frame["customer_id"].to_numpy(), frame["timestamp"].to_numpy(), **options
+        (customer_ids, timestamps),
+        {"period": period, "convention": convention, "end": end, "tz": tz},
+        key="customer_ids",
+        partitioned_by_customer=partitioned_by_customer,
+        npartitions=npartitions,
+        split_every=split_every,
+        compute=compute,
     )
 
 
@@ -1815,6 +1808,332 @@ def backlog(
         (created, resolved, _in_memory(instants, "instants")),
         {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by},
         required=("created", "resolved", "by"),
+        split_every=split_every,
+        compute=compute,
+    )
+
+
+_SPECIAL.update(
+    volume=volume,
+    answer_time_percentile=answer_time_percentile,
+    repeat_contact_retention=repeat_contact_retention,
+)
+
+
+# --------------------------------------------------------------------------- durations
+
+
+@attrs.frozen(kw_only=True)
+class _DurationPart:
+    """Mergeable part of a duration summary: the totals, and the durations counted per (group, value)."""
+
+    totals: Any
+    counts: AnswerTimeCounts
+
+    def __add__(self, other: _DurationPart) -> _DurationPart:
+        return _DurationPart(totals=self.totals + other.totals, counts=self.counts + other.counts)
+
+
+def _duration_partition(
+    function: Callable[..., Any],
+    created: Any,
+    ended: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: Any = None,
+    resolution_seconds: float,
+    max_exact_values: int | None,
+) -> _DurationPart:
+    """One partition's totals (from the in-memory function, which checks the data) and duration counts."""
+    import warnings
+
+    from ._core.business_hours import business_seconds
+    from ._core.errors import UndefinedMetricWarning
+    from ._core.time import parse_times
+
+    with WARNINGS_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)  # percentiles of a part are not used
+        result = function(created, ended, calendar=calendar, by=by, tz=tz)
+    start = parse_times(created, "created").stamps
+    end = parse_times(ended, "end", allow_nat=True).stamps
+    measured = ~np.isnat(end)
+    if calendar is None:
+        seconds = (end[measured] - start[measured]) / np.timedelta64(1, "s")
+    else:
+        seconds = np.asarray(
+            business_seconds(created[measured], ended[measured], calendar=calendar, tz=tz), dtype=np.float64
+        )
+    kept = None if by is None else tuple(key[measured] for key in (by if isinstance(by, tuple) else (by,)))
+    counts = count_answer_times(
+        seconds.astype(np.float64),
+        by=None if kept is None else (kept[0] if len(kept) == 1 else kept),
+        resolution_seconds=resolution_seconds,
+        max_exact_values=max_exact_values,
+    )
+    return _DurationPart(totals=result.totals, counts=counts)
+
+
+def _duration_finish(part: _DurationPart | None, empty: Callable[[], Any], *, cls: type[Any]) -> Any:
+    """The summary of all partitions: merged totals, median and p90 read from the merged counts."""
+    if part is None:
+        return empty()
+    percentiles = part.counts.percentiles(quantile=[0.5, 0.9], abandoned_policy="exclude")
+    if not isinstance(part.totals, Grouped):
+        median, p90 = (float(value) for value in percentiles.seconds)
+        return cls(totals=part.totals, median_seconds=median, p90_seconds=p90)
+    found = dict(zip(percentiles.keys(), np.atleast_2d(percentiles.seconds), strict=True))
+    keys = part.totals.keys()
+    missing = np.full(2, np.nan)
+    values = np.array([found.get(key, missing) for key in keys], dtype=np.float64).reshape(len(keys), 2)
+    if any(key not in found for key in keys):
+        warn_undefined(f"{cls.__name__} percentiles are undefined with no measured duration; returning NaN")
+    return cls(totals=part.totals, median_seconds=values[:, 0], p90_seconds=values[:, 1])
+
+
+def _durations(
+    function: Callable[..., Any],
+    cls: type[Any],
+    created: Any,
+    ended: Any,
+    options: dict[str, Any],
+    resolution_seconds: Any,
+    max_exact_values: Any,
+    split_every: Any,
+    compute: Any,
+) -> Any:
+    resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
+    limit = _check_max_exact(max_exact_values)
+    return _run(
+        function,
+        (created, ended),
+        options,
+        required=(*list(inspect.signature(function).parameters)[:2], "by"),
+        split_every=split_every,
+        compute=compute,
+        partition=functools.partial(
+            _duration_partition, function, resolution_seconds=resolution, max_exact_values=limit
+        ),
+        finish=functools.partial(_duration_finish, cls=cls),
+        check_options=False,
+    )
+
+
+def first_response_time(
+    created: Any,
+    first_reply: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """First response time of Dask tickets (:func:`cskpi.first_response_time`), percentiles from counts.
+
+    Parameters
+    ----------
+    created, first_reply : dask.dataframe.Series or dask.array.Array, shape (n,)
+        As in :func:`cskpi.first_response_time`: columns of one Dask DataFrame.
+    calendar, by, tz
+        As in :func:`cskpi.first_response_time`.
+    resolution_seconds, max_exact_values
+        The duration histogram behind the median and p90, as in
+        :func:`answer_time_percentile`.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    ResponseTime
+        Totals (counts, sum) exact; median and p90 equal to the in-memory ones while
+        the data has at most ``max_exact_values`` distinct (group, duration) pairs,
+        else each rounded up to the next multiple of ``resolution_seconds``.
+
+    Notes
+    -----
+    Each partition gives the in-memory totals and a count of tickets per (group,
+    duration) (:func:`count_answer_times`); both merge with ``+``, and the inverted-CDF
+    median and p90 are read from the merged counts (Hyndman and Fan 1996,
+    definition 1).
+
+    References
+    ----------
+    R. J. Hyndman and Y. Fan (1996), "Sample quantiles in statistical packages",
+    The American Statistician 50(4), 361-365.
+
+    Examples
+    --------
+    Replies after 10, 30 and 60 minutes, one ticket open, in two partitions:
+
+    >>> import pytest; dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
+    >>> import cskpi.dask
+    >>> tickets = dd.from_pandas(pd.DataFrame({
+    ...     "created": pd.to_datetime(["2024-05-13 09:00", "2024-05-13 10:00", "2024-05-13 11:00",
+    ...                                "2024-05-13 12:00"]),
+    ...     "reply": pd.to_datetime(["2024-05-13 09:10", "2024-05-13 10:30", "2024-05-13 12:00", None]),
+    ... }), npartitions=2)
+    >>> frt = cskpi.dask.first_response_time(tickets["created"], tickets["reply"])
+    >>> frt.n, frt.median_seconds / 60, frt.p90_seconds / 60
+    (3, 30.0, 60.0)
+    """
+    from ._kpi.responses import ResponseTime
+    from ._kpi.responses import first_response_time as memory
+
+    return _durations(
+        memory,
+        ResponseTime,
+        created,
+        first_reply,
+        {"calendar": calendar, "by": by, "tz": tz},
+        resolution_seconds,
+        max_exact_values,
+        split_every,
+        compute,
+    )
+
+
+def resolution_time(
+    created: Any,
+    resolved: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """Resolution time of Dask tickets (:func:`cskpi.resolution_time`), percentiles from counts.
+
+    Parameters
+    ----------
+    created, resolved : dask.dataframe.Series or dask.array.Array, shape (n,)
+        As in :func:`cskpi.resolution_time`: columns of one Dask DataFrame.
+    calendar, by, tz
+        As in :func:`cskpi.resolution_time`.
+    resolution_seconds, max_exact_values
+        The duration histogram behind the median and p90, as in
+        :func:`answer_time_percentile`.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    ResolutionTime
+        As :func:`first_response_time` returns for first replies.
+
+    Notes
+    -----
+    Computed as in :func:`first_response_time`, with ``resolved`` as the end.
+
+    Examples
+    --------
+    >>> import pytest; dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
+    >>> import cskpi.dask
+    >>> tickets = dd.from_pandas(pd.DataFrame({
+    ...     "created": pd.to_datetime(["2024-05-13 09:00"] * 3),
+    ...     "resolved": pd.to_datetime(["2024-05-13 11:00", "2024-05-13 15:00", None]),
+    ... }), npartitions=2)
+    >>> result = cskpi.dask.resolution_time(tickets["created"], tickets["resolved"])
+    >>> result.mean_seconds / 3600, result.n, result.n_unresolved
+    (4.0, 2, 1)
+    """
+    from ._kpi.responses import ResolutionTime
+    from ._kpi.responses import resolution_time as memory
+
+    return _durations(
+        memory,
+        ResolutionTime,
+        created,
+        resolved,
+        {"calendar": calendar, "by": by, "tz": tz},
+        resolution_seconds,
+        max_exact_values,
+        split_every,
+        compute,
+    )
+
+
+_SPECIAL.update(first_response_time=first_response_time, resolution_time=resolution_time)
+
+
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 604800,
+    reasons: Any = None,
+    end: Any = None,
+    by: Any = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Any:
+    """First-contact resolution by repeat contact, on Dask records (:func:`cskpi.fcr_repeat_contact`).
+
+    Parameters
+    ----------
+    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
+        Customer and time of each contact: columns of one Dask DataFrame.
+    window_seconds, reasons, end, by
+        As in :func:`cskpi.fcr_repeat_contact` (``reasons`` and ``by``: columns of
+        the same frame).
+    partitioned_by_customer, npartitions
+        As in :func:`repeat_contact_retention`: the rows are shuffled by customer
+        unless every customer's contacts already sit in one partition.
+    split_every : int, default 8
+        Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
+
+    Returns
+    -------
+    RepeatContactFCR or Grouped[RepeatContactFCR]
+        The same as ``cskpi.fcr_repeat_contact`` on all contacts.
+
+    Notes
+    -----
+    A repeat is seen only where both contacts of a customer are: the rows are
+    shuffled by customer, the in-memory function runs on each partition with ``end``
+    defaulting to the latest timestamp of all rows, and the counts (of disjoint
+    customers) add.
+
+    Examples
+    --------
+    Customer 7 calls again two days later, the two calls in different partitions; the
+    last contact (9, on the last day) is too recent to judge: 2 of 3 resolved.
+
+    >>> import pytest; dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
+    >>> import cskpi.dask
+    >>> records = dd.from_pandas(pd.DataFrame({
+    ...     "customer": [7, 8, 9, 7],
+    ...     "at": pd.to_datetime(["2024-01-01", "2024-01-20", "2024-02-20", "2024-01-03"]),
+    ... }), npartitions=2, sort=False)
+    >>> result = cskpi.dask.fcr_repeat_contact(records["customer"], records["at"])
+    >>> result.n_contacts, result.n_censored, result.n_resolved
+    (3, 1, 2)
+    """
+    from ._kpi.tickets import fcr_repeat_contact as memory
+
+    return _whole_history(
+        memory,
+        (customer_ids, timestamps),
+        {"window_seconds": window_seconds, "reasons": reasons, "end": end, "by": by},
+        key="customer_ids",
+        partitioned_by_customer=partitioned_by_customer,
+        npartitions=npartitions,
         split_every=split_every,
         compute=compute,
     )

@@ -148,6 +148,10 @@ def _is_arrow(values: Any) -> bool:
 
 def _as_array(values: Any) -> NDArray[Any]:
     if hasattr(values, "to_numpy"):
+        if type(getattr(values, "dtype", None)).__name__ == "StringDtype":
+            # pandas text (the default ``str`` dtype of pandas 3, or ``string``): a missing
+            # value as None, the blank of object columns, not the text 'nan' or '<NA>'.
+            return np.asarray(values.to_numpy(dtype=object, na_value=None))
         return np.asarray(values.to_numpy())
     return np.asarray(values)
 

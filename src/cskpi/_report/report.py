@@ -765,23 +765,53 @@ def _retention_parts(
         yield group, codes[members], created[members]
 
 
-def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
-    """Repeat-contact retention per cell: customers first seen in the period who came back the next.
+@attrs.frozen(kw_only=True)
+class RetentionCounts:
+    """Repeat-contact cohorts over the cells; counts of disjoint sets of customers add with ``+``.
+
+    Per cell (group x period): ``sizes`` the customers first seen in the group that
+    period, ``back`` those of them with a contact in the same group the next period,
+    ``n_used`` and ``no_id`` the rows with and without a customer id. ``cohorts`` is
+    the whole cohort table of an ungrouped report (None with groups, or without ids).
+    """
+
+    sizes: NDArray[np.int64]
+    back: NDArray[np.int64]
+    n_used: NDArray[np.int64]
+    no_id: NDArray[np.int64]
+    cohorts: CohortRetention | None
+
+    def __add__(self, other: RetentionCounts) -> RetentionCounts:
+        cohorts = self.cohorts
+        if cohorts is None or other.cohorts is None:
+            cohorts = cohorts if other.cohorts is None else other.cohorts
+        else:
+            cohorts = cohorts + other.cohorts
+        return RetentionCounts(
+            sizes=self.sizes + other.sizes,
+            back=self.back + other.back,
+            n_used=self.n_used + other.n_used,
+            no_id=self.no_id + other.no_id,
+            cohorts=cohorts,
+        )
+
+
+def retention_counts(table: ContactsTable, cells: Cells, end: np.datetime64) -> RetentionCounts:
+    """Repeat-contact cohorts of the table's customers over the cells, observed up to ``end``.
 
     With groups, each group is its own history: a customer's cohort is their first
     contact *in the group*, and they count as back when they contact *the same group*
     the next period. :func:`repeat_contact_retention` has no ``by``, so it is called
     once per group (a loop over groups, each call vectorised over its contacts), on
-    customer codes factorised once for the whole table.
+    customer codes factorised once for the whole table. The counts are exact for a
+    part of the contacts that holds every contact of its customers.
     """
     known = _known_ids(table.get("customer"))
     declared = table.known("customer")  # a mapping's missing ids (anonymous callers)
     if declared is not None:
         known &= declared
-    values = np.full((cells.n_groups, cells.n_periods), np.nan)
-    n = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
-    excluded = {"no customer id": per_cell(cells, ~known)}
-    end = table.local("created").max()  # every group is observed up to the report's last contact
+    sizes = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
+    back = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     assert cells.periods is not None
     table_of_all: CohortRetention | None = None
     for group, customers, created in _retention_parts(table, cells, known):
@@ -795,20 +825,47 @@ def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, C
                 period=cells.period,  # type: ignore[arg-type]
                 end=end,
             )
-            rates = cohorts.classic_rates
         position = np.searchsorted(cells.periods, cohorts.cohorts.astype(cells.periods.dtype))
-        if rates.shape[1] > 1:
-            values[group, position] = rates[:, 1]
-        n[group, position] = cohorts.sizes
+        sizes[group, position] = cohorts.sizes
+        if cohorts.classic_counts.shape[1] > 1:
+            back[group, position] = cohorts.classic_counts[:, 1]
         if cells.by is None:
             table_of_all = cohorts
-    measured = Measured(
-        values=values.reshape(-1), n=n.reshape(-1), n_used=per_cell(cells, known), excluded=excluded
+    return RetentionCounts(
+        sizes=sizes.reshape(-1),
+        back=back.reshape(-1),
+        n_used=per_cell(cells, known),
+        no_id=per_cell(cells, ~known),
+        cohorts=table_of_all,
     )
-    return measured, table_of_all
 
 
-def _open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
+def retention_measured(counts: RetentionCounts, cells: Cells) -> Measured:
+    """Share of each cell's new customers who came back the next period (NaN in the last period)."""
+    sizes = counts.sizes.reshape(cells.n_groups, cells.n_periods)
+    back = counts.back.reshape(cells.n_groups, cells.n_periods)
+    # The next period of the last one is not observed: every group is observed up to
+    # the report's last contact.
+    defined = sizes > 0
+    defined[:, -1] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(defined, back / np.where(defined, sizes, 1), np.nan)
+    return Measured(
+        values=values.reshape(-1).astype(np.float64),
+        n=counts.sizes,
+        n_used=counts.n_used,
+        excluded={"no customer id": counts.no_id},
+    )
+
+
+def _retention_measured(table: ContactsTable, cells: Cells) -> tuple[Measured, CohortRetention | None]:
+    """Repeat-contact retention per cell: customers first seen in the period who came back the next."""
+    end = table.local("created").max()  # every group is observed up to the report's last contact
+    counts = retention_counts(table, cells, end)
+    return retention_measured(counts, cells), counts.cohorts
+
+
+def open_cases_measured(table: ContactsTable, cells: Cells) -> Measured:
     """Tickets open at the end of each period (:func:`open_cases` at the next period's start)."""
     assert cells.period is not None
     assert cells.periods is not None
@@ -872,8 +929,9 @@ def kpi_report(
     Parameters
     ----------
     contacts : dict of array-likes, DataFrame, str or Path
-        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
-        path of a CSV file. Columns are found by role name — ``created`` (required),
+        One row per contact: a dict of columns, a pandas or polars DataFrame, the
+        path of a CSV file, or a Dask DataFrame (computed on its workers; see the Dask
+        how-to). Columns are found by role name — ``created`` (required),
         ``channel``, ``agent``, ``customer``, ``wait_seconds``, ``abandoned``,
         ``talk_seconds``, ``hold_seconds``, ``after_work_seconds``, ``first_reply``,
         ``resolved``, ``nps``, ``csat``, ``ces`` — or through ``columns``. Empty
@@ -987,74 +1045,130 @@ def kpi_report(
     if empty_periods not in EMPTY_PERIODS:
         raise InvalidInputError(f"empty_periods must be one of {EMPTY_PERIODS}; got {empty_periods!r}")
     items = None if standards is None else standard_list(standards)
+    settings = {
+        "service_level_threshold": float(service_level_threshold),
+        "service_level_policy": service_level_policy,
+        "confidence_level": level,
+        "empty_periods": empty_periods,
+    }
+    if is_dask_frame(contacts):  # computed on the Dask workers: partial results, then this assembly
+        from .._dask.report import kpi_report_on_dask
+
+        return kpi_report_on_dask(
+            contacts, period=period, by=by, columns=columns, standards=items, baseline=baseline, tz=tz,
+            settings=settings,
+        )  # fmt: skip
     table = as_table(contacts, columns, tz, by=by)
     if not table.has("created"):
         raise table.missing("created", "needed to place contacts in periods (when the contact arrived)")
     cells = build_cells(table, period, by)
-    assert cells.periods is not None
-    shape = (cells.n_groups, cells.n_periods)
-    base = _baseline_index(baseline, cells.periods, period)
-
-    def add(key: str, metric: str, measured: Measured, **params: Any) -> None:
-        # Column title, unit and direction are the metric's registry entry.
-        spec = REGISTRY[metric]
-        label = spec.column_title(**params)
-        series = _series(key, label, spec.unit, spec.better, measured, shape, base, level)
-        kpis.append(series)
-
-    kpis: list[KPISeries] = []
-    add("volume", "volume", _volume_measured(table, cells))
-    if table.has("wait_seconds"):
-        params = {
-            "threshold_seconds": duration_seconds(service_level_threshold, "service_level_threshold"),
-            "policy": service_level_policy,
-        }
-        measured = measure("service_level", params, table, cells, level)
-        add("service_level", "service_level", measured, threshold_seconds=service_level_threshold)
-        add("asa", "asa", measure("asa", {}, table, cells, level))
-    if table.has("talk_seconds"):
-        add("aht", "aht", measure("aht", {}, table, cells, level))
-    if table.has("abandoned"):
-        measured = measure("abandonment_rate", {"short_abandon_seconds": None}, table, cells, level)
-        add("abandonment_rate", "abandonment_rate", measured)
-    duration = {"statistic": "median", "business_hours": None}
-    if table.has("first_reply"):
-        add(
-            "frt_median", "first_response_time", measure("first_response_time", duration, table, cells, level)
-        )
-    if table.has("resolved"):
-        resolution = measure("resolution_time", duration, table, cells, level)
-        add("resolution_median", "resolution_time", resolution)
-        add("open_cases", "open_cases", _open_cases_measured(table, cells))
-    if table.has("nps"):
-        add("nps", "nps", measure("nps", {"method": "wald"}, table, cells, level))
-    if table.has("csat"):
-        csat_params = {"scale": (1, 5), "satisfied_from": 4}
-        add("csat", "csat", measure("csat", csat_params, table, cells, level))
-    if table.has("ces"):
-        add("ces", "ces", measure("ces", {"scale": (1, 7), "easy_from": 5}, table, cells, level))
+    plan = report_plan(table.has, settings)
+    measured: dict[str, Measured] = {}
     cohorts = None
-    if table.has("customer"):
-        retention, cohorts = _retention_measured(table, cells)
-        add("retention", "repeat_contact_retention", retention)
+    for item in plan:  # a loop over KPIs, not rows
+        if item.how == "volume":
+            measured[item.key] = _volume_measured(table, cells)
+        elif item.how == "open_cases":
+            measured[item.key] = open_cases_measured(table, cells)
+        elif item.how == "retention":
+            measured[item.key], cohorts = _retention_measured(table, cells)
+        else:
+            measured[item.key] = measure(item.metric, item.params, table, cells, level)
     results = None
     if items:
         results = evaluate_standards(items, table, period=period, by=by, confidence_level=level)
+    return assemble_report(
+        plan, measured, cells, baseline, results, cohorts, n_contacts=table.n_rows, source=table.source,
+        settings=settings,
+    )  # fmt: skip
+
+
+def is_dask_frame(contacts: Any) -> bool:
+    """Whether ``contacts`` is a Dask DataFrame (checked without importing Dask)."""
+    return type(contacts).__module__.startswith("dask.") and hasattr(contacts, "map_partitions")
+
+
+@attrs.frozen
+class PlannedKPI:
+    """One KPI of the report: its key, registry metric, how it is measured and its parameters."""
+
+    key: str
+    metric: str
+    how: str  # 'volume', 'measure' (a standards metric), 'open_cases' or 'retention'
+    params: dict[str, Any] = attrs.field(factory=dict)
+    title: dict[str, Any] = attrs.field(factory=dict)
+
+
+def report_plan(has: Any, settings: Mapping[str, Any]) -> list[PlannedKPI]:
+    """The KPIs of the report for a table with the columns ``has(role)`` says it has, in order."""
+    plan = [PlannedKPI("volume", "volume", "volume")]
+    if has("wait_seconds"):
+        threshold = settings["service_level_threshold"]
+        params = {
+            "threshold_seconds": duration_seconds(threshold, "service_level_threshold"),
+            "policy": settings["service_level_policy"],
+        }
+        plan.append(
+            PlannedKPI("service_level", "service_level", "measure", params, {"threshold_seconds": threshold})
+        )
+        plan.append(PlannedKPI("asa", "asa", "measure"))
+    if has("talk_seconds"):
+        plan.append(PlannedKPI("aht", "aht", "measure"))
+    if has("abandoned"):
+        plan.append(
+            PlannedKPI("abandonment_rate", "abandonment_rate", "measure", {"short_abandon_seconds": None})
+        )
+    duration = {"statistic": "median", "business_hours": None}
+    if has("first_reply"):
+        plan.append(PlannedKPI("frt_median", "first_response_time", "measure", duration))
+    if has("resolved"):
+        plan.append(PlannedKPI("resolution_median", "resolution_time", "measure", duration))
+        plan.append(PlannedKPI("open_cases", "open_cases", "open_cases"))
+    if has("nps"):
+        plan.append(PlannedKPI("nps", "nps", "measure", {"method": "wald"}))
+    if has("csat"):
+        plan.append(PlannedKPI("csat", "csat", "measure", {"scale": (1, 5), "satisfied_from": 4}))
+    if has("ces"):
+        plan.append(PlannedKPI("ces", "ces", "measure", {"scale": (1, 7), "easy_from": 5}))
+    if has("customer"):
+        plan.append(PlannedKPI("retention", "repeat_contact_retention", "retention"))
+    return plan
+
+
+def assemble_report(
+    plan: list[PlannedKPI],
+    measured: Mapping[str, Measured],
+    cells: Cells,
+    baseline: Any,
+    results: StandardResults | None,
+    cohorts: CohortRetention | None,
+    *,
+    n_contacts: int,
+    source: str | None,
+    settings: dict[str, Any],
+) -> KPIReport:
+    """The report from the measured KPIs over the cells: trends, changes and standards."""
+    assert cells.periods is not None
+    assert cells.period is not None
+    shape = (cells.n_groups, cells.n_periods)
+    base = _baseline_index(baseline, cells.periods, cells.period)
+    level = settings["confidence_level"]
+    kpis = []
+    for item in plan:
+        # Column title, unit and direction are the metric's registry entry.
+        spec = REGISTRY[item.metric]
+        label = spec.column_title(**item.title)
+        kpis.append(_series(item.key, label, spec.unit, spec.better, measured[item.key], shape, base, level))
     return KPIReport(
-        period=period,
-        by=by,
+        period=cells.period,
+        by=cells.by,
         periods=cells.periods,
         groups=cells.groups,
         baseline_index=base,
         kpis=tuple(kpis),
         standards=results,
         cohorts=cohorts,
-        n_contacts=table.n_rows,
-        source=table.source,
-        settings={
-            "service_level_threshold": float(service_level_threshold),
-            "service_level_policy": service_level_policy,
-            "confidence_level": level,
-            "empty_periods": empty_periods,
-        },
+        n_contacts=n_contacts,
+        source=source,
+        settings=settings,
     )

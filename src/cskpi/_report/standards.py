@@ -85,6 +85,15 @@ class Cells:
         return self.n_groups * self.n_periods
 
 
+@attrs.frozen(kw_only=True)
+class Grid:
+    """A grid of cells fixed in advance (for a part of the contacts): its groups and periods."""
+
+    groups: NDArray[Any] | None
+    first: int  # ordinal of the first period
+    n_periods: int
+
+
 #: Years a report's contacts may fall in: a timestamp outside is a typing error (``20260-01-05``).
 YEARS: tuple[int, int] = (1900, 2200)
 #: Most periods a report may span, and most (group, period) cells: checked before allocating.
@@ -92,32 +101,52 @@ MAX_PERIODS = 100_000
 MAX_CELLS = 20_000_000
 
 
-def _check_span(table: ContactsTable, stamps: NDArray[np.datetime64], period: str, n_periods: int) -> None:
-    """Raise, naming the row and column, for a year outside :data:`YEARS` or too many periods."""
+def check_years(table: ContactsTable, stamps: NDArray[np.datetime64]) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` (a mistyped year)."""
     years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
-
-    def shown(index: int) -> str:
-        return str(stamps[index].astype("datetime64[s]"))
-
     outside = (years < YEARS[0]) | (years > YEARS[1])
-    column = table.column_of("created")
     if outside.any():
         index = int(np.argmax(outside))
         raise InvalidInputError(
-            f"{table.where(column, index)}: a year in {YEARS[0]}..{YEARS[1]}; got {shown(index)} "
-            "(a mistyped year?)"
+            f"{table.where(table.column_of('created'), index)}: a year in {YEARS[0]}..{YEARS[1]}; "
+            f"got {_shown_stamp(stamps, index)} (a mistyped year?)"
         )
+
+
+def _shown_stamp(stamps: NDArray[np.datetime64], index: int) -> str:
+    return str(stamps[index].astype("datetime64[s]"))
+
+
+def _check_span(table: ContactsTable, stamps: NDArray[np.datetime64], period: str, n_periods: int) -> None:
+    """Raise, naming the row and column, for a year outside :data:`YEARS` or too many periods."""
+    check_years(table, stamps)
+    column = table.column_of("created")
     if n_periods > MAX_PERIODS:
         first, last = int(np.argmin(stamps)), int(np.argmax(stamps))
         raise InvalidInputError(
-            f"period={period!r} gives {n_periods:,} periods from {shown(first)} "
-            f"({table.where(column, first)}) to {shown(last)} ({table.where(column, last)}), more than "
-            f"{MAX_PERIODS:,}; use a coarser period"
+            f"period={period!r} gives {n_periods:,} periods from {_shown_stamp(stamps, first)} "
+            f"({table.where(column, first)}) to {_shown_stamp(stamps, last)} ({table.where(column, last)}), "
+            f"more than {MAX_PERIODS:,}; use a coarser period"
         )
 
 
-def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cells:
-    """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop)."""
+def check_cells(n_groups: int, n_periods: int, period: str | None, by: str | None) -> None:
+    """Raise when groups x periods exceed :data:`MAX_CELLS` (before allocating them)."""
+    if n_groups * n_periods > MAX_CELLS:
+        raise InvalidInputError(
+            f"by={by!r} and period={period!r} give {n_groups:,} groups x {n_periods:,} periods, more than "
+            f"{MAX_CELLS:,} cells; use a coarser period or a column with fewer groups"
+        )
+
+
+def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: Grid | None = None) -> Cells:
+    """Factorise the contacts into a dense grid of groups x calendar periods (one sort, no loop).
+
+    With ``grid``, the cells are those of the grid (the contacts are a part of a
+    larger table whose groups and periods it holds).
+    """
+    if grid is not None:
+        return _cells_on_grid(table, period, by, grid)
     if table.n_rows == 0:
         where = f"{table.source}: " if table.source else ""
         raise InvalidInputError(f"{where}contacts must hold at least one contact; got no data rows")
@@ -141,16 +170,36 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None) -> Cel
         _check_span(table, stamps, valid, n_periods)
         period_codes = (ordinals - first).astype(np.intp)
         periods = period_starts(np.arange(first, last + 1, dtype=np.int64), valid)
-    if n_groups * n_periods > MAX_CELLS:
-        raise InvalidInputError(
-            f"by={by!r} and period={period!r} give {n_groups:,} groups x {n_periods:,} periods, more than "
-            f"{MAX_CELLS:,} cells; use a coarser period or a column with fewer groups"
-        )
+    check_cells(n_groups, n_periods, period, by)
     return Cells(
         codes=group_codes * n_periods + period_codes,
         n_groups=n_groups,
         n_periods=n_periods,
         groups=groups,
+        periods=periods,
+        period=period,
+        by=by,
+    )
+
+
+def _cells_on_grid(table: ContactsTable, period: str | None, by: str | None, grid: Grid) -> Cells:
+    group_codes = np.zeros(table.n_rows, dtype=np.intp)
+    if by is not None:
+        assert grid.groups is not None
+        labels = table.groups(by)
+        position = np.searchsorted(grid.groups, labels.labels[0])
+        group_codes = position[labels.codes].astype(np.intp)
+    period_codes = np.zeros(table.n_rows, dtype=np.intp)
+    periods = None
+    if period is not None:
+        valid = check_period(period)
+        period_codes = (period_ordinals(table.local("created"), valid) - grid.first).astype(np.intp)
+        periods = period_starts(np.arange(grid.first, grid.first + grid.n_periods, dtype=np.int64), valid)
+    return Cells(
+        codes=group_codes * grid.n_periods + period_codes,
+        n_groups=1 if grid.groups is None else grid.groups.shape[0],
+        n_periods=grid.n_periods,
+        groups=grid.groups,
         periods=periods,
         period=period,
         by=by,
@@ -211,6 +260,44 @@ def _scatter(values: Any, labels: Any, n_cells: int, fill: float = np.nan) -> ND
 def _interval(result: Any, confidence_level: float, **options: Any) -> tuple[Any, Any]:
     interval = result.confidence_interval(confidence_level, **options)
     return np.asarray(interval.low, dtype=np.float64), np.asarray(interval.high, dtype=np.float64)
+
+
+#: Standards metrics measured from one dense result whose parts merge with ``+``.
+MERGEABLE_MEASURES = frozenset(
+    {"service_level", "asa", "aht", "abandonment_rate", "first_response_within", "nps", "csat", "ces"}
+)
+
+
+def measured_from_result(
+    metric: str,
+    parameters: Mapping[str, Any],
+    result: Any,
+    level: float,
+    *,
+    excluded: Mapping[str, NDArray[np.int64]] | None = None,
+) -> Measured:
+    """A metric of :data:`MERGEABLE_MEASURES` over the cells from its dense result (counts per cell).
+
+    ``excluded`` counts, per reason, the rows of each cell the metric left out; like
+    the result's counts, counts of parts of the contacts add up.
+    """
+    left_out = dict(excluded or {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        if metric in ("asa", "aht"):  # no interval
+            return Measured(
+                values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=left_out
+            )
+        options = {"method": parameters["method"]} if "method" in parameters else {}
+        low, high = _interval(result, level, **options)
+        return Measured(
+            values=np.asarray(result.value),
+            n=np.asarray(result.n),
+            low=low,
+            high=high,
+            result=result,
+            excluded=left_out,
+        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -371,15 +458,11 @@ def _measure_service_level(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    n = np.asarray(result.n)
     excluded = {NO_WAIT: _no_wait(table, cells)}
     left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
     if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
-        excluded[left_out] = _rows_per_cell(cells, rows) - n
-    return Measured(
-        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
-    )
+        excluded[left_out] = _rows_per_cell(cells, rows) - np.asarray(result.n)
+    return measured_from_result("service_level", params, result, level, excluded=excluded)
 
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -417,7 +500,7 @@ def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     excluded = {NO_WAIT: _no_wait(table, cells)}
     if table.has("abandoned"):
         excluded["not answered"] = per_cell(cells, table.get("abandoned"))
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
+    return measured_from_result("asa", params, result, level, excluded=excluded)
 
 
 def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
@@ -435,8 +518,7 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
     ]
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
-    result = dense(grouped, cells.n_cells)
-    return Measured(values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=excluded)
+    return measured_from_result("aht", params, dense(grouped, cells.n_cells), level, excluded=excluded)
 
 
 def _measure_abandonment(
@@ -461,14 +543,10 @@ def _measure_abandonment(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    n = np.asarray(result.n)
     excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
     if short is not None:
-        excluded["short abandon"] = _rows_per_cell(cells, rows) - n
-    return Measured(
-        values=np.asarray(result.value), n=n, low=low, high=high, result=result, excluded=excluded
-    )
+        excluded["short abandon"] = _rows_per_cell(cells, rows) - np.asarray(result.n)
+    return measured_from_result("abandonment_rate", params, result, level, excluded=excluded)
 
 
 def _on_clock(table: ContactsTable, *stamps: NDArray[np.datetime64]) -> tuple[Any, ...]:
@@ -485,6 +563,20 @@ def _calendar(params: dict[str, Any]) -> BusinessHours | None:
 _STATISTICS = {"mean": "mean_seconds", "median": "median_seconds", "p90": "p90_seconds"}
 
 
+def duration_inputs(
+    table: ContactsTable, cells: Cells, end_role: str, params: Mapping[str, Any]
+) -> tuple[tuple[Any, ...], NDArray[np.intp], BusinessHours | None, MetricCall]:
+    """Start and end timestamps, cell codes and calendar of the contacts a duration metric times."""
+    # Abandoned contacts never reached an agent: they have no reply or resolution to time.
+    rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
+    call = MetricCall(table, {"created": "created", end_role: end_role}, rows)
+    created, end = table.get("created"), table.get(end_role)
+    codes = cells.codes
+    if rows is not None:
+        created, end, codes = created[rows], end[rows], codes[rows]
+    return _on_clock(table, created, end), codes, _calendar(dict(params)), call
+
+
 def excluded_rows(table: ContactsTable) -> NDArray[np.bool_]:
     """The abandoned contacts (all False without the column): they never reached an agent."""
     return table.get("abandoned") if table.has("abandoned") else np.zeros(table.n_rows, dtype=bool)
@@ -498,27 +590,26 @@ def _abandoned(table: ContactsTable, cells: Cells) -> dict[str, NDArray[np.int64
 _PENDING = {"first_reply": "no reply yet", "resolved": "still open"}
 
 
+def duration_excluded(table: ContactsTable, cells: Cells, end_role: str) -> dict[str, NDArray[np.int64]]:
+    """Per cell and reason, the contacts a duration metric leaves out: abandoned, or not ended yet."""
+    excluded = _abandoned(table, cells)
+    excluded[_PENDING[end_role]] = per_cell(cells, np.isnat(table.get(end_role)) & ~excluded_rows(table))
+    return excluded
+
+
 def _measure_duration(
     function: Callable[..., Any], end_role: str
 ) -> Callable[[ContactsTable, Cells, dict[str, Any], float], Measured]:
     def measure(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-        # Abandoned contacts never reached an agent: they have no reply or resolution to time.
-        rows = np.flatnonzero(~table.get("abandoned")) if table.has("abandoned") else None
-        call = MetricCall(table, {"created": "created", end_role: end_role}, rows)
-        created, end = table.get("created"), table.get(end_role)
-        codes = cells.codes
-        if rows is not None:
-            created, end, codes = created[rows], end[rows], codes[rows]
-        result = call(function, *_on_clock(table, created, end), calendar=_calendar(params), by=codes)
+        (created, end), codes, calendar, call = duration_inputs(table, cells, end_role, params)
+        result = call(function, created, end, calendar=calendar, by=codes)
         labels = result.labels
         values = getattr(result, _STATISTICS[params["statistic"]])
-        excluded = _abandoned(table, cells)
-        excluded[_PENDING[end_role]] = per_cell(cells, np.isnat(table.get(end_role)) & ~excluded_rows(table))
         return Measured(
             values=_scatter(values, labels, cells.n_cells),
             n=_scatter(result.n, labels, cells.n_cells, 0).astype(np.int64),
             result=result,
-            excluded=excluded,
+            excluded=duration_excluded(table, cells, end_role),
         )
 
     return measure
@@ -545,14 +636,8 @@ def _measure_response_within(
         elapsed, params["threshold_seconds"], abandoned=~answered, policy="abandoned_as_missed", by=codes
     )
     result = dense(grouped, cells.n_cells)
-    low, high = _interval(result, level)
-    return Measured(
-        values=np.asarray(result.value),
-        n=np.asarray(result.n),
-        low=low,
-        high=high,
-        result=result,
-        excluded=_abandoned(table, cells),
+    return measured_from_result(
+        "first_response_within", params, result, level, excluded=_abandoned(table, cells)
     )
 
 
@@ -563,17 +648,8 @@ def _measure_survey(
         call = MetricCall(table, {"scores": role, "ratings": role})
         grouped = call(function, table.get(role), by=cells.codes, nan_policy="omit", **options(params))
         result = dense(grouped, cells.n_cells)
-        interval_options = {"method": params["method"]} if "method" in params else {}
-        low, high = _interval(result, level, **interval_options)
         excluded = {"not surveyed": per_cell(cells, np.isnan(table.get(role)))}
-        return Measured(
-            values=np.asarray(result.value),
-            n=np.asarray(result.n),
-            low=low,
-            high=high,
-            result=result,
-            excluded=excluded,
-        )
+        return measured_from_result(role, params, result, level, excluded=excluded)
 
     return measure
 
@@ -1159,8 +1235,9 @@ def evaluate_standards(
     standards : Standard, sequence of Standard, or str / Path
         The standards, or the path of a TOML or JSON standards file.
     contacts : dict of array-likes, DataFrame, str or Path
-        One row per contact: a dict of columns, a pandas or polars DataFrame, or the
-        path of a CSV file. Columns are found by role name (``created``,
+        One row per contact: a dict of columns, a pandas or polars DataFrame, the path
+        of a CSV file, or a Dask DataFrame (computed on its workers). Columns are found
+        by role name (``created``,
         ``wait_seconds``, ``abandoned``, ``talk_seconds``, ``first_reply``,
         ``resolved``, ``nps``, ``csat``, ``ces``…; see :data:`cskpi._report.io.ROLES`),
         or through ``columns``.
@@ -1217,15 +1294,29 @@ def evaluate_standards(
     level = check_confidence_level(confidence_level)
     if period is not None and period not in PERIODS:
         raise InvalidInputError(f"period must be one of {PERIODS}; got {period!r}")
+    if type(contacts).__module__.startswith("dask.") and hasattr(contacts, "map_partitions"):
+        # A Dask DataFrame: measured on the workers, then the same assembly.
+        from .._dask.report import evaluate_standards_on_dask
+
+        return evaluate_standards_on_dask(
+            items, contacts, period=period, by=by, columns=columns, level=level, tz=tz
+        )
     table = as_table(contacts, columns, tz)
     cells = build_cells(table, period, by)
+    measures = [measure(item.metric, item.parameters, table, cells, level) for item in items]
+    return standard_results(items, measures, cells, level)
+
+
+def standard_results(
+    items: tuple[Standard, ...], measures: list[Measured], cells: Cells, level: float
+) -> StandardResults:
+    """The standards' statuses from each standard's metric measured over the cells."""
     shape = (len(items), cells.n_groups, cells.n_periods)
     achieved = np.full(shape, np.nan)
     n = np.zeros(shape, dtype=np.int64)
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
-    for position, standard in enumerate(items):  # a loop over standards, not rows or groups
-        measured = measure(standard.metric, standard.parameters, table, cells, level)
+    for position, measured in enumerate(measures):  # a loop over standards, not rows or groups
         achieved[position] = measured.values.reshape(shape[1:])
         n[position] = measured.n.reshape(shape[1:])
         if measured.low is not None and measured.high is not None:
@@ -1239,8 +1330,8 @@ def evaluate_standards(
         high=high,
         groups=cells.groups,
         periods=cells.periods,
-        period=period,
-        by=by,
+        period=cells.period,
+        by=cells.by,
         confidence_level=level,
     )
 

@@ -1,0 +1,34 @@
+"""pandas text columns (the ``str`` dtype of pandas 3, ``string``) with missing values in a report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cskpi
+from cskpi._report.io import as_table
+
+pd = pytest.importorskip("pandas")
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string"])
+def test_a_missing_text_value_is_blank_not_the_text_nan(dtype: object) -> None:
+    created = ["2026-01-01T10:00", "2026-01-02T10:00", "2026-01-03T10:00", "2026-01-04T10:00"]
+    replies = ["2026-01-01T11:00", None, "2026-01-03T10:30", "2026-01-04T10:10"]
+    frame = pd.DataFrame(
+        {
+            "created": pd.Series(created, dtype=dtype),
+            "first_reply": pd.Series(replies, dtype=dtype),
+            "customer": pd.Series(["a", None, "a", "b"], dtype=dtype),
+        }
+    )
+    table = as_table(frame, None, None)
+    assert table.get("customer").tolist() == ["a", "", "a", "b"]
+    assert table.known("customer").tolist() == [True, False, True, True]
+    report = cskpi.kpi_report(frame, period="month")
+    # One contact without a reply (not a timestamp 'nan'), one unknown caller (not customer 'nan').
+    assert report["frt_median"].values.tolist() == [[1800.0]]  # median of 3600, 1800 and 600 s
+    assert report["frt_median"].excluded["no reply yet"].tolist() == [[1]]
+    assert report["retention"].excluded["no customer id"].tolist() == [[1]]
+    assert report["retention"].n.tolist() == [[2]]  # customers a and b, first seen in January
+    assert np.isnan(report["retention"].values[0, 0])  # the next period is not observed
