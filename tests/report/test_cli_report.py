@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 from cskpi.__main__ import main
+
+# Contacts files are read with pyarrow (the cli extra); standards files are not.
+needs_pyarrow = pytest.mark.skipif(
+    importlib.util.find_spec("pyarrow") is None, reason="reading contacts files needs pyarrow"
+)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
@@ -21,6 +27,7 @@ def _contacts(tmp_path: Path, text: str = "") -> Path:
     return path
 
 
+@needs_pyarrow
 def test_empty_periods_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _contacts(tmp_path)
     status, out, _ = _run(capsys, "report", str(path), "--period", "day", "--format", "csv")
@@ -67,6 +74,7 @@ def test_bad_standards_file_is_one_line_naming_file_and_key(
     assert len(err) < 400  # the offending value is shown cut short
 
 
+@needs_pyarrow
 @pytest.mark.parametrize(
     ("text", "period", "message"),
     [
