@@ -108,6 +108,22 @@ def _log_front(a: _F, b: _F, x: _F, xc: _F) -> _F:
     return _log_power_terms(a, b, x, xc) - _HALF_LOG_2PI - corrections
 
 
+def _lentz_step(
+    an: _F, bn: _F | float, c: _F, d: _F, h: _F, active: NDArray[np.bool_]
+) -> tuple[_F, _F, _F, _F]:
+    """One term ``an / (bn + …)`` of a continued fraction by the modified Lentz algorithm.
+
+    Returns the updated ``(c, d, h, step)``; ``h`` changes only where ``active``
+    (Press et al., Numerical Recipes, 3rd ed., section 5.2).
+    """
+    d = bn + an * d
+    d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
+    c = bn + an / c
+    c = np.where(np.abs(c) < _TINY, _TINY, c)
+    step = d * c
+    return c, d, np.where(active, h * step, h), step
+
+
 def _continued_fraction(a: _F, b: _F, x: _F) -> _F:
     """The continued fraction of 26.5.8 for ``I_x(a, b)``, by the modified Lentz algorithm."""
     qab, qap, qam = a + b, a + 1.0, a - 1.0
@@ -122,12 +138,7 @@ def _continued_fraction(a: _F, b: _F, x: _F) -> _F:
             m * (b - m) * x / ((qam + m2) * (a + m2)),
             -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
         ):
-            d = 1.0 + aa * d
-            d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
-            c = 1.0 + aa / c
-            c = np.where(np.abs(c) < _TINY, _TINY, c)
-            step = d * c
-            h = np.where(active, h * step, h)
+            c, d, h, step = _lentz_step(aa, 1.0, c, d, h, active)
         active &= np.abs(step - 1.0) > _EPS
         if not active.any():
             break
@@ -196,12 +207,7 @@ def _gamma_upper(s: _F, z: _F) -> _F:
     for i in range(1, 100000):
         an = -i * (i - s)
         bb = bb + 2.0
-        d = an * d + bb
-        d = 1.0 / np.where(np.abs(d) < _TINY, _TINY, d)
-        c = bb + an / c
-        c = np.where(np.abs(c) < _TINY, _TINY, c)
-        step = d * c
-        h = np.where(active, h * step, h)
+        c, d, h, step = _lentz_step(an, bb, c, d, h, active)
         active &= np.abs(step - 1.0) > _EPS
         if not active.any():
             break
