@@ -8,6 +8,10 @@ in ``benchmarks/``, never asserted in tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 from hypothesis import settings
 
 from helpers import read_only
@@ -15,4 +19,17 @@ from helpers import read_only
 settings.register_profile("cskpi", deadline=None)
 settings.load_profile("cskpi")
 
-__all__ = ["read_only"]
+__all__ = ["client", "read_only"]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """A real Dask cluster for the Dask tests: two worker processes with one thread each."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
+        yield dask_client

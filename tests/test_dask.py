@@ -30,19 +30,6 @@ import cskpi.dask as cd  # noqa: E402
 from cskpi import InvalidInputError, InvalidTypeError, UndefinedMetricWarning  # noqa: E402
 from helpers import read_only  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def client() -> Any:
-    """A real cluster: two worker processes with one thread each."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as dask_client,
-    ):
-        yield dask_client
-
-
 # --------------------------------------------------------------------------- data
 
 CHANNELS = np.array(["chat", "email", "phone"], dtype=object)

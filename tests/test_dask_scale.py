@@ -25,18 +25,6 @@ import cskpi.dask as cd  # noqa: E402
 from cskpi import InvalidInputError  # noqa: E402
 from cskpi._core.registry import REGISTRY, metrics  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def client() -> Any:
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as dask_client,
-    ):
-        yield dask_client
-
-
 AGENTS = np.array([f"agent {k}" for k in range(7)], dtype=object)
 CHANNELS = np.array(["chat", "email", "phone"], dtype=object)
 START = np.datetime64("2024-01-01T00:00", "s")
