@@ -2,11 +2,13 @@
 
 One reader for every file format: :mod:`pyarrow.csv` streams a delimited text file
 in record batches, :mod:`pyarrow.parquet` reads the columns of a Parquet file or of
-a folder of Parquet files, :mod:`pyarrow.json` a file of JSON lines (one object per line; nested
-objects become struct columns, reached with dotted names such as
-``Agent.AfterContactWorkDuration``). Only the columns asked for are converted, so
-memory follows the batch and those columns, not the widest cell of a column the
-report does not use. CSV columns are read as text (the parsing rules of
+every Parquet file below a folder (one file at a time, in name order; Hive-style
+``key=value`` folders become text columns), :mod:`pyarrow.json` a file of JSON
+lines (one object per line; nested objects become struct columns, reached with
+dotted names such as ``Agent.AfterContactWorkDuration``), parsed in blocks of
+lines. Only the columns asked for are converted, so memory follows the block and
+those columns, not the file or the widest cell of a column the report does not
+use. CSV columns are read as text (the parsing rules of
 :mod:`cskpi._report.parsing` convert them); Parquet and JSON columns keep their
 types.
 
@@ -21,6 +23,7 @@ import functools
 import importlib
 import os
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,7 +31,16 @@ from typing import Any, NamedTuple
 from .._core.errors import InvalidInputError
 from .._core.optional import require
 
-__all__ = ["FORMATS", "arrow", "column_names", "file_format", "line_of_row", "read_columns", "read_json"]
+__all__ = [
+    "FORMATS",
+    "arrow",
+    "column_names",
+    "file_format",
+    "line_of_row",
+    "place_of_row",
+    "read_columns",
+    "read_json",
+]
 
 #: File formats: name -> file-name suffixes recognised.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -54,6 +66,8 @@ def file_format(path: str | Path, format: str | None = None) -> str:
     if format is not None:
         if format not in FORMATS:
             raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
+        if format != "parquet" and os.path.isdir(path):
+            raise _fail(path, f"is a directory: a directory is read as Parquet files, not as {format}")
         return format
     if os.path.isdir(path):
         return "parquet"
@@ -102,12 +116,8 @@ def column_names(path: str | Path, *, format: str | None = None, delimiter: str 
     kind = file_format(path, format)
     if not os.path.exists(path):
         raise FileNotFoundError(2, "No such file or directory", str(path))
-    if (
-        os.path.isdir(path)
-        and kind == "parquet"
-        and not any(name.endswith(FORMATS["parquet"]) for _, _, files in os.walk(path) for name in files)
-    ):
-        raise _fail(path, "is a directory without Parquet files; give a contacts file")
+    if os.path.isdir(path):
+        return _flat_names(arrow(), _folder(path).schema)
     if kind == "csv":
         if len(delimiter) != 1:
             raise InvalidInputError(f"delimiter must be one character; got {delimiter!r}")
@@ -132,18 +142,10 @@ def _flat_names(pa: Any, schema: Any) -> list[str]:
 
 
 def _parquet_files(path: str | Path) -> list[Any]:
-    """The Parquet files of a file or a folder (every ``*.parquet`` below it, in name order)."""
+    """The Parquet file ``path`` (a folder is read by :func:`_read_parquet_folder`)."""
     arrow()
     pq: Any = importlib.import_module("pyarrow.parquet")
-    if os.path.isdir(path):
-        names = sorted(
-            os.path.join(folder, name)
-            for folder, _, files in os.walk(path)
-            for name in files
-            if name.endswith(FORMATS["parquet"])
-        )
-    else:
-        names = [str(path)]
+    names = [str(path)]
     try:
         return [pq.ParquetFile(name) for name in names]
     except (OSError, ValueError) as error:
@@ -151,7 +153,7 @@ def _parquet_files(path: str | Path) -> list[Any]:
 
 
 class _Schemas:
-    """The schema shared by the Parquet files of a folder (the first file's)."""
+    """The schema of a Parquet file."""
 
     def __init__(self, files: list[Any]) -> None:
         self.schema = files[0].schema_arrow
@@ -371,15 +373,19 @@ def read_columns(
 
     CSV is streamed in record batches, the columns asked for kept (memory follows
     the batch and those columns, not the file); Parquet files are read column by
-    column, only those asked for; JSON lines are parsed whole, then the columns are
-    picked. Dotted
-    names reach fields of nested objects. Empty lines of a CSV file are skipped.
-    Errors name the file and, for a malformed CSV row, the row and line.
+    column, only those asked for, and a folder's files one at a time (see
+    :func:`_read_parquet_folder`); JSON lines are parsed in blocks of lines, only the
+    fields asked for converted (a first pass, shared with :func:`column_names`,
+    finds every line's fields and types). Dotted names reach fields of nested
+    objects. Empty lines of a CSV or JSON-lines file are skipped. Errors name the
+    file and, for a malformed CSV or JSON line, the row.
     """
     pa = arrow()
     kind = file_format(path, format)
     if kind == "csv":
         return _read_csv(pa, path, names, delimiter)
+    if kind == "parquet" and os.path.isdir(path):
+        return _read_parquet_folder(pa, path, names)
     if kind == "parquet":
         # Each file read by pyarrow.parquet, only the columns asked for (row groups stream
         # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
@@ -479,6 +485,167 @@ def _ragged(path: str | Path, width: int, delimiter: str, message: str) -> Inval
     except csv.Error as error:
         return _fail(path, f"could not be parsed ({error})")
     return _fail(path, f"could not be parsed ({message.strip().splitlines()[0]})")
+
+
+# --------------------------------------------------------------------------- folders of Parquet files
+
+# Names skipped in a folder, as Spark, Hive and pyarrow.dataset do (``_SUCCESS``, ``.crc`` files).
+_SKIPPED = (".", "_")
+# Hive's name for a partition whose value was null.
+_HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+
+
+class _Folder(NamedTuple):
+    """A folder of Parquet files: their paths (relative, in reading order), partition keys and schema."""
+
+    files: list[str]
+    partitions: list[dict[str, str | None]]
+    schema: Any
+
+
+def _folder_files(path: str | Path) -> list[str]:
+    """The Parquet files below ``path`` (relative paths), sorted by folder then name; other files refused."""
+    found: list[str] = []
+    for folder, folders, files in os.walk(path):
+        folders[:] = [name for name in folders if not name.startswith(_SKIPPED)]
+        for name in files:
+            if name.startswith(_SKIPPED):
+                continue
+            relative = os.path.relpath(os.path.join(folder, name), path)
+            if not name.lower().endswith(FORMATS["parquet"]):
+                raise _fail(
+                    path,
+                    f"holds {relative!r}, which is not a Parquet file: a directory input holds only "
+                    f"{', '.join(FORMATS['parquet'])} files (names starting with '.' or '_' are skipped)",
+                )
+            found.append(relative)
+    if not found:
+        raise _fail(path, f"is a directory without Parquet files ({', '.join(FORMATS['parquet'])})")
+    return sorted(found, key=lambda relative: relative.split(os.sep))
+
+
+def _partition(relative: str) -> dict[str, str | None]:
+    """Hive-style partition keys of a file's folders: ``month=2026-01/part-0.parquet`` -> month."""
+    keys: dict[str, str | None] = {}
+    for part in relative.split(os.sep)[:-1]:
+        key, equals, value = part.partition("=")
+        if equals and key:
+            value = urllib.parse.unquote(value)
+            keys[urllib.parse.unquote(key)] = None if value == _HIVE_NULL else value
+    return keys
+
+
+def _open_parquet(folder: str | Path, relative: str) -> Any:
+    pq: Any = importlib.import_module("pyarrow.parquet")
+    name = os.path.join(folder, relative)
+    try:
+        return pq.ParquetFile(name)
+    except (OSError, ValueError) as error:
+        raise _fail(name, f"is not a Parquet file ({_first_line(error)})") from None
+
+
+def _folder(path: str | Path) -> _Folder:
+    """The files of a folder and their shared schema, from each file's footer (one file open at a time).
+
+    The schema is the union of the files' columns, types widened where files differ
+    (``int32`` and ``int64``: ``int64``); then the partition keys not already a
+    column, as text.
+    """
+    pa = arrow()
+    files = _folder_files(path)
+    unified: Any = None
+    for relative in files:
+        with _open_parquet(path, relative) as file:
+            schema = file.schema_arrow
+        try:
+            unified = (
+                schema
+                if unified is None
+                else pa.unify_schemas([unified, schema], promote_options="permissive")
+            )
+        except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
+            raise _fail(
+                os.path.join(path, relative),
+                f"its columns do not match the folder's earlier files ({_first_line(error)})",
+            ) from None
+    partitions = [_partition(relative) for relative in files]
+    keys = [key for keys in partitions for key in keys if key not in unified.names]
+    for key in dict.fromkeys(keys):
+        unified = unified.append(pa.field(key, pa.string()))
+    return _Folder(files, partitions, unified.remove_metadata())
+
+
+def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[dict[str, Any], int]:
+    """The columns ``names`` of every Parquet file below ``path``, file by file, in name order.
+
+    Only the needed columns of each file are read, one file open at a time. A column
+    missing from a file is null for its rows; a partition key is the file's folder's
+    value (text; a file's own column of that name wins).
+    """
+    folder = _folder(path)
+    tops: list[str] = []
+    for name in names:
+        found = _resolve(folder.schema, name)
+        if found is None:
+            raise KeyError(name)
+        tops.append(found[0])
+    tops = list(dict.fromkeys(tops))
+    parts = []
+    n_rows = 0
+    for relative, keys in zip(folder.files, folder.partitions, strict=True):
+        where = os.path.join(path, relative)
+        with _open_parquet(path, relative) as file:
+            present = [top for top in tops if top in file.schema_arrow.names]
+            n = file.metadata.num_rows
+            try:
+                table = file.read(columns=present) if present else None
+            except (OSError, ValueError) as error:
+                raise _fail(where, f"could not be read ({_first_line(error)})") from None
+        n_rows += n
+        if not tops:
+            continue
+        columns = []
+        for top in tops:
+            kind = folder.schema.field(top).type
+            if table is not None and top in present:
+                column = table.column(top)
+                try:
+                    columns.append(column if column.type == kind else column.cast(kind))
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as error:
+                    raise _fail(
+                        where,
+                        f"column {top!r} of type {column.type} cannot be read as {kind} "
+                        f"({_first_line(error)})",
+                    ) from None
+            elif keys.get(top) is not None:
+                columns.append(pa.repeat(pa.scalar(keys[top], pa.string()), n))
+            else:
+                columns.append(pa.nulls(n, kind))
+        parts.append(pa.Table.from_arrays(columns, names=tops))
+    if not tops:
+        return {}, n_rows
+    table = pa.concat_tables(parts)
+    return {name: _pick(pa, table, name) for name in names}, table.num_rows
+
+
+def place_of_row(path: str | Path, row: int) -> tuple[str, int] | None:
+    """For a folder of Parquet files: the file holding data row ``row`` (0-based) and its row there (1-based).
+
+    Only used to word error messages (the files' footers are read again).
+    """
+    if not os.path.isdir(path):
+        return None
+    try:
+        start = 0
+        for relative in _folder_files(path):
+            with _open_parquet(path, relative) as file:
+                n = file.metadata.num_rows
+            if row < start + n:
+                return os.path.join(path, relative), row - start + 1
+            start += n
+    except InvalidInputError:
+        return None
+    return None
 
 
 def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
