@@ -183,10 +183,14 @@ def test_cli_reads_a_folder_and_refuses_bad_ones_in_one_line(
             "is a directory: a directory is read as Parquet files, not as csv",
         ),
     ]
+    cases.append(
+        ((str(folder), "-o", str(folder / "report.txt")), "is inside the input folder"),
+    )
     for arguments, message in cases:
         status, _, err = _cli(capsys, "report", *arguments)
         assert status == 2, (arguments, err)
         assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (folder / "report.txt").exists()
 
 
 def test_only_the_needed_columns_are_read(tmp_path: Path) -> None:
