@@ -109,9 +109,10 @@ def _header(path: str | Path, delimiter: str) -> list[str]:
 
 
 def column_names(path: str | Path, *, format: str | None = None, delimiter: str = ",") -> list[str]:
-    """The column names of a file, read from its header (CSV), schema (Parquet) or first lines (JSON).
+    """The column names of a file, read from its header (CSV), schema (Parquet) or every line (JSON).
 
-    Nested JSON objects are listed by dotted name (``Agent.Username``).
+    A folder's names are the union of its Parquet files' columns, then its Hive-style
+    partition keys. Nested objects are listed by dotted name (``Agent.Username``).
     """
     kind = file_format(path, format)
     if not os.path.exists(path):
