@@ -287,6 +287,11 @@ def write_output(path: str, text: str, *, inputs: Sequence[str | Path]) -> None:
             same = False
         if same:
             raise InvalidInputError(f"{path}: is an input of this command; write the output to another file")
+        if os.path.isdir(source) and target.resolve().is_relative_to(Path(source).resolve()):
+            # A folder input is a dataset: a report written inside it would be read with it next time.
+            raise InvalidInputError(
+                f"{path}: is inside the input folder {source}; write the output outside the dataset"
+            )
     folder = target.parent
     temporary: str | None = None
     try:

@@ -208,3 +208,171 @@ def test_reading_a_file_without_pyarrow_says_how_to_install(tmp_path: Path) -> N
         assert completed.returncode == 2
         assert completed.stderr.count("\n") == 1 and 'pip install "cskpi[cli]"' in completed.stderr
         assert "Traceback" not in completed.stderr
+
+
+# --------------------------------------------------------------------------- JSON lines, streamed
+
+
+def _ctr(i: int) -> dict[str, object]:
+    """An Amazon Connect contact record; every fifth contact abandoned (no agent)."""
+    record: dict[str, object] = {
+        "ContactId": f"c{i}",
+        "Channel": "VOICE" if i % 3 else "CHAT",
+        "InitiationTimestamp": f"2026-0{1 + i % 2}-{1 + i % 28:02d}T09:{i % 60:02d}:00.{i % 1000:03d}Z",
+        "Queue": {"Duration": i % 50 if i % 4 else (i % 50) + 0.5},  # integers and decimals
+        "Agent": None,
+        "CustomerEndpoint": {"Address": f"+1555{i % 37:04d}"},
+    }
+    if i % 5:
+        record["Agent"] = {
+            "Username": f"agent{i % 7}",
+            "ConnectedToAgentTimestamp": "2026-01-01T09:00:00Z",
+            "AgentInteractionDuration": 100 + i % 90,
+            "CustomerHoldDuration": i % 11,
+            "AfterContactWorkDuration": 20 + i % 13,
+        }
+    return record
+
+
+def _ctr_as_csv(records: list[dict[str, object]], path: Path) -> None:
+    """The same records as a CSV file whose headers are the dotted names (blank: absent)."""
+    names = [
+        "InitiationTimestamp",
+        "Channel",
+        "Queue.Duration",
+        "CustomerEndpoint.Address",
+        "Agent.Username",
+        "Agent.ConnectedToAgentTimestamp",
+        "Agent.AgentInteractionDuration",
+        "Agent.CustomerHoldDuration",
+        "Agent.AfterContactWorkDuration",
+    ]
+
+    def field(record: dict[str, object], name: str) -> object:
+        value: object = record
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return "" if value is None else value
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows([field(record, name) for name in names] for record in records)
+
+
+def _same_report(mine: object, theirs: object) -> None:
+    assert mine.n_contacts == theirs.n_contacts  # type: ignore[attr-defined]
+    for a, b in zip(mine.kpis, theirs.kpis, strict=True):  # type: ignore[attr-defined]
+        assert a.key == b.key
+        np.testing.assert_allclose(a.values, b.values, equal_nan=True, err_msg=a.key)
+
+
+def test_json_lines_in_small_blocks_give_the_csv_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi import read_contacts
+    from cskpi._report import readers
+
+    # Blocks of ~600 bytes: the first block's contacts are all abandoned (Agent null), so
+    # the Agent object, and decimals among the queue durations, only appear in later blocks.
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", 600)
+    records = [_ctr(i) for i in range(0, 40, 5)] + [_ctr(i) for i in range(300)]
+    path = _write(tmp_path, "".join(json.dumps(record) + "\n" for record in records), "ctr.jsonl")
+    _ctr_as_csv(records, tmp_path / "ctr.csv")
+    assert readers._json_layout(path).n_rows == len(records)
+    assert "Agent.AfterContactWorkDuration" in column_names(path)
+    from_json = read_contacts(path, schema="amazon-connect")
+    from_csv = read_contacts(tmp_path / "ctr.csv", schema="amazon-connect", format="csv")
+    assert from_json.get("abandoned").sum() == sum(record["Agent"] is None for record in records)
+    np.testing.assert_array_equal(from_json.get("wait_seconds"), from_csv.get("wait_seconds"))
+    np.testing.assert_array_equal(from_json.get("created"), from_csv.get("created"))
+    for by in (None, "agent"):
+        _same_report(
+            kpi_report(from_json, period="month", by=by), kpi_report(from_csv, period="month", by=by)
+        )
+
+
+def test_json_lines_huge_unused_value_reads_in_bounded_memory(tmp_path: Path) -> None:
+    # 3,000 records with a 20 kB unused note each and one 5 MB note: a 65 MB file. Read
+    # whole, Arrow holds the file's text and its columns (over 130 MB); streamed, only a
+    # block of lines and the needed fields (Arrow's memory plus Python's, the blocks of text).
+    path = tmp_path / "ctr.jsonl"
+    records = [_ctr(i) for i in range(3000)]
+    with open(path, "w", encoding="utf-8") as handle:
+        for i, record in enumerate(records):
+            note = "x" * 5_000_000 if i == 7 else "note " * 4_000
+            handle.write(json.dumps({**record, "Attributes": {"note": note}}) + "\n")
+    script = textwrap.dedent(
+        f"""
+        import json, tracemalloc, pyarrow
+        from cskpi import kpi_report, read_contacts
+        tracemalloc.start()
+        report = kpi_report(read_contacts({str(path)!r}, schema="amazon-connect"), period="month")
+        peak = pyarrow.default_memory_pool().max_memory() + tracemalloc.get_traced_memory()[1]
+        figures = {{kpi.key: kpi.values.tolist() for kpi in report.kpis}}
+        print(json.dumps([report.n_contacts, peak, figures]))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    n_contacts, peak, figures = json.loads(completed.stdout)
+    assert n_contacts == 3000
+    assert peak < 48 * 2**20, f"reading took {peak / 2**20:.0f} MiB"
+    _ctr_as_csv(records, tmp_path / "ctr.csv")
+    from cskpi import read_contacts
+
+    expected = kpi_report(
+        read_contacts(tmp_path / "ctr.csv", schema="amazon-connect", format="csv"), period="month"
+    )
+    for kpi in expected.kpis:
+        np.testing.assert_allclose(
+            np.array(figures[kpi.key], dtype=float), kpi.values, equal_nan=True, err_msg=kpi.key
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a": 1}\n{"a": 2}\n{"a": \n', r"row 3: is not a JSON object on one line"),
+        ('{"a": 1}\n[1, 2]\n', r"row 2: is not a JSON object \(found array\)"),
+        ('{"a": {"b": 1}}\n{"a": {"b": "x"}}\n', r"row 2: field 'a.b' changes type from number to string"),
+        ("", "is empty: expected JSON lines"),
+        ("\n\n", "is empty: expected JSON lines"),
+    ],
+)
+def test_malformed_json_lines_name_the_row(text: str, message: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, text, "bad.jsonl")
+    with pytest.raises(InvalidInputError, match=message) as error:
+        column_names(path)
+    assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
+
+
+def test_json_field_changing_type_between_blocks_names_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi._report import readers
+
+    lines = [{"created": "2026-01-05T09:00", "wait": 10 + i} for i in range(6)]
+    lines += [{"created": "2026-01-05T09:00", "wait": "ten"}]
+    path = _write(tmp_path, "".join(json.dumps(line) + "\n" for line in lines), "mixed.jsonl")
+    # Within one block, Arrow names the row; across blocks, the block's rows.
+    with pytest.raises(InvalidInputError, match=r": row 7: field 'wait' changes type from number to string$"):
+        column_names(path)
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", 16)  # one line a block (lines are ~44 bytes)
+    with pytest.raises(
+        InvalidInputError, match=r": rows 7-7: field 'wait' changes type from int64 to string$"
+    ):
+        column_names(path)
+
+
+def test_json_lines_gzip_and_blank_lines(tmp_path: Path) -> None:
+    import gzip
+
+    text = '{"created": "2026-01-05T09:00:00+01:00", "n": 1}\n\n{"created": "2026-01-06T09:00:00Z"}'
+    path = tmp_path / "lines.jsonl.gz"
+    path.write_bytes(gzip.compress(text.encode()))
+    columns, n_rows = read_columns(path, ["created", "n"])
+    assert n_rows == 2
+    assert columns["created"].to_pylist() == ["2026-01-05T09:00:00+01:00", "2026-01-06T09:00:00Z"]
+    assert columns["n"].to_pylist() == [1, None]

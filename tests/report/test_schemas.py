@@ -37,8 +37,8 @@ def test_zendesk_ticket_export() -> None:
     table = read_contacts(DATA / "zendesk_tickets.csv", schema="zendesk")
     report = kpi_report(table, period="month")
     assert report["volume"].values.tolist() == [[3.0, 3.0]]
-    # CSAT: Good / (Good + Bad); Offered and Unoffered are not answers.
-    # January: Good, Bad, Offered -> 1/2; February: Good, Unoffered, Good -> 2/2.
+    # CSAT: Good / (Good + Bad); Offered and Not Offered are not answers.
+    # January: Good, Bad, Offered -> 1/2; February: Good, Not Offered, Good -> 2/2.
     assert report["csat"].values.tolist() == [[0.5, 1.0]]
     assert report["csat"].n.tolist() == [[2, 2]]
     # Retention: January's requesters 9001 and 9002; 9001 is back in February. Requester 0
@@ -47,6 +47,20 @@ def test_zendesk_ticket_export() -> None:
     # Solved at minus Created at, ticket 101: 09:12 -> 10:42 (+0000) = 5,400 s.
     assert table.get("resolved")[0] - table.get("created")[0] == np.timedelta64(5400, "s")
     assert table.get("channel").tolist() == ["Mail", "Web form", "Mail", "Chat", "Mail", "Chat"]
+
+
+def test_zendesk_satisfaction_scores_that_are_not_answers(tmp_path: Path) -> None:
+    # Zendesk's export article lists "Not Offered, Offered, Good or Bad"; older exports
+    # write "Unoffered".
+    path = tmp_path / "tickets.csv"
+    rows = ["Not Offered", "Unoffered", "Offered", "", "Good", "bad"]
+    path.write_text(
+        "Id,Created at,Satisfaction Score\n"
+        + "".join(f"{i},2026-01-0{i + 1} 09:00:00 +0000,{score}\n" for i, score in enumerate(rows)),
+        encoding="utf-8",
+    )
+    report = kpi_report(read_contacts(path, schema="zendesk"), period="month")
+    assert report["csat"].n.tolist() == [[2]] and report["csat"].values.tolist() == [[0.5]]
 
 
 def test_freshdesk_ticket_export() -> None:

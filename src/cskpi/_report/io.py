@@ -42,7 +42,7 @@ from .parsing import (
     arrow_scores,
     arrow_timestamps,
 )
-from .readers import arrow, column_names, line_of_row, read_columns
+from .readers import arrow, column_names, line_of_row, place_of_row, read_columns
 
 __all__ = [
     "ROLES",
@@ -459,6 +459,9 @@ class ContactsTable:
     def where(self, column: str, index: int) -> str:
         """Location for messages: ``file: row r (line l), column 'c'``, or ``column 'c', index i``."""
         if self.source is not None:
+            place = place_of_row(self.source, index)
+            if place is not None:  # a folder of Parquet files: the file and its row
+                return f"{place[0]}: row {place[1]}, column {column!r}"
             line = line_of_row(self.source, index, self._delimiter) if self._format in (None, "csv") else None
             where = f"row {index + 1}" + ("" if line is None else f" (line {line})")
             return f"{self.source}: {where}, column {column!r}"

@@ -2,11 +2,13 @@
 
 One reader for every file format: :mod:`pyarrow.csv` streams a delimited text file
 in record batches, :mod:`pyarrow.parquet` reads the columns of a Parquet file or of
-a folder of Parquet files, :mod:`pyarrow.json` a file of JSON lines (one object per line; nested
-objects become struct columns, reached with dotted names such as
-``Agent.AfterContactWorkDuration``). Only the columns asked for are converted, so
-memory follows the batch and those columns, not the widest cell of a column the
-report does not use. CSV columns are read as text (the parsing rules of
+every Parquet file below a folder (one file at a time, in name order; Hive-style
+``key=value`` folders become text columns), :mod:`pyarrow.json` a file of JSON
+lines (one object per line; nested objects become struct columns, reached with
+dotted names such as ``Agent.AfterContactWorkDuration``), parsed in blocks of
+lines. Only the columns asked for are converted, so memory follows the block and
+those columns, not the file or the widest cell of a column the report does not
+use. CSV columns are read as text (the parsing rules of
 :mod:`cskpi._report.parsing` convert them); Parquet and JSON columns keep their
 types.
 
@@ -17,15 +19,28 @@ raises :class:`cskpi._core.optional.MissingDependencyError` with the install lin
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 import os
+import re
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._core.errors import InvalidInputError
 from .._core.optional import require
 
-__all__ = ["FORMATS", "arrow", "column_names", "file_format", "line_of_row", "read_columns", "read_json"]
+__all__ = [
+    "FORMATS",
+    "arrow",
+    "column_names",
+    "file_format",
+    "line_of_row",
+    "place_of_row",
+    "read_columns",
+    "read_json",
+]
 
 #: File formats: name -> file-name suffixes recognised.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -51,6 +66,8 @@ def file_format(path: str | Path, format: str | None = None) -> str:
     if format is not None:
         if format not in FORMATS:
             raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
+        if format != "parquet" and os.path.isdir(path):
+            raise _fail(path, f"is a directory: a directory is read as Parquet files, not as {format}")
         return format
     if os.path.isdir(path):
         return "parquet"
@@ -92,25 +109,22 @@ def _header(path: str | Path, delimiter: str) -> list[str]:
 
 
 def column_names(path: str | Path, *, format: str | None = None, delimiter: str = ",") -> list[str]:
-    """The column names of a file, read from its header (CSV), schema (Parquet) or first lines (JSON).
+    """The column names of a file, read from its header (CSV), schema (Parquet) or every line (JSON).
 
-    Nested JSON objects are listed by dotted name (``Agent.Username``).
+    A folder's names are the union of its Parquet files' columns, then its Hive-style
+    partition keys. Nested objects are listed by dotted name (``Agent.Username``).
     """
     kind = file_format(path, format)
     if not os.path.exists(path):
         raise FileNotFoundError(2, "No such file or directory", str(path))
-    if (
-        os.path.isdir(path)
-        and kind == "parquet"
-        and not any(name.endswith(FORMATS["parquet"]) for _, _, files in os.walk(path) for name in files)
-    ):
-        raise _fail(path, "is a directory without Parquet files; give a contacts file")
+    if os.path.isdir(path):
+        return _flat_names(arrow(), _folder(path).schema)
     if kind == "csv":
         if len(delimiter) != 1:
             raise InvalidInputError(f"delimiter must be one character; got {delimiter!r}")
         return [name.strip() for name in _header(path, delimiter)]
     pa = arrow()
-    schema = _dataset(path).schema if kind == "parquet" else read_json(path, pa).schema
+    schema = _dataset(path).schema if kind == "parquet" else _json_layout(path).schema
     return _flat_names(pa, schema)
 
 
@@ -129,18 +143,10 @@ def _flat_names(pa: Any, schema: Any) -> list[str]:
 
 
 def _parquet_files(path: str | Path) -> list[Any]:
-    """The Parquet files of a file or a folder (every ``*.parquet`` below it, in name order)."""
+    """The Parquet file ``path`` (a folder is read by :func:`_read_parquet_folder`)."""
     arrow()
     pq: Any = importlib.import_module("pyarrow.parquet")
-    if os.path.isdir(path):
-        names = sorted(
-            os.path.join(folder, name)
-            for folder, _, files in os.walk(path)
-            for name in files
-            if name.endswith(FORMATS["parquet"])
-        )
-    else:
-        names = [str(path)]
+    names = [str(path)]
     try:
         return [pq.ParquetFile(name) for name in names]
     except (OSError, ValueError) as error:
@@ -148,7 +154,7 @@ def _parquet_files(path: str | Path) -> list[Any]:
 
 
 class _Schemas:
-    """The schema shared by the Parquet files of a folder (the first file's)."""
+    """The schema of a Parquet file."""
 
     def __init__(self, files: list[Any]) -> None:
         self.schema = files[0].schema_arrow
@@ -174,11 +180,14 @@ def _as_text(pa: Any, kind: Any) -> Any:
 
 
 def read_json(path: str | Path, pa: Any, *, newlines_in_values: bool = False) -> Any:
-    """A JSON-lines file as a table; text that looks like a timestamp stays text.
+    """A whole JSON file as a table; text that looks like a timestamp stays text.
 
-    Arrow's inference would read ``2026-01-05T09:00:00Z`` as a naive timestamp,
-    losing the offset: the file is read twice, the second time with the inferred
-    schema whose timestamps are text, so the parsing rules see the offsets.
+    For documents that cannot be cut into lines (a pretty-printed object, as a
+    Genesys Cloud query result is): the file is read whole. Arrow's inference would
+    read ``2026-01-05T09:00:00Z`` as a naive timestamp, losing the offset: the file
+    is read twice, the second time with the inferred schema whose timestamps are
+    text, so the parsing rules see the offsets. JSON-lines files are streamed by
+    :func:`read_columns` instead.
     """
     pa_json: Any = importlib.import_module("pyarrow.json")
     read = pa_json.ReadOptions(block_size=_BLOCK_BYTES)
@@ -194,6 +203,170 @@ def read_json(path: str | Path, pa: Any, *, newlines_in_values: bool = False) ->
     return table
 
 
+class _JsonLayout(NamedTuple):
+    """What a scan of a JSON-lines file found: its schema (timestamps as text) and its rows."""
+
+    schema: Any
+    n_rows: int
+
+
+def _line_blocks(pa: Any, path: str | Path, size: int) -> Iterator[bytes]:
+    """The file's bytes in blocks of whole lines, about ``size`` each (longer when a line is).
+
+    Compressed files (``.gz``) are decompressed on the fly, as Arrow's readers do.
+    """
+    with pa.input_stream(str(path)) as stream:
+        pieces: list[Any] = []
+        while chunk := stream.read(size):
+            end = chunk.rfind(b"\n") + 1
+            if end:
+                yield b"".join([*pieces, memoryview(chunk)[:end]])
+                pieces = [chunk[end:]]
+            else:  # a line longer than the block
+                pieces.append(chunk)
+        tail = b"".join(pieces)
+        if tail.strip():
+            yield tail + b"\n"
+
+
+def _row_error(path: str | Path, first_row: int, error: BaseException) -> InvalidInputError:
+    """A JSON parse error located by row (data rows counted from 1, empty lines skipped)."""
+    message = _first_line(error).removeprefix("JSON parse error: ")
+    match = re.search(r"(.*?)\.? in row (\d+)$", message)
+    if match is None:
+        return _fail(path, f"is not JSON lines (one object per line): {message}")
+    row = first_row + int(match.group(2)) + 1
+    changed = re.fullmatch(r"Column\((.*)\) changed from (\w+) to (\w+)", match.group(1))
+    if changed is not None:
+        field = changed.group(1).strip("/").replace("/", ".")
+        if not field:
+            return _fail(path, f"row {row}: is not a JSON object (found {changed.group(3)})")
+        return _fail(
+            path, f"row {row}: field {field!r} changes type from {changed.group(2)} to {changed.group(3)}"
+        )
+    return _fail(path, f"row {row}: is not a JSON object on one line ({match.group(1)})")
+
+
+@functools.lru_cache(maxsize=8)
+def _scan_json(path: str, size: int, mtime_ns: int) -> _JsonLayout:
+    """One pass over a JSON-lines file, block by block: the schema of every line and the rows.
+
+    Each block's types are inferred by Arrow, timestamps turned to text (Arrow
+    would drop their offsets), then the blocks' schemas unified (a field null in one
+    block and an object in another is an object; integers and decimals are
+    decimals). Memory follows the block. Cached by the file's path, size and
+    modification time, so reading the names and then the columns scans it once.
+    """
+    pa = arrow()
+    pa_json: Any = importlib.import_module("pyarrow.json")
+    unified: Any = None
+    n_rows = 0
+    for block in _line_blocks(pa, path, _BLOCK_BYTES):
+        if not block.strip():  # empty lines only
+            continue
+        try:
+            read = pa_json.ReadOptions(block_size=len(block) + 1)
+            table = pa_json.read_json(pa.BufferReader(block), read_options=read)
+        except pa.ArrowInvalid as error:
+            raise _row_error(path, n_rows, error) from None
+        schema = pa.schema([pa.field(f.name, _as_text(pa, f.type)) for f in table.schema])
+        try:
+            unified = (
+                schema
+                if unified is None
+                else pa.unify_schemas([unified, schema], promote_options="permissive")
+            )
+        except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
+            merge = re.search(r"Field (.*) has incompatible types: (\S+) vs (\S+)", str(error))
+            what = (
+                f"field {merge.group(1)!r} changes type from {merge.group(2)} to {merge.group(3)}"
+                if merge
+                else f"a field changes type ({_first_line(error)})"
+            )
+            raise _fail(path, f"rows {n_rows + 1}-{n_rows + table.num_rows}: {what}") from None
+        n_rows += table.num_rows
+    if unified is None:
+        raise _fail(path, "is empty: expected JSON lines, one object per line")
+    return _JsonLayout(unified, n_rows)
+
+
+def _json_layout(path: str | Path) -> _JsonLayout:
+    name = os.path.abspath(path)
+    status = os.stat(name)
+    return _scan_json(name, status.st_size, status.st_mtime_ns)
+
+
+def _resolve(schema: Any, name: str) -> tuple[str, tuple[str, ...]] | None:
+    """The top-level field and the path of nested fields a dotted ``name`` reaches, or None."""
+    if name in schema.names:
+        return name, ()
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        head = ".".join(parts[:split])
+        if head in schema.names:
+            kind = schema.field(head).type
+            for field in parts[split:]:
+                if not hasattr(kind, "get_field_index") or kind.get_field_index(field) < 0:
+                    return None
+                kind = kind.field(field).type
+            return head, tuple(parts[split:])
+    return None
+
+
+def _pruned(pa: Any, kind: Any, paths: list[tuple[str, ...]]) -> Any:
+    """``kind`` keeping only the nested fields on ``paths`` (the whole type when a path ends here)."""
+    if any(not path for path in paths):
+        return kind
+    heads = list(dict.fromkeys(path[0] for path in paths))
+    return pa.struct(
+        [
+            pa.field(head, _pruned(pa, kind.field(head).type, [p[1:] for p in paths if p[0] == head]))
+            for head in heads
+        ]
+    )
+
+
+def _json_batches(pa: Any, path: str | Path, schema: Any, block_size: int) -> Iterator[Any]:
+    """Record batches of the fields of ``schema`` only, one per block of whole lines; other fields skipped.
+
+    Each block is parsed by :func:`pyarrow.json.read_json` with the explicit schema,
+    so memory follows the block (its text and the needed fields). Arrow's own
+    streaming reader (:func:`pyarrow.json.open_json`, pyarrow 19 and later) was
+    measured at about 1.6 times this speed but holding eight blocks or more (82 MiB
+    for 10 MiB blocks of a file with 20 kB of unused text a line, against 10 MiB
+    here), and it is missing from the older pyarrow versions the ``cli`` extra allows.
+    """
+    pa_json: Any = importlib.import_module("pyarrow.json")
+    parse = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    for block in _line_blocks(pa, path, block_size):
+        if block.strip():
+            read = pa_json.ReadOptions(block_size=len(block) + 1)
+            yield from pa_json.read_json(
+                pa.BufferReader(block), read_options=read, parse_options=parse
+            ).to_batches()
+
+
+def _read_json_lines(pa: Any, path: str | Path, names: list[str]) -> tuple[dict[str, Any], int]:
+    """The columns ``names`` (dotted names reach nested fields) of a JSON-lines file, streamed."""
+    layout = _json_layout(path)
+    wanted: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        found = _resolve(layout.schema, name)
+        if found is None:
+            raise KeyError(name)
+        wanted.setdefault(found[0], []).append(found[1])
+    if not wanted:  # no column needed: the scan counted the rows
+        return {}, layout.n_rows
+    schema = pa.schema(
+        [pa.field(top, _pruned(pa, layout.schema.field(top).type, paths)) for top, paths in wanted.items()]
+    )
+    try:
+        table = pa.Table.from_batches(list(_json_batches(pa, path, schema, _BLOCK_BYTES)), schema=schema)
+    except pa.ArrowInvalid as error:  # the file changed since the scan
+        raise _fail(path, f"could not be read ({_first_line(error)})") from None
+    return {name: _pick(pa, table, name) for name in names}, table.num_rows
+
+
 def read_columns(
     path: str | Path, names: list[str], *, format: str | None = None, delimiter: str = ","
 ) -> tuple[dict[str, Any], int]:
@@ -201,15 +374,19 @@ def read_columns(
 
     CSV is streamed in record batches, the columns asked for kept (memory follows
     the batch and those columns, not the file); Parquet files are read column by
-    column, only those asked for; JSON lines are parsed whole, then the columns are
-    picked. Dotted
-    names reach fields of nested objects. Empty lines of a CSV file are skipped.
-    Errors name the file and, for a malformed CSV row, the row and line.
+    column, only those asked for, and a folder's files one at a time (see
+    :func:`_read_parquet_folder`); JSON lines are parsed in blocks of lines, only the
+    fields asked for converted (a first pass, shared with :func:`column_names`,
+    finds every line's fields and types). Dotted names reach fields of nested
+    objects. Empty lines of a CSV or JSON-lines file are skipped. Errors name the
+    file and, for a malformed CSV or JSON line, the row.
     """
     pa = arrow()
     kind = file_format(path, format)
     if kind == "csv":
         return _read_csv(pa, path, names, delimiter)
+    if kind == "parquet" and os.path.isdir(path):
+        return _read_parquet_folder(pa, path, names)
     if kind == "parquet":
         # Each file read by pyarrow.parquet, only the columns asked for (row groups stream
         # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
@@ -222,8 +399,7 @@ def read_columns(
         except (OSError, ValueError, pa.ArrowInvalid) as error:
             raise _fail(path, f"could not be read ({_first_line(error)})") from None
         return {name: _pick(pa, table, name) for name in names}, table.num_rows
-    table = read_json(path, pa)
-    return {name: _pick(pa, table, name) for name in names}, table.num_rows
+    return _read_json_lines(pa, path, names)
 
 
 def _pick(pa: Any, table: Any, name: str) -> Any:
@@ -310,6 +486,167 @@ def _ragged(path: str | Path, width: int, delimiter: str, message: str) -> Inval
     except csv.Error as error:
         return _fail(path, f"could not be parsed ({error})")
     return _fail(path, f"could not be parsed ({message.strip().splitlines()[0]})")
+
+
+# --------------------------------------------------------------------------- folders of Parquet files
+
+# Names skipped in a folder, as Spark, Hive and pyarrow.dataset do (``_SUCCESS``, ``.crc`` files).
+_SKIPPED = (".", "_")
+# Hive's name for a partition whose value was null.
+_HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+
+
+class _Folder(NamedTuple):
+    """A folder of Parquet files: their paths (relative, in reading order), partition keys and schema."""
+
+    files: list[str]
+    partitions: list[dict[str, str | None]]
+    schema: Any
+
+
+def _folder_files(path: str | Path) -> list[str]:
+    """The Parquet files below ``path`` (relative paths), sorted by folder then name; other files refused."""
+    found: list[str] = []
+    for folder, folders, files in os.walk(path):
+        folders[:] = [name for name in folders if not name.startswith(_SKIPPED)]
+        for name in files:
+            if name.startswith(_SKIPPED):
+                continue
+            relative = os.path.relpath(os.path.join(folder, name), path)
+            if not name.lower().endswith(FORMATS["parquet"]):
+                raise _fail(
+                    path,
+                    f"holds {relative!r}, which is not a Parquet file: a directory input holds only "
+                    f"{', '.join(FORMATS['parquet'])} files (names starting with '.' or '_' are skipped)",
+                )
+            found.append(relative)
+    if not found:
+        raise _fail(path, f"is a directory without Parquet files ({', '.join(FORMATS['parquet'])})")
+    return sorted(found, key=lambda relative: relative.split(os.sep))
+
+
+def _partition(relative: str) -> dict[str, str | None]:
+    """Hive-style partition keys of a file's folders: ``month=2026-01/part-0.parquet`` -> month."""
+    keys: dict[str, str | None] = {}
+    for part in relative.split(os.sep)[:-1]:
+        key, equals, value = part.partition("=")
+        if equals and key:
+            value = urllib.parse.unquote(value)
+            keys[urllib.parse.unquote(key)] = None if value == _HIVE_NULL else value
+    return keys
+
+
+def _open_parquet(folder: str | Path, relative: str) -> Any:
+    pq: Any = importlib.import_module("pyarrow.parquet")
+    name = os.path.join(folder, relative)
+    try:
+        return pq.ParquetFile(name)
+    except (OSError, ValueError) as error:
+        raise _fail(name, f"is not a Parquet file ({_first_line(error)})") from None
+
+
+def _folder(path: str | Path) -> _Folder:
+    """The files of a folder and their shared schema, from each file's footer (one file open at a time).
+
+    The schema is the union of the files' columns, types widened where files differ
+    (``int32`` and ``int64``: ``int64``); then the partition keys not already a
+    column, as text.
+    """
+    pa = arrow()
+    files = _folder_files(path)
+    unified: Any = None
+    for relative in files:
+        with _open_parquet(path, relative) as file:
+            schema = file.schema_arrow
+        try:
+            unified = (
+                schema
+                if unified is None
+                else pa.unify_schemas([unified, schema], promote_options="permissive")
+            )
+        except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
+            raise _fail(
+                os.path.join(path, relative),
+                f"its columns do not match the folder's earlier files ({_first_line(error)})",
+            ) from None
+    partitions = [_partition(relative) for relative in files]
+    keys = [key for keys in partitions for key in keys if key not in unified.names]
+    for key in dict.fromkeys(keys):
+        unified = unified.append(pa.field(key, pa.string()))
+    return _Folder(files, partitions, unified.remove_metadata())
+
+
+def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[dict[str, Any], int]:
+    """The columns ``names`` of every Parquet file below ``path``, file by file, in name order.
+
+    Only the needed columns of each file are read, one file open at a time. A column
+    missing from a file is null for its rows; a partition key is the file's folder's
+    value (text; a file's own column of that name wins).
+    """
+    folder = _folder(path)
+    tops: list[str] = []
+    for name in names:
+        found = _resolve(folder.schema, name)
+        if found is None:
+            raise KeyError(name)
+        tops.append(found[0])
+    tops = list(dict.fromkeys(tops))
+    parts = []
+    n_rows = 0
+    for relative, keys in zip(folder.files, folder.partitions, strict=True):
+        where = os.path.join(path, relative)
+        with _open_parquet(path, relative) as file:
+            present = [top for top in tops if top in file.schema_arrow.names]
+            n = file.metadata.num_rows
+            try:
+                table = file.read(columns=present) if present else None
+            except (OSError, ValueError) as error:
+                raise _fail(where, f"could not be read ({_first_line(error)})") from None
+        n_rows += n
+        if not tops:
+            continue
+        columns = []
+        for top in tops:
+            kind = folder.schema.field(top).type
+            if table is not None and top in present:
+                column = table.column(top)
+                try:
+                    columns.append(column if column.type == kind else column.cast(kind))
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as error:
+                    raise _fail(
+                        where,
+                        f"column {top!r} of type {column.type} cannot be read as {kind} "
+                        f"({_first_line(error)})",
+                    ) from None
+            elif keys.get(top) is not None:
+                columns.append(pa.repeat(pa.scalar(keys[top], pa.string()), n))
+            else:
+                columns.append(pa.nulls(n, kind))
+        parts.append(pa.Table.from_arrays(columns, names=tops))
+    if not tops:
+        return {}, n_rows
+    table = pa.concat_tables(parts)
+    return {name: _pick(pa, table, name) for name in names}, table.num_rows
+
+
+def place_of_row(path: str | Path, row: int) -> tuple[str, int] | None:
+    """For a folder of Parquet files: the file holding data row ``row`` (0-based) and its row there (1-based).
+
+    Only used to word error messages (the files' footers are read again).
+    """
+    if not os.path.isdir(path):
+        return None
+    try:
+        start = 0
+        for relative in _folder_files(path):
+            with _open_parquet(path, relative) as file:
+                n = file.metadata.num_rows
+            if row < start + n:
+                return os.path.join(path, relative), row - start + 1
+            start += n
+    except InvalidInputError:
+        return None
+    return None
 
 
 def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:

@@ -69,6 +69,12 @@ GENERIC = Schema(
 
 _MISSING_IDS = ("", "0", "anonymous", "unknown")
 
+# Headings checked against the CSV export's field table in Zendesk's "Exporting ticket,
+# user, or organization data from your account" (the source URL): Created at, Via,
+# Assignee, Solved at, Satisfaction Score (Not Offered, Offered, Good or Bad). The article
+# writes "Requester ID"; exported files, as several public scripts that read or imitate
+# them show, head the column "Requester id", which is used here. Dates are in the
+# account's time zone.
 ZENDESK = Schema(
     name="zendesk",
     description="Zendesk Support ticket export (CSV, one row per ticket)",
@@ -83,11 +89,15 @@ ZENDESK = Schema(
         "csat": ColumnSpec(
             column="Satisfaction Score",
             values=(("good", 5.0), ("bad", 1.0)),
-            missing=("", "offered", "unoffered"),
+            missing=("", "offered", "not offered", "unoffered"),
         ),
     },
 )
 
+# No Freshdesk page listing the CSV export's headings was found: the headings are those
+# Freshdesk's ticket export writes by default as seen in public scripts that read such
+# exports (Created time, Source, Agent, Contact ID, Initial response time, Resolved
+# time), and the fields' meanings are the API's ticket fields (the source URL).
 FRESHDESK = Schema(
     name="freshdesk",
     description="Freshdesk ticket export (CSV, one row per ticket)",
@@ -105,6 +115,8 @@ FRESHDESK = Schema(
     },
 )
 
+# Field names checked against the data model page (the source URL) and public sample
+# records: Agent is null for a contact that never reached an agent.
 AMAZON_CONNECT = Schema(
     name="amazon-connect",
     description="Amazon Connect contact records (CTR), JSON lines, nested fields",
@@ -125,6 +137,9 @@ AMAZON_CONNECT = Schema(
     },
 )
 
+# The nesting (conversation > participants > sessions > metrics) and the session fields
+# (``mediaType``, ``ani``, ``metrics``) are checked against the Genesys Cloud SDK's
+# AnalyticsSession model page; see cskpi._report.genesys for the sources.
 GENESYS = Schema(
     name="genesys",
     description="Genesys Cloud analytics conversation details (JSON), one row per conversation",
