@@ -74,6 +74,15 @@ def test_answer_time_distribution_marks_the_percentiles() -> None:
     assert heights[:3] == [2, 3, 1]  # [0, 10): 4, 8; [10, 20): 12, 15, 19; [20, 30): 26
 
 
+def test_answer_time_distribution_puts_the_tail_in_the_last_bar() -> None:
+    waits = [4, 8, 12, 15, 19, 26, 31, 45, 70, 120]
+    ax = plot.answer_time_distribution(waits, quantiles=[0.9], bins=5, max_seconds=50)
+    # Bars of 10 s up to 50 s: 4, 8 | 12, 15, 19 | 26 | 31 | 45, 70, 120 (the last three in the last bar).
+    assert [patch.get_height() for patch in ax.patches] == [2, 3, 1, 1, 3]
+    assert float(ax.get_lines()[0].get_xdata()[0]) == 70.0  # p90 from every time, not the clipped ones
+    assert ax.get_xlabel() == "answer time (s); last bar: 50 s or more"
+
+
 def test_answer_time_distribution_with_abandons_and_minutes() -> None:
     # Abandoned contacts are never answered: p50 is t(2) = 120 s, p90 is never reached.
     ax = plot.answer_time_distribution(
@@ -124,6 +133,38 @@ def test_open_cases_with_backlog() -> None:
     assert grouped.get_lines()[3].get_ydata().tolist() == [0, 0, 2, 1]
 
 
+def test_retention_heatmap_colour_scale() -> None:
+    ids = ["a", "b", "a", "b", "c", "a", "c", "d"]
+    times = [
+        "2024-01-03",
+        "2024-01-31",
+        "2024-03-01",
+        "2024-02-01",
+        "2024-02-15",
+        "2024-03-20",
+        "2024-04-02",
+        "2024-04-30",
+    ]
+    table = cskpi.repeat_contact_retention(ids, times)
+    # Classic rates [[1, .5, .5, 0], [1, 0, 1, nan], [1, nan, nan, nan]]: the largest after k = 0 is 1.
+    ax = plot.retention_heatmap(table)
+    assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert [text.get_text() for text in ax.texts] == [
+        "100%",
+        "50%",
+        "50%",
+        "0%",
+        "100%",
+        "0%",
+        "100%",
+        "100%",
+    ]
+    # Without the February cohort's return in April the largest later rate is 0.5.
+    first_two = cskpi.repeat_contact_retention(ids[:4], times[:4])  # a: Jan, Mar; b: Jan, Feb
+    assert plot.retention_heatmap(first_two).images[0].get_clim() == (0.0, 0.5)
+    assert plot.retention_heatmap(first_two, vmax=0.8).images[0].get_clim() == (0.0, 0.8)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -131,7 +172,13 @@ def test_open_cases_with_backlog() -> None:
         (lambda: plot.service_level_curve(WAITS, policy=["nope"]), InvalidInputError, "policy"),
         (lambda: plot.answer_time_distribution(WAITS, unit="hours"), InvalidInputError, "unit"),
         (lambda: plot.answer_time_distribution(WAITS, bins=0), InvalidInputError, "bins"),
+        (lambda: plot.answer_time_distribution(WAITS, max_seconds=0), InvalidInputError, "max_seconds"),
         (lambda: plot.answer_time_distribution(WAITS, quantiles=[90]), InvalidInputError, "0.9"),
+        (
+            lambda: plot.retention_heatmap(cskpi.repeat_contact_retention(["a"], ["2024-01-01"]), vmax=2),
+            InvalidInputError,
+            "vmax",
+        ),
         (lambda: plot.staffing_curve([1, 2]), InvalidTypeError, "Staffing"),  # type: ignore[arg-type]
         (lambda: plot.staffing_curve({}), InvalidTypeError, "Staffing"),
         (

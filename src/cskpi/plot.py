@@ -220,6 +220,7 @@ def answer_time_distribution(
     abandoned_policy: str = "never_answered",
     bins: int = 40,
     unit: str = "s",
+    max_seconds: float | None = None,
     ax: Any = None,
 ) -> Any:
     """A histogram of answer times with their percentiles marked.
@@ -238,12 +239,16 @@ def answer_time_distribution(
         Number of equal-width bars from 0 to the longest time.
     unit : {'s', 'min', 'h'}, default 's'
         Unit of the time axis (the data stay in seconds).
+    max_seconds : float, optional
+        Right end of the histogram [s], for a long tail: longer times are counted in
+        the last bar (the axis label says so). Default: the longest time.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
-        One vertical line per percentile, at ``answer_time_percentile(...).seconds``.
+        One vertical line per percentile, at ``answer_time_percentile(...).seconds``
+        (computed on all the times, whatever ``max_seconds``).
 
     Examples
     --------
@@ -268,9 +273,13 @@ def answer_time_distribution(
     waits = np.asarray(wait_seconds, dtype=float)
     gave_up = np.zeros(waits.shape, dtype=bool) if abandoned is None else np.asarray(abandoned, dtype=bool)
     scale = _UNITS[unit]
-    edges = np.linspace(0.0, max(float(waits.max()), 1.0) / scale, bins + 1)
+    end = max(float(waits.max()), 1.0) if max_seconds is None else float(max_seconds)
+    if not end > 0:
+        raise InvalidInputError(f"max_seconds must be positive; got {max_seconds!r}")
+    edges = np.linspace(0.0, end / scale, bins + 1)
+    shown = np.minimum(waits, end) / scale  # the tail in the last bar
     ax = _axes(ax)
-    stacked = [waits[~gave_up] / scale] + ([waits[gave_up] / scale] if gave_up.any() else [])
+    stacked = [shown[~gave_up]] + ([shown[gave_up]] if gave_up.any() else [])
     labels = ["answered"] + (["abandoned"] if gave_up.any() else [])
     ax.hist(stacked, bins=edges, stacked=True, label=labels, color=["tab:blue", "tab:orange"][: len(stacked)])
     colors = ("black", "tab:red", "tab:purple", "tab:green", "tab:brown")
@@ -286,7 +295,10 @@ def answer_time_distribution(
             )
         else:
             ax.plot([], [], " ", label=f"{name}: never reached")
-    ax.set_xlabel(f"answer time ({unit})")
+    clipped = max_seconds is not None and float(waits.max()) > end
+    ax.set_xlabel(
+        f"answer time ({unit})" + (f"; last bar: {end / scale:g} {unit} or more" if clipped else "")
+    )
     ax.set_ylabel("contacts")
     ax.set_title(f"Answer times of {waits.shape[0]:,} contacts")
     ax.legend(fontsize=8)
@@ -402,7 +414,9 @@ def control_chart(chart: ControlChart, *, title: str | None = None, ax: Any = No
     return ax
 
 
-def retention_heatmap(cohorts: CohortRetention, *, rolling: bool = False, ax: Any = None) -> Any:
+def retention_heatmap(
+    cohorts: CohortRetention, *, rolling: bool = False, vmax: float | None = None, ax: Any = None
+) -> Any:
     """Cohort retention as a heatmap: cohorts (rows) by periods since first contact (columns).
 
     Parameters
@@ -411,6 +425,10 @@ def retention_heatmap(cohorts: CohortRetention, *, rolling: bool = False, ax: An
         From :func:`~cskpi.repeat_contact_retention` (or a report's ``cohorts``).
     rolling : bool, default False
         Show the rolling rates instead of the classic ones.
+    vmax : float, optional
+        Top of the colour scale, a fraction in (0, 1]. Default: the largest rate after
+        the first period (whose rate is always 1), so that the differences between
+        later periods show; the first column is then drawn in the top colour.
     ax : matplotlib Axes, optional
 
     Returns
@@ -423,11 +441,19 @@ def retention_heatmap(cohorts: CohortRetention, *, rolling: bool = False, ax: An
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         rates = np.asarray(cohorts.rolling_rates if rolling else cohorts.classic_rates, dtype=float)
+    if vmax is None:
+        later = rates[:, 1:]
+        top = float(np.nanmax(later)) if np.isfinite(later).any() else 1.0
+        top = top if top > 0 else 1.0
+    else:
+        top = float(vmax)
+        if not 0.0 < top <= 1.0:
+            raise InvalidInputError(f"vmax must be a fraction in (0, 1]; got {vmax!r}")
     ax = _axes(ax, figsize=(1.0 + 0.7 * rates.shape[1], 1.0 + 0.45 * rates.shape[0]))
-    image = ax.imshow(np.ma.masked_invalid(rates), cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    image = ax.imshow(np.ma.masked_invalid(rates), cmap="viridis", vmin=0.0, vmax=top, aspect="auto")
     for (row, column), value in np.ndenumerate(rates):
         if not np.isnan(value):
-            color = "white" if value < 0.6 else "black"
+            color = "white" if value < 0.6 * top else "black"
             ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=8, color=color)
     ax.set_xticks(range(rates.shape[1]))
     ax.set_yticks(range(rates.shape[0]), [str(start) for start in cohorts.cohorts])
