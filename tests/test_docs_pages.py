@@ -185,3 +185,36 @@ def test_a_session_whose_output_differs_is_reported() -> None:
 def test_shell_sessions_show_the_real_output(page: Path) -> None:
     pytest.importorskip("pyarrow")
     assert figures.run_session(page.read_text(encoding="utf-8"), page.name) == []
+
+
+def _extra(name: str, extras: dict[str, list[str]]) -> set[str]:
+    """The distributions an extra installs, self-references (``cskpi[cli,plot]``) expanded."""
+    found: set[str] = set()
+    for requirement in extras[name]:
+        match = re.match(r"^([A-Za-z0-9_.-]+)(?:\[([^\]]+)\])?", requirement)
+        assert match is not None, requirement
+        if match[1] == "cskpi":
+            for inner in match[2].split(","):
+                found |= _extra(inner.strip(), extras)
+        else:
+            found.add(match[1].lower())
+    return found
+
+
+def test_the_docs_extra_installs_every_library_the_pages_need() -> None:
+    import tomllib
+
+    with open(DOCS.parent / "pyproject.toml", "rb") as file:
+        extras = tomllib.load(file)["project"]["optional-dependencies"]
+    installed = _extra("docs", extras)
+    hooks = importlib.util.spec_from_file_location("cskpi_docs_hooks_for_extra", DOCS / "hooks.py")
+    assert hooks is not None and hooks.loader is not None
+    module = importlib.util.module_from_spec(hooks)
+    hooks.loader.exec_module(module)
+    needed = {"matplotlib", "pandas"}  # the figures' code reads the example data with pandas
+    for page in PAGES:
+        needed |= {name.split(".")[0] for name in module.required_modules(page.read_text(encoding="utf-8"))}
+    assert needed  # the pages do declare what they need
+    missing = {name for name in needed if name not in installed}
+    assert not missing, f"the docs extra does not install {sorted(missing)}"
+    assert {"mkdocs", "mkdocs-material", "mkdocstrings"} <= installed
