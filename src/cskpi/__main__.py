@@ -5,7 +5,7 @@
 a file (CSV, Parquet or JSON lines; ``--schema zendesk`` or ``--mapping mine.toml``
 for a platform's export; ``--format json|csv|markdown`` for machines and documents,
 ``--standards standards.toml`` for pass/fail); ``cskpi report --example`` runs it on
-the bundled example. Files are read with pyarrow (``pip install "cskpi[cli]"``).
+the bundled example. Files are read with pyarrow (the ``cli`` extra).
 Mistakes in the input (a missing column, an unparseable timestamp, a bad value, an
 empty file, a wrong delimiter, a bad mapping file) are reported on one line naming
 the file, the row and the column (or the key), with exit status 2.

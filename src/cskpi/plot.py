@@ -1,4 +1,4 @@
-"""Plots of cskpi results (optional: needs matplotlib, ``pip install "cskpi[plot]"``).
+"""Plots of cskpi results (optional: needs matplotlib, the ``plot`` extra).
 
 Every function draws on a matplotlib ``Axes`` (a new figure when ``ax`` is None) and
 returns it (:func:`report_overview` returns the ``Figure``). matplotlib is imported

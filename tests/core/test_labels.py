@@ -429,7 +429,8 @@ def test_require_names_the_extra_to_install() -> None:
         pytest.raises(
             MissingDependencyError,
             match=re.escape(
-                'plot_x() needs math, which is not installed; install it with: pip install "cskpi[plot]"'
+                "plot_x() needs math, which is not installed; "
+                'install it with: pip install matplotlib (cskpi\'s "plot" extra)'
             ),
         ),
     ):

@@ -25,6 +25,9 @@ __all__ = ["MissingDependencyError", "optional_module", "require", "unavailable"
 _HIDDEN: set[str] = set()
 # Imports already attempted: module, or None when not installed.
 _CACHE: dict[str, ModuleType | None] = {}
+# What each extra of cskpi installs, for install hints that work however cskpi itself was
+# installed (from a clone, a wheel or an index).
+EXTRAS = {"plot": "matplotlib", "dask": '"dask[array,dataframe]" distributed', "cli": "pyarrow"}
 
 
 class MissingDependencyError(ImportError):
@@ -74,15 +77,15 @@ def require(name: str, purpose: str, extra: str | None = None) -> ModuleType:
     purpose : str
         What needs the module, completing "<purpose> needs <name>" (``"to_pandas()"``).
     extra : str, optional
-        The cskpi extra that installs it (``"plot"``, ``"dask"``); the hint names the
-        library itself when None.
+        The cskpi extra that installs it (``"plot"``, ``"dask"``): the hint names what
+        the extra installs, and the extra. When None it names the library itself.
 
     Examples
     --------
     >>> require("no_such_module_exists", "plot_trend()", "plot")
     Traceback (most recent call last):
     ...
-    cskpi._core.optional.MissingDependencyError: plot_trend() needs no_such_module_exists, which is not installed; install it with: pip install "cskpi[plot]"
+    cskpi._core.optional.MissingDependencyError: plot_trend() needs no_such_module_exists, which is not installed; install it with: pip install matplotlib (cskpi's "plot" extra)
     """  # noqa: E501 (the doctest shows the one-line message as printed)
     package = name.split(".")[0]
     if package in _HIDDEN:
@@ -93,7 +96,7 @@ def require(name: str, purpose: str, extra: str | None = None) -> ModuleType:
         except ImportError:
             module = None
     if module is None:
-        target = f'"cskpi[{extra}]"' if extra else package
+        target = f'{EXTRAS[extra]} (cskpi\'s "{extra}" extra)' if extra else package
         raise MissingDependencyError(
             f"{purpose} needs {package}, which is not installed; install it with: pip install {target}"
         )

@@ -226,7 +226,7 @@ def read_contacts(
 
     Only the columns in roles (and a ``by`` column, when a report asks for one) are
     read (a CSV file streamed in record batches), and converted by the parsing rules of the
-    schema or mapping. Needs pyarrow (``pip install "cskpi[cli]"``).
+    schema or mapping. Needs pyarrow (the ``cli`` extra).
 
     Parameters
     ----------

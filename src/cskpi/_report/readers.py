@@ -53,7 +53,7 @@ _BLOCK_BYTES = 1 << 22
 
 
 def arrow() -> Any:
-    """The :mod:`pyarrow` module, or a one-line install hint (``pip install "cskpi[cli]"``)."""
+    """The :mod:`pyarrow` module, or a one-line install hint (``pip install pyarrow``, the ``cli`` extra)."""
     return require("pyarrow", "reading files", "cli")
 
 
