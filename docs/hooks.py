@@ -24,6 +24,9 @@
    (``:func:`volume```, ``:class:`~cskpi.Grouped```). MkDocs would print them
    literally; they become cross-references to the API pages, or plain code where the
    target is not a public object.
+5. **Stray headings.** A rendered heading longer than a title, or starting with ``{``
+   (a docstring line such as ``#{resolved < s}`` read as Markdown), is reported as a
+   warning.
 
 Only the standard library is imported at module level: pytest imports this file while
 collecting doctests (``--doctest-modules`` over ``docs/``) in environments without
@@ -375,4 +378,26 @@ def _role_to_reference(match: re.Match[str], context: str | None) -> str:
 
 def on_page_content(html_text: str, *, page: Any, config: Any, files: Any) -> str:
     context = _ROLE_CONTEXT.get(page.file.src_uri)
+    for heading in stray_headings(html_text):
+        log.warning("%s: stray heading (a docstring line as Markdown?): %.80s", page.file.src_uri, heading)
     return _ROLE.sub(lambda match: _role_to_reference(match, context), html_text)
+
+
+_HEADING = re.compile(r"<h(?P<level>[1-6])\b[^>]*>(?P<body>.*?)</h(?P=level)>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+# Longer than any title or object name: a paragraph swallowed by a heading.
+MAX_HEADING_CHARS = 120
+
+
+def stray_headings(html_text: str) -> list[str]:
+    """Headings of a rendered page that are not titles: too long, or starting with ``#{``.
+
+    A docstring line that starts with ``#`` (a wrapped formula such as ``#{resolved < s}``)
+    becomes a heading, and with it a table-of-contents entry holding the rest of the page.
+    """
+    found = []
+    for match in _HEADING.finditer(html_text):
+        text = " ".join(html.unescape(_TAG.sub(" ", match["body"])).split()).removesuffix("¶").strip()
+        if len(text) > MAX_HEADING_CHARS or text.startswith(("#{", "{")):
+            found.append(text)
+    return found

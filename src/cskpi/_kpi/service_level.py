@@ -336,17 +336,14 @@ def service_level(
         How abandoned contacts enter the share; the five published formulas
         (see Notes):
 
-        ``'abandoned_within_as_met'`` (formula 1)
-            ``(answered within T + abandoned within T) / (answered + abandoned)``
-        ``'abandoned_ignored'`` (formula 2)
-            ``answered within T / answered``
-        ``'abandoned_as_missed'`` (formula 3)
-            ``answered within T / (answered + abandoned)``
-        ``'abandoned_within_ignored'`` (formula 4)
-            ``answered within T / (answered + abandoned after T)``
-        ``'short_abandoned_as_met'`` (formula 5)
-            ``(answered within T + abandoned within S) / (answered + abandoned)``,
-            S = ``short_abandon_seconds``
+        - ``'abandoned_within_as_met'`` (formula 1): abandons within T count as met,
+          later ones as missed;
+        - ``'abandoned_ignored'`` (formula 2): abandons are left out;
+        - ``'abandoned_as_missed'`` (formula 3): every abandon is a miss;
+        - ``'abandoned_within_ignored'`` (formula 4): abandons within T are left
+          out, later ones are missed;
+        - ``'short_abandoned_as_met'`` (formula 5): short abandons (a wait under
+          ``short_abandon_seconds``) count as met.
     short_abandon_seconds : float or timedelta64, optional
         Short-abandon time S [s]: an abandon after a wait strictly shorter than S is
         a short abandon. Required by formula 5 and by ``exclude_short_abandons``.

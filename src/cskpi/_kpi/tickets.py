@@ -526,7 +526,7 @@ def ticket_flow(
     end: Any = None,
     tz: str | None = None,
 ) -> TicketFlow | Grouped[TicketFlow]:
-    """Arrivals, resolutions, net change and open balance per calendar period.
+    r"""Arrivals, resolutions, net change and open balance per calendar period.
 
     Parameters
     ----------
@@ -549,13 +549,21 @@ def ticket_flow(
 
     Notes
     -----
-    For period p = ``[s_p, s_{p+1})``: arrivals ``#{created ∈ p}``, resolutions
-    ``#{resolved ∈ p}``, opening balance ``open(s_p) = #{created < s_p} -
-    #{resolved < s_p}`` (the convention of :func:`open_cases`). Then
-    ``n_open_at_end[p] = n_open_at_start[p] + arrivals[p] - resolutions[p] =
-    n_open_at_start[p + 1] = open(s_{p+1})`` exactly. Counted with one bincount per
-    event type over ``group * (n_periods + 2) + slot``, where two extra slots hold
-    the events before and after the range.
+    For period $p = [s_p, s_{p+1})$, the arrivals are the tickets created in $p$, the
+    resolutions those resolved in $p$, and the opening balance is (the convention of
+    :func:`open_cases`)
+
+    $$\mathrm{open}(s_p) = \lvert\{\text{created} < s_p\}\rvert - \lvert\{\text{resolved} < s_p\}\rvert.$$
+
+    Then, exactly,
+
+    $$\mathrm{end}_p = \mathrm{start}_p + \mathrm{arrivals}_p - \mathrm{resolutions}_p
+    = \mathrm{start}_{p+1} = \mathrm{open}(s_{p+1}),$$
+
+    with $\mathrm{start}_p$ = ``n_open_at_start[p]`` and $\mathrm{end}_p$ =
+    ``n_open_at_end[p]``. Counted with one bincount per event type over
+    ``group * (n_periods + 2) + slot``, where two extra slots hold the events before
+    and after the range.
 
     References
     ----------
