@@ -119,6 +119,7 @@ def test_every_documented_default_is_the_signature_default(package: Any) -> None
                     wrong.append(f"{dotted}({name}): shows default {shown!s}, signature says {expected!r}")
     assert not wrong, "\n".join(wrong)
     # Every public function documents its parameters: far more than a handful are compared.
+    print(f"{compared} documented parameters compared with their signatures")
     assert compared > 300, compared
 
 
