@@ -10,8 +10,10 @@
    published next to the page, so a page can show the plot its code drew
    (``![NPS trend](trend.png)``). A page whose examples need optional libraries says so
    in an HTML comment, ``<!-- doctest-requires: pandas matplotlib -->``; when one is not
-   installed its examples are skipped (reported at INFO level), the same rule
-   ``docs/conftest.py`` applies under pytest.
+   installed its examples cannot run, and the build reports a warning (so the strict
+   build fails: a published site has every example run and every figure drawn).
+   Under pytest, ``docs/conftest.py`` skips such a page instead, so the test suite
+   runs with the core dependencies alone.
 2. **API pages.** A line ``<!-- api: _kpi.survey _kpi.scorecard -->`` on a page under
    ``docs/api/`` expands into one mkdocstrings block (``::: cskpi.name``) per public
    name that ``src/cskpi/__init__.py`` imports from those private modules, in the order
@@ -177,7 +179,13 @@ def on_files(files: Any, *, config: Any) -> Any:
             continue
         missing = missing_modules(source)
         if missing:
-            log.info("%s: examples not run (not installed: %s)", page.src_uri, ", ".join(missing))
+            # A warning, so the strict build fails: a site must not be published with
+            # examples (and the figures they draw) silently left out.
+            log.warning(
+                "%s: examples not run, %s not installed (install the docs extra: pip install -e '.[docs]')",
+                page.src_uri,
+                ", ".join(missing),
+            )
             _NOT_RUN[page.src_uri] = missing
             continue
         failed, attempted, report, images = run_examples(source, page.src_uri, page.abs_src_path)

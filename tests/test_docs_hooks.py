@@ -41,3 +41,36 @@ def test_titles_are_not_stray_headings(hooks: ModuleType) -> None:
         '<h2 id="functions">Functions</h2>'
     )
     assert hooks.stray_headings(page) == []
+
+
+class _Page:
+    def __init__(self, path: Path, src_uri: str) -> None:
+        self.abs_src_path = str(path)
+        self.src_uri = src_uri
+
+
+class _Files:
+    def __init__(self, *pages: _Page) -> None:
+        self.pages = list(pages)
+
+    def documentation_pages(self) -> list[_Page]:
+        return self.pages
+
+    def append(self, file: object) -> None:  # pragma: no cover - no images here
+        raise AssertionError("no image expected")
+
+
+def test_examples_that_cannot_run_fail_the_strict_build(
+    hooks: ModuleType, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("mkdocs")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- doctest-requires: cskpi_no_such_module -->\n\n```python\n>>> 1 + 1\n2\n\n```\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("INFO", logger="mkdocs.hooks.cskpi"):
+        hooks.on_files(_Files(_Page(page, "page.md")), config=None)
+    about_page = [record for record in caplog.records if record.getMessage().startswith("page.md")]
+    assert [record.levelname for record in about_page] == ["WARNING"]
+    assert "cskpi_no_such_module not installed" in about_page[0].getMessage()
