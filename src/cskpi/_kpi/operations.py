@@ -89,7 +89,7 @@ class ASA(Mergeable):
         return divide(self.total_wait_seconds, self.n_answered, "ASA")
 
     def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
-        """Interval for the ASA [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the ASA [s]: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``method='t'`` takes ``c`` from Student's t with n - 1 degrees of freedom;
         ``'normal'`` the normal quantile. Waits are skewed, so with few answered
@@ -236,7 +236,7 @@ class AHT(Mergeable):
         return divide(self.total_handle_seconds, self.n_handled, "AHT")
 
     def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
-        """Interval for the AHT [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the AHT [s]: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``s`` is the standard deviation of the per-contact handle time (talk + hold
         + after-contact work). ``method='t'`` takes ``c`` from Student's t with n - 1

@@ -298,7 +298,7 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:  # the overloads above g
     Returns
     -------
     float or ndarray of float
-        Churn rate per target period, in [0, 1]: ``1 - (1 - rate) ** periods``.
+        Churn rate per target period, in [0, 1]: $1 - (1 - c)^k$ for rate $c$ and $k$ ``periods``.
 
     Notes
     -----

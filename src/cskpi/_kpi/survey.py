@@ -169,16 +169,16 @@ class NPS(Mergeable):
         n_resamples: int = 10_000,
         random_state: int | np.random.Generator | None = None,
     ) -> ConfidenceInterval:
-        """Confidence interval for the NPS, in NPS points, clipped to [-100, 100].
+        r"""Confidence interval for the NPS, in NPS points, clipped to [-100, 100].
 
         Parameters
         ----------
         confidence_level : float, default 0.95
             Two-sided confidence level in (0, 1).
         method : {'wald', 'adjusted_wald', 'bootstrap'}
-            ``'wald'``: ``NPS ± z * 100 * sqrt(v / n)`` with the variance of the
+            ``'wald'``: $\mathrm{NPS} \pm 100\, z \sqrt{v / n}$ with the variance of the
             per-respondent score (+1 promoter, 0 passive, -1 detractor)
-            ``v = p + d - (p - d)²``, where p and d are the promoter and detractor
+            $v = p + d - (p - d)^2$, where $p$ and $d$ are the promoter and detractor
             shares. ``'adjusted_wald'``: the same with 3/4 added to the promoter and
             detractor counts and 3 to n, centred on the adjusted estimate; Rocks
             (2016) found it keeps its nominal coverage for small samples and scores
@@ -255,7 +255,7 @@ class NPS(Mergeable):
         return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="bootstrap")
 
     def margin_of_error(self, confidence_level: float = 0.95) -> Any:
-        """Half-width of the Wald interval, in NPS points: ``z * 100 * sqrt(v / n)``.
+        r"""Half-width of the Wald interval, in NPS points: $100\, z \sqrt{v / n}$.
 
         Examples
         --------
@@ -585,7 +585,7 @@ class _RatingCounts(Mergeable):
     def mean_confidence_interval(
         self, confidence_level: float = 0.95, *, method: str = "t"
     ) -> ConfidenceInterval:
-        """Interval for the mean rating: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the mean rating: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``method='t'`` takes ``c`` from Student's t with n - 1 degrees of freedom;
         ``'normal'`` the normal quantile, too narrow below about 30 answers (at n = 10 a

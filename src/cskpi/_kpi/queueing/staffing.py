@@ -720,7 +720,7 @@ def square_root_staffing(
 def square_root_staffing(
     traffic: Any, *, probability_of_waiting: Any, patience_seconds: Any = None, aht_seconds: Any = None
 ) -> Any:  # the overloads above give the types
-    r"""Square-root staffing estimate ``A + beta sqrt(A)`` (Halfin-Whitt / Garnett approximation).
+    r"""Square-root staffing estimate $A + \beta \sqrt{A}$ (Halfin-Whitt / Garnett approximation).
 
     Parameters
     ----------
