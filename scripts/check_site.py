@@ -11,6 +11,8 @@ thread), opens each ``index.html`` in Chromium through Playwright, and asserts p
 * no console error (a formula KaTeX cannot parse is one, as is a missing script);
 * no raw LaTeX in the visible text outside code (``$``-delimited math, ``\\frac``,
   ``\\sum``...): every formula was rendered;
+* no markup left as text: a Sphinx role (``:func:`volume```), or reST's double
+  backticks inside inline code;
 * on the API pages, no stray heading (longer than 120 characters, or starting with
   ``#{`` or ``{``: a docstring line that Markdown read as a heading);
 
@@ -74,12 +76,18 @@ _INSPECT = """
     brokenImages: [...article.querySelectorAll("img")].filter((i) => !i.complete || i.naturalWidth === 0)
       .map((i) => i.getAttribute("src")),
     svgs: svgs.length,
+    rawMarkup: [...article.querySelectorAll("code")].filter((c) => !c.closest("pre"))
+      .map((c) => c.textContent).filter((t) => t.includes("``")),
   };
 }
 """
 
 # Raw LaTeX that would show if a formula was not rendered.
 _RAW_LATEX = ("$", "\\frac", "\\sum", "\\sqrt", "\\text", "\\mathrm", "\\(", "\\[")
+
+
+# A numpydoc role left as text (``:func:`volume```) instead of a link.
+_RAW_ROLE = re.compile(r":(?:func|class|meth|attr|data|exc|mod|obj):`[^`]*`")
 
 
 @dataclass
@@ -134,7 +142,11 @@ def check_page(page: Any, url: str, path: str) -> PageResult:
     if seen["katexErrors"]:
         result.problems.append(f"{seen['katexErrors']} formulas KaTeX could not render")
     result.problems += [f"broken image: {src}" for src in seen["brokenImages"]]
+    result.problems += [f"raw markup in code: {text[:80]}" for text in seen["rawMarkup"]]
     prose = seen["prose"]
+    role = _RAW_ROLE.search(prose)
+    if role:
+        result.problems.append(f"raw Sphinx role in the text: {role.group()}")
     for token in _RAW_LATEX:
         at = prose.find(token)
         if at >= 0:

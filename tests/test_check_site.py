@@ -65,6 +65,7 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         "console": _page("<h1>Console</h1><script>console.error('boom')</script>"),
         "broken-image": _page('<h1>Image</h1><img src="/assets/none.png" alt="">'),
+        "roles": _page("<h1>Roles</h1><p>See :func:`open_cases` and <code>``invalid='mask'``</code>.</p>"),
         "api/broken": _page(f"<h1>API</h1><h2>{{resolved &lt; s_p}} {'backlog ' * 20}</h2>"),
     }
     for path, html in pages.items():
@@ -97,6 +98,8 @@ def test_a_correct_page_passes_and_its_formulas_are_counted(small_results: dict[
         ("console/", "console error: boom"),
         ("api/broken/", "stray heading: {resolved < s_p}"),
         ("broken-image/", "broken image: /assets/none.png"),
+        ("roles/", "raw Sphinx role in the text: :func:`open_cases`"),
+        ("roles/", "raw markup in code: ``invalid='mask'``"),
     ],
 )
 def test_each_defect_is_reported(small_results: dict[str, object], path: str, expected: str) -> None:
@@ -109,7 +112,7 @@ def test_the_command_fails_on_a_defect_and_prints_the_table(
 ) -> None:
     assert check_site.main([str(small_site), "--chromium", CHROMIUM, "--no-search"]) == 1
     out = capsys.readouterr().out
-    assert "| page" in out and "total: 7 pages" in out
+    assert "| page" in out and "total: 8 pages" in out
 
 
 def test_every_page_of_the_built_site_passes(
