@@ -10,8 +10,10 @@
    published next to the page, so a page can show the plot its code drew
    (``![NPS trend](trend.png)``). A page whose examples need optional libraries says so
    in an HTML comment, ``<!-- doctest-requires: pandas matplotlib -->``; when one is not
-   installed its examples are skipped (reported at INFO level), the same rule
-   ``docs/conftest.py`` applies under pytest.
+   installed its examples cannot run, and the build reports a warning (so the strict
+   build fails: a published site has every example run and every figure drawn).
+   Under pytest, ``docs/conftest.py`` skips such a page instead, so the test suite
+   runs with the core dependencies alone.
 2. **API pages.** A line ``<!-- api: _kpi.survey _kpi.scorecard -->`` on a page under
    ``docs/api/`` expands into one mkdocstrings block (``::: cskpi.name``) per public
    name that ``src/cskpi/__init__.py`` imports from those private modules, in the order
@@ -24,6 +26,9 @@
    (``:func:`volume```, ``:class:`~cskpi.Grouped```). MkDocs would print them
    literally; they become cross-references to the API pages, or plain code where the
    target is not a public object.
+5. **Stray headings.** A rendered heading longer than a title, or starting with ``{``
+   (a docstring line such as ``#{resolved < s}`` read as Markdown), is reported as a
+   warning.
 
 Only the standard library is imported at module level: pytest imports this file while
 collecting doctests (``--doctest-modules`` over ``docs/``) in environments without
@@ -174,7 +179,13 @@ def on_files(files: Any, *, config: Any) -> Any:
             continue
         missing = missing_modules(source)
         if missing:
-            log.info("%s: examples not run (not installed: %s)", page.src_uri, ", ".join(missing))
+            # A warning, so the strict build fails: a site must not be published with
+            # examples (and the figures they draw) silently left out.
+            log.warning(
+                "%s: examples not run, %s not installed (install the docs extra: pip install -e '.[docs]')",
+                page.src_uri,
+                ", ".join(missing),
+            )
             _NOT_RUN[page.src_uri] = missing
             continue
         failed, attempted, report, images = run_examples(source, page.src_uri, page.abs_src_path)
@@ -375,4 +386,26 @@ def _role_to_reference(match: re.Match[str], context: str | None) -> str:
 
 def on_page_content(html_text: str, *, page: Any, config: Any, files: Any) -> str:
     context = _ROLE_CONTEXT.get(page.file.src_uri)
+    for heading in stray_headings(html_text):
+        log.warning("%s: stray heading (a docstring line as Markdown?): %.80s", page.file.src_uri, heading)
     return _ROLE.sub(lambda match: _role_to_reference(match, context), html_text)
+
+
+_HEADING = re.compile(r"<h(?P<level>[1-6])\b[^>]*>(?P<body>.*?)</h(?P=level)>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+# Longer than any title or object name: a paragraph swallowed by a heading.
+MAX_HEADING_CHARS = 120
+
+
+def stray_headings(html_text: str) -> list[str]:
+    """Headings of a rendered page that are not titles: too long, or starting with ``#{``.
+
+    A docstring line that starts with ``#`` (a wrapped formula such as ``#{resolved < s}``)
+    becomes a heading, and with it a table-of-contents entry holding the rest of the page.
+    """
+    found = []
+    for match in _HEADING.finditer(html_text):
+        text = " ".join(html.unescape(_TAG.sub(" ", match["body"])).split()).removesuffix("¶").strip()
+        if len(text) > MAX_HEADING_CHARS or text.startswith(("#{", "{")):
+            found.append(text)
+    return found

@@ -502,7 +502,7 @@ def business_seconds(
 def business_seconds(
     starts: Any, ends: Any, *, calendar: BusinessHours, tz: str | None = None
 ) -> NDArray[np.float64] | float:
-    """Open seconds of a business-hours calendar between pairs of timestamps.
+    r"""Open seconds of a business-hours calendar between pairs of timestamps.
 
     Parameters
     ----------
@@ -525,11 +525,11 @@ def business_seconds(
 
     Notes
     -----
-    ``business_seconds(a, b) = B(b) - B(a)``, where ``B(t)`` is the open time from a
-    fixed origin to ``t``: whole weeks times the weekly open time, plus the open time
-    of ``t``'s week up to ``t``, minus the open time of holidays before ``t``. The
-    result is additive (``B(a, c) = B(a, b) + B(b, c)``), never exceeds the calendar
-    duration, and is 0 when both instants fall in the same closed period. This is
+    $\texttt{business\_seconds}(a, b) = B(b) - B(a)$, where $B(t)$ is the open time from a
+    fixed origin to $t$: whole weeks times the weekly open time, plus the open time
+    of $t$'s week up to $t$, minus the open time of holidays before $t$. The
+    result is additive ($\mathrm{bs}(a, c) = \mathrm{bs}(a, b) + \mathrm{bs}(b, c)$), never
+    exceeds the calendar duration, and is 0 when both instants fall in the same closed period. This is
     the business-hours convention of help-desk software: the clock runs only while
     the schedule is open, and a ticket that arrives while closed starts counting when
     the schedule next opens (Zendesk; Keeping). Instants are used to the

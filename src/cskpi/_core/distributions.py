@@ -423,9 +423,9 @@ def beta_quantile(p: Any, a: Any, b: Any, *, upper: Any = None) -> Any:
 
     Notes
     -----
-    The root is sought on the side of 1/2 where it lies (decided by comparing p
-    with ``I_{1/2}(a, b)``), by ``x = 1 - x'`` with ``I_{x'}(b, a) = 1 - p`` above
-    1/2, so that ``1 - x`` near 1 keeps its precision too.
+    The root is sought on the side of 1/2 where it lies (decided by comparing $p$
+    with $I_{1/2}(a, b)$), by $x = 1 - x'$ with $I_{x'}(b, a) = 1 - p$ above
+    1/2, so that $1 - x$ near 1 keeps its precision too.
 
     Examples
     --------
@@ -539,7 +539,7 @@ def _t_quantile_large_df(tail: _F, df: _F) -> _F:
 
 
 def t_quantile(p: Any, df: Any) -> Any:
-    """Quantile of Student's t distribution with ``df`` degrees of freedom.
+    r"""Quantile of Student's t distribution with ``df`` degrees of freedom.
 
     Parameters
     ----------
@@ -556,10 +556,11 @@ def t_quantile(p: Any, df: Any) -> Any:
 
     Notes
     -----
-    ``P(|T| > t) = I_{df/(df+t²)}(df/2, 1/2)`` (26.5.27), so with the two-sided tail
-    ``2 min(p, 1-p) = I_x(df/2, 1/2)``: ``t = sqrt(df (1 - x) / x)``, signed by
-    ``p - 1/2``; ``1 - x`` comes from the beta quantile directly, without cancellation.
-    From 10⁴ degrees of freedom, in tails ``min(p, 1 - p)`` below 1/4, the quantile
+    $P(\lvert T \rvert > t) = I_{\nu/(\nu + t^2)}(\nu/2, 1/2)$ (26.5.27), with $\nu$ the degrees of
+    freedom, so with the two-sided tail $2 \min(p, 1 - p) = I_x(\nu/2, 1/2)$:
+    $t = \sqrt{\nu (1 - x) / x}$, signed by $p - 1/2$; $1 - x$ comes from the beta
+    quantile directly, without cancellation. From $10^4$ degrees of freedom, in tails
+    $\min(p, 1 - p)$ below 1/4, the quantile
     solves instead an expansion of the tail in powers of 1/df that stays exact where
     ``x`` is next to 1 (see ``_t_tail_large_df``). Measured against mpmath (a 40-digit
     quadrature of the density) over df from 1 to 10¹⁴ and ``p`` from 10⁻¹⁵ to 1/2, the

@@ -310,7 +310,7 @@ def _smallest_k(n: NDArray[np.float64], q: NDArray[np.float64], p: float, strict
 def order_statistic_ranks(
     sizes: Any, fractions: Any, confidence_level: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """0-based ranks ``(l, u)`` of the distribution-free interval ``[x_(l), x_(u)]`` for quantiles.
+    r"""0-based ranks ``(l, u)`` of the distribution-free interval ``[x_(l), x_(u)]`` for quantiles.
 
     Parameters
     ----------
@@ -329,10 +329,11 @@ def order_statistic_ranks(
 
     Notes
     -----
-    The number B of observations below the true q-quantile is Binomial(n, q) for
-    continuous data, so ``P(x_(l) <= ξ_q < x_(u)) = F(u - 1) - F(l - 1)`` with 1-based
-    ranks. The lower rank is the largest with ``F(l - 1) <= α/2``, the upper the
-    smallest with ``F(u - 1) >= 1 - α/2``; the coverage is at least the nominal level
+    The number of observations below the true $q$-quantile is $\mathrm{Binomial}(n, q)$,
+    with distribution function $F$, for continuous data, so
+    $P(x_{(l)} \le \xi_q < x_{(u)}) = F(u - 1) - F(l - 1)$ with 1-based ranks. The lower
+    rank is the largest with $F(l - 1) \le \alpha/2$, the upper the smallest with
+    $F(u - 1) \ge 1 - \alpha/2$; the coverage is at least the nominal level
     whatever the distribution (Conover 1999, section 3.2; Hahn & Meeker 1991, 5.2).
 
     References

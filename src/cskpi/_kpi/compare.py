@@ -143,7 +143,7 @@ def _newcombe(
 
 
 def rate_difference(a: Any, b: Any, *, confidence_level: float = 0.95) -> Comparison:
-    """Difference of two independent rates, ``a - b``, with Newcombe's hybrid score interval.
+    r"""Difference of two independent rates, ``a - b``, with Newcombe's hybrid score interval.
 
     Parameters
     ----------
@@ -163,14 +163,14 @@ def rate_difference(a: Any, b: Any, *, confidence_level: float = 0.95) -> Compar
 
     Notes
     -----
-    With Wilson intervals ``(l_a, u_a)`` and ``(l_b, u_b)`` of the two rates and
-    ``δ = p_a - p_b``, Newcombe's method 10 is
+    With Wilson intervals $(l_a, u_a)$ and $(l_b, u_b)$ of the two rates and
+    $\delta = p_a - p_b$, Newcombe's method 10 is
 
-    ``L = δ - sqrt((p_a - l_a)² + (u_b - p_b)²)``,
-    ``U = δ + sqrt((u_a - p_a)² + (p_b - l_b)²)``.
+    $$L = \delta - \sqrt{(p_a - l_a)^2 + (u_b - p_b)^2}, \qquad
+    U = \delta + \sqrt{(u_a - p_a)^2 + (p_b - l_b)^2}.$$
 
     The p-value is the two-proportion score test,
-    ``z = δ / sqrt(p̄ (1 - p̄) (1/n_a + 1/n_b))`` with the pooled rate p̄; it is 1 when
+    $z = \delta / \sqrt{\bar p (1 - \bar p) (1/n_a + 1/n_b)}$ with the pooled rate $\bar p$; it is 1 when
     both samples are all successes or all failures. NaN, with an
     :class:`UndefinedMetricWarning`, where a sample is empty.
 
@@ -263,7 +263,7 @@ def _welch(
 
 
 def mean_difference(a: Any, b: Any, *, confidence_level: float = 0.95) -> Comparison:
-    """Difference of two independent means, ``a - b``, by Welch's t (unequal variances).
+    r"""Difference of two independent means, ``a - b``, by Welch's t (unequal variances).
 
     Parameters
     ----------
@@ -281,9 +281,13 @@ def mean_difference(a: Any, b: Any, *, confidence_level: float = 0.95) -> Compar
 
     Notes
     -----
-    ``t = (m_a - m_b) / sqrt(s_a²/n_a + s_b²/n_b)`` with the Welch-Satterthwaite
-    ``df = (s_a²/n_a + s_b²/n_b)² / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))``; the
-    interval is ``m_a - m_b ± t_{1-α/2, df} · se``. NaN where a sample has fewer than
+    $$t = \frac{m_a - m_b}{\sqrt{s_a^2/n_a + s_b^2/n_b}}$$
+
+    with the Welch-Satterthwaite degrees of freedom
+
+    $$\nu = \frac{(s_a^2/n_a + s_b^2/n_b)^2}{(s_a^2/n_a)^2/(n_a - 1) + (s_b^2/n_b)^2/(n_b - 1)};$$
+
+    the interval is $m_a - m_b \pm t_{1-\alpha/2,\,\nu} \cdot \mathrm{se}$. NaN where a sample has fewer than
     two observations or both variances are 0.
 
     References
@@ -370,7 +374,7 @@ def _nps_against(values: Any, position: int, level: float) -> Comparison:
 
 
 def holm(p_values: Any) -> NDArray[np.float64]:
-    """Holm's step-down adjustment of p-values for multiple comparisons.
+    r"""Holm's step-down adjustment of p-values for multiple comparisons.
 
     Parameters
     ----------
@@ -385,8 +389,8 @@ def holm(p_values: Any) -> NDArray[np.float64]:
 
     Notes
     -----
-    With the m p-values sorted, ``p_(1) <= … <= p_(m)``, the adjusted value of the
-    i-th is ``max_{j <= i} min(1, (m - j + 1) p_(j))``.
+    With the $m$ p-values sorted, $p_{(1)} \le \dots \le p_{(m)}$, the adjusted value of the
+    $i$-th is $\max_{j \le i} \min(1, (m - j + 1)\, p_{(j)})$.
 
     References
     ----------

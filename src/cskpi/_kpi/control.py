@@ -193,7 +193,7 @@ def _counts_of(successes: Any, n: Any, what: str) -> tuple[_F, _F, Any]:
 def p_chart(
     successes: Any, n: Any = None, *, laney: bool = False, rules: Any = SIGNAL_RULES, period: Any = None
 ) -> ControlChart:
-    """p-chart (or Laney p′-chart) of a rate over intervals: abandonment, service level, FCR.
+    r"""p-chart (or Laney p′-chart) of a rate over intervals: abandonment, service level, FCR.
 
     Parameters
     ----------
@@ -221,9 +221,10 @@ def p_chart(
 
     Notes
     -----
-    ``p̄ = Σ k_i / Σ n_i``, ``σ_i = sqrt(p̄ (1 - p̄) / n_i)``, limits ``p̄ ± 3 σ_i``
-    (Montgomery 2009, 7.2.2). Laney p′: with ``z_i = (p_i - p̄) / σ_i``,
-    ``σ_z = mean |z_i - z_{i-1}| / 1.128`` and the limits become ``p̄ ± 3 σ_i σ_z``.
+    $\bar p = \sum_i k_i / \sum_i n_i$, $\sigma_i = \sqrt{\bar p (1 - \bar p) / n_i}$, limits
+    $\bar p \pm 3 \sigma_i$ (Montgomery 2009, 7.2.2). Laney p′: with
+    $z_i = (p_i - \bar p) / \sigma_i$, $\sigma_z = \overline{\lvert z_i - z_{i-1} \rvert} / 1.128$
+    and the limits become $\bar p \pm 3 \sigma_i \sigma_z$.
     Intervals with n = 0 have NaN values and limits and never signal.
 
     Examples
@@ -281,7 +282,7 @@ def _moving_range_sigma(x: _F) -> float:
 def u_chart(
     counts: Any, exposure: Any, *, per: float = 1.0, rules: Any = SIGNAL_RULES, period: Any = None
 ) -> ControlChart:
-    """u-chart of events per unit of exposure: complaints per 1,000 contacts, errors per 100 tickets.
+    r"""u-chart of events per unit of exposure: complaints per 1,000 contacts, errors per 100 tickets.
 
     Parameters
     ----------
@@ -301,8 +302,8 @@ def u_chart(
 
     Notes
     -----
-    ``ū = Σ c_i / Σ e_i``, ``σ_i = sqrt(ū / e_i)``, limits ``ū ± 3 σ_i``, all times
-    ``per`` (Montgomery 2009, 7.3.3: the Poisson model of the counts).
+    $\bar u = \sum_i c_i / \sum_i e_i$, $\sigma_i = \sqrt{\bar u / e_i}$, limits
+    $\bar u \pm 3 \sigma_i$, all times ``per`` (Montgomery 2009, 7.3.3: the Poisson model of the counts).
 
     Examples
     --------

@@ -220,7 +220,7 @@ def complaints(
     end: Any = None,
     tz: str | None = None,
 ) -> Complaints | Grouped[Complaints]:
-    """Complaints per calendar period, and as a rate per 1,000 contacts or customers.
+    r"""Complaints per calendar period, and as a rate per 1,000 contacts or customers.
 
     Parameters
     ----------
@@ -256,8 +256,10 @@ def complaints(
 
     Notes
     -----
-    ``per_1000_contacts[p] = 1000 * complaints[p] / contacts[p]`` and
-    ``per_1000_customers[p] = 1000 * complaints[p] / customers[p]``; these are
+    $$\text{per 1000 contacts}_p = 1000 \cdot \frac{\text{complaints}_p}{\text{contacts}_p}, \qquad
+    \text{per 1000 customers}_p = 1000 \cdot \frac{\text{complaints}_p}{\text{customers}_p};$$
+
+    these are
     ratios scaled to 1,000 as regulators publish them (the UK FCA asks firms to
     report complaints per 1,000 accounts; the US DOT per 100,000 passengers),
     not fractions. Undefined (NaN with an :class:`UndefinedMetricWarning`) for
@@ -418,7 +420,7 @@ def engagement(
     end: Any = None,
     tz: str | None = None,
 ) -> Engagement:
-    """Customer engagement: interactions per customer over a period, from an event table.
+    r"""Customer engagement: interactions per customer over a period, from an event table.
 
     Parameters
     ----------
@@ -454,9 +456,9 @@ def engagement(
 
     Notes
     -----
-    For a cell c with customer set U_c (active customers, or the base) and x_k the
-    number of events of customer k in c: ``mean = Σ x_k / |U_c|``, and the median and
-    p90 are inverted-CDF order statistics of the x_k (Hyndman and Fan 1996,
+    For a cell $c$ with customer set $U_c$ (active customers, or the base) and $x_k$ the
+    number of events of customer $k$ in $c$: $\text{mean} = \sum_{k \in U_c} x_k / \lvert U_c \rvert$,
+    and the median and p90 are inverted-CDF order statistics of the $x_k$ (Hyndman and Fan 1996,
     definition 1). Events are counted per (group, period, customer) with one sort
     (``np.unique``); the distribution is one bincount of those counts.
 
@@ -654,7 +656,7 @@ def reviews(
     end: Any = None,
     tz: str | None = None,
 ) -> Reviews | Grouped[Reviews]:
-    """Online reviews per period (and source): average rating, count, share answered, response time.
+    r"""Online reviews per period (and source): average rating, count, share answered, response time.
 
     Parameters
     ----------
@@ -689,8 +691,9 @@ def reviews(
 
     Notes
     -----
-    ``mean_rating = Σ_k k n_k / Σ_k n_k`` (the arithmetic mean of the stars),
-    ``answered_rate = #{answered} / #{reviews}``, and ``mean_response_seconds`` the
+    $\text{mean rating} = \sum_k k\, n_k / \sum_k n_k$ (the arithmetic mean of the stars,
+    $n_k$ reviews with $k$ stars),
+    $\text{answered rate} = \#\{\text{answered}\} / \#\{\text{reviews}\}$, and ``mean_response_seconds`` the
     mean of ``responded - posted`` over answered reviews, in calendar seconds. Reviews
     count in the period they were posted. For response-time percentiles use
     :func:`cskpi.first_response_time` on the same columns.
@@ -831,7 +834,7 @@ def follower_growth(
     end: Any = None,
     tz: str | None = None,
 ) -> FollowerGrowth:
-    """Period-over-period growth of a follower or like count from dated snapshots.
+    r"""Period-over-period growth of a follower or like count from dated snapshots.
 
     Parameters
     ----------
@@ -860,8 +863,8 @@ def follower_growth(
 
     Notes
     -----
-    ``growth[p] = (N_p - N_{p-1}) / N_{p-1}``, where N_p is the latest snapshot taken
-    in period p (ties: the one listed last). A period without a snapshot has no
+    $\text{growth}_p = (N_p - N_{p-1}) / N_{p-1}$, where $N_p$ is the latest snapshot taken
+    in period $p$ (ties: the one listed last). A period without a snapshot has no
     count (NaN), and so do the growth rates on either side of it. The latest snapshot
     of each (group, period) comes from one sort by (cell, time).
 

@@ -180,8 +180,9 @@ def normalize_email(
 
     Returns
     -------
-    ndarray of str, or numpy.ma.MaskedArray of str with ``invalid='mask'``
-        ``local@domain``, lower-case.
+    ndarray of str or numpy.ma.MaskedArray of str
+        ``local@domain``, lower-case; a masked array (invalid addresses masked) with
+        ``invalid='mask'``.
 
     Notes
     -----
@@ -299,9 +300,10 @@ def normalize_phone(
 
     Returns
     -------
-    ndarray of str, or numpy.ma.MaskedArray of str with ``invalid='mask'``
+    ndarray of str or numpy.ma.MaskedArray of str
         ``+`` followed by 7 to 15 digits: the country code and the national
-        significant number.
+        significant number; a masked array (invalid numbers masked) with
+        ``invalid='mask'``.
 
     Notes
     -----

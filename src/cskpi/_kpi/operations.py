@@ -89,7 +89,7 @@ class ASA(Mergeable):
         return divide(self.total_wait_seconds, self.n_answered, "ASA")
 
     def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
-        """Interval for the ASA [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the ASA [s]: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``method='t'`` takes ``c`` from Student's t with n - 1 degrees of freedom;
         ``'normal'`` the normal quantile. Waits are skewed, so with few answered
@@ -124,7 +124,7 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: None = None) -> ASA: ..
 @overload
 def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any) -> Grouped[ASA]: ...
 def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> ASA | Grouped[ASA]:
-    """Average speed of answer (ASA): the mean queue wait of answered contacts.
+    r"""Average speed of answer (ASA): the mean queue wait of answered contacts.
 
     Parameters
     ----------
@@ -144,7 +144,8 @@ def asa(wait_seconds: Any, *, abandoned: Any = None, by: Any = None) -> ASA | Gr
 
     Notes
     -----
-    ``ASA = sum of waits of answered contacts / number of answered contacts``.
+    $$\mathrm{ASA} = \frac{\sum_{\text{answered}} \text{wait}_i}{n_\text{answered}}.$$
+
     Abandoned contacts never reached an agent, so they have no speed of answer and
     are excluded (their waits are time to abandon). Zero answered contacts give NaN
     with an :class:`UndefinedMetricWarning`.
@@ -235,7 +236,7 @@ class AHT(Mergeable):
         return divide(self.total_handle_seconds, self.n_handled, "AHT")
 
     def confidence_interval(self, confidence_level: float = 0.95, *, method: str = "t") -> ConfidenceInterval:
-        """Interval for the AHT [s]: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the AHT [s]: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``s`` is the standard deviation of the per-contact handle time (talk + hold
         + after-contact work). ``method='t'`` takes ``c`` from Student's t with n - 1
@@ -291,7 +292,7 @@ def aht(
 def aht(
     talk_seconds: Any, hold_seconds: Any = None, after_work_seconds: Any = None, *, by: Any = None
 ) -> AHT | Grouped[AHT]:
-    """Average handle time (AHT) with its talk, hold and after-contact-work breakdown.
+    r"""Average handle time (AHT) with its talk, hold and after-contact-work breakdown.
 
     Parameters
     ----------
@@ -315,7 +316,9 @@ def aht(
 
     Notes
     -----
-    ``AHT = (total talk + total hold + total after-contact work) / contacts handled``,
+    $$\mathrm{AHT} = \frac{\sum \text{talk} + \sum \text{hold}
+    + \sum \text{after-contact work}}{n_\text{handled}},$$
+
     the definition used by contact-centre platforms (e.g. Genesys Cloud's "average
     handle time", which adds dialing time for outbound calls — pass it as part of
     talk time if wanted). Every row is one handled contact. All components must be
@@ -455,7 +458,7 @@ def abandonment_rate(
 def abandonment_rate(
     abandoned: Any, *, wait_seconds: Any = None, short_abandon_seconds: Any = None, by: Any = None
 ) -> AbandonmentRate | Grouped[AbandonmentRate]:
-    """Abandonment rate: abandoned contacts over offered contacts, optionally without short abandons.
+    r"""Abandonment rate: abandoned contacts over offered contacts, optionally without short abandons.
 
     Parameters
     ----------
@@ -481,9 +484,9 @@ def abandonment_rate(
 
     Notes
     -----
-    ``rate = abandoned / offered``; with short abandons excluded,
-    ``rate = (abandoned - short) / (offered - short)``. Removing short abandons from
-    the numerator only would count them as offered contacts that were served, and
+    $\text{rate} = n_\text{abandoned} / n_\text{offered}$; with short abandons excluded,
+    $\text{rate} = (n_\text{abandoned} - n_\text{short}) / (n_\text{offered} - n_\text{short})$.
+    Removing short abandons from the numerator only would count them as offered contacts that were served, and
     lower the rate for no reason; platforms with a short-abandon timer (Cisco
     Unified CCE) drop them from both. Zero counted contacts give NaN with
     an :class:`UndefinedMetricWarning`.
@@ -576,7 +579,7 @@ def occupancy(handle_seconds: Any, available_seconds: Any, *, by: Any) -> Groupe
 def occupancy(
     handle_seconds: Any, available_seconds: Any, *, by: Any = None
 ) -> Occupancy | Grouped[Occupancy]:
-    """Measured occupancy: the share of available time agents spent handling contacts.
+    r"""Measured occupancy: the share of available time agents spent handling contacts.
 
     Parameters
     ----------
@@ -597,7 +600,7 @@ def occupancy(
 
     Notes
     -----
-    ``occupancy = total handle time / total available time``, a time-weighted ratio
+    $\text{occupancy} = \sum \text{handle time} / \sum \text{available time}$, a time-weighted ratio
     (it is not the mean of per-record ratios). Each record's handle time must not
     exceed its available time — allocate handle time to the interval in which it
     was worked — so the result is a fraction. Zero available time gives NaN with an
@@ -738,7 +741,7 @@ def handle_time_against_target(
     deviation_edges: Any = DEFAULT_DEVIATION_EDGES,
     by: Any = None,
 ) -> HandleTimeAgainstTarget | Grouped[HandleTimeAgainstTarget]:
-    """Time with the customer against a target handle time: share within target and spread around it.
+    r"""Time with the customer against a target handle time: share within target and spread around it.
 
     Parameters
     ----------
@@ -762,9 +765,9 @@ def handle_time_against_target(
 
     Notes
     -----
-    A contact is within target when ``handle <= target``. Its relative deviation is
-    ``d = (handle - target) / target`` (>= -1); bin ``i`` counts
-    ``edges[i-1] < d <= edges[i]``, so with 0 among the edges the bins up to and
+    A contact is within target when $\text{handle} \le \text{target}$. Its relative deviation is
+    $d = (\text{handle} - \text{target}) / \text{target}$ ($d \ge -1$); bin $i$ counts
+    $e_{i-1} < d \le e_i$ ($e$ the ``deviation_edges``), so with 0 among the edges the bins up to and
     including the one ending at 0 add up to ``n_within``. Relative rather than
     absolute deviations make contacts with different targets comparable.
 

@@ -195,7 +195,7 @@ def minimum_detectable_change(
     confidence_level: float = 0.95,
     power: float = 0.8,
 ) -> float | NDArray[np.float64]:
-    """Smallest true change from period a to period b that a two-sided test detects with ``power``.
+    r"""Smallest true change from period a to period b that a two-sided test detects with ``power``.
 
     Parameters
     ----------
@@ -218,25 +218,28 @@ def minimum_detectable_change(
 
     Notes
     -----
-    The change ``Δ`` solves the power equation of the test that
+    The change $\Delta$ solves the power equation of the test that
     :func:`rate_difference` and :func:`nps_difference` carry out, with each variance
     at the true rates of the two periods (Fleiss, Levin & Paik 2003, chapter 4;
-    Chow, Shao & Wang 2008, chapter 4): for a rate ``p_a``, ``p_b = p_a ± Δ``,
+    Chow, Shao & Wang 2008, chapter 4): for a rate $p_a$, $p_b = p_a \pm \Delta$,
     the pooled score test rejects with probability ``power`` when
 
-    ``Δ = z_{1-α/2} sqrt(p̄ (1 - p̄) (1/n_a + 1/n_b)) + z_{power} sqrt(p_a q_a / n_a + p_b q_b / n_b)``,
+    $$\Delta = z_{1-\alpha/2} \sqrt{\bar p (1 - \bar p) (1/n_a + 1/n_b)}
+    + z_\text{power} \sqrt{p_a q_a / n_a + p_b q_b / n_b},$$
 
-    ``p̄ = (n_a p_a + n_b p_b) / (n_a + n_b)`` (the pooled rate expected under the
-    null), the first term the rejection threshold under the null, the second the
+    $\bar p = (n_a p_a + n_b p_b) / (n_a + n_b)$ (the pooled rate expected under the
+    null), $q = 1 - p$, the first term the rejection threshold under the null, the second the
     spread of the observed difference under the alternative. For the NPS the Wald
     test's variance is estimated from both periods, so
-    ``Δ = (z_{1-α/2} + z_{power}) sqrt(v_a / n_a + v_b / n_b)`` in score units (×100
-    for NPS points), with ``v = p + d - (p - d)²``; the change is taken to move
-    respondents between promoters and detractors (passives fixed), so
-    ``v_b = p_a + d_a - (s_a ± Δ)²`` with ``s_a = p_a - d_a``. Both equations are
-    solved for ``Δ`` by bisection, every row at once. The far rejection region (a
+
+    $$\Delta = (z_{1-\alpha/2} + z_\text{power}) \sqrt{v_a / n_a + v_b / n_b}$$
+
+    in score units (×100 for NPS points), with $v = p + d - (p - d)^2$; the change is
+    taken to move respondents between promoters and detractors (passives fixed), so
+    $v_b = p_a + d_a - (s_a \pm \Delta)^2$ with $s_a = p_a - d_a$. Both equations are
+    solved for $\Delta$ by bisection, every row at once. The far rejection region (a
     significant change in the wrong direction) is neglected, as in the sources: it
-    adds to the power, at most 5·10⁻⁴ over sample sizes from 60 to 3,000 and rates
+    adds to the power, at most $5 \cdot 10^{-4}$ over sample sizes from 60 to 3,000 and rates
     from 0.02 to 0.98.
 
     References

@@ -335,7 +335,7 @@ def _start_end(
 def first_response_time(
     created: Any, first_reply: Any, *, calendar: Any = None, by: Any = None, tz: str | None = None
 ) -> ResponseTime:
-    """First response time (FRT): from ticket creation to the first agent reply.
+    r"""First response time (FRT): from ticket creation to the first agent reply.
 
     Parameters
     ----------
@@ -368,8 +368,8 @@ def first_response_time(
 
     Notes
     -----
-    ``FRT_i = first_reply_i - created_i`` in calendar time, or the business seconds
-    between them (:func:`business_seconds`). ``mean = Σ FRT_i / n`` over answered
+    $\mathrm{FRT}_i = \text{first reply}_i - \text{created}_i$ in calendar time, or the business seconds
+    between them (:func:`business_seconds`). $\text{mean} = \sum_i \mathrm{FRT}_i / n$ over answered
     tickets; the median and p90 are the inverted-CDF percentiles (the smallest
     duration such that at least 50 % / 90 % of answered tickets were answered
     within it; Hyndman and Fan 1996, definition 1). Means and percentiles are NaN,
@@ -415,7 +415,7 @@ def first_response_time(
 def resolution_time(
     created: Any, resolved: Any, *, calendar: Any = None, by: Any = None, tz: str | None = None
 ) -> ResolutionTime:
-    """Resolution time: from ticket creation to resolution.
+    r"""Resolution time: from ticket creation to resolution.
 
     Parameters
     ----------
@@ -446,7 +446,7 @@ def resolution_time(
 
     Notes
     -----
-    ``resolution_i = resolved_i - created_i`` (calendar time or business seconds),
+    $\text{resolution}_i = \text{resolved}_i - \text{created}_i$ (calendar time or business seconds),
     summarised as in :func:`first_response_time`. Pass the first resolution for
     Zendesk's "first resolution time" or the final one for its "full resolution
     time"; time in a paused status (pending, on hold) is not subtracted. Open

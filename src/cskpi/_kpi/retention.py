@@ -99,7 +99,7 @@ def churn_rate(
     new_customers: Any = None,
     denominator: ChurnDenominator = "start",
 ) -> Any:  # the overloads above give the types
-    """Customer churn rate of one or many periods, with the denominator named.
+    r"""Customer churn rate of one or many periods, with the denominator named.
 
     Parameters
     ----------
@@ -133,13 +133,13 @@ def churn_rate(
 
     Notes
     -----
-    ``churn = L / S`` (start), ``L / ((S + E) / 2)`` with ``E = S + N - L``
-    (average), or ``L / (S + N)`` (serviced). With the start denominator the churn
+    $\text{churn} = L / S$ (start), $L / \frac{S + E}{2}$ with $E = S + N - L$
+    (average), or $L / (S + N)$ (serviced). With the start denominator the churn
     rate is one minus the retention rate of the customers present at the start; the
     average denominator is the usual choice when customers join throughout the
     period, and the serviced denominator keeps the rate in [0, 1] when customers
     acquired in the period may also leave in it. See Farris et al. (2010) for the
-    definitions and the relation ``average lifetime = 1 / churn``.
+    definitions and the relation $\text{average lifetime} = 1 / \text{churn}$.
 
     References
     ----------
@@ -208,7 +208,7 @@ def retention_rate(
 def retention_rate(
     customers_at_start: Any, customers_at_end: Any, new_customers: Any
 ) -> Any:  # the overloads above give the types
-    """Customer retention rate of one or many periods: ``(E - N) / S``.
+    r"""Customer retention rate of one or many periods: ``(E - N) / S``.
 
     Parameters
     ----------
@@ -236,7 +236,7 @@ def retention_rate(
 
     Notes
     -----
-    ``retention = (E - N) / S``: the customers at the end who were not acquired
+    $\text{retention} = (E - N) / S$: the customers at the end who were not acquired
     during the period are the ones retained (Farris et al. 2010, ch. 5). It assumes
     that the end count includes the new customers still active at the end.
 
@@ -298,13 +298,13 @@ def convert_churn_rate(rate: Any, periods: Any) -> Any:  # the overloads above g
     Returns
     -------
     float or ndarray of float
-        Churn rate per target period, in [0, 1]: ``1 - (1 - rate) ** periods``.
+        Churn rate per target period, in [0, 1]: $1 - (1 - c)^k$ for rate $c$ and $k$ ``periods``.
 
     Notes
     -----
-    A customer survives k periods with probability ``(1 - c) ** k`` when the churn
-    rate c is the same every period (a geometric lifetime), so the churn over k
-    periods is ``1 - (1 - c) ** k``. Multiplying the rate by k (``12 * 5 % = 60 %``)
+    A customer survives $k$ periods with probability $(1 - c)^k$ when the churn
+    rate $c$ is the same every period (a geometric lifetime), so the churn over $k$
+    periods is $1 - (1 - c)^k$. Multiplying the rate by $k$ (12 × 5 % = 60 %)
     overstates it; the error grows with the rate.
 
     References
@@ -681,7 +681,7 @@ class ReturnedWithin(Mergeable):
 def returned_within(
     customer_ids: Any, timestamps: Any, *, window_seconds: Any, end: Any = None
 ) -> ReturnedWithin:
-    """Share of customers who came back within a window after their first contact.
+    r"""Share of customers who came back within a window after their first contact.
 
     Parameters
     ----------
@@ -709,9 +709,11 @@ def returned_within(
 
     Notes
     -----
-    ``rate = #{customers with t2 - t1 <= w} / #{customers with end - t1 >= w}`` for the window w,
-    where t1 is a customer's first contact and t2 their next contact after t1
-    (records at the same instant as t1 are duplicates, not returns). Leaving the
+    $$\text{rate} = \frac{\#\{\text{customers with } t_2 - t_1 \le w\}}
+    {\#\{\text{customers with } \text{end} - t_1 \ge w\}}$$
+
+    for the window $w$, where $t_1$ is a customer's first contact and $t_2$ their next
+    contact after $t_1$ (records at the same instant as $t_1$ are duplicates, not returns). Leaving the
     censored customers out keeps the rate from falling as the data approach their
     end.
 
@@ -788,7 +790,7 @@ class RepeatRate(Mergeable):
 def repeat_rate(
     customer_ids: Any, timestamps: Any = None, *, start: Any = None, end: Any = None
 ) -> RepeatRate:
-    """Share of customers with at least two contacts (in a time window, optionally).
+    r"""Share of customers with at least two contacts (in a time window, optionally).
 
     Parameters
     ----------
@@ -810,9 +812,9 @@ def repeat_rate(
 
     Notes
     -----
-    ``repeat rate = #{customers with >= 2 contacts} / #{customers with >= 1}``, each
-    record being one contact: de-duplicate records first if the source can repeat
-    them.
+    $\text{repeat rate} = \#\{\text{customers with} \ge 2 \text{ contacts}\}
+    / \#\{\text{customers with} \ge 1\}$, each record being one contact: de-duplicate
+    records first if the source can repeat them.
 
     Examples
     --------

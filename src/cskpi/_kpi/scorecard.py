@@ -96,7 +96,7 @@ def _review_parts(
 def qa_review_scores(
     checks: Any, weights: Any, *, critical: Any = None, nan_policy: NanPolicy = "raise"
 ) -> NDArray[np.float64]:
-    """Score of each quality review: weighted share of the checklist passed, in [0, 1].
+    r"""Score of each quality review: weighted share of the checklist passed, in [0, 1].
 
     Parameters
     ----------
@@ -120,9 +120,13 @@ def qa_review_scores(
 
     Notes
     -----
-    ``score_r = 0`` if a critical item applicable to review r failed, else
-    ``sum_i w_i x_ri a_ri / sum_i w_i a_ri`` with ``x_ri`` the item result and ``a_ri``
-    1 when the item applies. This is the weighted checklist with "auto-fail"
+    $$\mathrm{score}_r = \begin{cases}
+    0 & \text{if a critical item applicable to review } r \text{ failed,} \\
+    \dfrac{\sum_i w_i\, x_{ri}\, a_{ri}}{\sum_i w_i\, a_{ri}} & \text{otherwise,}
+    \end{cases}$$
+
+    with $x_{ri}$ the item result, $w_i$ its weight and $a_{ri}$ 1 when the item applies.
+    This is the weighted checklist with "auto-fail"
     critical items common in contact-centre QA forms (COPC CX Standard, section on
     transaction monitoring, distinguishes critical from non-critical errors).
 

@@ -318,7 +318,7 @@ def service_level(
     exclude_short_abandons: bool = False,
     by: Any = None,
 ) -> ServiceLevel | Grouped[ServiceLevel]:
-    """Service level: the share of contacts answered within a threshold, by a named published formula.
+    r"""Service level: the share of contacts answered within a threshold, by a named published formula.
 
     Parameters
     ----------
@@ -336,17 +336,14 @@ def service_level(
         How abandoned contacts enter the share; the five published formulas
         (see Notes):
 
-        ``'abandoned_within_as_met'`` (formula 1)
-            ``(answered within T + abandoned within T) / (answered + abandoned)``
-        ``'abandoned_ignored'`` (formula 2)
-            ``answered within T / answered``
-        ``'abandoned_as_missed'`` (formula 3)
-            ``answered within T / (answered + abandoned)``
-        ``'abandoned_within_ignored'`` (formula 4)
-            ``answered within T / (answered + abandoned after T)``
-        ``'short_abandoned_as_met'`` (formula 5)
-            ``(answered within T + abandoned within S) / (answered + abandoned)``,
-            S = ``short_abandon_seconds``
+        - ``'abandoned_within_as_met'`` (formula 1): abandons within T count as met,
+          later ones as missed;
+        - ``'abandoned_ignored'`` (formula 2): abandons are left out;
+        - ``'abandoned_as_missed'`` (formula 3): every abandon is a miss;
+        - ``'abandoned_within_ignored'`` (formula 4): abandons within T are left
+          out, later ones are missed;
+        - ``'short_abandoned_as_met'`` (formula 5): short abandons (a wait under
+          ``short_abandon_seconds``) count as met.
     short_abandon_seconds : float or timedelta64, optional
         Short-abandon time S [s]: an abandon after a wait strictly shorter than S is
         a short abandon. Required by formula 5 and by ``exclude_short_abandons``.
@@ -370,26 +367,26 @@ def service_level(
 
     Notes
     -----
-    "Within T" means a wait of at most T seconds (``wait <= T``); a short abandon
-    waited strictly less than S (``wait < S``). With the notation A = answered,
-    A(T) = answered within T, B = abandoned, B(T) = abandoned within T and
-    B(<S) = short abandons:
+    "Within $T$" means a wait of at most $T$ seconds ($\text{wait} \le T$); a short abandon
+    waited strictly less than $S$ ($\text{wait} < S$). With the notation $A$ = answered,
+    $A_T$ = answered within $T$, $B$ = abandoned, $B_T$ = abandoned within $T$ and
+    $B_{<S}$ = short abandons:
 
-    1. ``'abandoned_within_as_met'``: ``(A(T) + B(T)) / (A + B)`` — an abandon before
-       T counts as served in time, one after T as a miss.
-    2. ``'abandoned_ignored'``: ``A(T) / A`` — abandons play no part; the source
+    1. ``'abandoned_within_as_met'``: $(A_T + B_T) / (A + B)$ — an abandon before
+       $T$ counts as served in time, one after $T$ as a miss.
+    2. ``'abandoned_ignored'``: $A_T / A$ — abandons play no part; the source
        advises against it.
-    3. ``'abandoned_as_missed'``: ``A(T) / (A + B)`` — every abandon is a miss: the
-       share of offered contacts answered within T, the literal reading of "80 % of
+    3. ``'abandoned_as_missed'``: $A_T / (A + B)$ — every abandon is a miss: the
+       share of offered contacts answered within $T$, the literal reading of "80 % of
        calls answered in 20 seconds", never above any of the other four, and the
        default here.
-    4. ``'abandoned_within_ignored'``: ``A(T) / (A + B - B(T))`` — abandons before T
-       are left out (no chance to answer them in time), abandons after T are misses.
-    5. ``'short_abandoned_as_met'``: ``(A(T) + B(<S)) / (A + B)`` — only the short
+    4. ``'abandoned_within_ignored'``: $A_T / (A + B - B_T)$ — abandons before $T$
+       are left out (no chance to answer them in time), abandons after $T$ are misses.
+    5. ``'short_abandoned_as_met'``: $(A_T + B_{<S}) / (A + B)$ — only the short
        abandons are given credit.
 
-    With ``exclude_short_abandons=True`` the short abandons are removed from A + B
-    and from B(T) first (formula 4 then leaves out the union of B(T) and B(<S)). The
+    With ``exclude_short_abandons=True`` the short abandons are removed from $A + B$
+    and from $B_T$ first (formula 4 then leaves out the union of $B_T$ and $B_{<S}$). The
     published example — 1,000 answered, 860 within 20 s; 60 abandoned, 20 within
     20 s, 40 after, 10 within 5 s — gives 83.0 %, 86.0 %, 81.1 %, 82.7 % and 82.1 %
     for formulas 1-5. Where the denominator is 0 the service level is NaN with an
@@ -579,7 +576,7 @@ def answer_time_percentile(
     by: Any = None,
     confidence_level: float | None = None,
 ) -> AnswerTimePercentiles:
-    """The smallest time within which at least a fraction q of contacts were answered (inverted-CDF quantile).
+    r"""The smallest time within which at least a fraction q of contacts were answered (inverted CDF).
 
     Parameters
     ----------
@@ -615,9 +612,9 @@ def answer_time_percentile(
 
     Notes
     -----
-    For the m contacts of the population sorted by answer time ``t_(1) <= … <= t_(m)``,
-    the quantile at level q is ``t_(ceil(q m))``: the smallest observed t with at
-    least a fraction q of the contacts answered within t (Hyndman and Fan 1996, definition 1;
+    For the $m$ contacts of the population sorted by answer time $t_{(1)} \le \dots \le t_{(m)}$,
+    the quantile at level $q$ is $t_{(\lceil q m \rceil)}$: the smallest observed $t$ with at
+    least a fraction $q$ of the contacts answered within $t$ (Hyndman and Fan 1996, definition 1;
     numpy's ``method='inverted_cdf'``). It is always an observed wait, never an
     interpolation, which is what makes the two ways of checking a target agree:
     ``service_level(w, T).score >= q`` exactly when this quantile is

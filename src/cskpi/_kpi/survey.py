@@ -169,16 +169,16 @@ class NPS(Mergeable):
         n_resamples: int = 10_000,
         random_state: int | np.random.Generator | None = None,
     ) -> ConfidenceInterval:
-        """Confidence interval for the NPS, in NPS points, clipped to [-100, 100].
+        r"""Confidence interval for the NPS, in NPS points, clipped to [-100, 100].
 
         Parameters
         ----------
         confidence_level : float, default 0.95
             Two-sided confidence level in (0, 1).
         method : {'wald', 'adjusted_wald', 'bootstrap'}
-            ``'wald'``: ``NPS ± z * 100 * sqrt(v / n)`` with the variance of the
+            ``'wald'``: $\mathrm{NPS} \pm 100\, z \sqrt{v / n}$ with the variance of the
             per-respondent score (+1 promoter, 0 passive, -1 detractor)
-            ``v = p + d - (p - d)²``, where p and d are the promoter and detractor
+            $v = p + d - (p - d)^2$, where $p$ and $d$ are the promoter and detractor
             shares. ``'adjusted_wald'``: the same with 3/4 added to the promoter and
             detractor counts and 3 to n, centred on the adjusted estimate; Rocks
             (2016) found it keeps its nominal coverage for small samples and scores
@@ -255,7 +255,7 @@ class NPS(Mergeable):
         return ConfidenceInterval(low=low, high=high, confidence_level=confidence_level, method="bootstrap")
 
     def margin_of_error(self, confidence_level: float = 0.95) -> Any:
-        """Half-width of the Wald interval, in NPS points: ``z * 100 * sqrt(v / n)``.
+        r"""Half-width of the Wald interval, in NPS points: $100\, z \sqrt{v / n}$.
 
         Examples
         --------
@@ -372,7 +372,7 @@ def nps(scores: Any, *, by: None = None, nan_policy: NanPolicy = "raise") -> NPS
 @overload
 def nps(scores: Any, *, by: Any, nan_policy: NanPolicy = "raise") -> Grouped[NPS]: ...
 def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> NPS | Grouped[NPS]:
-    """Net Promoter Score of 0-10 likelihood-to-recommend answers.
+    r"""Net Promoter Score of 0-10 likelihood-to-recommend answers.
 
     Parameters
     ----------
@@ -394,7 +394,9 @@ def nps(scores: Any, *, by: Any = None, nan_policy: NanPolicy = "raise") -> NPS 
 
     Notes
     -----
-    ``NPS = 100 * (promoters - detractors) / n`` (Reichheld 2003). The score is
+    $$\mathrm{NPS} = 100 \cdot \frac{n_\text{promoters} - n_\text{detractors}}{n}$$
+
+    (Reichheld 2003). The score is
     undefined for zero answers: it is NaN and an :class:`UndefinedMetricWarning` is
     emitted. See :meth:`NPS.confidence_interval` for margins of error and
     :func:`nps_difference` to compare two scores.
@@ -450,7 +452,7 @@ def _nps_flat_integers(array: NDArray[np.integer[Any]]) -> NPS:
 
 
 def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: float = 0.95) -> NPSDifference:
-    """Test whether two Net Promoter Scores differ (two independent samples).
+    r"""Test whether two Net Promoter Scores differ (two independent samples).
 
     Parameters
     ----------
@@ -471,10 +473,11 @@ def nps_difference(a: NPS, b: NPS, *, method: str = "wald", confidence_level: fl
 
     Notes
     -----
-    ``z = (s_a - s_b) / sqrt(v_a / n_a + v_b / n_b)``, where s is the mean
-    per-respondent score (+1/0/-1) and ``v = p + d - (p - d)²`` its variance; the
-    p-value is ``2 * (1 - Φ(|z|))``. This is the two-sample Wald test on the trinomial
-    means described by Rocks (2016). Undefined (NaN, with an
+    $$z = \frac{s_a - s_b}{\sqrt{v_a / n_a + v_b / n_b}},$$
+
+    where $s$ is the mean per-respondent score (+1/0/−1) and $v = p + d - (p - d)^2$
+    its variance; the p-value is $2\,(1 - \Phi(\lvert z \rvert))$. This is the
+    two-sample Wald test on the trinomial means described by Rocks (2016). Undefined (NaN, with an
     :class:`UndefinedMetricWarning`) when either sample is empty or both variances
     are zero.
 
@@ -582,7 +585,7 @@ class _RatingCounts(Mergeable):
     def mean_confidence_interval(
         self, confidence_level: float = 0.95, *, method: str = "t"
     ) -> ConfidenceInterval:
-        """Interval for the mean rating: ``mean ± c * s / sqrt(n)``, Student's t by default.
+        r"""Interval for the mean rating: $\bar x \pm c\, s / \sqrt{n}$, Student's t by default.
 
         ``method='t'`` takes ``c`` from Student's t with n - 1 degrees of freedom;
         ``'normal'`` the normal quantile, too narrow below about 30 answers (at n = 10 a
@@ -750,7 +753,7 @@ def csat(
     aspects: Any = None,
     nan_policy: NanPolicy = "raise",
 ) -> CSAT | Grouped[CSAT]:
-    """Customer satisfaction (CSAT): the share of satisfied answers.
+    r"""Customer satisfaction (CSAT): the share of satisfied answers.
 
     Parameters
     ----------
@@ -781,7 +784,7 @@ def csat(
 
     Notes
     -----
-    ``CSAT = answers >= satisfied_from / all answers``: the "top-two-box" percentage
+    $\mathrm{CSAT} = \#\{\text{answers} \ge \text{satisfied from}\} / n$: the "top-two-box" percentage
     of the American Customer Satisfaction Index tradition, expressed as a fraction.
     Over zero answers it is NaN with an :class:`UndefinedMetricWarning`.
 

@@ -180,7 +180,7 @@ def open_cases(created: Any, resolved: Any, instants: Any, *, by: Any) -> Groupe
 def open_cases(
     created: Any, resolved: Any, instants: Any, *, by: Any = None
 ) -> OpenCases | Grouped[OpenCases]:
-    """Number of tickets open at each of a set of instants.
+    r"""Number of tickets open at each of a set of instants.
 
     Parameters
     ----------
@@ -204,14 +204,16 @@ def open_cases(
 
     Notes
     -----
-    ``open(t) = #{created < t} - #{resolved < t}``: a ticket is open on
-    ``(created, resolved]``, so the count at t is the snapshot taken before the
-    events stamped t (a ticket created at t is not yet counted, one resolved at t
-    still is). Since every resolution follows its creation, the difference counts
-    exactly the tickets with ``created < t <= resolved``. This is the balance carried
+    $$\mathrm{open}(t) = \#\{\text{created} < t\} - \#\{\text{resolved} < t\}:$$
+
+    a ticket is open on $(\text{created}, \text{resolved}]$, so the count at $t$ is the
+    snapshot taken before the events stamped $t$ (a ticket created at $t$ is not yet
+    counted, one resolved at $t$ still is). Since every resolution follows its
+    creation, the difference counts exactly the tickets with
+    $\text{created} < t \le \text{resolved}$. This is the balance carried
     into t: evaluated at period starts it reconciles exactly with the arrivals and
     resolutions of :func:`ticket_flow`. Cost: one sort of the instants and
-    O(n log q) to place the tickets among them, then one bincount and one
+    $O(n \log q)$ to place the tickets among them, then one bincount and one
     cumulative sum; no loop over instants.
 
     References
@@ -334,7 +336,7 @@ def backlog(
     tz: str | None = None,
     by: Any = None,
 ) -> Backlog | Grouped[Backlog]:
-    """Backlog at each instant: open tickets at least ``age_limit_seconds`` old.
+    r"""Backlog at each instant: open tickets at least ``age_limit_seconds`` old.
 
     Parameters
     ----------
@@ -363,16 +365,17 @@ def backlog(
 
     Notes
     -----
-    A ticket is in backlog at t when it is open at t (``created < t <= resolved``, see
-    :func:`open_cases`) and its age ``B(t) - B(created) >= L``, where ``B`` is calendar
-    time or the cumulative open time of the calendar (``business_seconds`` from a fixed
-    origin) and L the age limit. An age of exactly L counts ("unresolved after 48
-    hours"). With ``b_i = B(created_i) + L`` the condition is ``b_i <= B(t)`` and
-    ``t <= resolved_i``. Tickets resolved before reaching the limit
-    (``B(resolved_i) < b_i``) are never in backlog and are dropped; for every other
-    ticket, ``resolved_i < t`` implies ``b_i <= B(t)``, so
+    A ticket is in backlog at $t$ when it is open at $t$ ($\text{created} < t \le \text{resolved}$,
+    see :func:`open_cases`) and its age $B(t) - B(\text{created}) \ge L$, where $B$ is
+    calendar time or the cumulative open time of the calendar (``business_seconds``
+    from a fixed origin) and $L$ the age limit. An age of exactly $L$ counts
+    ("unresolved after 48 hours"). With $b_i = B(\text{created}_i) + L$ the condition
+    is $b_i \le B(t)$ and $t \le \text{resolved}_i$. Tickets resolved before reaching
+    the limit ($B(\text{resolved}_i) < b_i$) are never in backlog and are dropped; for
+    every other ticket, $\text{resolved}_i < t$ implies $b_i \le B(t)$, so over the
+    remaining tickets
 
-    ``backlog(t) = #{b_i <= B(t)} - #{resolved_i < t}`` over the remaining tickets:
+    $$\mathrm{backlog}(t) = \#\{b_i \le B(t)\} - \#\{\text{resolved}_i < t\}:$$
 
     two one-dimensional counts, done like :func:`open_cases` with one searchsorted
     against ``B`` of the sorted instants (B is non-decreasing, so sorting the instants
@@ -526,7 +529,7 @@ def ticket_flow(
     end: Any = None,
     tz: str | None = None,
 ) -> TicketFlow | Grouped[TicketFlow]:
-    """Arrivals, resolutions, net change and open balance per calendar period.
+    r"""Arrivals, resolutions, net change and open balance per calendar period.
 
     Parameters
     ----------
@@ -549,13 +552,21 @@ def ticket_flow(
 
     Notes
     -----
-    For period p = ``[s_p, s_{p+1})``: arrivals ``#{created ∈ p}``, resolutions
-    ``#{resolved ∈ p}``, opening balance ``open(s_p) = #{created < s_p} -
-    #{resolved < s_p}`` (the convention of :func:`open_cases`). Then
-    ``n_open_at_end[p] = n_open_at_start[p] + arrivals[p] - resolutions[p] =
-    n_open_at_start[p + 1] = open(s_{p+1})`` exactly. Counted with one bincount per
-    event type over ``group * (n_periods + 2) + slot``, where two extra slots hold
-    the events before and after the range.
+    For period $p = [s_p, s_{p+1})$, the arrivals are the tickets created in $p$, the
+    resolutions those resolved in $p$, and the opening balance is (the convention of
+    :func:`open_cases`)
+
+    $$\mathrm{open}(s_p) = \lvert\{\text{created} < s_p\}\rvert - \lvert\{\text{resolved} < s_p\}\rvert.$$
+
+    Then, exactly,
+
+    $$\mathrm{end}_p = \mathrm{start}_p + \mathrm{arrivals}_p - \mathrm{resolutions}_p
+    = \mathrm{start}_{p+1} = \mathrm{open}(s_{p+1}),$$
+
+    with $\mathrm{start}_p$ = ``n_open_at_start[p]`` and $\mathrm{end}_p$ =
+    ``n_open_at_end[p]``. Counted with one bincount per event type over
+    ``group * (n_periods + 2) + slot``, where two extra slots hold the events before
+    and after the range.
 
     References
     ----------
@@ -685,7 +696,7 @@ def resolution_rate(
     end: Any = None,
     tz: str | None = None,
 ) -> ResolutionRate | Grouped[ResolutionRate]:
-    """Resolution rate: tickets resolved over tickets assigned, per agent or team and period.
+    r"""Resolution rate: tickets resolved over tickets assigned, per agent or team and period.
 
     Parameters
     ----------
@@ -714,7 +725,10 @@ def resolution_rate(
 
     Notes
     -----
-    Cohort definition: ``rate[p] = #{assigned in p and resolved} / #{assigned in p}``.
+    Cohort definition:
+
+    $$\text{rate}_p = \frac{\#\{\text{assigned in } p \text{ and resolved}\}}{\#\{\text{assigned in } p\}}.$$
+
     A ticket assigned in March and resolved in April counts in March, in both the
     numerator and the denominator, so the rate is a fraction in [0, 1] and the March
     figure can still rise while old tickets are being resolved (with
@@ -861,7 +875,7 @@ def fcr_repeat_contact(
     end: Any = None,
     by: Any = None,
 ) -> RepeatContactFCR | Grouped[RepeatContactFCR]:
-    """First-contact resolution, definition (a): the customer does not contact again within a window.
+    r"""First-contact resolution, definition (a): the customer does not contact again within a window.
 
     Parameters
     ----------
@@ -893,14 +907,14 @@ def fcr_repeat_contact(
 
     Notes
     -----
-    Contact i (customer k, time t) is resolved at first contact when no other contact
-    of customer k (about the same reason, when ``reasons`` is given) falls in
-    ``[t, t + window]`` after it. Every contact is judged, so in a chain of three
+    Contact $i$ (customer $k$, time $t$) is resolved at first contact when no other contact
+    of customer $k$ (about the same reason, when ``reasons`` is given) falls in
+    $[t, t + \text{window}]$ after it. Every contact is judged, so in a chain of three
     contacts a week apart only the last can count as resolved. Two contacts at the
-    same instant: the one listed first is the one repeated. ``FCR = n_resolved /
-    n_contacts`` over the contacts whose window is fully observed; leaving out the
-    censored ones avoids counting recent contacts as resolved only because their
-    window has not elapsed yet. Computed with one sort by (customer, reason, time)
+    same instant: the one listed first is the one repeated.
+    $\mathrm{FCR} = n_\text{resolved} / n_\text{contacts}$ over the contacts whose window is
+    fully observed; leaving out the censored ones avoids counting recent contacts as
+    resolved only because their window has not elapsed yet. Computed with one sort by (customer, reason, time)
     and a comparison of each contact with the next. Merging (``+``) is valid for
     disjoint sets of customers only.
 
@@ -1051,7 +1065,7 @@ def fcr_single_reply(
 def fcr_single_reply(
     replies: Any, *, resolved: Any = None, by: Any = None, count_zero_replies: bool = False
 ) -> SingleReplyFCR | Grouped[SingleReplyFCR]:
-    """First-contact resolution, definition (b): tickets resolved with a single agent reply.
+    r"""First-contact resolution, definition (b): tickets resolved with a single agent reply.
 
     Parameters
     ----------
@@ -1074,8 +1088,8 @@ def fcr_single_reply(
 
     Notes
     -----
-    Default: ``FCR = #{resolved, replies = 1} / #{resolved, replies >= 1}``. With
-    ``count_zero_replies``: ``#{resolved, replies <= 1} / #{resolved}``. Unresolved
+    Default: $\mathrm{FCR} = \#\{\text{resolved, replies} = 1\} / \#\{\text{resolved, replies} \ge 1\}$.
+    With ``count_zero_replies``: $\#\{\text{resolved, replies} \le 1\} / \#\{\text{resolved}\}$. Unresolved
     tickets are outside both. Both variants derive from the same three counts.
 
     References
@@ -1151,7 +1165,7 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: None = None) -> Reope
 @overload
 def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any) -> Grouped[ReopenRate]: ...
 def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> ReopenRate | Grouped[ReopenRate]:
-    """Reopen rate: share of resolved tickets that were reopened.
+    r"""Reopen rate: share of resolved tickets that were reopened.
 
     Parameters
     ----------
@@ -1172,8 +1186,8 @@ def reopen_rate(reopens: Any, *, resolved: Any = None, by: Any = None) -> Reopen
 
     Notes
     -----
-    ``reopen rate = #{reopens >= 1} / #{resolved at least once}``, where a ticket has
-    been resolved at least once when it is resolved now or has been reopened. A
+    $\text{reopen rate} = \#\{\text{reopens} \ge 1\} / \#\{\text{resolved at least once}\}$,
+    where a ticket has been resolved at least once when it is resolved now or has been reopened. A
     ticket reopened three times counts once in the rate and three times in
     ``reopens_per_resolved``.
 

@@ -65,7 +65,7 @@ def referral_rate(referred_customers: NDArray[Any], new_customers: Any) -> NDArr
 @overload
 def referral_rate(referred_customers: Any, new_customers: Any) -> float | NDArray[np.float64]: ...
 def referral_rate(referred_customers: Any, new_customers: Any) -> Any:  # the overloads above give the types
-    """Share of new customers who came through a referral, per period.
+    r"""Share of new customers who came through a referral, per period.
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def referral_rate(referred_customers: Any, new_customers: Any) -> Any:  # the ov
 
     Notes
     -----
-    ``referral rate = new customers acquired by referral / all new customers``
+    $\text{referral rate} = n_\text{new by referral} / n_\text{new}$
     (Farris et al. 2010). Count a customer in the period of their first purchase or
     contact, the same period for both counts.
 
@@ -157,7 +157,7 @@ def clv_infinite_horizon(
 def clv_infinite_horizon(
     margin: Any, retention_rate: Any, discount_rate: Any, *, timing: Timing = "period_start"
 ) -> Any:  # the overloads above give the types
-    """CLV of a new customer over an unbounded horizon, in closed form.
+    r"""CLV of a new customer over an unbounded horizon, in closed form.
 
     Parameters
     ----------
@@ -185,15 +185,15 @@ def clv_infinite_horizon(
 
     Notes
     -----
-    With the margin m of every period the customer is active in, retention r and
-    discount d:
+    With the margin $m$ of every period the customer is active in, retention $r$ and
+    discount $d$:
 
-    * period_start: ``CLV = sum_{t>=0} m r^t / (1 + d)^t = m (1 + d) / (1 + d - r)``
+    * period_start: $\mathrm{CLV} = \sum_{t \ge 0} \frac{m\, r^t}{(1 + d)^t} = \frac{m (1 + d)}{1 + d - r}$
       (case 1 of Fader and Hardie 2012, the form of Blattberg et al. 2008);
-    * period_end: ``CLV = sum_{t>=1} m r^(t-1) / (1 + d)^t = m / (1 + d - r)``, the
-      period_start value divided by ``1 + d`` (case 3);
-    * after_first_period: ``CLV = sum_{t>=1} m r^t / (1 + d)^t = m r / (1 + d - r)``
-      (case 2); Gupta and Lehmann (2003) call ``r / (1 + d - r)`` the *margin
+    * period_end: $\mathrm{CLV} = \sum_{t \ge 1} \frac{m\, r^{t-1}}{(1 + d)^t} = \frac{m}{1 + d - r}$, the
+      period_start value divided by $1 + d$ (case 3);
+    * after_first_period: $\mathrm{CLV} = \sum_{t \ge 1} \frac{m\, r^t}{(1 + d)^t} = \frac{m\, r}{1 + d - r}$
+      (case 2); Gupta and Lehmann (2003) call $r / (1 + d - r)$ the *margin
       multiple*. Berger and Nasr (1998) set out the general discounted-sum framework
       these closed forms come from.
 
@@ -264,7 +264,7 @@ def clv_finite_horizon(
     *,
     timing: Timing = "period_start",
 ) -> Any:  # the overloads above give the types
-    """CLV over a horizon of a given number of periods (truncated CLV).
+    r"""CLV over a horizon of a given number of periods (truncated CLV).
 
     Parameters
     ----------
@@ -283,13 +283,13 @@ def clv_finite_horizon(
 
     Notes
     -----
-    With ``q = r / (1 + d)`` and T periods:
+    With $q = r / (1 + d)$ and $T$ periods:
 
-    * period_start: ``sum_{t=0}^{T-1} m q^t = m (1 - q^T) / (1 - q)``;
-    * period_end: the same divided by ``1 + d``;
-    * after_first_period: ``sum_{t=1}^{T} m q^t = m q (1 - q^T) / (1 - q)``;
+    * period_start: $\sum_{t=0}^{T-1} m\, q^t = m (1 - q^T) / (1 - q)$;
+    * period_end: the same divided by $1 + d$;
+    * after_first_period: $\sum_{t=1}^{T} m\, q^t = m\, q (1 - q^T) / (1 - q)$;
 
-    each ``m T`` (times 1/(1 + d) or q) when q = 1. Fader and Hardie (2014) point
+    each $m T$ (times $1/(1 + d)$ or $q$) when $q = 1$. Fader and Hardie (2014) point
     out that such a sum is not a *lifetime* value: it ignores what the customer is
     worth after the horizon.
 
@@ -344,7 +344,7 @@ def clv_simple(
 def clv_simple(
     average_order_value: Any, purchase_frequency: Any, margin_rate: Any, churn_rate: Any
 ) -> Any:  # the overloads above give the types
-    """Undiscounted CLV: order value x purchase frequency x margin x expected lifetime (1 / churn).
+    r"""Undiscounted CLV: order value x purchase frequency x margin x expected lifetime (1 / churn).
 
     Parameters
     ----------
@@ -365,10 +365,12 @@ def clv_simple(
 
     Notes
     -----
-    ``CLV = AOV x F x margin / churn``. With a geometric lifetime (the customer
-    leaves after each period with probability c) the expected number of periods is
-    ``1 / c``, and this is :func:`clv_infinite_horizon` (period_start) with ``m = AOV x F x margin``,
-    ``r = 1 - c`` and no discounting: ``m (1 + 0) / (1 + 0 - (1 - c)) = m / c``
+    $$\mathrm{CLV} = \frac{\mathrm{AOV} \cdot F \cdot \text{margin}}{\text{churn}}.$$
+
+    With a geometric lifetime (the customer leaves after each period with probability
+    $c$) the expected number of periods is $1 / c$, and this is :func:`clv_infinite_horizon`
+    (period_start) with $m = \mathrm{AOV} \cdot F \cdot \text{margin}$, $r = 1 - c$ and no
+    discounting: $m (1 + 0) / (1 + 0 - (1 - c)) = m / c$
     (Fader and Hardie 2012). Use the discounted forms when the lifetime spans years.
 
     References
@@ -506,7 +508,7 @@ def clv_inputs(
     end: Any = None,
     tz: str | None = None,
 ) -> CLVInputs:
-    """Average order value, purchase frequency and churn from a transactions table.
+    r"""Average order value, purchase frequency and churn from a transactions table.
 
     Parameters
     ----------
@@ -541,9 +543,9 @@ def clv_inputs(
 
     Notes
     -----
-    ``AOV = revenue / orders``; ``F = orders / active customer-periods``;
-    ``retention = (active in p and in p + 1) / (active in p)``, pooled over every
-    period p before the last. With these definitions ``F / churn`` is the expected
+    $\mathrm{AOV} = \text{revenue} / \text{orders}$; $F = \text{orders} / \text{active customer-periods}$;
+    $\text{retention} = \#\{\text{active in } p \text{ and in } p + 1\} / \#\{\text{active in } p\}$,
+    pooled over every period $p$ before the last. With these definitions $F / \text{churn}$ is the expected
     number of orders over a run of consecutive active periods, so
     ``clv_simple(AOV, F, margin, churn)`` is the expected margin of such a run. A
     customer who skips a period counts as lost and comes back as a new run, which

@@ -114,7 +114,7 @@ def volume(
     end: Any = None,
     tz: str | None = None,
 ) -> Volume | Grouped[Volume]:
-    """Number of contacts (or tickets, calls…) per calendar period.
+    r"""Number of contacts (or tickets, calls…) per calendar period.
 
     Parameters
     ----------
@@ -146,9 +146,9 @@ def volume(
 
     Notes
     -----
-    A contact at instant t belongs to the period ``[start_p, start_{p+1})`` that
-    contains t (periods are half-open, so midnight belongs to the day it starts).
-    ``n_contacts[g, p] = #{i : by_i = g, t_i ∈ period p}``, counted in one
+    A contact at instant $t$ belongs to the period $[s_p, s_{p+1})$ that
+    contains $t$ (periods are half-open, so midnight belongs to the day it starts).
+    $n_{g,p} = \#\{i : \text{by}_i = g,\ t_i \in [s_p, s_{p+1})\}$, counted in one
     ``np.bincount`` over ``g * n_periods + p``. Results over the same range merge
     with ``+`` (pass ``start`` and ``end`` to give batches the same range).
 
@@ -249,7 +249,7 @@ def channel_share(
     end: Any = None,
     tz: str | None = None,
 ) -> ChannelShare:
-    """Share of contact volume by channel per calendar period, and its change between periods.
+    r"""Share of contact volume by channel per calendar period, and its change between periods.
 
     Parameters
     ----------
@@ -280,9 +280,10 @@ def channel_share(
 
     Notes
     -----
-    ``share[c, p] = n[c, p] / Σ_c n[c, p]`` and
-    ``share_change[c, p] = share[c, p] - share[c, p-1]`` (an absolute change in
-    share points, not a relative change). Shares of a period without contacts are
+    $$\text{share}_{c,p} = \frac{n_{c,p}}{\sum_{c'} n_{c',p}}, \qquad
+    \text{share change}_{c,p} = \text{share}_{c,p} - \text{share}_{c,p-1}$$
+
+    (an absolute change in share points, not a relative change). Shares of a period without contacts are
     undefined (NaN with an :class:`UndefinedMetricWarning`). All counts come from
     one bincount pass over ``channel * n_periods + period``.
 

@@ -247,7 +247,7 @@ def erlang_a(
 def erlang_a(
     traffic: Any, agents: Any, *, aht_seconds: Any, patience_seconds: Any
 ) -> Any:  # the overloads above give the types
-    """Erlang A: probability that a call has to wait (M/M/n+M, callers abandon).
+    r"""Erlang A: probability that a call has to wait (M/M/n+M, callers abandon).
 
     Parameters
     ----------
@@ -269,15 +269,16 @@ def erlang_a(
 
     Notes
     -----
-    With ``x = A patience / AHT``, ``a = N patience / AHT`` and ``B = B(N, A)``
-    (Garnett, Mandelbaum & Reiman 2002)::
+    With $x = A \cdot \text{patience} / \mathrm{AHT}$, $a = N \cdot \text{patience} / \mathrm{AHT}$
+    and $B = B(N, A)$ (Garnett, Mandelbaum & Reiman 2002):
 
-        P(W > 0) = B J / (1 + (J - 1) B),    J = P(a, x) / g(a, x)
-                 = 1 + sum_{j>=1} prod_{i=1..j} x / (a + i)
+    $$P(W > 0) = \frac{B J}{1 + (J - 1) B}, \qquad
+    J = \frac{P(a, x)}{g(a, x)} = 1 + \sum_{j \ge 1} \prod_{i=1}^{j} \frac{x}{a + i},$$
 
-    ``J`` sums the stationary probabilities of ``N + j`` callers in the system
-    relative to ``N``: the birth rate is ``lambda``, the death rate
-    ``N / AHT + j / patience``. As the patience grows the value tends to Erlang C
+    with $P(a, x)$ the regularized lower incomplete gamma function and
+    $g(a, x) = x^a e^{-x} / \Gamma(a + 1)$. $J$ sums the stationary probabilities of
+    $N + j$ callers in the system relative to $N$: the birth rate is $\lambda$, the
+    death rate $N / \mathrm{AHT} + j / \text{patience}$. As the patience grows the value tends to Erlang C
     (where ``N > A``); as it shrinks, to Erlang B.
 
     References
@@ -314,7 +315,7 @@ def erlang_a_abandonment_rate(
 def erlang_a_abandonment_rate(
     traffic: Any, agents: Any, *, aht_seconds: Any, patience_seconds: Any
 ) -> Any:  # the overloads above give the types
-    """Erlang A: probability that an arriving call abandons before it is answered.
+    r"""Erlang A: probability that an arriving call abandons before it is answered.
 
     Parameters
     ----------
@@ -329,15 +330,16 @@ def erlang_a_abandonment_rate(
 
     Notes
     -----
-    ``P(Ab) = P(W > 0) P(Ab | W > 0)`` with ``rho = A / N`` and (Garnett, Mandelbaum
-    & Reiman 2002)::
+    $P(\mathrm{Ab}) = P(W > 0)\, P(\mathrm{Ab} \mid W > 0)$ with $\rho = A / N$ and (Garnett,
+    Mandelbaum & Reiman 2002)
 
-        P(Ab | W > 0) = 1 / (rho J) + 1 - 1 / rho = [x - a P(a + 1, x) / P(a, x)] / x
+    $$P(\mathrm{Ab} \mid W > 0) = \frac{1}{\rho J} + 1 - \frac{1}{\rho}
+    = \frac{x - a\, P(a + 1, x) / P(a, x)}{x},$$
 
     computed in the second form as a sum of positive terms (see
     :func:`cskpi._kpi.queueing.gamma.gamma_parts`). It equals
-    ``theta E[W]`` (every waiting caller abandons at rate ``theta``), so
-    :func:`erlang_a_mean_wait` is ``patience * P(Ab)``. As the patience shrinks to 0
+    $\theta\, E[W]$ (every waiting caller abandons at rate $\theta$), so
+    :func:`erlang_a_mean_wait` is $\text{patience} \cdot P(\mathrm{Ab})$. As the patience shrinks to 0
     it tends to Erlang B's blocking ``B(N, A)``.
 
     References
@@ -410,7 +412,7 @@ def erlang_a_service_level(
     policy: ErlangAPolicy = "abandoned_as_missed",
     short_abandon_seconds: Any = None,
 ) -> Any:  # the overloads above give the types
-    """Erlang A forecast service level, by the published formula named in ``policy``.
+    r"""Erlang A forecast service level, by the published formula named in ``policy``.
 
     Parameters
     ----------
@@ -433,20 +435,23 @@ def erlang_a_service_level(
 
     Notes
     -----
-    With ``Ans(T) = P(answered, W <= T)``, ``Ab(T) = P(abandoned, W <= T)`` and
-    ``Ab = P(Ab)`` (:func:`erlang_a_abandonment_rate`), per offered call:
+    With $\mathrm{Ans}(T) = P(\text{answered}, W \le T)$, $\mathrm{Ab}(T) = P(\text{abandoned}, W \le T)$
+    and $\mathrm{Ab} = P(\mathrm{Ab})$ (:func:`erlang_a_abandonment_rate`), per offered call:
 
-    * formula 1 ``'abandoned_within_as_met'``: ``Ans(T) + Ab(T) = 1 - P(V > T) e^(-theta T)``;
-    * formula 2 ``'abandoned_ignored'``: ``Ans(T) / (1 - Ab)``;
-    * formula 3 ``'abandoned_as_missed'``: ``Ans(T)``;
-    * formula 4 ``'abandoned_within_ignored'``: ``Ans(T) / (1 - Ab(T))``;
-    * formula 5 ``'short_abandoned_as_met'``: ``Ans(T) + Ab(S)``.
+    * formula 1 ``'abandoned_within_as_met'``:
+      $\mathrm{Ans}(T) + \mathrm{Ab}(T) = 1 - P(V > T)\, e^{-\theta T}$;
+    * formula 2 ``'abandoned_ignored'``: $\mathrm{Ans}(T) / (1 - \mathrm{Ab})$;
+    * formula 3 ``'abandoned_as_missed'``: $\mathrm{Ans}(T)$;
+    * formula 4 ``'abandoned_within_ignored'``: $\mathrm{Ans}(T) / (1 - \mathrm{Ab}(T))$;
+    * formula 5 ``'short_abandoned_as_met'``: $\mathrm{Ans}(T) + \mathrm{Ab}(S)$.
 
-    Integrating the offered-wait law ``P(V > t) = P(W > 0) P(a, x e^(-theta t)) / P(a, x)``
-    against the patience (Mandelbaum & Zeltyn, technical note), with ``y = x e^(-theta T)``::
+    Integrating the offered-wait law $P(V > t) = P(W > 0)\, P(a, x e^{-\theta t}) / P(a, x)$
+    against the patience (Mandelbaum & Zeltyn, technical note), with $y = x e^{-\theta T}$:
 
-        Ans(T) = 1 - P(W > 0) + P(W > 0) (a / x) [P(a + 1, x) - P(a + 1, y)] / P(a, x)
-        Ab(T)  = P(W > 0) / x * [m(x) - m(y) P(a, y) / P(a, x)],   m(z) = z - a P(a + 1, z) / P(a, z)
+    $$\mathrm{Ans}(T) = 1 - P(W > 0) + P(W > 0)\, \frac{a}{x}\, \frac{P(a + 1, x) - P(a + 1, y)}{P(a, x)},$$
+
+    $$\mathrm{Ab}(T) = \frac{P(W > 0)}{x} \left[m(x) - m(y) \frac{P(a, y)}{P(a, x)}\right], \qquad
+    m(z) = z - a \frac{P(a + 1, z)}{P(a, z)}.$$
 
     References
     ----------
@@ -504,7 +509,7 @@ def erlang_a_asa(
 def erlang_a_asa(
     traffic: Any, agents: Any, *, aht_seconds: Any, patience_seconds: Any
 ) -> Any:  # the overloads above give the types
-    """Erlang A ASA: mean wait [s] of the calls that are answered.
+    r"""Erlang A ASA: mean wait [s] of the calls that are answered.
 
     Parameters
     ----------
@@ -520,14 +525,17 @@ def erlang_a_asa(
 
     Notes
     -----
-    A caller who finds ``j`` others waiting has an offered wait ``V`` that is a sum of
-    exponentials of rates ``theta (a + i)``, ``i = 0..j``; they are answered with
-    probability ``E[e^(-theta V)] = a / (a + j + 1)`` and
-    ``E[V; answered] = E[V e^(-theta V)] = a (psi(a + j + 2) - psi(a + 1)) / (theta (a + j + 1))``
-    (``psi`` the digamma function). Weighting by the stationary probabilities of
-    ``N + j`` callers (proportional to ``prod_{i<=j} x / (a + i)``, see :func:`erlang_a`)::
+    A caller who finds $j$ others waiting has an offered wait $V$ that is a sum of
+    exponentials of rates $\theta (a + i)$, $i = 0, \dots, j$; they are answered with
+    probability $E[e^{-\theta V}] = a / (a + j + 1)$ and
 
-        ASA = E[W; answered] / (1 - P(Ab))
+    $$E[V; \text{answered}] = E[V e^{-\theta V}]
+    = \frac{a \left(\psi(a + j + 2) - \psi(a + 1)\right)}{\theta (a + j + 1)}$$
+
+    ($\psi$ the digamma function). Weighting by the stationary probabilities of
+    $N + j$ callers (proportional to $\prod_{i \le j} x / (a + i)$, see :func:`erlang_a`):
+
+    $$\mathrm{ASA} = \frac{E[W; \text{answered}]}{1 - P(\mathrm{Ab})}.$$
 
     The mean wait of all callers, abandoned ones included, is :func:`erlang_a_mean_wait`.
 
@@ -574,7 +582,7 @@ def erlang_a_mean_wait(
 def erlang_a_mean_wait(
     traffic: Any, agents: Any, *, aht_seconds: Any, patience_seconds: Any
 ) -> Any:  # the overloads above give the types
-    """Erlang A: mean wait [s] of all offered calls, answered and abandoned.
+    r"""Erlang A: mean wait [s] of all offered calls, answered and abandoned.
 
     Parameters
     ----------
@@ -589,10 +597,11 @@ def erlang_a_mean_wait(
 
     Notes
     -----
-    Every waiting caller abandons at rate ``theta = 1 / patience``, so the
-    abandonment flow is ``theta`` times the mean queue length and by Little's law
-    ``P(Ab) = theta E[W]`` (Garnett, Mandelbaum & Reiman 2002):
-    ``E[W] = patience * P(Ab)``.
+    Every waiting caller abandons at rate $\theta = 1 / \text{patience}$, so the
+    abandonment flow is $\theta$ times the mean queue length and by Little's law
+    $P(\mathrm{Ab}) = \theta\, E[W]$ (Garnett, Mandelbaum & Reiman 2002):
+
+    $$E[W] = \text{patience} \cdot P(\mathrm{Ab}).$$
 
     References
     ----------
@@ -625,7 +634,7 @@ def erlang_a_occupancy(
 def erlang_a_occupancy(
     traffic: Any, agents: Any, *, aht_seconds: Any, patience_seconds: Any
 ) -> Any:  # the overloads above give the types
-    """Erlang A forecast occupancy: carried load over agents.
+    r"""Erlang A forecast occupancy: carried load over agents.
 
     Parameters
     ----------
@@ -640,8 +649,8 @@ def erlang_a_occupancy(
 
     Notes
     -----
-    Only answered calls are served, so the carried load is ``A (1 - P(Ab))`` and
-    ``occupancy = A (1 - P(Ab)) / N`` (Garnett, Mandelbaum & Reiman 2002). It stays
+    Only answered calls are served, so the carried load is $A (1 - P(\mathrm{Ab}))$ and
+    $\text{occupancy} = A (1 - P(\mathrm{Ab})) / N$ (Garnett, Mandelbaum & Reiman 2002). It stays
     below 1 at any traffic: abandonment keeps the queue stable.
 
     References

@@ -44,7 +44,7 @@ def erlang_b_carried_traffic(traffic: Any, servers: Any) -> Any:  # the overload
 
     Notes
     -----
-    Only calls that find a free line are carried: ``A_c = A (1 - B(N, A))``, the mean
+    Only calls that find a free line are carried: $A_c = A (1 - B(N, A))$, the mean
     number of busy lines (Cooper 1981, sec. 3.4).
 
     References
@@ -123,7 +123,7 @@ def erlang_b_traffic(servers: NDArray[Any], *, max_blocking: Any) -> NDArray[np.
 @overload
 def erlang_b_traffic(servers: Any, *, max_blocking: Any) -> float | NDArray[np.float64]: ...
 def erlang_b_traffic(servers: Any, *, max_blocking: Any) -> Any:  # the overloads above give the types
-    """Offered traffic that ``servers`` lines take at a blocking target (Erlang B inverse).
+    r"""Offered traffic that ``servers`` lines take at a blocking target (Erlang B inverse).
 
     Parameters
     ----------
@@ -140,9 +140,9 @@ def erlang_b_traffic(servers: Any, *, max_blocking: Any) -> Any:  # the overload
 
     Notes
     -----
-    ``B(N, A)`` increases continuously from 0 to 1 in ``A``, so the root is unique. It
-    lies in ``[0, N / (1 - b)]``, because the carried traffic ``A (1 - B)`` is below
-    ``N``. Newton's method on ``log B`` with ``d log B / dA = N / A - 1 + B``
+    $B(N, A)$ increases continuously from 0 to 1 in $A$, so the root is unique. It
+    lies in $[0, N / (1 - b)]$, because the carried traffic $A (1 - B)$ is below
+    $N$. Newton's method on $\log B$ with $d \log B / dA = N / A - 1 + B$
     (Jagerman 1974), kept inside a bisection bracket, runs for all elements at once
     until the steps are below four units in the last place.
 

@@ -472,7 +472,7 @@ def agents_required(
     max_occupancy: Any = None,
     shrinkage: Any = 0.0,
 ) -> Staffing:
-    """Fewest agents that answer a share of calls within a threshold (Erlang C or A), per interval.
+    r"""Fewest agents that answer a share of calls within a threshold (Erlang C or A), per interval.
 
     Parameters
     ----------
@@ -516,21 +516,23 @@ def agents_required(
 
     Notes
     -----
-    ``agents = min { N > A : 1 - C(N, A) exp(-(N - A) T / AHT) >= SL }`` with
-    ``A = calls * AHT / interval`` (:func:`traffic_intensity`) and ``C`` Erlang C
-    (:func:`erlang_c`), the standard Erlang C staffing of Gans, Koole & Mandelbaum
-    (2003, sec. 4.1); with ``max_occupancy`` also ``N >= A / max_occupancy``.
+    $$\text{agents} = \min \left\{ N > A :
+    1 - C(N, A)\, e^{-(N - A)\, T / \mathrm{AHT}} \ge \mathrm{SL} \right\}$$
+
+    with $A = \text{calls} \cdot \mathrm{AHT} / \text{interval}$ (:func:`traffic_intensity`) and
+    $C$ Erlang C (:func:`erlang_c`), the standard Erlang C staffing of Gans, Koole &
+    Mandelbaum (2003, sec. 4.1); with ``max_occupancy`` also $N \ge A / \text{max occupancy}$.
     All intervals are solved together (see the module notes): one exact Erlang B
     evaluation at the smallest stable staffing, then one-agent steps with the
-    forward Erlang B recursion, about ``sqrt(A)`` of them.
+    forward Erlang B recursion, about $\sqrt{A}$ of them.
 
-    With ``patience_seconds`` the target is ``Ans(T) >= SL`` with ``Ans(T)`` of
-    :func:`erlang_a_service_level` (and ``P(Ab) <= max_abandonment``,
-    ``A (1 - P(Ab)) / N <= max_occupancy`` when given). Erlang A is stable at any
+    With ``patience_seconds`` the target is $\mathrm{Ans}(T) \ge \mathrm{SL}$ with $\mathrm{Ans}(T)$ of
+    :func:`erlang_a_service_level` (and $P(\mathrm{Ab}) \le$ ``max_abandonment``,
+    $A (1 - P(\mathrm{Ab})) / N \le$ ``max_occupancy`` when given). Erlang A is stable at any
     staffing, so the answer can lie below the traffic. The search brackets the answer
-    for all intervals at once, from the lower bound ``N > A SL`` (the carried load
-    ``A (1 - P(Ab)) >= A Ans(T)`` is below ``N``) and an upper end grown in doubling
-    steps, then bisects: every figure is monotone in ``N``.
+    for all intervals at once, from the lower bound $N > A \cdot \mathrm{SL}$ (the carried load
+    $A (1 - P(\mathrm{Ab})) \ge A \cdot \mathrm{Ans}(T)$ is below $N$) and an upper end grown in doubling
+    steps, then bisects: every figure is monotone in $N$.
 
     References
     ----------
@@ -587,7 +589,7 @@ def agents_required_for_asa(
     max_occupancy: Any = None,
     shrinkage: Any = 0.0,
 ) -> Staffing:
-    """Fewest agents whose average speed of answer is at most a target (Erlang C or A), per interval.
+    r"""Fewest agents whose average speed of answer is at most a target (Erlang C or A), per interval.
 
     Parameters
     ----------
@@ -610,9 +612,12 @@ def agents_required_for_asa(
 
     Notes
     -----
-    ``agents = min { N > A : C(N, A) AHT / (N - A) <= ASA target }``; the ASA falls as
-    ``N`` grows, so the search of :func:`agents_required` applies unchanged (Erlang A:
-    ``min { N >= 1 : ASA_A(N) <= target }`` with the bracketing search).
+    $$\text{agents} = \min \left\{ N > A :
+    \frac{C(N, A)\, \mathrm{AHT}}{N - A} \le \text{ASA target} \right\};$$
+
+    the ASA falls as $N$ grows, so the search of :func:`agents_required` applies
+    unchanged (Erlang A: $\min \{ N \ge 1 : \mathrm{ASA}_A(N) \le \text{target} \}$ with the
+    bracketing search).
 
     References
     ----------
@@ -648,7 +653,7 @@ def lines_required(traffic: NDArray[Any], *, max_blocking: Any) -> NDArray[np.in
 @overload
 def lines_required(traffic: Any, *, max_blocking: Any) -> int | NDArray[np.int64]: ...
 def lines_required(traffic: Any, *, max_blocking: Any) -> Any:  # the overloads above give the types
-    """Fewest lines (servers, trunks) whose Erlang B blocking is at most a target.
+    r"""Fewest lines (servers, trunks) whose Erlang B blocking is at most a target.
 
     Parameters
     ----------
@@ -665,9 +670,9 @@ def lines_required(traffic: Any, *, max_blocking: Any) -> Any:  # the overloads 
 
     Notes
     -----
-    ``B(N, A)`` is :func:`erlang_b`. The search starts at ``ceil(A (1 - target)) - 1``,
-    a lower bound because the carried load ``A (1 - B)`` cannot exceed ``N``, and
-    steps up with the forward recursion ``B(n) = A B(n-1) / (n + A B(n-1))``.
+    $B(N, A)$ is :func:`erlang_b`. The search starts at $\lceil A (1 - \text{target}) \rceil - 1$,
+    a lower bound because the carried load $A (1 - B)$ cannot exceed $N$, and
+    steps up with the forward recursion $B(n) = A\, B(n-1) / (n + A\, B(n-1))$.
 
     References
     ----------
@@ -715,7 +720,7 @@ def square_root_staffing(
 def square_root_staffing(
     traffic: Any, *, probability_of_waiting: Any, patience_seconds: Any = None, aht_seconds: Any = None
 ) -> Any:  # the overloads above give the types
-    """Square-root staffing estimate ``A + beta sqrt(A)`` (Halfin-Whitt / Garnett approximation).
+    r"""Square-root staffing estimate $A + \beta \sqrt{A}$ (Halfin-Whitt / Garnett approximation).
 
     Parameters
     ----------
@@ -737,21 +742,21 @@ def square_root_staffing(
 
     Notes
     -----
-    In the quality-and-efficiency-driven regime, with ``N = A + beta sqrt(A)``,
+    In the quality-and-efficiency-driven regime, with $N = A + \beta \sqrt{A}$,
     Erlang C tends to (Halfin & Whitt 1981)
 
-    ``P(W > 0) -> [1 + beta Phi(beta) / phi(beta)]^(-1)``
+    $$P(W > 0) \to \left[1 + \frac{\beta\, \Phi(\beta)}{\varphi(\beta)}\right]^{-1}$$
 
-    and Erlang A, with ``r = sqrt(patience / AHT)`` and the normal hazard rate
-    ``h(x) = phi(x) / (1 - Phi(x))``, to (Garnett, Mandelbaum & Reiman 2002)
+    and Erlang A, with $r = \sqrt{\text{patience} / \mathrm{AHT}}$ and the normal hazard rate
+    $h(x) = \varphi(x) / (1 - \Phi(x))$, to (Garnett, Mandelbaum & Reiman 2002)
 
-    ``P(W > 0) -> [1 + h(beta r) / (r h(-beta))]^(-1)``,
+    $$P(W > 0) \to \left[1 + \frac{h(\beta r)}{r\, h(-\beta)}\right]^{-1},$$
 
-    which becomes the first as ``r`` grows. ``Phi`` and ``phi`` are the standard normal
-    distribution and density, ``Phi(-x) = Q(1/2, x^2 / 2) / 2`` for ``x >= 0``
-    (``h(x) = x + 1/x - 2/x^3`` beyond ``x = 37``, where that underflows). ``beta``
+    which becomes the first as $r$ grows. $\Phi$ and $\varphi$ are the standard normal
+    distribution and density, $\Phi(-x) = Q(1/2, x^2 / 2) / 2$ for $x \ge 0$
+    ($h(x) = x + 1/x - 2/x^3$ beyond $x = 37$, where that underflows). $\beta$
     solves the limit for the target by bisection, in log form. Compared with the exact
-    staffing for ``P(W > 0) <= target`` from 1 to 1,000 Erlangs at targets from 0.05
+    staffing for $P(W > 0) \le \text{target}$ from 1 to 1,000 Erlangs at targets from 0.05
     to 0.8, the ceiling of the Erlang C estimate is the exact answer or one agent
     short; the Erlang A estimate is within 3 agents from 50 Erlangs on (see the tests).
 
