@@ -646,7 +646,8 @@ def test_without_dask_the_module_says_how_to_install_it() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (
-        'cskpi.dask needs dask, which is not installed; install it with: pip install "cskpi[dask]"'
+        "cskpi.dask needs dask, which is not installed; "
+        'install it with: pip install "dask[array,dataframe]" distributed (cskpi\'s "dask" extra)'
         in done.stdout
     )
 

@@ -11,7 +11,7 @@ Grouped partial results with different labels align on merge (see
 
 The module is optional: ``import cskpi`` never imports Dask, and this module
 imports it only when one of its functions is called. Install it with
-``pip install 'cskpi[dask]'``.
+``pip install "dask[array,dataframe]" distributed``.
 
 Conventions shared by every function:
 
