@@ -38,6 +38,7 @@ from .parsing import (
     ColumnSpec,
     arrow_durations,
     arrow_flags,
+    arrow_label_codes,
     arrow_labels,
     arrow_scores,
     arrow_timestamps,
@@ -339,6 +340,7 @@ class ContactsTable:
         self._known: dict[str, NDArray[np.bool_]] = {}
         self._cache: dict[str, NDArray[Any]] = {}
         self._groups: dict[str, Groups] = {}  # label columns' groups, by the name asked for
+        self._codes: dict[str, tuple[NDArray[np.intp], NDArray[np.bool_]]] = {}  # see label_codes
         self._raw: dict[str, Any] = {}
         self._n_rows: int | None = None
         self._plan: set[str] | None = None
@@ -518,6 +520,43 @@ class ContactsTable:
                 self._groups[name] = factorize(labels, self.n_rows, name=name)
         return self._groups[name]
 
+    def label_codes(self, role: str) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Integer codes of a label role's values, and the rows whose value is known.
+
+        What figures about customers need: which rows share a label, never the labels
+        themselves. Known rows share a code exactly when their labels (trimmed) are
+        equal; codes are numbered in no particular order. A row is unknown when its
+        label is blank, None or NaN, or a value the mapping lists as missing (an
+        anonymous caller). A column read by Arrow is dictionary-encoded once, without
+        sorting its values or turning any row into a string; other columns are
+        converted by :meth:`get` and factorised.
+        """
+        if role in self._codes:
+            return self._codes[role]
+        spec = self._specs[role]
+        coded = None
+        if role not in self._cache and self.has(role):
+            array = self.raw(spec.column)
+            if _is_arrow(array):
+                coded = self._convert(lambda: arrow_label_codes(array, spec), spec.column)
+        if coded is not None:
+            codes, known = coded.word_codes, coded.known
+        else:
+            labels = self.get(role)
+            known = known_labels(labels)
+            declared = self.known(role)
+            if declared is not None:
+                known &= declared
+            if labels.dtype.kind == "U":  # the column's groups, factorised once
+                codes = self.groups(role).codes
+            else:
+                codes = np.zeros(labels.shape[0], dtype=np.intp)
+                rows = np.flatnonzero(known)
+                codes[rows] = factorize(labels[rows], rows.shape[0], name=spec.column, sort=False).codes
+        self._codes[role] = (codes, known)
+        self._release(spec.columns)
+        return codes, known
+
     def _convert(self, run: Callable[[], Any], column: str) -> Any:
         try:
             return run()
@@ -558,7 +597,7 @@ class ContactsTable:
             return
         for name in columns:
             users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
-            if all(role in self._cache for role in users):
+            if all(role in self._cache or role in self._codes for role in users):
                 self._raw.pop(name, None)
 
     def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:
@@ -797,6 +836,17 @@ class ContactsTable:
                 "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
             )
         return times.stamps
+
+
+def known_labels(labels: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows with a label: blank text, None and NaN are unknown (anonymous callers, not one customer)."""
+    if labels.dtype.kind == "f":
+        known: NDArray[np.bool_] = ~np.isnan(labels)
+    elif labels.dtype.kind == "U":
+        known = labels != ""
+    else:  # integers (text columns come stripped, None as '')
+        known = np.ones(labels.shape[0], dtype=bool)
+    return known
 
 
 def _holds_text(array: NDArray[Any]) -> bool:

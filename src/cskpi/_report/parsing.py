@@ -51,8 +51,10 @@ __all__ = [
     "KINDS",
     "BadValue",
     "ColumnSpec",
+    "LabelCodes",
     "arrow_durations",
     "arrow_flags",
+    "arrow_label_codes",
     "arrow_labels",
     "arrow_scores",
     "arrow_timestamps",
@@ -490,45 +492,121 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     return result
 
 
+@attrs.frozen(kw_only=True)
+class LabelCodes:
+    """A label column coded by its distinct values (in no particular order).
+
+    ``codes`` gives each row's value (``0..len(absent)-1``); ``absent`` says which
+    values are missing (null, or a value of the spec's ``missing`` after trimming);
+    ``words`` (an Arrow string array) holds the distinct trimmed words, every missing
+    value merged into the word ``''``, and ``word_of_value`` each value's word.
+    """
+
+    codes: NDArray[np.intp] = attrs.field(eq=False)
+    word_of_value: NDArray[np.intp] = attrs.field(eq=False)
+    words: Any = attrs.field(eq=False)
+    absent: NDArray[np.bool_] = attrs.field(eq=False)
+
+    @property
+    def word_codes(self) -> NDArray[np.intp]:
+        """Each row's word: rows share a code exactly when their trimmed labels are equal."""
+        codes: NDArray[np.intp] = self.word_of_value[self.codes]
+        return codes
+
+    @property
+    def known(self) -> NDArray[np.bool_]:
+        """Rows whose label is present: not missing and not blank after trimming."""
+        _, pc = _pa()
+        blank = np.asarray(pc.equal(self.words, "").to_numpy(zero_copy_only=False), dtype=bool)
+        known_value: NDArray[np.bool_] = ~blank[self.word_of_value]
+        rows: NDArray[np.bool_] = known_value[self.codes]
+        return rows
+
+
+def arrow_label_codes(values: Any, spec: ColumnSpec) -> LabelCodes | None:
+    """A label column's rows as codes of its distinct values, unsorted (see :class:`LabelCodes`).
+
+    The column is dictionary-encoded once (a column read as a dictionary keeps its
+    own): trimming and the missing values are worked out on the distinct values only,
+    no row becomes a Python or numpy string and nothing is sorted. None for a column
+    of integers without nulls, which the core factorises directly.
+    """
+    pa, pc = _pa()
+    if pa.types.is_dictionary(values.type) and not pa.types.is_integer(values.type.value_type):
+        codes, dictionary = _dictionary_parts(values)
+    else:
+        values = _combined(values)
+        if pa.types.is_dictionary(values.type):
+            values = pc.cast(values, values.type.value_type)
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            if pa.types.is_integer(values.type) and values.null_count == 0:
+                return None
+            values = pc.cast(values, pa.string())
+        encoded = pc.dictionary_encode(values, null_encoding="encode")
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+        dictionary = encoded.dictionary
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        dictionary = pc.cast(dictionary, pa.string())
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    missing = pa.array(spec.missing, type=trimmed.type)
+    absent = pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=missing))
+    # Trimmed or missing values may coincide: the words are the distinct results.
+    words = pc.dictionary_encode(pc.if_else(absent, pa.scalar("", type=trimmed.type), trimmed))
+    return LabelCodes(
+        codes=codes,
+        word_of_value=np.asarray(words.indices.to_numpy(zero_copy_only=False), dtype=np.intp),
+        words=words.dictionary,
+        absent=np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool),
+    )
+
+
+def _dictionary_parts(values: Any) -> tuple[NDArray[np.intp], Any]:
+    """Row codes and dictionary of an Arrow dictionary column (chunks' dictionaries unified; null a value)."""
+    pa, pc = _pa()
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values], type=values.type)
+    values = values.unify_dictionaries()
+    value_type = values.type.value_type
+    if values.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), pa.array([], type=value_type)
+    dictionary = values.chunk(0).dictionary
+    indices = pa.chunked_array([chunk.indices for chunk in values.chunks], type=values.type.index_type)
+    null = len(dictionary)  # a null row is one more value, the null
+    codes = np.asarray(pc.fill_null(indices, null).to_numpy(), dtype=np.intp)
+    if values.null_count:
+        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, type=value_type)])
+    return codes, dictionary
+
+
 def arrow_labels(
     values: Any, spec: ColumnSpec
 ) -> tuple[NDArray[Any], NDArray[np.bool_] | None, Groups | None]:
     """A label column as numpy text (trimmed; missing values ``''``), where it is missing, its groups.
 
-    The Arrow column is dictionary-encoded once: only its distinct values become
-    Python strings, the rows are one gather of the codes. The groups (codes and sorted
-    labels, as :func:`cskpi._core.labels.factorize` gives them for the text) come from
-    the same encoding, so grouping by the column hashes no row again; None for a
+    The rows are coded once by :func:`arrow_label_codes`: only the distinct words become
+    Python strings, and the rows are one gather of the codes. The groups (codes and
+    sorted labels, as :func:`cskpi._core.labels.factorize` gives them for the text) come
+    from the same encoding, so grouping by the column hashes no row again; None for a
     column of integers, which the core groups directly.
     """
     pa, pc = _pa()
-    values = _combined(values)
-    if pa.types.is_dictionary(values.type):
-        values = pc.cast(values, values.type.value_type)
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        if pa.types.is_integer(values.type) and values.null_count == 0:
-            return np.asarray(values.to_numpy(zero_copy_only=False)), None, None
-        values = pc.cast(values, pa.string())
-    # Encoded once; trimming, the missing values and the order are then worked out on the
-    # k distinct values only (by Arrow), and the rows follow by one gather of the codes.
-    encoded = pc.dictionary_encode(values, null_encoding="encode")
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
-    if not len(encoded.dictionary):
-        return np.full(len(values), "", dtype=str), None, None
-    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
-    missing = pa.array(spec.missing, type=trimmed.type)
-    absent = pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=missing))
-    words = pc.dictionary_encode(pc.if_else(absent, pa.scalar("", type=trimmed.type), trimmed))
-    # Trimmed or missing words may coincide: the groups are the distinct words, sorted by
-    # code point (UTF-8 byte order), as numpy sorts text.
-    order = np.asarray(pc.array_sort_indices(words.dictionary).to_numpy(), dtype=np.intp)
+    coded = arrow_label_codes(values, spec)
+    if coded is None:  # integers without nulls
+        values = _combined(values)
+        if pa.types.is_dictionary(values.type):
+            values = pc.cast(values, values.type.value_type)
+        return np.asarray(values.to_numpy(zero_copy_only=False)), None, None
+    codes, words = coded.word_codes, coded.words
+    if not len(words):
+        return np.full(codes.shape[0], "", dtype=str), None, None
+    # The groups are the words sorted by code point (UTF-8 byte order), as numpy sorts text.
+    order = np.asarray(pc.array_sort_indices(words).to_numpy(), dtype=np.intp)
     rank = np.empty_like(order)
     rank[order] = np.arange(order.shape[0])
-    group_of_word = rank[np.asarray(words.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
-    uniques = np.asarray(words.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
-    group_codes = group_of_word[codes]
+    uniques = np.asarray(words.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
+    group_codes = rank[codes]
     groups = Groups(codes=group_codes, labels=(uniques,), names=(spec.column,))
-    mask = np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool)[codes]
+    mask = coded.absent[coded.codes]
     return uniques[group_codes], (mask if mask.any() else None), groups
 
 
