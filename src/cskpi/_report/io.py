@@ -38,6 +38,7 @@ from .parsing import (
     ColumnSpec,
     arrow_durations,
     arrow_flags,
+    arrow_groups,
     arrow_label_codes,
     arrow_labels,
     arrow_scores,
@@ -341,6 +342,8 @@ class ContactsTable:
         self._cache: dict[str, NDArray[Any]] = {}
         self._groups: dict[str, Groups] = {}  # label columns' groups, by the name asked for
         self._codes: dict[str, tuple[NDArray[np.intp], NDArray[np.bool_]]] = {}  # see label_codes
+        self._grouped: set[str] = set()  # label roles converted to their groups only (see groups)
+        self._derived: dict[str, Any] = {}  # see derived
         self._raw: dict[str, Any] = {}
         self._n_rows: int | None = None
         self._plan: set[str] | None = None
@@ -514,6 +517,18 @@ class ContactsTable:
         columns are factorised by :func:`cskpi._core.labels.factorize`. Blank labels
         are the group ``''``.
         """
+        if name in self._specs and name not in self._cache and self.has(name) and ROLES[name][0] == "label":
+            # A label role read by Arrow: its groups without the text of every row (which
+            # :meth:`get` gathers from them only when asked).
+            spec = self._specs[name]
+            array = self.raw(spec.column)
+            if _is_arrow(array):
+                grouped = self._convert(lambda: arrow_groups(array, spec), spec.column)
+                if grouped is not None:
+                    self._groups[name] = grouped[0]
+                    self._check_known(name, grouped[1])
+                    self._grouped.add(name)
+                    self._release(spec.columns)
         if name not in self._groups:
             labels = self.labels(name)
             if name not in self._groups:
@@ -557,6 +572,12 @@ class ContactsTable:
         self._release(spec.columns)
         return codes, known
 
+    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per table: arrays derived from its columns that several figures share."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
+
     def _convert(self, run: Callable[[], Any], column: str) -> Any:
         try:
             return run()
@@ -572,6 +593,10 @@ class ContactsTable:
         if not self.has(role):
             raise self.missing(role, f"needed for {ROLES[role][1]}")
         kind = ROLES[role][0]
+        if role in self._grouped:  # the text of each row, from the role's groups
+            groups = self._groups[role]
+            self._cache[role] = groups.labels[0][groups.codes]
+            return self._cache[role]
         array = self.raw(column)
         if spec.time_column is not None and spec.time_column not in self._names:
             raise self.missing(role, f"(its time of day, column {spec.time_column!r}, is not in the table)")
@@ -597,7 +622,7 @@ class ContactsTable:
             return
         for name in columns:
             users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
-            if all(role in self._cache or role in self._codes for role in users):
+            if all(role in self._cache or role in self._codes or role in self._grouped for role in users):
                 self._raw.pop(name, None)
 
     def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:

@@ -54,6 +54,7 @@ __all__ = [
     "LabelCodes",
     "arrow_durations",
     "arrow_flags",
+    "arrow_groups",
     "arrow_label_codes",
     "arrow_labels",
     "arrow_scores",
@@ -578,36 +579,49 @@ def _dictionary_parts(values: Any) -> tuple[NDArray[np.intp], Any]:
     return codes, dictionary
 
 
+def arrow_groups(values: Any, spec: ColumnSpec) -> tuple[Groups, NDArray[np.bool_] | None] | None:
+    """The groups of a label column (trimmed; missing values the group ``''``) and where it is missing.
+
+    The rows are coded once by :func:`arrow_label_codes` and only the distinct words
+    are sorted (by code point, UTF-8 byte order, as numpy sorts text) and become
+    Python strings: the groups are those :func:`cskpi._core.labels.factorize` gives
+    for the column's text, without a string per row. None for a column of integers
+    without nulls (the core groups them directly) and for an empty column.
+    """
+    pa, pc = _pa()
+    coded = arrow_label_codes(values, spec)
+    if coded is None or not len(coded.words):
+        return None
+    words = coded.words
+    order = np.asarray(pc.array_sort_indices(words).to_numpy(), dtype=np.intp)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    uniques = np.asarray(words.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
+    groups = Groups(codes=rank[coded.word_codes], labels=(uniques,), names=(spec.column,))
+    mask = coded.absent[coded.codes]
+    return groups, (mask if mask.any() else None)
+
+
 def arrow_labels(
     values: Any, spec: ColumnSpec
 ) -> tuple[NDArray[Any], NDArray[np.bool_] | None, Groups | None]:
     """A label column as numpy text (trimmed; missing values ``''``), where it is missing, its groups.
 
-    The rows are coded once by :func:`arrow_label_codes`: only the distinct words become
-    Python strings, and the rows are one gather of the codes. The groups (codes and
-    sorted labels, as :func:`cskpi._core.labels.factorize` gives them for the text) come
-    from the same encoding, so grouping by the column hashes no row again; None for a
-    column of integers, which the core groups directly.
+    The text of each row is one gather of its group's label (see :func:`arrow_groups`),
+    so grouping by the column hashes no row again; groups None for a column of
+    integers, which the core groups directly.
     """
     pa, pc = _pa()
-    coded = arrow_label_codes(values, spec)
-    if coded is None:  # integers without nulls
-        values = _combined(values)
-        if pa.types.is_dictionary(values.type):
-            values = pc.cast(values, values.type.value_type)
-        return np.asarray(values.to_numpy(zero_copy_only=False)), None, None
-    codes, words = coded.word_codes, coded.words
-    if not len(words):
-        return np.full(codes.shape[0], "", dtype=str), None, None
-    # The groups are the words sorted by code point (UTF-8 byte order), as numpy sorts text.
-    order = np.asarray(pc.array_sort_indices(words).to_numpy(), dtype=np.intp)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.shape[0])
-    uniques = np.asarray(words.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
-    group_codes = rank[codes]
-    groups = Groups(codes=group_codes, labels=(uniques,), names=(spec.column,))
-    mask = coded.absent[coded.codes]
-    return uniques[group_codes], (mask if mask.any() else None), groups
+    grouped = arrow_groups(values, spec)
+    if grouped is not None:
+        groups, mask = grouped
+        return groups.labels[0][groups.codes], mask, groups
+    values = _combined(values)
+    if pa.types.is_dictionary(values.type):
+        values = pc.cast(values, values.type.value_type)
+    if len(values) == 0:
+        return np.full(0, "", dtype=str), None, None
+    return np.asarray(values.to_numpy(zero_copy_only=False)), None, None  # integers without nulls
 
 
 # --------------------------------------------------------------------------- timestamps

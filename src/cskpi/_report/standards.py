@@ -400,10 +400,17 @@ NO_WAIT = "no queue wait"
 
 def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
-    blank = np.isnan(table.get("wait_seconds"))
-    if table.has("abandoned"):
-        blank &= ~table.get("abandoned")
-    return per_cell(cells, blank)
+
+    def count() -> tuple[Cells, NDArray[np.int64]]:
+        blank = np.isnan(table.get("wait_seconds"))
+        if table.has("abandoned"):
+            blank &= ~table.get("abandoned")
+        return cells, per_cell(cells, blank)
+
+    counted: tuple[Cells, NDArray[np.int64]] = table.derived("no wait", count)
+    if counted[0] is not cells:  # other cells than the first caller's
+        return count()[1]
+    return counted[1].copy()
 
 
 def _waits(
@@ -417,23 +424,32 @@ def _waits(
     what does (a formula or short abandons): then a blank wait of an abandoned contact
     raises, naming the file, row and column.
     """
-    wait = table.get("wait_seconds")
-    known = ~np.isnan(wait)
-    if not table.has("abandoned"):
-        rows = np.flatnonzero(known)
-        return wait[rows], None, rows
-    flags = table.get("abandoned")
-    blank = flags & ~known
-    if needs_abandon_wait is not None and blank.any():
-        index = int(np.argmax(blank))
+    waits, flags, rows, first_blank = table.derived("queued waits", lambda: _queued_waits(table))
+    if needs_abandon_wait is not None and first_blank >= 0:
+        index = first_blank
         column = table.column_of("wait_seconds")
         raise InvalidInputError(
             f"{table.where(column, index)}: an abandoned contact has a blank wait, and {needs_abandon_wait} "
             "needs the time to abandon; fill the column, or use policy 'abandoned_as_missed' "
             "(formula 3), which needs no wait for abandoned contacts"
         )
+    return waits, flags, rows
+
+
+def _queued_waits(
+    table: ContactsTable,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp], int]:
+    """:func:`_waits` of the table, and the first abandoned contact with a blank wait (-1: none)."""
+    wait = table.get("wait_seconds")
+    known = ~np.isnan(wait)
+    if not table.has("abandoned"):
+        rows = np.flatnonzero(known)
+        return wait[rows], None, rows, -1
+    flags = table.get("abandoned")
+    blank = flags & ~known
+    first_blank = int(np.argmax(blank)) if blank.any() else -1
     rows = np.flatnonzero(known | flags)
-    return np.where(blank[rows], 0.0, wait[rows]), flags[rows], rows
+    return np.where(blank[rows], 0.0, wait[rows]), flags[rows], rows, first_blank
 
 
 def _measure_service_level(
