@@ -120,3 +120,14 @@ def test_dictionary_columns_give_the_labels_and_groups_of_text() -> None:
     coded = ContactsTable({"created": created, "channel": chunked})
     assert coded.get("channel").tolist() == text.get("channel").tolist() == ["b", "a", "", "a", "c", "", "b"]
     assert coded.groups("channel") == text.groups("channel")
+
+
+def test_groups_first_then_text_equal_text_first(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("created,channel\n2026-01-01, b\n2026-01-02,\n2026-01-03,a\n2026-01-04,b \n", encoding="utf-8")
+    grouped_first, text_first = ContactsTable(path), ContactsTable(path)
+    groups = grouped_first.groups("channel")
+    labels = text_first.get("channel")
+    assert groups == text_first.groups("channel")
+    assert grouped_first.get("channel").tolist() == labels.tolist() == ["b", "", "a", "b"]
+    assert groups.labels[0].tolist() == ["", "a", "b"] and groups.codes.tolist() == [2, 0, 1, 2]
