@@ -438,6 +438,7 @@ class ContactsTable:
         self._raw.update(read)
         self._n_rows = n_rows
         self._loaded = True
+        _return_arrow_memory()  # the reader's buffers
 
     @property
     def column_names(self) -> list[str]:
@@ -620,10 +621,13 @@ class ContactsTable:
         """Drop a file's text columns once every role reading them is converted (memory)."""
         if self.source is None or self._format == "json":
             return
+        released = False
         for name in columns:
             users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
             if all(role in self._cache or role in self._codes or role in self._grouped for role in users):
-                self._raw.pop(name, None)
+                released = self._raw.pop(name, None) is not None or released
+        if released:
+            _return_arrow_memory()
 
     def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:
         """A role converted by the parsing rules of :mod:`cskpi._report.parsing`."""
@@ -861,6 +865,16 @@ class ContactsTable:
                 "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
             )
         return times.stamps
+
+
+def _return_arrow_memory() -> None:
+    """Give the memory Arrow's allocator keeps from freed buffers back to the system.
+
+    Arrow's allocators keep freed pages for reuse; the report allocates its arrays
+    with numpy, so without this the pages of the text columns already converted (and
+    of the reader's buffers) would stay in the process's resident memory, beside them.
+    """
+    arrow().default_memory_pool().release_unused()
 
 
 def known_labels(labels: NDArray[Any]) -> NDArray[np.bool_]:

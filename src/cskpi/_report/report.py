@@ -1046,7 +1046,9 @@ def kpi_report(
     plan = report_plan(table.has, settings)
     measured: dict[str, Measured] = {}
     cohorts = None
-    for item in plan:  # a loop over KPIs, not rows
+    # Retention first: its temporaries (customer codes, rows sorted by group) are freed
+    # before the other KPIs' columns are converted, so the two never add up in memory.
+    for item in sorted(plan, key=lambda item: item.how != "retention"):  # a loop over KPIs, not rows
         if item.how == "volume":
             measured[item.key] = _volume_measured(table, cells)
         elif item.how == "open_cases":
