@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cskpi import kpi_report
+from cskpi import InvalidInputError, kpi_report
 from cskpi._report.io import ContactsTable
 from cskpi._report.parsing import ColumnSpec
 
@@ -131,3 +131,47 @@ def test_groups_first_then_text_equal_text_first(tmp_path: Path) -> None:
     assert groups == text_first.groups("channel")
     assert grouped_first.get("channel").tolist() == labels.tolist() == ["b", "", "a", "b"]
     assert groups.labels[0].tolist() == ["", "a", "b"] and groups.codes.tolist() == [2, 0, 1, 2]
+
+
+def test_csv_reader_parses_plain_numbers_and_flags_and_falls_back_to_text(tmp_path: Path) -> None:
+    from cskpi._report.readers import read_columns
+
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "created,wait_seconds,talk_seconds,abandoned,nps,csat\n"
+        "2026-01-05T09:00,12,0:01:40,true,9,\n"
+        "2026-01-06T09:00,,95, yes ,,4\n"
+        "2026-02-03T09:00, 30 ,1e2,False,10,5\n",
+        encoding="utf-8",
+    )
+    types = {"wait_seconds": "float", "talk_seconds": "float", "abandoned": "bool", "nps": "float"}
+    read, n_rows = read_columns(path, list(types), types=types)
+    assert n_rows == 3
+    # Numbers (padded ones too) parsed by the reader; H:MM:SS and ' yes ' leave their columns as text.
+    assert read["wait_seconds"].to_pylist() == [12.0, None, 30.0]
+    assert read["nps"].to_pylist() == [9.0, None, 10.0]
+    assert read["talk_seconds"].to_pylist() == ["0:01:40", "95", "1e2"]
+    assert read["abandoned"].to_pylist() == ["true", " yes ", "False"]
+    # The report of the file equals the report of the same cells given as Arrow text.
+    text = {row[0]: list(row[1:]) for row in zip(*csv.reader(path.read_text(encoding="utf-8").splitlines()), strict=True)}
+    from_file = kpi_report(ContactsTable(path), period="month").to_dict()
+    in_memory = kpi_report(ContactsTable(pa.table(text)), period="month").to_dict()
+    assert from_file["rows"] == in_memory["rows"]
+    assert from_file["rows"][0]["abandonment_rate"] == 1.0 and from_file["rows"][1]["aht"] == 100.0
+
+
+def test_a_bad_number_read_by_the_csv_reader_is_shown_as_the_file_has_it(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,-3,9.5\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"row 2 \(line 3\), column 'wait_seconds'.*got '-3'"):
+        kpi_report(ContactsTable(path), period="month")
+    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,9.50\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"row 2 \(line 3\), column 'nps'.*got '9.50'"):
+        kpi_report(ContactsTable(path), period="month")
+
+
+def test_grouping_by_a_number_column_of_a_csv_file_groups_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,10\n", encoding="utf-8")
+    report = kpi_report(ContactsTable(path), period="month", by="nps")
+    assert report.groups.tolist() == ["10", "9"]

@@ -34,6 +34,8 @@ from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.labels import Groups, factorize
 from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
 from .parsing import (
+    DEFAULT_FALSE,
+    DEFAULT_TRUE,
     BadValue,
     ColumnSpec,
     arrow_durations,
@@ -44,7 +46,7 @@ from .parsing import (
     arrow_scores,
     arrow_timestamps,
 )
-from .readers import arrow, column_names, line_of_row, read_columns
+from .readers import arrow, column_names, file_format, line_of_row, read_columns
 
 __all__ = [
     "ROLES",
@@ -344,6 +346,7 @@ class ContactsTable:
         self._codes: dict[str, tuple[NDArray[np.intp], NDArray[np.bool_]]] = {}  # see label_codes
         self._grouped: set[str] = set()  # label roles converted to their groups only (see groups)
         self._derived: dict[str, Any] = {}  # see derived
+        self._parsed: set[str] = set()  # CSV columns the reader parsed itself (see _reader_types)
         self._raw: dict[str, Any] = {}
         self._n_rows: int | None = None
         self._plan: set[str] | None = None
@@ -434,11 +437,48 @@ class ContactsTable:
         todo = [name for name in dict.fromkeys(wanted) if name not in self._raw]
         if self._loaded and not todo:
             return
-        read, n_rows = read_columns(self.source, todo, format=self._format, delimiter=self._delimiter)
+        types = self._reader_types() if file_format(self.source, self._format) == "csv" else {}
+        read, n_rows = read_columns(
+            self.source, todo, format=self._format, delimiter=self._delimiter, types=types
+        )
+        self._parsed |= {name for name in types if name in read and not _is_text(read[name])}
         self._raw.update(read)
         self._n_rows = n_rows
         self._loaded = True
         _return_arrow_memory()  # the reader's buffers
+
+    def _reader_types(self) -> dict[str, str]:
+        """CSV columns the reader may parse itself: numbers and true/false of roles with default rules.
+
+        Arrow's CSV reader parses the numbers of a duration or score column and the
+        true/false/1/0 of a flag column as the parsing rules' first step (one Arrow cast
+        of the text) would, blanks as nulls, while it reads; a column with any other value
+        is read as text. Columns with parsing options, read by two roles, or grouped by
+        stay text. A bad value is reported from the text (see :meth:`get`).
+        """
+        wanted: dict[str, str | None] = {}
+        for role, spec in self._specs.items():
+            kind, parsed = ROLES[role][0], None
+            plain = spec.missing == ("",) and not spec.values and spec.time_column is None
+            if kind in ("duration", "score") and plain:
+                parsed = "float"
+            elif kind == "flag" and plain and not spec.present:
+                default = spec.true_values == DEFAULT_TRUE and spec.false_values == DEFAULT_FALSE
+                parsed = "bool" if default else None
+            for name in spec.columns:
+                mine = parsed if name == spec.column else None
+                wanted[name] = mine if wanted.get(name, mine) == mine else None
+        for name in self._plan or ():
+            wanted[name] = None
+        return {name: kind for name, kind in wanted.items() if kind is not None}
+
+    def _text_of(self, name: str) -> None:
+        """Read again, as text, a column the CSV reader parsed (for messages that show cells, and labels)."""
+        if name in self._parsed:
+            assert self.source is not None
+            self._parsed.discard(name)
+            read, _ = read_columns(self.source, [name], format=self._format, delimiter=self._delimiter)
+            self._raw[name] = read[name]
 
     @property
     def column_names(self) -> list[str]:
@@ -495,6 +535,7 @@ class ContactsTable:
             raise InvalidInputError(f"{where}no column named {name!r}; columns found: {found}")
         if name not in self._raw:
             self._load((name,))
+        self._text_of(name)
         return self._raw[name]
 
     def labels(self, name: str) -> NDArray[Any]:
@@ -598,11 +639,19 @@ class ContactsTable:
             groups = self._groups[role]
             self._cache[role] = groups.labels[0][groups.codes]
             return self._cache[role]
-        array = self.raw(column)
+        if column in self._names and column not in self._raw:
+            self._load((column,))
+        array = self._raw[column] if column in self._parsed else self.raw(column)
         if spec.time_column is not None and spec.time_column not in self._names:
             raise self.missing(role, f"(its time of day, column {spec.time_column!r}, is not in the table)")
         if _is_arrow(array) or not spec.plain:
-            converted = self._arrow_get(role, kind, spec, array)
+            try:
+                converted = self._arrow_get(role, kind, spec, array)
+            except (InvalidInputError, InvalidTypeError):
+                if column not in self._parsed:
+                    raise
+                # Parsed by the reader: the message shows the cell as the file has it.
+                converted = self._arrow_get(role, kind, spec, self.raw(column))
         else:
             converter: Callable[[NDArray[Any], str, str], NDArray[Any]] = {
                 "timestamp": self._timestamps,
@@ -865,6 +914,11 @@ class ContactsTable:
                 "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
             )
         return times.stamps
+
+
+def _is_text(values: Any) -> bool:
+    kind = str(values.type)
+    return kind in ("string", "large_string", "utf8", "large_utf8")
 
 
 def _return_arrow_memory() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import importlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,12 @@ def read_json(path: str | Path, pa: Any, *, newlines_in_values: bool = False) ->
 
 
 def read_columns(
-    path: str | Path, names: list[str], *, format: str | None = None, delimiter: str = ","
+    path: str | Path,
+    names: list[str],
+    *,
+    format: str | None = None,
+    delimiter: str = ",",
+    types: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Read only the columns ``names`` of a file: ``({name: Arrow chunked array}, number of rows)``.
 
@@ -205,11 +211,15 @@ def read_columns(
     picked. Dotted
     names reach fields of nested objects. Empty lines of a CSV file are skipped.
     Errors name the file and, for a malformed CSV row, the row and line.
+
+    ``types`` asks a CSV reader to parse some columns itself (:data:`CSV_TYPES`:
+    ``'float'``, ``'bool'``), blanks as nulls: a column with a value the reader cannot
+    parse so is read as text instead (the parsing rules then read it).
     """
     pa = arrow()
     kind = file_format(path, format)
     if kind == "csv":
-        return _read_csv(pa, path, names, delimiter)
+        return _read_csv(pa, path, names, delimiter, types or {})
     if kind == "parquet":
         # Each file read by pyarrow.parquet, only the columns asked for (row groups stream
         # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
@@ -245,7 +255,14 @@ def _pick(pa: Any, table: Any, name: str) -> Any:
     raise KeyError(name)
 
 
-def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tuple[dict[str, Any], int]:
+#: Types a CSV reader may parse columns as (``read_columns(types=...)``), by Arrow's own rules.
+CSV_TYPES = ("float", "bool")
+_CONVERSION = re.compile(r"In CSV column #(?P<index>\d+): CSV conversion error")
+
+
+def _read_csv(
+    pa: Any, path: str | Path, names: list[str], delimiter: str, types: dict[str, str]
+) -> tuple[dict[str, Any], int]:
     pa_csv: Any = importlib.import_module("pyarrow.csv")
 
     if len(delimiter) != 1:
@@ -262,8 +279,13 @@ def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tu
         return {name: empty for name in names if name in stripped}, 0
     read = pa_csv.ReadOptions(column_names=raw, skip_rows=1, block_size=_BLOCK_BYTES)
     parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=True)
+    column_types = dict.fromkeys(wanted, pa.string())
+    arrow_types = {"float": pa.float64(), "bool": pa.bool_()}
+    for name in wanted:
+        if types.get(name.strip()) in arrow_types:
+            column_types[name] = arrow_types[types[name.strip()]]
     convert = pa_csv.ConvertOptions(
-        column_types=dict.fromkeys(wanted, pa.string()),
+        column_types=column_types,
         include_columns=wanted,
         # Blank cells are nulls: the parsing rules then cast whole columns in one step.
         null_values=[""],
@@ -280,6 +302,10 @@ def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tu
                 batches.append(batch)
     except pa.ArrowInvalid as error:
         message = str(error)
+        failed = _CONVERSION.match(message)
+        if failed is not None and raw[int(failed["index"])].strip() in types:  # read that column as text
+            others = {name: kind for name, kind in types.items() if name != raw[int(failed["index"])].strip()}
+            return _read_csv(pa, path, names, delimiter, others)
         if "UTF8" in message or "UTF-8" in message:
             raise _fail(path, "is not UTF-8 text") from None
         raise _ragged(path, len(raw), delimiter, message) from None
