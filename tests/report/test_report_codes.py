@@ -101,7 +101,8 @@ def test_label_codes_share_a_code_exactly_for_equal_trimmed_labels() -> None:
     spec = {"customer": ColumnSpec(column="customer", missing=("", "anonymous"))}
     chunked = pa.chunked_array([pa.array(labels[:4]).dictionary_encode(), pa.array(labels[4:]).dictionary_encode()])
     created = ["2026-01-01"] * len(labels)
-    for column in (pa.array(labels), chunked, labels):
+    text_chunks = pa.chunked_array([pa.array(labels[:4]), pa.array(labels[4:])])
+    for column in (pa.array(labels), chunked, text_chunks, labels):
         table = ContactsTable({"created": created, "customer": column}, columns=spec)
         codes, known = table.label_codes("customer")
         assert known.tolist() == [True, True, True, False, False, False, True, True, False]

@@ -536,16 +536,15 @@ def arrow_label_codes(values: Any, spec: ColumnSpec) -> LabelCodes | None:
     if pa.types.is_dictionary(values.type) and not pa.types.is_integer(values.type.value_type):
         codes, dictionary = _dictionary_parts(values)
     else:
-        values = _combined(values)
         if pa.types.is_dictionary(values.type):
             values = pc.cast(values, values.type.value_type)
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
             if pa.types.is_integer(values.type) and values.null_count == 0:
                 return None
             values = pc.cast(values, pa.string())
+        # The chunks as read, encoded with one dictionary (no concatenated copy of the column).
         encoded = pc.dictionary_encode(values, null_encoding="encode")
-        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
-        dictionary = encoded.dictionary
+        codes, dictionary = _dictionary_parts(encoded)
     if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
         dictionary = pc.cast(dictionary, pa.string())
     trimmed = pc.utf8_trim_whitespace(dictionary)
@@ -566,7 +565,8 @@ def _dictionary_parts(values: Any) -> tuple[NDArray[np.intp], Any]:
     pa, pc = _pa()
     if not isinstance(values, pa.ChunkedArray):
         values = pa.chunked_array([values], type=values.type)
-    values = values.unify_dictionaries()
+    if len({_address(chunk.dictionary) for chunk in values.chunks}) > 1:
+        values = values.unify_dictionaries()
     value_type = values.type.value_type
     if values.num_chunks == 0:
         return np.zeros(0, dtype=np.intp), pa.array([], type=value_type)
@@ -577,6 +577,12 @@ def _dictionary_parts(values: Any) -> tuple[NDArray[np.intp], Any]:
     if values.null_count:
         dictionary = pa.concat_arrays([dictionary, pa.nulls(1, type=value_type)])
     return codes, dictionary
+
+
+def _address(array: Any) -> tuple[int, ...]:
+    """Where an array's buffers are: equal for chunks that share one dictionary."""
+    buffers = tuple(0 if buffer is None else buffer.address for buffer in array.buffers())
+    return (*buffers, array.offset, len(array))
 
 
 def arrow_groups(values: Any, spec: ColumnSpec) -> tuple[Groups, NDArray[np.bool_] | None] | None:
