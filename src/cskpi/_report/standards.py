@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.periods import fast_period_ordinals
 from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
@@ -103,8 +104,10 @@ MAX_CELLS = 20_000_000
 
 def check_years(table: ContactsTable, stamps: NDArray[np.datetime64]) -> None:
     """Raise, naming the row and column, for a year outside :data:`YEARS` (a mistyped year)."""
-    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
-    outside = (years < YEARS[0]) | (years > YEARS[1])
+    # Compared with the first instants of the first year and of the year after the last
+    # (no calendar conversion of every row); NaT is outside, as its year is none of them.
+    first, after = np.datetime64(f"{YEARS[0]:04d}-01-01"), np.datetime64(f"{YEARS[1] + 1:04d}-01-01")
+    outside = ~(stamps >= first) | (stamps >= after)
     if outside.any():
         index = int(np.argmax(outside))
         raise InvalidInputError(
@@ -164,7 +167,7 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
     if period is not None:
         valid = check_period(period)
         stamps = table.local("created")
-        ordinals = period_ordinals(stamps, valid)
+        ordinals = _ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
         n_periods = last - first + 1
         _check_span(table, stamps, valid, n_periods)
@@ -180,6 +183,13 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
         period=period,
         by=by,
     )
+
+
+def _ordinals(stamps: NDArray[np.datetime64], period: str) -> NDArray[np.int64]:
+    """:func:`period_ordinals` of the contacts: by a per-day table for microsecond stamps without NaT."""
+    if stamps.dtype == np.dtype("datetime64[us]") and not np.isnat(stamps).any():
+        return fast_period_ordinals(stamps.view(np.int64), period)  # type: ignore[arg-type]
+    return period_ordinals(stamps, period)  # type: ignore[arg-type]
 
 
 def _cells_on_grid(table: ContactsTable, period: str | None, by: str | None, grid: Grid) -> Cells:

@@ -1,4 +1,4 @@
-"""Label columns read by Arrow as codes: retention and groups equal the in-memory path and a slow reference."""
+"""Fast paths of the report: label codes, reader-parsed columns and period cells equal the plain paths."""
 
 from __future__ import annotations
 
@@ -176,3 +176,29 @@ def test_grouping_by_a_number_column_of_a_csv_file_groups_its_text(tmp_path: Pat
     path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,10\n", encoding="utf-8")
     report = kpi_report(ContactsTable(path), period="month", by="nps")
     assert report.groups.tolist() == ["10", "9"]
+
+
+@pytest.mark.parametrize("period", ["hour", "day", "week", "month", "quarter", "year"])
+def test_cells_place_contacts_in_the_periods_of_period_ordinals(period: str) -> None:
+    from cskpi._core.time import period_ordinals
+    from cskpi._report.standards import build_cells
+
+    rng = np.random.default_rng(5)
+    seconds = rng.integers(-3 * 365 * 86_400, 3 * 365 * 86_400, 2_000)  # both sides of 1970
+    stamps = np.datetime64("1970-01-01T00:00:00", "us") + (seconds * 1_000_000 + rng.integers(0, 10**6, 2_000))
+    if period == "hour":
+        stamps = stamps[np.abs(seconds) < 200 * 86_400]
+    cells = build_cells(ContactsTable({"created": stamps}), period, None)
+    ordinals = period_ordinals(stamps, period)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(cells.codes, ordinals - ordinals.min())
+
+
+def test_years_outside_the_range_are_found_at_their_first_instant() -> None:
+    from cskpi._report.standards import check_years
+
+    table = ContactsTable({"created": ["1900-01-01T00:00"]})
+    inside = np.array(["1900-01-01T00:00:00", "2200-12-31T23:59:59.999999"], dtype="datetime64[us]")
+    check_years(table, inside)
+    for outside in ("1899-12-31T23:59:59.999999", "2201-01-01T00:00:00", "NaT"):
+        with pytest.raises(InvalidInputError, match=r"a year in 1900\.\.2200"):
+            check_years(table, np.array(["2026-01-01", outside], dtype="datetime64[us]"))
