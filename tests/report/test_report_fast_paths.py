@@ -202,3 +202,18 @@ def test_years_outside_the_range_are_found_at_their_first_instant() -> None:
     for outside in ("1899-12-31T23:59:59.999999", "2201-01-01T00:00:00", "NaT"):
         with pytest.raises(InvalidInputError, match=r"a year in 1900\.\.2200"):
             check_years(table, np.array(["2026-01-01", outside], dtype="datetime64[us]"))
+
+
+@pytest.mark.parametrize("period", ["hour", "day", "week", "month", "quarter", "year"])
+def test_stamp_ordinals_equal_period_ordinals(period: str) -> None:
+    from cskpi._core.periods import stamp_ordinals
+    from cskpi._core.time import period_ordinals
+
+    rng = np.random.default_rng(11)
+    micros = rng.integers(-(10**15), 10**15, 500) if period != "hour" else rng.integers(-(10**13), 10**13, 500)
+    stamps = micros.astype("datetime64[us]")
+    # Few days for many rows (the per-day table) on both sides of 1970, and many days.
+    narrow = (rng.integers(-100 * 86_400, 100 * 86_400, 500) * 10**6 + rng.integers(0, 10**6, 500)).astype("datetime64[us]")
+    for values in (stamps, narrow, stamps.astype("datetime64[s]"), np.append(narrow, np.datetime64("NaT")), stamps[:0]):
+        expected = period_ordinals(values, period)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(stamp_ordinals(values, period), expected)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from .._core.periods import fast_period_ordinals
+from .._core.periods import stamp_ordinals
 from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
@@ -167,7 +167,7 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
     if period is not None:
         valid = check_period(period)
         stamps = table.local("created")
-        ordinals = _ordinals(stamps, valid)
+        ordinals = stamp_ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
         n_periods = last - first + 1
         _check_span(table, stamps, valid, n_periods)
@@ -183,13 +183,6 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
         period=period,
         by=by,
     )
-
-
-def _ordinals(stamps: NDArray[np.datetime64], period: str) -> NDArray[np.int64]:
-    """:func:`period_ordinals` of the contacts: by a per-day table for microsecond stamps without NaT."""
-    if stamps.dtype == np.dtype("datetime64[us]") and not np.isnat(stamps).any():
-        return fast_period_ordinals(stamps.view(np.int64), period)  # type: ignore[arg-type]
-    return period_ordinals(stamps, period)  # type: ignore[arg-type]
 
 
 def _cells_on_grid(table: ContactsTable, period: str | None, by: str | None, grid: Grid) -> Cells:
