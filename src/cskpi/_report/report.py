@@ -740,10 +740,15 @@ def _retention_parts(
         yield 0, codes, created
         return
     # The rows sorted by group: one stable sort, a radix sort on the narrowest integers.
-    group_codes = (cells.codes if rows is None else cells.codes[rows]) // cells.n_periods
     narrow = np.uint8 if cells.n_groups <= 1 << 8 else np.uint16 if cells.n_groups <= 1 << 16 else np.intp
-    order = np.argsort(group_codes.astype(narrow), kind="stable")
-    bounds = np.searchsorted(group_codes[order], np.arange(cells.n_groups + 1))
+    group_codes = np.empty(codes.shape[0], dtype=narrow)
+    np.floor_divide(
+        cells.codes if rows is None else cells.codes[rows], cells.n_periods, out=group_codes, casting="unsafe"
+    )
+    order = np.argsort(group_codes, kind="stable")
+    bounds = np.zeros(cells.n_groups + 1, dtype=np.intp)
+    np.cumsum(np.bincount(group_codes, minlength=cells.n_groups), out=bounds[1:])
+    del group_codes
     for group in range(cells.n_groups):
         members = order[bounds[group] : bounds[group + 1]]
         yield group, codes[members], created[members]
