@@ -217,3 +217,19 @@ def test_stamp_ordinals_equal_period_ordinals(period: str) -> None:
     for values in (stamps, narrow, stamps.astype("datetime64[s]"), np.append(narrow, np.datetime64("NaT")), stamps[:0]):
         expected = period_ordinals(values, period)  # type: ignore[arg-type]
         np.testing.assert_array_equal(stamp_ordinals(values, period), expected)  # type: ignore[arg-type]
+
+
+def test_retention_with_more_groups_than_one_byte_holds() -> None:
+    contacts = _contacts(4, n=3_000)
+    rng = np.random.default_rng(4)
+    contacts["channel"] = [f"agent-{i}" for i in rng.integers(0, 300, 3_000)]
+    spec = {"customer": ColumnSpec(column="customer", missing=("", "anonymous"))}
+    report = kpi_report(ContactsTable(pa.table(contacts), columns=spec), period="month", by="channel")
+    reference = _slow_retention(contacts, ("anonymous",))
+    assert report.groups.tolist() == reference["channels"] and len(reference["channels"]) > 256
+    series = report["retention"]
+    for g, channel in enumerate(reference["channels"]):
+        for p, month in enumerate(reference["months"]):
+            assert series.n[g, p] == reference["sizes"][channel, month]
+            if p < len(reference["months"]) - 1 and reference["sizes"][channel, month]:
+                assert series.values[g, p] == reference["back"][channel, month] / reference["sizes"][channel, month]
