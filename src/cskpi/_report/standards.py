@@ -531,13 +531,20 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
         handled &= ~abandoned
     excluded["no talk time"] = per_cell(cells, ~_known(table, "talk_seconds") & ~excluded_rows(table))
     rows = np.flatnonzero(handled)
+    # A blank hold or after-work time is none (0); the columns hold no infinity (durations are checked).
     parts = [
-        np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
+        _blank_as_zero(table.get(role)[rows]) if table.has(role) else None
         for role in ("hold_seconds", "after_work_seconds")
     ]
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     return measured_from_result("aht", params, dense(grouped, cells.n_cells), level, excluded=excluded)
+
+
+def _blank_as_zero(seconds: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The durations (a copy of the column's rows) with NaN, a blank cell, as 0, in place."""
+    np.copyto(seconds, 0.0, where=np.isnan(seconds))
+    return seconds
 
 
 def _measure_abandonment(
