@@ -211,10 +211,6 @@ def read_columns(
     picked. Dotted
     names reach fields of nested objects. Empty lines of a CSV file are skipped.
     Errors name the file and, for a malformed CSV row, the row and line.
-
-    ``types`` asks a CSV reader to parse some columns itself (:data:`CSV_TYPES`:
-    ``'float'``, ``'bool'``), blanks as nulls: a column with a value the reader cannot
-    parse so is read as text instead (the parsing rules then read it).
     """
     pa = arrow()
     kind = file_format(path, format)
@@ -263,6 +259,12 @@ _CONVERSION = re.compile(r"In CSV column #(?P<index>\d+): CSV conversion error")
 def _read_csv(
     pa: Any, path: str | Path, names: list[str], delimiter: str, types: dict[str, str]
 ) -> tuple[dict[str, Any], int]:
+    """The CSV columns ``names``; ``types`` (of :data:`CSV_TYPES`) asks the reader to parse some itself.
+
+    Columns of ``types`` are parsed by Arrow's CSV reader as it reads (``'float'``,
+    ``'bool'``), blanks as nulls; a column with a value the reader cannot parse so is
+    read as text instead (the parsing rules then read it).
+    """
     pa_csv: Any = importlib.import_module("pyarrow.csv")
 
     if len(delimiter) != 1:
