@@ -326,6 +326,14 @@ def fast_period_ordinals(micros: NDArray[np.int64], period: Period) -> NDArray[n
     return np.take(table, days, out=days, mode="clip")
 
 
+def stamp_ordinals(stamps: NDArray[np.datetime64], period: Period) -> NDArray[np.int64]:
+    """:func:`cskpi._core.time.period_ordinals` of timestamps; per day (see :func:`fast_period_ordinals`)
+    for microsecond stamps without NaT, the same ordinals without converting every row."""
+    if stamps.dtype == np.dtype("datetime64[us]") and stamps.shape[0] and not np.isnat(stamps).any():
+        return fast_period_ordinals(stamps.view(np.int64), period)
+    return period_ordinals(stamps, period)
+
+
 def end_ordinal(end: Any, period: Period, latest: int, clock: Clock = NAIVE_CLOCK, name: str = "end") -> int:
     """Ordinal of the period containing ``end`` (read by ``clock``); it must not precede the latest record."""
     stamp = clock.bound(_single(end, name), name)

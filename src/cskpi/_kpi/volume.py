@@ -27,11 +27,12 @@ from .._core.periods import (
     period_axis,
     period_index,
     period_labels_of,
+    stamp_ordinals,
     to_stamps,
 )
 from .._core.results import ARRAY_EQ, Grouped, param, single_or_grouped, stat
 from .._core.stats import divide
-from .._core.time import check_period, period_ordinals
+from .._core.time import check_period
 
 __all__ = ["ChannelShare", "Volume", "channel_share", "volume"]
 
@@ -173,7 +174,7 @@ def volume(
     stamps, clock = to_stamps(timestamps, "timestamps", tz)
     valid = check_period(period)
     groups = optional_groups(by, stamps.shape[0])
-    ordinals = period_ordinals(stamps, valid)
+    ordinals = stamp_ordinals(stamps, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     counts = count_periods(index, keep, n_periods, groups)
@@ -312,7 +313,7 @@ def channel_share(
     check_same_length(("timestamps", stamps), ("channels", labels))
     valid = check_period(period)
     codes, channel_labels = _channel_codes(labels, categories)
-    ordinals = period_ordinals(stamps, valid)
+    ordinals = stamp_ordinals(stamps, valid)
     first, n_periods = period_axis(valid, [ordinals], start, end, clock)
     index, keep = period_index(ordinals, first, n_periods)
     counts = count_cells(index, n_periods, codes=codes, n_groups=channel_labels.shape[0], keep=keep)

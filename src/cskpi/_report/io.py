@@ -34,15 +34,19 @@ from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.labels import Groups, factorize
 from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
 from .parsing import (
+    DEFAULT_FALSE,
+    DEFAULT_TRUE,
     BadValue,
     ColumnSpec,
     arrow_durations,
     arrow_flags,
+    arrow_groups,
+    arrow_label_codes,
     arrow_labels,
     arrow_scores,
     arrow_timestamps,
 )
-from .readers import arrow, column_names, line_of_row, place_of_row, read_columns
+from .readers import arrow, column_names, file_format, line_of_row, place_of_row, read_columns
 
 __all__ = [
     "ROLES",
@@ -339,6 +343,10 @@ class ContactsTable:
         self._known: dict[str, NDArray[np.bool_]] = {}
         self._cache: dict[str, NDArray[Any]] = {}
         self._groups: dict[str, Groups] = {}  # label columns' groups, by the name asked for
+        self._codes: dict[str, tuple[NDArray[np.intp], NDArray[np.bool_]]] = {}  # see label_codes
+        self._grouped: set[str] = set()  # label roles converted to their groups only (see groups)
+        self._derived: dict[str, Any] = {}  # see derived
+        self._parsed: set[str] = set()  # CSV columns the reader parsed itself (see _reader_types)
         self._raw: dict[str, Any] = {}
         self._n_rows: int | None = None
         self._plan: set[str] | None = None
@@ -429,10 +437,48 @@ class ContactsTable:
         todo = [name for name in dict.fromkeys(wanted) if name not in self._raw]
         if self._loaded and not todo:
             return
-        read, n_rows = read_columns(self.source, todo, format=self._format, delimiter=self._delimiter)
+        types = self._reader_types() if file_format(self.source, self._format) == "csv" else {}
+        read, n_rows = read_columns(
+            self.source, todo, format=self._format, delimiter=self._delimiter, types=types
+        )
+        self._parsed |= {name for name in types if name in read and not _is_text(read[name])}
         self._raw.update(read)
         self._n_rows = n_rows
         self._loaded = True
+        _return_arrow_memory()  # the reader's buffers
+
+    def _reader_types(self) -> dict[str, str]:
+        """CSV columns the reader may parse itself: numbers and true/false of roles with default rules.
+
+        Arrow's CSV reader parses the numbers of a duration or score column and the
+        true/false/1/0 of a flag column as the parsing rules' first step (one Arrow cast
+        of the text) would, blanks as nulls, while it reads; a column with any other value
+        is read as text. Columns with parsing options, read by two roles, or grouped by
+        stay text. A bad value is reported from the text (see :meth:`get`).
+        """
+        wanted: dict[str, str | None] = {}
+        for role, spec in self._specs.items():
+            kind, parsed = ROLES[role][0], None
+            plain = spec.missing == ("",) and not spec.values and spec.time_column is None
+            if kind in ("duration", "score") and plain:
+                parsed = "float"
+            elif kind == "flag" and plain and not spec.present:
+                default = spec.true_values == DEFAULT_TRUE and spec.false_values == DEFAULT_FALSE
+                parsed = "bool" if default else None
+            for name in spec.columns:
+                mine = parsed if name == spec.column else None
+                wanted[name] = mine if wanted.get(name, mine) == mine else None
+        for name in self._plan or ():
+            wanted[name] = None
+        return {name: kind for name, kind in wanted.items() if kind is not None}
+
+    def _text_of(self, name: str) -> None:
+        """Read again, as text, a column the CSV reader parsed (for messages that show cells, and labels)."""
+        if name in self._parsed:
+            assert self.source is not None
+            self._parsed.discard(name)
+            read, _ = read_columns(self.source, [name], format=self._format, delimiter=self._delimiter)
+            self._raw[name] = read[name]
 
     @property
     def column_names(self) -> list[str]:
@@ -492,6 +538,7 @@ class ContactsTable:
             raise InvalidInputError(f"{where}no column named {name!r}; columns found: {found}")
         if name not in self._raw:
             self._load((name,))
+        self._text_of(name)
         return self._raw[name]
 
     def labels(self, name: str) -> NDArray[Any]:
@@ -515,11 +562,66 @@ class ContactsTable:
         columns are factorised by :func:`cskpi._core.labels.factorize`. Blank labels
         are the group ``''``.
         """
+        if name in self._specs and name not in self._cache and self.has(name) and ROLES[name][0] == "label":
+            # A label role read by Arrow: its groups without the text of every row (which
+            # :meth:`get` gathers from them only when asked).
+            spec = self._specs[name]
+            array = self.raw(spec.column)
+            if _is_arrow(array):
+                grouped = self._convert(lambda: arrow_groups(array, spec), spec.column)
+                if grouped is not None:
+                    self._groups[name] = grouped[0]
+                    self._check_known(name, grouped[1])
+                    self._grouped.add(name)
+                    self._release(spec.columns)
         if name not in self._groups:
             labels = self.labels(name)
             if name not in self._groups:
                 self._groups[name] = factorize(labels, self.n_rows, name=name)
         return self._groups[name]
+
+    def label_codes(self, role: str) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """Integer codes of a label role's values, and the rows whose value is known.
+
+        What figures about customers need: which rows share a label, never the labels
+        themselves. Known rows share a code exactly when their labels (trimmed) are
+        equal; codes are numbered in no particular order. A row is unknown when its
+        label is blank, None or NaN, or a value the mapping lists as missing (an
+        anonymous caller). A column read by Arrow is dictionary-encoded once, without
+        sorting its values or turning any row into a string; other columns are
+        converted by :meth:`get` and factorised.
+        """
+        if role in self._codes:
+            return self._codes[role]
+        spec = self._specs[role]
+        coded = None
+        if role not in self._cache and self.has(role):
+            array = self.raw(spec.column)
+            if _is_arrow(array):
+                coded = self._convert(lambda: arrow_label_codes(array, spec), spec.column)
+        if coded is not None:
+            codes, known = coded.word_codes, coded.known
+        else:
+            labels = self.get(role)
+            known = known_labels(labels)
+            declared = self.known(role)
+            if declared is not None:
+                known &= declared
+            if labels.dtype.kind == "U":  # the column's groups, factorised once
+                codes = self.groups(role).codes
+            else:
+                codes = np.zeros(labels.shape[0], dtype=np.intp)
+                rows = np.flatnonzero(known)
+                codes[rows] = factorize(labels[rows], rows.shape[0], name=spec.column, sort=False).codes
+        self._codes[role] = (codes, known)
+        self._release(spec.columns)
+        return codes, known
+
+    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per table: arrays derived from its columns that several figures share."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def _convert(self, run: Callable[[], Any], column: str) -> Any:
         try:
@@ -536,11 +638,23 @@ class ContactsTable:
         if not self.has(role):
             raise self.missing(role, f"needed for {ROLES[role][1]}")
         kind = ROLES[role][0]
-        array = self.raw(column)
+        if role in self._grouped:  # the text of each row, from the role's groups
+            groups = self._groups[role]
+            self._cache[role] = groups.labels[0][groups.codes]
+            return self._cache[role]
+        if column in self._names and column not in self._raw:
+            self._load((column,))
+        array = self._raw[column] if column in self._parsed else self.raw(column)
         if spec.time_column is not None and spec.time_column not in self._names:
             raise self.missing(role, f"(its time of day, column {spec.time_column!r}, is not in the table)")
         if _is_arrow(array) or not spec.plain:
-            converted = self._arrow_get(role, kind, spec, array)
+            try:
+                converted = self._arrow_get(role, kind, spec, array)
+            except (InvalidInputError, InvalidTypeError):
+                if column not in self._parsed:
+                    raise
+                # Parsed by the reader: the message shows the cell as the file has it.
+                converted = self._arrow_get(role, kind, spec, self.raw(column))
         else:
             converter: Callable[[NDArray[Any], str, str], NDArray[Any]] = {
                 "timestamp": self._timestamps,
@@ -559,10 +673,13 @@ class ContactsTable:
         """Drop a file's text columns once every role reading them is converted (memory)."""
         if self.source is None or self._format == "json":
             return
+        released = False
         for name in columns:
             users = [role for role, spec in self._specs.items() if name in spec.columns and self.has(role)]
-            if all(role in self._cache for role in users):
-                self._raw.pop(name, None)
+            if all(role in self._cache or role in self._codes or role in self._grouped for role in users):
+                released = self._raw.pop(name, None) is not None or released
+        if released:
+            _return_arrow_memory()
 
     def _arrow_get(self, role: str, kind: str, spec: ColumnSpec, array: Any) -> NDArray[Any]:
         """A role converted by the parsing rules of :mod:`cskpi._report.parsing`."""
@@ -800,6 +917,32 @@ class ContactsTable:
                 "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
             )
         return times.stamps
+
+
+def _is_text(values: Any) -> bool:
+    kind = str(values.type)
+    return kind in ("string", "large_string", "utf8", "large_utf8")
+
+
+def _return_arrow_memory() -> None:
+    """Give the memory Arrow's allocator keeps from freed buffers back to the system.
+
+    Arrow's allocators keep freed pages for reuse; the report allocates its arrays
+    with numpy, so without this the pages of the text columns already converted (and
+    of the reader's buffers) would stay in the process's resident memory, beside them.
+    """
+    arrow().default_memory_pool().release_unused()
+
+
+def known_labels(labels: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows with a label: blank text, None and NaN are unknown (anonymous callers, not one customer)."""
+    if labels.dtype.kind == "f":
+        known: NDArray[np.bool_] = ~np.isnan(labels)
+    elif labels.dtype.kind == "U":
+        known = labels != ""
+    else:  # integers (text columns come stripped, None as '')
+        known = np.ones(labels.shape[0], dtype=bool)
+    return known
 
 
 def _holds_text(array: NDArray[Any]) -> bool:

@@ -51,8 +51,11 @@ __all__ = [
     "KINDS",
     "BadValue",
     "ColumnSpec",
+    "LabelCodes",
     "arrow_durations",
     "arrow_flags",
+    "arrow_groups",
+    "arrow_label_codes",
     "arrow_labels",
     "arrow_scores",
     "arrow_timestamps",
@@ -490,46 +493,141 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     return result
 
 
+@attrs.frozen(kw_only=True)
+class LabelCodes:
+    """A label column coded by its distinct values (in no particular order).
+
+    ``codes`` gives each row's value (``0..len(absent)-1``); ``absent`` says which
+    values are missing (null, or a value of the spec's ``missing`` after trimming);
+    ``words`` (an Arrow string array) holds the distinct trimmed words, every missing
+    value merged into the word ``''``, and ``word_of_value`` each value's word.
+    """
+
+    codes: NDArray[np.intp] = attrs.field(eq=False)
+    word_of_value: NDArray[np.intp] = attrs.field(eq=False)
+    words: Any = attrs.field(eq=False)
+    absent: NDArray[np.bool_] = attrs.field(eq=False)
+
+    @property
+    def word_codes(self) -> NDArray[np.intp]:
+        """Each row's word: rows share a code exactly when their trimmed labels are equal."""
+        codes: NDArray[np.intp] = self.word_of_value[self.codes]
+        return codes
+
+    @property
+    def known(self) -> NDArray[np.bool_]:
+        """Rows whose label is present: not missing and not blank after trimming."""
+        _, pc = _pa()
+        blank = np.asarray(pc.equal(self.words, "").to_numpy(zero_copy_only=False), dtype=bool)
+        known_value: NDArray[np.bool_] = ~blank[self.word_of_value]
+        rows: NDArray[np.bool_] = known_value[self.codes]
+        return rows
+
+
+def arrow_label_codes(values: Any, spec: ColumnSpec) -> LabelCodes | None:
+    """A label column's rows as codes of its distinct values, unsorted (see :class:`LabelCodes`).
+
+    The column is dictionary-encoded once (a column read as a dictionary keeps its
+    own): trimming and the missing values are worked out on the distinct values only,
+    no row becomes a Python or numpy string and nothing is sorted. None for a column
+    of integers without nulls, which the core factorises directly.
+    """
+    pa, pc = _pa()
+    if pa.types.is_dictionary(values.type) and not pa.types.is_integer(values.type.value_type):
+        codes, dictionary = _dictionary_parts(values)
+    else:
+        if pa.types.is_dictionary(values.type):
+            values = pc.cast(values, values.type.value_type)
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            if pa.types.is_integer(values.type) and values.null_count == 0:
+                return None
+            values = pc.cast(values, pa.string())
+        # The chunks as read, encoded with one dictionary (no concatenated copy of the column).
+        encoded = pc.dictionary_encode(values, null_encoding="encode")
+        codes, dictionary = _dictionary_parts(encoded)
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        dictionary = pc.cast(dictionary, pa.string())
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    missing = pa.array(spec.missing, type=trimmed.type)
+    absent = pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=missing))
+    # Trimmed or missing values may coincide: the words are the distinct results.
+    words = pc.dictionary_encode(pc.if_else(absent, pa.scalar("", type=trimmed.type), trimmed))
+    return LabelCodes(
+        codes=codes,
+        word_of_value=np.asarray(words.indices.to_numpy(zero_copy_only=False), dtype=np.intp),
+        words=words.dictionary,
+        absent=np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool),
+    )
+
+
+def _dictionary_parts(values: Any) -> tuple[NDArray[np.intp], Any]:
+    """Row codes and dictionary of an Arrow dictionary column (chunks' dictionaries unified; null a value)."""
+    pa, pc = _pa()
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values], type=values.type)
+    if len({_address(chunk.dictionary) for chunk in values.chunks}) > 1:
+        values = values.unify_dictionaries()
+    value_type = values.type.value_type
+    if values.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), pa.array([], type=value_type)
+    dictionary = values.chunk(0).dictionary
+    indices = pa.chunked_array([chunk.indices for chunk in values.chunks], type=values.type.index_type)
+    null = len(dictionary)  # a null row is one more value, the null
+    codes = np.asarray(pc.fill_null(indices, null).to_numpy(), dtype=np.intp)
+    if values.null_count:
+        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, type=value_type)])
+    return codes, dictionary
+
+
+def _address(array: Any) -> tuple[int, ...]:
+    """Where an array's buffers are: equal for chunks that share one dictionary."""
+    buffers = tuple(0 if buffer is None else buffer.address for buffer in array.buffers())
+    return (*buffers, array.offset, len(array))
+
+
+def arrow_groups(values: Any, spec: ColumnSpec) -> tuple[Groups, NDArray[np.bool_] | None] | None:
+    """The groups of a label column (trimmed; missing values the group ``''``) and where it is missing.
+
+    The rows are coded once by :func:`arrow_label_codes` and only the distinct words
+    are sorted (by code point, UTF-8 byte order, as numpy sorts text) and become
+    Python strings: the groups are those :func:`cskpi._core.labels.factorize` gives
+    for the column's text, without a string per row. None for a column of integers
+    without nulls (the core groups them directly) and for an empty column.
+    """
+    pa, pc = _pa()
+    coded = arrow_label_codes(values, spec)
+    if coded is None or not len(coded.words):
+        return None
+    words = coded.words
+    order = np.asarray(pc.array_sort_indices(words).to_numpy(), dtype=np.intp)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    uniques = np.asarray(words.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
+    groups = Groups(codes=rank[coded.word_codes], labels=(uniques,), names=(spec.column,))
+    mask = coded.absent[coded.codes]
+    return groups, (mask if mask.any() else None)
+
+
 def arrow_labels(
     values: Any, spec: ColumnSpec
 ) -> tuple[NDArray[Any], NDArray[np.bool_] | None, Groups | None]:
     """A label column as numpy text (trimmed; missing values ``''``), where it is missing, its groups.
 
-    The Arrow column is dictionary-encoded once: only its distinct values become
-    Python strings, the rows are one gather of the codes. The groups (codes and sorted
-    labels, as :func:`cskpi._core.labels.factorize` gives them for the text) come from
-    the same encoding, so grouping by the column hashes no row again; None for a
-    column of integers, which the core groups directly.
+    The text of each row is one gather of its group's label (see :func:`arrow_groups`),
+    so grouping by the column hashes no row again; groups None for a column of
+    integers, which the core groups directly.
     """
     pa, pc = _pa()
+    grouped = arrow_groups(values, spec)
+    if grouped is not None:
+        groups, mask = grouped
+        return groups.labels[0][groups.codes], mask, groups
     values = _combined(values)
     if pa.types.is_dictionary(values.type):
         values = pc.cast(values, values.type.value_type)
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        if pa.types.is_integer(values.type) and values.null_count == 0:
-            return np.asarray(values.to_numpy(zero_copy_only=False)), None, None
-        values = pc.cast(values, pa.string())
-    # Encoded once; trimming, the missing values and the order are then worked out on the
-    # k distinct values only (by Arrow), and the rows follow by one gather of the codes.
-    encoded = pc.dictionary_encode(values, null_encoding="encode")
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
-    if not len(encoded.dictionary):
-        return np.full(len(values), "", dtype=str), None, None
-    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
-    missing = pa.array(spec.missing, type=trimmed.type)
-    absent = pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=missing))
-    words = pc.dictionary_encode(pc.if_else(absent, pa.scalar("", type=trimmed.type), trimmed))
-    # Trimmed or missing words may coincide: the groups are the distinct words, sorted by
-    # code point (UTF-8 byte order), as numpy sorts text.
-    order = np.asarray(pc.array_sort_indices(words.dictionary).to_numpy(), dtype=np.intp)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.shape[0])
-    group_of_word = rank[np.asarray(words.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
-    uniques = np.asarray(words.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=str)
-    group_codes = group_of_word[codes]
-    groups = Groups(codes=group_codes, labels=(uniques,), names=(spec.column,))
-    mask = np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool)[codes]
-    return uniques[group_codes], (mask if mask.any() else None), groups
+    if len(values) == 0:
+        return np.full(0, "", dtype=str), None, None
+    return np.asarray(values.to_numpy(zero_copy_only=False)), None, None  # integers without nulls
 
 
 # --------------------------------------------------------------------------- timestamps

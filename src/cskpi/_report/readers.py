@@ -368,7 +368,12 @@ def _read_json_lines(pa: Any, path: str | Path, names: list[str]) -> tuple[dict[
 
 
 def read_columns(
-    path: str | Path, names: list[str], *, format: str | None = None, delimiter: str = ","
+    path: str | Path,
+    names: list[str],
+    *,
+    format: str | None = None,
+    delimiter: str = ",",
+    types: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Read only the columns ``names`` of a file: ``({name: Arrow chunked array}, number of rows)``.
 
@@ -379,12 +384,13 @@ def read_columns(
     fields asked for converted (a first pass, shared with :func:`column_names`,
     finds every line's fields and types). Dotted names reach fields of nested
     objects. Empty lines of a CSV or JSON-lines file are skipped. Errors name the
-    file and, for a malformed CSV or JSON line, the row.
+    file and, for a malformed CSV or JSON line, the row. ``types`` asks the CSV reader
+    to parse some columns itself (see :func:`_read_csv`); other formats ignore it.
     """
     pa = arrow()
     kind = file_format(path, format)
     if kind == "csv":
-        return _read_csv(pa, path, names, delimiter)
+        return _read_csv(pa, path, names, delimiter, types or {})
     if kind == "parquet" and os.path.isdir(path):
         return _read_parquet_folder(pa, path, names)
     if kind == "parquet":
@@ -421,7 +427,20 @@ def _pick(pa: Any, table: Any, name: str) -> Any:
     raise KeyError(name)
 
 
-def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tuple[dict[str, Any], int]:
+#: Types a CSV reader may parse columns as (``read_columns(types=...)``), by Arrow's own rules.
+CSV_TYPES = ("float", "bool")
+_CONVERSION = re.compile(r"In CSV column #(?P<index>\d+): CSV conversion error")
+
+
+def _read_csv(
+    pa: Any, path: str | Path, names: list[str], delimiter: str, types: dict[str, str]
+) -> tuple[dict[str, Any], int]:
+    """The CSV columns ``names``; ``types`` (of :data:`CSV_TYPES`) asks the reader to parse some itself.
+
+    Columns of ``types`` are parsed by Arrow's CSV reader as it reads (``'float'``,
+    ``'bool'``), blanks as nulls; a column with a value the reader cannot parse so is
+    read as text instead (the parsing rules then read it).
+    """
     pa_csv: Any = importlib.import_module("pyarrow.csv")
 
     if len(delimiter) != 1:
@@ -438,8 +457,13 @@ def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tu
         return {name: empty for name in names if name in stripped}, 0
     read = pa_csv.ReadOptions(column_names=raw, skip_rows=1, block_size=_BLOCK_BYTES)
     parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=True)
+    column_types = dict.fromkeys(wanted, pa.string())
+    arrow_types = {"float": pa.float64(), "bool": pa.bool_()}
+    for name in wanted:
+        if types.get(name.strip()) in arrow_types:
+            column_types[name] = arrow_types[types[name.strip()]]
     convert = pa_csv.ConvertOptions(
-        column_types=dict.fromkeys(wanted, pa.string()),
+        column_types=column_types,
         include_columns=wanted,
         # Blank cells are nulls: the parsing rules then cast whole columns in one step.
         null_values=[""],
@@ -456,6 +480,10 @@ def _read_csv(pa: Any, path: str | Path, names: list[str], delimiter: str) -> tu
                 batches.append(batch)
     except pa.ArrowInvalid as error:
         message = str(error)
+        failed = _CONVERSION.match(message)
+        if failed is not None and raw[int(failed["index"])].strip() in types:  # read that column as text
+            others = {name: kind for name, kind in types.items() if name != raw[int(failed["index"])].strip()}
+            return _read_csv(pa, path, names, delimiter, others)
         if "UTF8" in message or "UTF-8" in message:
             raise _fail(path, "is not UTF-8 text") from None
         raise _ragged(path, len(raw), delimiter, message) from None

@@ -35,7 +35,6 @@ from .._core.display import (
 )
 from .._core.distributions import binomial_cdf
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
-from .._core.labels import factorize
 from .._core.optional import require
 from .._core.registry import REGISTRY
 from .._core.results import ARRAY_EQ
@@ -730,36 +729,26 @@ def _volume_measured(table: ContactsTable, cells: Cells) -> Measured:
     return Measured(values=flat, n=counts.reshape(-1).astype(np.int64))  # every row counts
 
 
-def _known_ids(labels: NDArray[Any]) -> NDArray[np.bool_]:
-    """Rows with a customer id: blank text, None and NaN are unknown callers, not one customer."""
-    if labels.dtype.kind == "f":
-        known: NDArray[np.bool_] = ~np.isnan(labels)
-    elif labels.dtype.kind == "U":
-        known = labels != ""
-    else:  # integers (text columns come stripped, None as '')
-        known = np.ones(labels.shape[0], dtype=bool)
-    return known
-
-
 def _retention_parts(
-    table: ContactsTable, cells: Cells, known: NDArray[np.bool_]
-) -> Iterator[tuple[int, NDArray[Any], NDArray[np.datetime64]]]:
-    """Each group's customer ids and contact times (rows with a customer id only)."""
-    ids, created = table.get("customer"), table.local("created")
-    text = ids.dtype.kind == "U"
-    if text:  # the column's customer codes, factorised once (an Arrow column's come with it)
-        ids = table.groups("customer").codes
+    codes: NDArray[np.intp], known: NDArray[np.bool_], created: NDArray[np.datetime64], cells: Cells
+) -> Iterator[tuple[int, NDArray[np.intp], NDArray[np.datetime64]]]:
+    """Each group's customer codes and contact times (rows with a customer id only)."""
     rows = None if known.all() else np.flatnonzero(known)
     if rows is not None:
-        ids, created = ids[rows], created[rows]
+        codes, created = codes[rows], created[rows]
     if cells.n_groups == 1:
-        yield 0, ids, created
+        yield 0, codes, created
         return
-    # Customer codes for the table, then the rows sorted by group.
-    codes = ids if text else factorize(ids, ids.shape[0], name="customer", sort=False).codes
-    group_codes = cells.codes if rows is None else cells.codes[rows]
-    order = np.argsort(group_codes // cells.n_periods, kind="stable")
-    bounds = np.searchsorted(group_codes[order] // cells.n_periods, np.arange(cells.n_groups + 1))
+    # The rows sorted by group: one stable sort, a radix sort on the narrowest integers.
+    narrow = np.uint8 if cells.n_groups <= 1 << 8 else np.uint16 if cells.n_groups <= 1 << 16 else np.intp
+    group_codes = np.empty(codes.shape[0], dtype=narrow)
+    np.floor_divide(
+        cells.codes if rows is None else cells.codes[rows], cells.n_periods, out=group_codes, casting="unsafe"
+    )
+    order = np.argsort(group_codes, kind="stable")
+    bounds = np.zeros(cells.n_groups + 1, dtype=np.intp)
+    np.cumsum(np.bincount(group_codes, minlength=cells.n_groups), out=bounds[1:])
+    del group_codes
     for group in range(cells.n_groups):
         members = order[bounds[group] : bounds[group + 1]]
         yield group, codes[members], created[members]
@@ -806,15 +795,12 @@ def retention_counts(table: ContactsTable, cells: Cells, end: np.datetime64) -> 
     customer codes factorised once for the whole table. The counts are exact for a
     part of the contacts that holds every contact of its customers.
     """
-    known = _known_ids(table.get("customer"))
-    declared = table.known("customer")  # a mapping's missing ids (anonymous callers)
-    if declared is not None:
-        known &= declared
+    codes, known = table.label_codes("customer")  # a mapping's missing ids (anonymous callers) unknown
     sizes = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     back = np.zeros((cells.n_groups, cells.n_periods), dtype=np.int64)
     assert cells.periods is not None
     table_of_all: CohortRetention | None = None
-    for group, customers, created in _retention_parts(table, cells, known):
+    for group, customers, created in _retention_parts(codes, known, table.local("created"), cells):
         if customers.shape[0] == 0:
             continue
         with warnings.catch_warnings():
@@ -1065,7 +1051,9 @@ def kpi_report(
     plan = report_plan(table.has, settings)
     measured: dict[str, Measured] = {}
     cohorts = None
-    for item in plan:  # a loop over KPIs, not rows
+    # Retention first: its temporaries (customer codes, rows sorted by group) are freed
+    # before the other KPIs' columns are converted, so the two never add up in memory.
+    for item in sorted(plan, key=lambda item: item.how != "retention"):  # a loop over KPIs, not rows
         if item.how == "volume":
             measured[item.key] = _volume_measured(table, cells)
         elif item.how == "open_cases":

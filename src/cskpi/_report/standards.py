@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from .._core.business_hours import BusinessHours, business_seconds
 from .._core.checks import check_confidence_level
 from .._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
+from .._core.periods import stamp_ordinals
 from .._core.registry import DERIVED, REGISTRY, UNITS
 from .._core.registry import MetricSpec as RegistrySpec
 from .._core.results import ARRAY_EQ, stat_names
@@ -103,8 +104,10 @@ MAX_CELLS = 20_000_000
 
 def check_years(table: ContactsTable, stamps: NDArray[np.datetime64]) -> None:
     """Raise, naming the row and column, for a year outside :data:`YEARS` (a mistyped year)."""
-    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
-    outside = (years < YEARS[0]) | (years > YEARS[1])
+    # Compared with the first instants of the first year and of the year after the last
+    # (no calendar conversion of every row); NaT is outside, as its year is none of them.
+    first, after = np.datetime64(f"{YEARS[0]:04d}-01-01"), np.datetime64(f"{YEARS[1] + 1:04d}-01-01")
+    outside = ~(stamps >= first) | (stamps >= after)
     if outside.any():
         index = int(np.argmax(outside))
         raise InvalidInputError(
@@ -164,7 +167,7 @@ def build_cells(table: ContactsTable, period: str | None, by: str | None, grid: 
     if period is not None:
         valid = check_period(period)
         stamps = table.local("created")
-        ordinals = period_ordinals(stamps, valid)
+        ordinals = stamp_ordinals(stamps, valid)
         first, last = int(ordinals.min()), int(ordinals.max())
         n_periods = last - first + 1
         _check_span(table, stamps, valid, n_periods)
@@ -400,10 +403,17 @@ NO_WAIT = "no queue wait"
 
 def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
-    blank = np.isnan(table.get("wait_seconds"))
-    if table.has("abandoned"):
-        blank &= ~table.get("abandoned")
-    return per_cell(cells, blank)
+
+    def count() -> tuple[Cells, NDArray[np.int64]]:
+        blank = np.isnan(table.get("wait_seconds"))
+        if table.has("abandoned"):
+            blank &= ~table.get("abandoned")
+        return cells, per_cell(cells, blank)
+
+    counted: tuple[Cells, NDArray[np.int64]] = table.derived("no wait", count)
+    if counted[0] is not cells:  # other cells than the first caller's
+        return count()[1]
+    return counted[1].copy()
 
 
 def _waits(
@@ -417,23 +427,32 @@ def _waits(
     what does (a formula or short abandons): then a blank wait of an abandoned contact
     raises, naming the file, row and column.
     """
-    wait = table.get("wait_seconds")
-    known = ~np.isnan(wait)
-    if not table.has("abandoned"):
-        rows = np.flatnonzero(known)
-        return wait[rows], None, rows
-    flags = table.get("abandoned")
-    blank = flags & ~known
-    if needs_abandon_wait is not None and blank.any():
-        index = int(np.argmax(blank))
+    waits, flags, rows, first_blank = table.derived("queued waits", lambda: _queued_waits(table))
+    if needs_abandon_wait is not None and first_blank >= 0:
+        index = first_blank
         column = table.column_of("wait_seconds")
         raise InvalidInputError(
             f"{table.where(column, index)}: an abandoned contact has a blank wait, and {needs_abandon_wait} "
             "needs the time to abandon; fill the column, or use policy 'abandoned_as_missed' "
             "(formula 3), which needs no wait for abandoned contacts"
         )
+    return waits, flags, rows
+
+
+def _queued_waits(
+    table: ContactsTable,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp], int]:
+    """:func:`_waits` of the table, and the first abandoned contact with a blank wait (-1: none)."""
+    wait = table.get("wait_seconds")
+    known = ~np.isnan(wait)
+    if not table.has("abandoned"):
+        rows = np.flatnonzero(known)
+        return wait[rows], None, rows, -1
+    flags = table.get("abandoned")
+    blank = flags & ~known
+    first_blank = int(np.argmax(blank)) if blank.any() else -1
     rows = np.flatnonzero(known | flags)
-    return np.where(blank[rows], 0.0, wait[rows]), flags[rows], rows
+    return np.where(blank[rows], 0.0, wait[rows]), flags[rows], rows, first_blank
 
 
 def _measure_service_level(
@@ -512,13 +531,20 @@ def _measure_aht(table: ContactsTable, cells: Cells, params: dict[str, Any], lev
         handled &= ~abandoned
     excluded["no talk time"] = per_cell(cells, ~_known(table, "talk_seconds") & ~excluded_rows(table))
     rows = np.flatnonzero(handled)
+    # A blank hold or after-work time is none (0); the columns hold no infinity (durations are checked).
     parts = [
-        np.nan_to_num(table.get(role)[rows]) if table.has(role) else None
+        _blank_as_zero(table.get(role)[rows]) if table.has(role) else None
         for role in ("hold_seconds", "after_work_seconds")
     ]
     call = MetricCall(table, {"talk_seconds": "talk_seconds", "hold_seconds": "hold_seconds"}, rows)
     grouped = call(aht, table.get("talk_seconds")[rows], parts[0], parts[1], by=cells.codes[rows])
     return measured_from_result("aht", params, dense(grouped, cells.n_cells), level, excluded=excluded)
+
+
+def _blank_as_zero(seconds: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The durations (a copy of the column's rows) with NaN, a blank cell, as 0, in place."""
+    np.copyto(seconds, 0.0, where=np.isnan(seconds))
+    return seconds
 
 
 def _measure_abandonment(
