@@ -463,12 +463,37 @@ def test_a_mistyped_year_in_the_report_names_partition_and_file(client: Any, tmp
 
 
 def test_too_many_periods_on_dask_say_so_before_measuring(client: Any, tmp_path: Any) -> None:
+    # Within one partition: the partition, its file, the column and both rows.
     part = contacts(np.random.default_rng(3), 20)
     part.loc[0, "created"] = np.datetime64("1990-01-01T00:00", "ns")  # 34 years of hours
     part.to_parquet(tmp_path / "part.parquet", index=False)
-    expected = r"period='hour' gives \d{3},\d{3} periods from 1990-01-01T00:00:00 to 2024-.*more than 100,000"
+    expected = (
+        r"^partition 0 \(file part.parquet\): period='hour' gives \d{3},\d{3} periods from "
+        r"1990-01-01T00:00:00 \(column 'created', index 0\) to 2024-.*more than 100,000"
+    )
     with pytest.raises(InvalidInputError, match=expected):
         cskpi.kpi_report(dd.read_parquet(tmp_path), period="hour")
+
+
+def test_too_many_periods_across_partitions_name_both_files_and_rows(client: Any, tmp_path: Any) -> None:
+    # Each file alone spans few periods; together they span too many: found on merging the
+    # partitions' cells, before any per-cell figure, naming where the first and last contacts are.
+    rng = np.random.default_rng(4)
+    for i in range(3):
+        part = contacts(rng, 20)[["created", "wait_seconds"]]  # all read: one file a partition
+        if i == 0:  # 90 days of contacts, 12 years earlier
+            part["created"] -= np.timedelta64(12 * 365, "D")
+            earliest = int(part["created"].argmin())
+        part.to_parquet(tmp_path / f"part.{i:02d}.parquet", index=False)
+    frame = dd.read_parquet(tmp_path)
+    latest = frame["created"].max().compute()
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.kpi_report(frame, period="hour")
+    message = str(raised.value)
+    assert message.startswith("period='hour' gives ")
+    assert f"(partition 0, file part.00.parquet, column 'created', row {earliest} of the file) to " in message
+    assert f"to {np.datetime64(latest, 's')} (partition " in message
+    assert "more than 100,000; use a coarser period" in message
 
 
 def test_a_null_agent_label_gives_a_clear_message(client: Any, bad_dataset: Any) -> None:
