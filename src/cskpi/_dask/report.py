@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from .._core.errors import InvalidInputError, UndefinedMetricWarning
 from .._core.histogram import ValueCounts
 from .._core.labels import factorize
+from .._core.optional import optional_module
 from .._core.results import stat_names
 from .._core.time import check_period, period_ordinals, period_starts
 from .._kpi.responses import first_response_time, resolution_time
@@ -64,6 +65,7 @@ from .._report.standards import (
     measured_from_result,
     per_cell,
     standard_results,
+    without_intervals,
 )
 from . import engine
 
@@ -87,7 +89,23 @@ class _Options:
 
 
 def _table(part: Any, options: _Options) -> ContactsTable:
-    return as_table(part, options.columns, options.tz, by=options.by)
+    return as_table(_arrow_table(part), options.columns, options.tz, by=options.by)
+
+
+def _arrow_table(part: Any) -> Any:
+    """A pandas partition as a pyarrow Table, read like a Parquet file's columns; else the partition.
+
+    Dask's Parquet reader gives pandas columns backed by Arrow: handed over without
+    copies, text is factorised from Arrow's dictionary encoding and never becomes
+    Python objects. A partition Arrow cannot hold (mixed objects) is read as it is.
+    """
+    pa = optional_module("pyarrow")
+    if pa is None or not hasattr(part, "columns") or not hasattr(part, "index"):
+        return part
+    try:
+        return pa.Table.from_pandas(part, preserve_index=False, nthreads=1)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return part
 
 
 @attrs.frozen
@@ -365,7 +383,7 @@ def _measure_cells(
     parts: dict[str, _Part] = {}
     # warnings.catch_warnings is not thread-safe: on a threaded scheduler, partitions
     # measured at once would restore each other's filters.
-    with engine.WARNINGS_LOCK, warnings.catch_warnings():
+    with engine.WARNINGS_LOCK, warnings.catch_warnings(), without_intervals():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         for request in requests:
             if request.how == "volume":

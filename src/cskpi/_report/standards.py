@@ -14,13 +14,15 @@ the library's public function of that name (``service_level``, ``nps``…).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import re
 import sys
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -268,6 +270,21 @@ MERGEABLE_MEASURES = frozenset(
 )
 
 
+#: False while measuring partial results that are merged before their intervals are
+#: taken (a Dask partition's): intervals of a part are never read.
+_INTERVALS = contextvars.ContextVar("intervals", default=True)
+
+
+@contextlib.contextmanager
+def without_intervals() -> Iterator[None]:
+    """Measure without intervals (``low`` and ``high`` None): for partial results merged later."""
+    token = _INTERVALS.set(False)
+    try:
+        yield
+    finally:
+        _INTERVALS.reset(token)
+
+
 def measured_from_result(
     metric: str,
     parameters: Mapping[str, Any],
@@ -284,7 +301,7 @@ def measured_from_result(
     left_out = dict(excluded or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        if metric in ("asa", "aht"):  # no interval
+        if metric in ("asa", "aht") or not _INTERVALS.get():  # no interval
             return Measured(
                 values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=left_out
             )
