@@ -204,6 +204,29 @@ def test_figures_in_one_pass_equal_separate_calls_and_memory(client: Any, datase
             assert got == alone == want, position
 
 
+def test_figures_in_one_pass_lazily_compute_with_other_dask_work(client: Any, dataset: Any) -> None:
+    # compute=False: one Delayed of the tuple, computed in one dask.compute with other work;
+    # nothing is computed before (a bad option still raises at once).
+    directory, rows = dataset
+    frame = dd.read_parquet(directory)
+    from dask.delayed import Delayed
+
+    lazy = cd.compute(
+        cd.figure(cskpi.nps, frame["score"], nan_policy="omit", by=frame["channel"]),
+        cd.figure(cskpi.asa, frame["wait_seconds"], where=~frame["abandoned"]),
+        compute=False,
+    )
+    assert isinstance(lazy, Delayed)
+    (by_channel, speed), overall = dask.compute(lazy, cd.nps(frame["score"], nan_policy="omit", compute=False))
+    assert overall == cskpi.nps(rows["score"], nan_policy="omit")
+    assert by_channel == cskpi.nps(rows["score"], nan_policy="omit", by=rows["channel"])
+    answered = rows[~rows["abandoned"]]
+    assert speed.n == len(answered)
+    assert speed.value == pytest.approx(answered["wait_seconds"].mean(), rel=1e-12)
+    with pytest.raises(cskpi.InvalidTypeError, match="compute must be True or False; got 'no'"):
+        cd.compute(cd.figure(cskpi.nps, frame["score"]), compute="no")
+
+
 def test_figures_in_one_pass_keep_the_alignment_rule(client: Any, dataset: Any) -> None:
     directory, _ = dataset
     frame = dd.read_parquet(directory)

@@ -294,7 +294,7 @@ def figure(function: Callable[..., Any], *args: Any, where: Any = None, **kwargs
     return Figure(function, args, dict(kwargs), where)
 
 
-def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]:
+def compute(*figures: Figure, split_every: int = SPLIT_EVERY, compute: bool = True) -> Any:
     """Compute several figures over one Dask DataFrame in one pass over its partitions.
 
     Parameters
@@ -304,10 +304,13 @@ def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]
         columns of one Dask DataFrame after the same filters.
     split_every : int, default 8
         Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the results (True), or one :class:`dask.delayed.Delayed` of their
+        tuple (False), to compute with other Dask work in one ``dask.compute``.
 
     Returns
     -------
-    tuple
+    tuple or dask.delayed.Delayed
         Each figure's result, in order: the same as :func:`reduce` of that figure
         (with its rows chosen by ``where``), and as the in-memory function on those rows.
 
@@ -374,8 +377,7 @@ def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]
                 )
             ndim = {key: (1, 2) for key, role in spec.data.items() if role in ("checks", "rating")}
         jobs.append((item.function, item.args, item.kwargs, item.where, ndim))
-    result: tuple[Any, ...] = run_many(jobs, split_every=split_every)
-    return result
+    return run_many(jobs, split_every=split_every, compute=compute)
 
 
 def _extreme(reducer: str, *values: Any) -> Any:
