@@ -60,6 +60,7 @@ from ._core.labels import Groups, factorize, quantile_positions
 from ._core.registry import REGISTRY, MetricSpec
 from ._core.results import Grouped
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
+from ._dask.docs import derived
 from ._dask.engine import (
     SPLIT_EVERY,
     WARNINGS_LOCK,
@@ -73,9 +74,12 @@ from ._dask.engine import (
     run_many,
 )
 from ._kpi import operations as _operations
+from ._kpi import responses as _responses
 from ._kpi import retention as _retention
 from ._kpi import service_level as _service_level
 from ._kpi import survey as _survey
+from ._kpi import tickets as _tickets
+from ._kpi import volume as _volume
 
 __all__ = [
     "AnswerTimeCounts",
@@ -416,6 +420,7 @@ def _spec_of(function: Callable[..., Any]) -> MetricSpec | None:
 # --------------------------------------------------------------------------- survey
 
 
+@derived(_survey.nps)
 def nps(
     scores: Any,
     *,
@@ -424,37 +429,8 @@ def nps(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Net Promoter Score of a Dask array or Series of 0-10 answers (see :func:`cskpi.nps`).
-
-    Parameters
-    ----------
-    scores : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Answers on the 0-10 scale.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``scores``.
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    NPS or Grouped[NPS]
-        The same as ``cskpi.nps`` on all answers: promoter, passive and detractor
-        counts, ``score`` in [-100, 100].
-
-    Notes
-    -----
-    Each partition's counts come from :func:`cskpi.nps`; counts add, so the merged
-    result is exact: ``NPS = 100 * (promoters - detractors) / n`` over all answers
-    (Reichheld 2003).
-
-    References
-    ----------
-    F. F. Reichheld (2003), "The One Number You Need to Grow", Harvard Business
-    Review 81(12), 46-54.
+    """Counts of promoters, passives and detractors add across partitions: the merged
+    result is exact.
 
     Examples
     --------
@@ -478,6 +454,7 @@ def nps(
     )
 
 
+@derived(_survey.csat)
 def csat(
     ratings: Any,
     *,
@@ -489,39 +466,15 @@ def csat(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Customer satisfaction (CSAT) of Dask ratings (see :func:`cskpi.csat`).
+    """Counts per scale point add across partitions: the merged result is exact. A table of
+    aspects is a Dask DataFrame (its column names become the aspect labels) or a 2-D
+    Dask array.
 
     Parameters
     ----------
     ratings : dask.array.Array, dask.dataframe.Series or dask.dataframe.DataFrame
-        Answers on the integer ``scale``: shape (n,), or a table (n, k) of one
-        column per aspect — a Dask DataFrame (column names become the aspect labels)
-        or a 2-D Dask array.
-    scale : tuple of int, default (1, 5)
-        Inclusive answer scale.
-    satisfied_from : int, default 4
-        Lowest answer counted as satisfied.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``ratings``.
-    aspects : sequence, optional
-        Names of the columns of a table (default: the DataFrame's columns, or 0..k-1).
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CSAT or Grouped[CSAT]
-        The same as ``cskpi.csat`` on all answers: counts per scale point;
-        ``score`` is the satisfied fraction in [0, 1]. Aspects keep the column order.
-
-    Notes
-    -----
-    ``CSAT = answers >= satisfied_from / all answers``, from counts per scale point
-    that add across partitions, so the merged result is exact.
+        Answers on the integer ``scale``: shape (n,), or a table (n, k) of one column
+        per aspect.
 
     Examples
     --------
@@ -553,6 +506,7 @@ def csat(
     return result
 
 
+@derived(_survey.ces)
 def ces(
     ratings: Any,
     *,
@@ -563,35 +517,7 @@ def ces(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Customer Effort Score (CES) of Dask ratings (see :func:`cskpi.ces`).
-
-    Parameters
-    ----------
-    ratings : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Answers on the integer ``scale``, higher meaning easier.
-    scale : tuple of int, default (1, 7)
-        Inclusive answer scale.
-    easy_from : int, default 5
-        Lowest answer counted as "easy".
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``ratings``.
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CES or Grouped[CES]
-        The same as ``cskpi.ces`` on all answers: ``score`` is the mean answer in
-        scale points, ``easy_share`` in [0, 1].
-
-    Notes
-    -----
-    The mean effort answer (Dixon, Toman and DeLisi 2013) derives from the counts
-    per scale point, which add across partitions: the merged result is exact.
+    """Counts per scale point add across partitions: the merged result is exact.
 
     Examples
     --------
@@ -615,6 +541,7 @@ def ces(
 # --------------------------------------------------------------------------- operations
 
 
+@derived(_service_level.service_level)
 def service_level(
     wait_seconds: Any,
     threshold_seconds: Any,
@@ -627,45 +554,8 @@ def service_level(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Service level of Dask waits in any of the five published variants (see :func:`cskpi.service_level`).
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each offered contact [s] (numbers or timedelta64).
-    threshold_seconds : float, timedelta64 or array-like of shape (k,)
-        The threshold T [s], or several thresholds for the service-level curve.
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned, partitioned like ``wait_seconds``.
-    policy : str, default 'abandoned_as_missed'
-        One of :data:`cskpi.SERVICE_LEVEL_POLICIES` (formulas 1-5).
-    short_abandon_seconds : float or timedelta64, optional
-        Short-abandon time S [s].
-    exclude_short_abandons : bool, default False
-        Remove short abandons from the population first.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ServiceLevel or Grouped[ServiceLevel]
-        The same as ``cskpi.service_level`` on all contacts: the counts against each
-        threshold, ``score`` in [0, 1] under ``policy``.
-
-    Notes
-    -----
-    Every variant is a ratio of counts of answered and abandoned contacts within
-    and after T (ICMI 2002); the counts add across partitions, so every variant and
-    the whole curve are exact.
-
-    References
-    ----------
-    International Customer Management Institute (ICMI) (2002), "Service Level
-    Calculations", Queue Tips.
+    """Every variant is a ratio of counts of answered and abandoned contacts within and
+    after T, which add across partitions: every variant and the whole curve are exact.
 
     Examples
     --------
@@ -700,6 +590,7 @@ def service_level(
     )
 
 
+@derived(_operations.abandonment_rate)
 def abandonment_rate(
     abandoned: Any,
     *,
@@ -709,32 +600,7 @@ def abandonment_rate(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Abandonment rate of a Dask boolean column (see :func:`cskpi.abandonment_rate`).
-
-    Parameters
-    ----------
-    abandoned : dask.array.Array or dask.dataframe.Series of bool, shape (n,)
-        True for each offered contact that abandoned.
-    wait_seconds : Dask array or Series, shape (n,), optional
-        Queue waits [s], needed with ``short_abandon_seconds``.
-    short_abandon_seconds : float or timedelta64, optional
-        Abandons after a shorter wait [s] leave numerator and denominator.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``abandoned``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AbandonmentRate or Grouped[AbandonmentRate]
-        The same as ``cskpi.abandonment_rate`` on all contacts; ``score`` in [0, 1].
-
-    Notes
-    -----
-    ``rate = (abandoned - short) / (offered - short)`` from counts that add across
-    partitions: exact.
+    """The counts add across partitions: exact.
 
     Examples
     --------
@@ -757,6 +623,7 @@ def abandonment_rate(
     )
 
 
+@derived(_operations.aht)
 def aht(
     talk_seconds: Any,
     hold_seconds: Any = None,
@@ -766,31 +633,9 @@ def aht(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Average handle time of Dask durations (see :func:`cskpi.aht`).
-
-    Parameters
-    ----------
-    talk_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Talk time of each handled contact [s].
-    hold_seconds, after_work_seconds : Dask array or Series, shape (n,), optional
-        Hold time and after-contact work [s]; omitted components count as 0.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``talk_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AHT or Grouped[AHT]
-        Contacts handled and the total of each component; ``score`` is the AHT [s].
-
-    Notes
-    -----
-    ``AHT = (talk + hold + after-contact work) / handled``. The counts are exact;
-    the float totals are summed per partition and then across partitions, so they
-    agree with the in-memory totals to rounding (exactly for whole seconds).
+    """The counts are exact; the float totals are summed per partition, then across
+    partitions, and agree with the in-memory totals to rounding (exactly for whole
+    seconds).
 
     Examples
     --------
@@ -815,6 +660,7 @@ def aht(
     )
 
 
+@derived(_operations.asa)
 def asa(
     wait_seconds: Any,
     *,
@@ -823,30 +669,8 @@ def asa(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Average speed of answer of Dask waits (see :func:`cskpi.asa`).
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each contact [s].
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned (left out of ASA).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ASA or Grouped[ASA]
-        Answered contacts and their total wait; ``score`` is the ASA [s].
-
-    Notes
-    -----
-    ``ASA = total wait of answered contacts / answered contacts``; the total is a
-    float sum and agrees with the in-memory one to rounding.
+    """The total wait is a float sum per partition, then across partitions: it agrees with
+    the in-memory one to rounding.
 
     Examples
     --------
@@ -990,6 +814,7 @@ def _volume_finish(
     return _reframe(empty if part.result is None else part.result, first, n_periods)
 
 
+@derived(_volume.volume)
 def volume(
     timestamps: Any,
     *,
@@ -1001,42 +826,10 @@ def volume(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Contacts per calendar period from Dask timestamps (see :func:`cskpi.volume`).
-
-    Parameters
-    ----------
-    timestamps : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Arrival time of each contact (naive datetime64 or ISO 8601 strings, or
-        time-zone-aware instants read in the zone ``tz``).
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
-        Calendar period (weeks are ISO weeks).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``timestamps``.
-    start, end : timestamp, optional
-        Range of periods, both included (default: the earliest and latest contact).
-    tz : str, optional
-        IANA time zone in which aware instants are assigned to periods, as in
-        :func:`cskpi.volume` (default: the zone of a zoned column).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    Volume or Grouped[Volume]
-        The same as ``cskpi.volume`` on all contacts: ``n_contacts`` per period of
-        the dense range, with the period starts in ``periods``.
-
-    Notes
-    -----
-    Volumes merge only over the same periods, and partitions cover different ones
-    (a Parquet data set partitioned by month has one month a file). Each partition
-    is therefore counted over its own periods (clipped to ``start`` and ``end``) and
-    keeps its earliest and latest period; two partial volumes are padded with zero
-    periods to the union of their ranges and added. At the end the range is the one
-    :func:`cskpi.volume` chooses for all contacts, so the result is exact, from one
-    pass over the data.
+    """Each partition is counted over its own periods (clipped to ``start`` and ``end``);
+    two partial volumes are padded with zero periods to the union of their ranges and
+    added, and the final range is the one chosen for all contacts: exact, in one pass
+    (a data set partitioned by month has one month a file).
 
     Examples
     --------
@@ -1130,6 +923,7 @@ def _whole_history(
     )
 
 
+@derived(_retention.repeat_contact_retention)
 def repeat_contact_retention(
     customer_ids: Any,
     timestamps: Any,
@@ -1143,45 +937,11 @@ def repeat_contact_retention(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Repeat-contact cohort retention of Dask records (see :func:`cskpi.repeat_contact_retention`).
-
-    Parameters
-    ----------
-    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
-        Customer and time of each contact: columns of one Dask DataFrame.
-    period, convention, end, tz
-        As in :func:`cskpi.repeat_contact_retention`.
-    partitioned_by_customer : bool, default False
-        True when every customer's contacts already sit in one partition (for
-        example a data set written partitioned by a hash of the customer): the
-        shuffle is skipped. False: the rows are first shuffled by customer with
-        :meth:`dask.dataframe.DataFrame.shuffle`.
-    npartitions : int, optional
-        Partitions after the shuffle (default: as many as before).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CohortRetention
-        The same as ``cskpi.repeat_contact_retention`` on all records.
-
-    Notes
-    -----
-    A customer's cohort is the period of their *first* contact, which a partition
-    knows only if it holds all of that customer's contacts. Cohort tables of
-    disjoint sets of customers add (:class:`cskpi.CohortRetention`), so the rows are
-    shuffled by customer, each partition's table is computed where it lives, and the
-    tables are merged with ``+``; ``end`` defaults to the latest timestamp of all
-    rows, as in memory. The shuffle moves rows between workers once; nothing is
-    gathered to one process.
-
-    References
-    ----------
-    P. S. Fader and B. G. S. Hardie (2007), "How to project customer retention",
-    Journal of Interactive Marketing 21(1), 76-90.
+    """A cohort is the period of a customer's first contact, which a partition knows only
+    if it holds all of that customer's contacts: the rows are shuffled by customer
+    first, each partition's table is computed where it lives, and the tables (of
+    disjoint customers) merge with ``+``. ``end`` defaults to the latest timestamp of
+    all rows, as in memory; nothing is gathered to one process.
 
     Examples
     --------
@@ -1581,6 +1341,7 @@ def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: s
     return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
 
 
+@derived(_service_level.answer_time_percentile)
 def answer_time_percentile(
     wait_seconds: Any,
     *,
@@ -1593,40 +1354,14 @@ def answer_time_percentile(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Answer-time percentiles of Dask waits: exact for few distinct waits, else to ``resolution_seconds``.
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each offered contact [s].
-    quantile : float or array-like of float, shape (k,)
-        Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned.
-    abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
-        As in :func:`cskpi.answer_time_percentile`.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    resolution_seconds : float, default 1.0
-        Bin width [s] of the histogram used when there are too many distinct waits.
-    max_exact_values : int or None, default 100000
-        Exact while all the data has at most this many distinct (group, wait) pairs
-        (None: always exact, with partial results as large as the distinct waits).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AnswerTimePercentiles
-        The same class as :func:`cskpi.answer_time_percentile` returns.
+    """Percentiles are order statistics and do not add: each partition counts its
+    contacts per (group, wait) (:func:`count_answer_times`), the tables merge with ``+``
+    and the percentiles, and their intervals, are read from the merged counts — exact
+    while the data has at most ``max_exact_values`` distinct (group, wait) pairs, else
+    to ``resolution_seconds`` (see Notes).
 
     Notes
     -----
-    Each partition counts its contacts per (group, wait) (:func:`count_answer_times`);
-    the tables merge with ``+`` and the percentiles are read from the merged counts.
-
     * **Exact** when the whole data has at most ``max_exact_values`` distinct
       (group, wait) pairs — few groups and waits recorded to the second, or little
       data after grouping: equal to :func:`cskpi.answer_time_percentile`.
@@ -1688,6 +1423,7 @@ def _in_memory(value: Any, name: str) -> Any:
     return value
 
 
+@derived(_tickets.open_cases)
 def open_cases(
     created: Any,
     resolved: Any,
@@ -1697,32 +1433,8 @@ def open_cases(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Tickets open at each of a set of instants, from Dask columns (see :func:`cskpi.open_cases`).
-
-    Parameters
-    ----------
-    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
-        Creation time of each ticket.
-    resolved : Dask array or Series of datetime64, shape (n,)
-        Resolution time of each ticket; NaT while still open.
-    instants : array-like of datetime64, or one timestamp
-        The instants at which to count (in memory: the same for every partition).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``created``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    OpenCases or Grouped[OpenCases]
-        The same as ``cskpi.open_cases`` on all tickets: ``n_open`` at each instant.
-
-    Notes
-    -----
-    ``open(t) = #{created < t} - #{resolved < t}`` counts each ticket on its own, so
-    the counts of disjoint sets of tickets add: exact.
+    """Each ticket counts on its own, so the counts of disjoint sets of tickets add:
+    exact. ``instants`` are in memory, the same for every partition.
 
     Examples
     --------
@@ -1749,6 +1461,7 @@ def open_cases(
     )
 
 
+@derived(_tickets.backlog)
 def backlog(
     created: Any,
     resolved: Any,
@@ -1760,35 +1473,8 @@ def backlog(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Open tickets and tickets past an age limit at each instant, from Dask columns (:func:`cskpi.backlog`).
-
-    Parameters
-    ----------
-    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
-        Creation time of each ticket.
-    resolved : Dask array or Series of datetime64, shape (n,)
-        Resolution time of each ticket; NaT while still open.
-    instants : array-like of datetime64, or one timestamp
-        The instants at which to count (in memory).
-    age_limit_seconds : float or timedelta64
-        Age [s] from which an open ticket is in backlog.
-    calendar : BusinessHours, optional
-        Measure ages in business time.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``created``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    Backlog or Grouped[Backlog]
-        The same as ``cskpi.backlog`` on all tickets.
-
-    Notes
-    -----
-    Both counts count each ticket on its own: exact.
+    """Each ticket counts on its own, so the counts of disjoint sets of tickets add:
+    exact. ``instants`` are in memory, the same for every partition.
 
     Examples
     --------
@@ -1921,6 +1607,7 @@ def _durations(
     )
 
 
+@derived(_responses.first_response_time)
 def first_response_time(
     created: Any,
     first_reply: Any,
@@ -1933,40 +1620,11 @@ def first_response_time(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """First response time of Dask tickets (:func:`cskpi.first_response_time`), percentiles from counts.
-
-    Parameters
-    ----------
-    created, first_reply : dask.dataframe.Series or dask.array.Array, shape (n,)
-        As in :func:`cskpi.first_response_time`: columns of one Dask DataFrame.
-    calendar, by, tz
-        As in :func:`cskpi.first_response_time`.
-    resolution_seconds, max_exact_values
-        The duration histogram behind the median and p90, as in
-        :func:`answer_time_percentile`.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ResponseTime
-        Totals (counts, sum) exact; median and p90 equal to the in-memory ones while
-        the data has at most ``max_exact_values`` distinct (group, duration) pairs,
-        else each rounded up to the next multiple of ``resolution_seconds``.
-
-    Notes
-    -----
-    Each partition gives the in-memory totals and a count of tickets per (group,
-    duration) (:func:`count_answer_times`); both merge with ``+``, and the inverted-CDF
-    median and p90 are read from the merged counts (Hyndman and Fan 1996,
-    definition 1).
-
-    References
-    ----------
-    R. J. Hyndman and Y. Fan (1996), "Sample quantiles in statistical packages",
-    The American Statistician 50(4), 361-365.
+    """The totals (counts, sums) merge exactly; the median and p90 are read from a merged
+    count of tickets per (group, duration) (:func:`count_answer_times`): equal to the
+    in-memory ones while the data has at most ``max_exact_values`` distinct (group,
+    duration) pairs, else each rounded up to the next multiple of
+    ``resolution_seconds``.
 
     Examples
     --------
@@ -2000,6 +1658,7 @@ def first_response_time(
     )
 
 
+@derived(_responses.resolution_time)
 def resolution_time(
     created: Any,
     resolved: Any,
@@ -2012,30 +1671,8 @@ def resolution_time(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Resolution time of Dask tickets (:func:`cskpi.resolution_time`), percentiles from counts.
-
-    Parameters
-    ----------
-    created, resolved : dask.dataframe.Series or dask.array.Array, shape (n,)
-        As in :func:`cskpi.resolution_time`: columns of one Dask DataFrame.
-    calendar, by, tz
-        As in :func:`cskpi.resolution_time`.
-    resolution_seconds, max_exact_values
-        The duration histogram behind the median and p90, as in
-        :func:`answer_time_percentile`.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ResolutionTime
-        As :func:`first_response_time` returns for first replies.
-
-    Notes
-    -----
-    Computed as in :func:`first_response_time`, with ``resolved`` as the end.
+    """As :func:`first_response_time`, with ``resolved`` as the end: totals exact, median
+    and p90 from a merged count of tickets per (group, duration).
 
     Examples
     --------
@@ -2069,6 +1706,7 @@ def resolution_time(
 _SPECIAL.update(first_response_time=first_response_time, resolution_time=resolution_time)
 
 
+@derived(_tickets.fcr_repeat_contact)
 def fcr_repeat_contact(
     customer_ids: Any,
     timestamps: Any,
@@ -2082,32 +1720,8 @@ def fcr_repeat_contact(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """First-contact resolution by repeat contact, on Dask records (:func:`cskpi.fcr_repeat_contact`).
-
-    Parameters
-    ----------
-    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
-        Customer and time of each contact: columns of one Dask DataFrame.
-    window_seconds, reasons, end, by
-        As in :func:`cskpi.fcr_repeat_contact` (``reasons`` and ``by``: columns of
-        the same frame).
-    partitioned_by_customer, npartitions
-        As in :func:`repeat_contact_retention`: the rows are shuffled by customer
-        unless every customer's contacts already sit in one partition.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    RepeatContactFCR or Grouped[RepeatContactFCR]
-        The same as ``cskpi.fcr_repeat_contact`` on all contacts.
-
-    Notes
-    -----
-    A repeat is seen only where both contacts of a customer are: the rows are
-    shuffled by customer, the in-memory function runs on each partition with ``end``
+    """A repeat is seen only where both contacts of a customer are: the rows are shuffled
+    by customer first, the in-memory function runs on each partition with ``end``
     defaulting to the latest timestamp of all rows, and the counts (of disjoint
     customers) add.
 
