@@ -665,13 +665,29 @@ def test_report_only_partial_results_reach_the_client(client: Any, example: Any)
     assert measured["nps"].values.shape == (cells.n_cells,) == (3 * 4,)
 
 
-def test_a_percentile_standard_on_dask_says_why_not(client: Any, example: Any) -> None:
-    directory, _ = example
-    standard = cskpi.Standard(name="p90", metric="answer_time_percentile", target=60, direction="at_most")
-    with pytest.raises(
-        InvalidInputError, match="answer_time_percentile is not available on a Dask DataFrame"
-    ):
-        cskpi.evaluate_standards(standard, dd.read_parquet(directory))
+@pytest.mark.parametrize("policy", ["never_answered", "exclude"])
+def test_a_percentile_standard_on_dask_equals_in_memory(client: Any, example: Any, policy: str) -> None:
+    # The percentile and its distribution-free interval (which decides whether a miss is
+    # clear) come from the merged counts of waits per cell: the in-memory ones.
+    directory, contacts = example
+    frame = dd.read_parquet(directory)
+    standards = [
+        cskpi.Standard(
+            name="p90",
+            metric="answer_time_percentile",
+            target=60,
+            direction="at_most",
+            params={"percentile": 90, "abandoned_policy": policy},
+        ),
+        cskpi.Standard(name="p50", metric="answer_time_percentile", target=15, direction="at_most"),
+    ]
+    for period, by in ((None, None), ("month", "channel")):
+        result = cskpi.evaluate_standards(standards, frame, period=period, by=by)
+        expected = cskpi.evaluate_standards(standards, contacts, period=period, by=by)
+        assert_same_standards(result, expected)
+        assert np.isfinite(expected.low).any() and np.isfinite(expected.high).any()
+    report = cskpi.kpi_report(frame, period="month", by="channel", standards=standards)
+    assert_same_report(report, cskpi.kpi_report(contacts, period="month", by="channel", standards=standards))
 
 
 def test_cli_report_on_a_local_cluster(example: Any) -> None:

@@ -53,12 +53,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._core.checks import abandoned_mask, unwrap
+from ._core.checks import abandoned_mask, check_confidence_level, unwrap
 from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
 from ._core.histogram import ValueCounts, resolution_steps, round_up, tabulate
 from ._core.labels import Groups, factorize, quantile_positions
 from ._core.registry import REGISTRY, MetricSpec
 from ._core.results import Grouped
+from ._core.stats import order_statistic_ranks
 from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
 from ._dask.docs import derived
 from ._dask.engine import (
@@ -1026,7 +1027,11 @@ class AnswerTimeCounts(ValueCounts):
     """
 
     def percentiles(
-        self, *, quantile: Any, abandoned_policy: str = "never_answered"
+        self,
+        *,
+        quantile: Any,
+        abandoned_policy: str = "never_answered",
+        confidence_level: float | None = None,
     ) -> _service_level.AnswerTimePercentiles:
         """Answer-time percentiles of the counted contacts (as :func:`cskpi.answer_time_percentile`).
 
@@ -1036,13 +1041,16 @@ class AnswerTimeCounts(ValueCounts):
             Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
         abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
             Abandoned contacts kept with an infinite answer time, or left out.
+        confidence_level : float, optional
+            Level of the distribution-free interval of each percentile (0.95).
 
         Returns
         -------
         AnswerTimePercentiles
             Equal to ``cskpi.answer_time_percentile`` on the same contacts while
-            ``exact``; once rounded, each percentile is the exact one rounded up to
-            the next multiple of ``resolution_seconds``.
+            ``exact``, interval included; once rounded, each percentile and each
+            bound is the exact one rounded up to the next multiple of
+            ``resolution_seconds``.
 
         Notes
         -----
@@ -1054,10 +1062,18 @@ class AnswerTimeCounts(ValueCounts):
         percentile t, and equals t when the waits are whole multiples of r (waits
         recorded in whole seconds, at ``r = 1``).
 
+        The interval ``[t_(l), t_(u)]`` is the in-memory one: the ranks l and u come
+        from the Binomial(n, q) count of waits below the true percentile (Conover
+        1999, 3.2), and the order statistics at those ranks are read from the
+        cumulative counts like the percentile itself — exact while ``exact``, else
+        rounded up to the bin like every order statistic.
+
         References
         ----------
         R. J. Hyndman and Y. Fan (1996), "Sample Quantiles in Statistical Packages",
         The American Statistician 50(4), 361-365.
+        W. J. Conover (1999), *Practical Nonparametric Statistics*, 3rd ed., Wiley,
+        section 3.2.
 
         Examples
         --------
@@ -1088,23 +1104,46 @@ class AnswerTimeCounts(ValueCounts):
             np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0) if m else np.zeros(1, np.int64)
         )
         sizes = (cumulative[ends - 1] - before) if m else np.zeros(1, dtype=np.int64)
-        ranks = quantile_positions(sizes.astype(np.int64), fractions)
-        positions = np.searchsorted(cumulative, before[:, None] + ranks, side="right")
         empty = sizes == 0
-        if m:
-            seconds = np.where(empty[:, None], np.nan, self.seconds[np.minimum(positions, m - 1)])
-        else:
-            seconds = np.full(ranks.shape, np.nan)
+
+        def order_statistics(ranks: NDArray[np.int64]) -> NDArray[np.float64]:
+            """The wait at each 0-based rank of each group (NaN for an empty group)."""
+            if not m:
+                return np.full(ranks.shape, np.nan)
+            positions = np.searchsorted(cumulative, before[:, None] + ranks, side="right")
+            found: NDArray[np.float64] = np.where(
+                empty[:, None], np.nan, self.seconds[np.minimum(positions, m - 1)]
+            )
+            return found
+
+        seconds = order_statistics(quantile_positions(sizes.astype(np.int64), fractions))
+        bounds: list[Any] = [None, None]
+        level = None if confidence_level is None else check_confidence_level(confidence_level)
+        if level is not None:
+            lower, upper = order_statistic_ranks(sizes, fractions, level)
+            top = np.maximum(sizes[:, None] - 1, 0)
+            bounds = [
+                np.where((lower < 0) & ~empty[:, None], -np.inf, order_statistics(np.clip(lower, 0, top))),
+                np.where(
+                    (upper >= sizes[:, None]) & ~empty[:, None],
+                    np.inf,
+                    order_statistics(np.minimum(upper, top)),
+                ),
+            ]
         if empty.any():
             warn_undefined("answer-time percentile is undefined for zero contacts; returning NaN")
         if isinstance(stored, float):
             seconds = seconds[:, 0]
+            bounds = [None if bound is None else bound[:, 0] for bound in bounds]
         if not self.labels:
             return _service_level.AnswerTimePercentiles(
                 seconds=unwrap(seconds[0]),
                 n=int(sizes[0]),
                 quantiles=stored,
                 abandoned_policy=abandoned_policy,
+                ci_low_seconds=None if level is None else unwrap(bounds[0][0]),
+                ci_high_seconds=None if level is None else unwrap(bounds[1][0]),
+                confidence_level=level,
             )
         labels = tuple(key[starts] for key in self.labels)
         return _service_level.AnswerTimePercentiles(
@@ -1114,6 +1153,9 @@ class AnswerTimeCounts(ValueCounts):
             abandoned_policy=abandoned_policy,
             labels=labels[0] if len(labels) == 1 else labels,
             names=self.names,
+            ci_low_seconds=bounds[0],
+            ci_high_seconds=bounds[1],
+            confidence_level=level,
         )
 
 
@@ -1337,8 +1379,8 @@ def answer_time_counts(
     )
 
 
-def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: str) -> Any:
-    return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
+def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: str, level: Any) -> Any:
+    return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy, confidence_level=level)
 
 
 @derived(_service_level.answer_time_percentile)
@@ -1349,6 +1391,7 @@ def answer_time_percentile(
     abandoned: Any = None,
     abandoned_policy: str = "never_answered",
     by: Any = None,
+    confidence_level: float | None = None,
     resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
     max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
     split_every: int = SPLIT_EVERY,
@@ -1397,6 +1440,8 @@ def answer_time_percentile(
     """
     _service_level.quantile_levels(quantile)
     _check_abandoned_policy(abandoned_policy)
+    if confidence_level is not None:
+        check_confidence_level(confidence_level)
     counts = answer_time_counts(
         wait_seconds,
         abandoned=abandoned,
@@ -1407,8 +1452,10 @@ def answer_time_percentile(
         compute=compute,
     )
     if _check_compute(compute):
-        return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
-    return _require("dask").delayed(_percentiles_of, pure=True)(counts, quantile, abandoned_policy)
+        return _percentiles_of(counts, quantile, abandoned_policy, confidence_level)
+    return _require("dask").delayed(_percentiles_of, pure=True)(
+        counts, quantile, abandoned_policy, confidence_level
+    )
 
 
 # --------------------------------------------------------------------------- tickets

@@ -50,6 +50,7 @@ from .._report.report import (
 from .._report.standards import (
     MAX_PERIODS,
     MERGEABLE_MEASURES,
+    NO_WAIT,
     Cells,
     Measured,
     MetricCall,
@@ -63,7 +64,9 @@ from .._report.standards import (
     excluded_rows,
     measure,
     measured_from_result,
+    never_queued,
     per_cell,
+    queued_waits,
     standard_results,
     without_intervals,
 )
@@ -394,6 +397,8 @@ def _measure_cells(
             elif request.metric in MERGEABLE_MEASURES:
                 found = measure(request.metric, dict(request.params), table, cells, level)
                 parts[request.key] = _Part(found.result, found.excluded, found.n_used)
+            elif request.metric == "answer_time_percentile":
+                parts[request.key] = _percentile_part(table, cells, request.params)
             else:  # a duration: totals per cell and a histogram of durations per cell
                 function, end_role = _DURATIONS[request.metric]
                 (created, end), codes, calendar, call = duration_inputs(
@@ -407,6 +412,42 @@ def _measure_cells(
                 excluded = duration_excluded(table, cells, end_role)
                 parts[request.key] = _Part(_Durations(totals, histogram), excluded, None)
     return parts
+
+
+def _percentile_part(table: ContactsTable, cells: Cells, params: Mapping[str, Any]) -> _Part:
+    """Queued contacts counted per (cell, wait), and per cell those left out (as in memory)."""
+    from ..dask import count_answer_times  # the mergeable histogram of waits
+
+    if not table.has("wait_seconds"):
+        raise table.missing("wait_seconds", "needed for the answer-time percentile (queue waits in seconds)")
+    waits, abandoned, rows = queued_waits(table)
+    codes = cells.codes[rows]
+    call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
+    counts = call(count_answer_times, waits, abandoned=abandoned, by=codes)
+    excluded = {NO_WAIT: never_queued(table, cells)}
+    if params["abandoned_policy"] == "exclude":
+        gave_up = np.zeros(rows.shape[0], dtype=bool) if abandoned is None else abandoned
+        excluded["not answered"] = np.bincount(codes[gave_up], minlength=cells.n_cells).astype(np.int64)
+    return _Part(counts, excluded, None)
+
+
+def _percentile_finish(merged: _Part, cells: Cells, params: Mapping[str, Any], level: float) -> Measured:
+    """Percentile and distribution-free interval per cell from the merged counts of waits."""
+    values, low, high = (np.full(cells.n_cells, np.nan) for _ in range(3))
+    n = np.zeros(cells.n_cells, dtype=np.int64)
+    counts = merged.figure
+    if counts.seconds.shape[0]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            found = counts.percentiles(
+                quantile=params["percentile"] / 100.0,  # the standards file gives a percent
+                abandoned_policy=params["abandoned_policy"],
+                confidence_level=level,
+            )
+        labels = np.asarray(found.labels, dtype=np.intp)
+        values[labels], n[labels] = found.seconds, found.n
+        low[labels], high[labels] = found.ci_low_seconds, found.ci_high_seconds
+    return Measured(values=values, n=n, low=low, high=high, excluded=dict(merged.excluded))
 
 
 def _measured_codes(end: Any, codes: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -440,6 +481,8 @@ def _finish(request: _Request, merged: _Part, cells: Cells, span: _Span, level: 
         return Measured(values=values, n=values.astype(np.int64), n_used=merged.n_used, excluded=excluded)
     if request.metric in MERGEABLE_MEASURES:
         return measured_from_result(request.metric, request.params, merged.figure, level, excluded=excluded)
+    if request.metric == "answer_time_percentile":
+        return _percentile_finish(merged, cells, request.params, level)
     totals, counts = merged.figure.totals, merged.figure.counts
     n = np.asarray(totals.n, dtype=np.int64)
     values = np.full(cells.n_cells, np.nan)
@@ -586,7 +629,6 @@ def kpi_report_on_dask(
         _Request(f"standard {i}", "measure", item.metric, item.parameters)
         for i, item in enumerate(standards or ())
     ]
-    _check_requests(requests)
     retention = any(item.how == "retention" for item in plan)
     cells, measured, counts, n_rows = _measure_all(frame, options, tuple(requests), retention)
     cohorts = None
@@ -625,19 +667,5 @@ def evaluate_standards_on_dask(
     requests = [
         _Request(f"standard {i}", "measure", item.metric, item.parameters) for i, item in enumerate(standards)
     ]
-    _check_requests(requests)
     cells, measured, _, _ = _measure_all(frame, options, tuple(requests), False)
     return standard_results(standards, [measured[request.key] for request in requests], cells, level)
-
-
-def _check_requests(requests: list[_Request]) -> None:
-    for request in requests:
-        if (
-            request.how == "measure"
-            and request.metric not in MERGEABLE_MEASURES
-            and request.metric not in _DURATIONS
-        ):
-            raise InvalidInputError(
-                f"{request.metric} is not available on a Dask DataFrame: its distribution-free interval "
-                "needs every wait of a cell in one place; compute it in memory, or use service_level"
-            )

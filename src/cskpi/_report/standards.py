@@ -415,7 +415,7 @@ _POLICY_EXCLUSIONS = {
 NO_WAIT = "no queue wait"
 
 
-def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
+def never_queued(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
     blank = np.isnan(table.get("wait_seconds"))
     if table.has("abandoned"):
@@ -423,7 +423,7 @@ def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     return per_cell(cells, blank)
 
 
-def _waits(
+def queued_waits(
     table: ContactsTable, needs_abandon_wait: str | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp]]:
     """Queue waits of the contacts that queued, their abandoned flags, and their rows.
@@ -463,7 +463,7 @@ def _measure_service_level(
         if policy in _NEEDS_ABANDON_WAIT
         else ("short_abandon_seconds" if short is not None else None)
     )
-    waits, abandoned, rows = _waits(table, needs)
+    waits, abandoned, rows = queued_waits(table, needs)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     grouped = call(
         service_level,
@@ -475,7 +475,7 @@ def _measure_service_level(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
     if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
         excluded[left_out] = _rows_per_cell(cells, rows) - np.asarray(result.n)
@@ -483,7 +483,7 @@ def _measure_service_level(
 
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-    waits, abandoned, rows = _waits(table)
+    waits, abandoned, rows = queued_waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = call(
         answer_time_percentile,
@@ -498,7 +498,7 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     # whether a pass or miss is statistically clear.
     low, high = result.confidence_interval()
     n = _scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     if params["abandoned_policy"] == "exclude":
         excluded["not answered"] = _rows_per_cell(cells, rows) - n
     return Measured(
@@ -511,10 +511,10 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
 
 
 def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-    waits, abandoned, rows = _waits(table)
+    waits, abandoned, rows = queued_waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     if table.has("abandoned"):
         excluded["not answered"] = per_cell(cells, table.get("abandoned"))
     return measured_from_result("asa", params, result, level, excluded=excluded)
@@ -547,8 +547,8 @@ def _measure_abandonment(
     # Only contacts that queued can abandon: with a wait column, those with a wait and
     # those that abandoned (a blank wait where nobody answered).
     if table.has("wait_seconds"):
-        queued_waits, _, rows = _waits(table, None if short is None else "short_abandon_seconds")
-        waits = None if short is None else queued_waits
+        queued, _, rows = queued_waits(table, None if short is None else "short_abandon_seconds")
+        waits = None if short is None else queued
     else:
         rows, waits = np.arange(table.n_rows), None
     call = MetricCall(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
@@ -560,7 +560,7 @@ def _measure_abandonment(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
+    excluded = {NO_WAIT: never_queued(table, cells)} if table.has("wait_seconds") else {}
     if short is not None:
         excluded["short abandon"] = _rows_per_cell(cells, rows) - np.asarray(result.n)
     return measured_from_result("abandonment_rate", params, result, level, excluded=excluded)
