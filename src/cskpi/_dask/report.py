@@ -71,6 +71,7 @@ from .._report.standards import (
     without_intervals,
 )
 from . import engine
+from .partials import count_answer_times
 
 __all__ = ["evaluate_standards_on_dask", "kpi_report_on_dask"]
 
@@ -381,8 +382,6 @@ def _measure_cells(
     table: ContactsTable, cells: Cells, first: int, requests: tuple[_Request, ...], level: float
 ) -> dict[str, _Part]:
     """Every requested figure's partial result over one partition's cells."""
-    from ..dask import count_answer_times  # the duration histogram of cskpi.dask
-
     parts: dict[str, _Part] = {}
     # warnings.catch_warnings is not thread-safe: on a threaded scheduler, partitions
     # measured at once would restore each other's filters.
@@ -416,8 +415,6 @@ def _measure_cells(
 
 def _percentile_part(table: ContactsTable, cells: Cells, params: Mapping[str, Any]) -> _Part:
     """Queued contacts counted per (cell, wait), and per cell those left out (as in memory)."""
-    from ..dask import count_answer_times  # the mergeable histogram of waits
-
     if not table.has("wait_seconds"):
         raise table.missing("wait_seconds", "needed for the answer-time percentile (queue waits in seconds)")
     waits, abandoned, rows = queued_waits(table)
