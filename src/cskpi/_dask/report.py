@@ -21,6 +21,7 @@ and standards.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -97,19 +98,24 @@ def _table(part: Any, options: _Options) -> ContactsTable:
 
 
 def _arrow_table(part: Any) -> Any:
-    """A pandas partition as a pyarrow Table, read like a Parquet file's columns; else the partition.
+    """A pandas partition's columns, its text as pyarrow arrays; other partitions as they are.
 
-    Dask's Parquet reader gives pandas columns backed by Arrow: handed over without
-    copies, text is factorised from Arrow's dictionary encoding and never becomes
-    Python objects. A partition Arrow cannot hold (mixed objects) is read as it is.
+    Dask's Parquet reader gives text columns backed by Arrow: handed over without
+    copies, they are factorised from Arrow's dictionary encoding and never become
+    Python objects. Numbers, flags and timestamps stay pandas columns, read as an
+    in-memory pandas frame's are (NaN stays NaN, no null bitmap to build and fill).
     """
     pa = optional_module("pyarrow")
-    if pa is None or not hasattr(part, "columns") or not hasattr(part, "index"):
+    if pa is None or not hasattr(part, "columns") or not hasattr(part, "dtypes"):
         return part
-    try:
-        return pa.Table.from_pandas(part, preserve_index=False, nthreads=1)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return part
+    columns: dict[str, Any] = {}
+    for name, dtype in part.dtypes.items():
+        column = part[name]
+        if type(dtype).__name__ in ("StringDtype", "ArrowDtype") and getattr(dtype, "kind", "O") in "OSU":
+            with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                column = pa.array(column)  # else read as pandas text
+        columns[str(name)] = column
+    return columns
 
 
 @attrs.frozen
