@@ -641,6 +641,31 @@ def test_report_rows_used_excluded_and_trends_equal_in_memory(
         assert not expected.has_contacts.all()  # some agent has a day without contacts
 
 
+def test_open_cases_count_tickets_resolved_after_their_partitions_last_period(
+    client: Any, tmp_path: Any
+) -> None:
+    # Each file is one month of tickets; some close months later, one never: the open count at
+    # the end of March includes January's tickets still open, though January's file has no
+    # March contact. Hand count: A (Jan, closed Apr 2), B (Jan, open), C (Feb, closed Feb),
+    # D (Apr, closed Apr): open at the end of Jan 2, Feb 2, Mar 2, Apr 1.
+    tickets = pd.DataFrame(
+        {
+            "created": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-03", "2026-04-07"]),
+            "resolved": pd.to_datetime(["2026-04-02", None, "2026-02-04", "2026-04-08"]),
+            "channel": ["chat", "phone", "chat", "chat"],
+        }
+    )
+    for i, rows in enumerate(([0, 1], [2], [3])):
+        tickets.iloc[rows].to_parquet(tmp_path / f"part.{i:02d}.parquet", index=False)
+    frame = dd.read_parquet(tmp_path)
+    result = cskpi.kpi_report(frame, period="month")
+    assert result["open_cases"].values.tolist() == [[2.0, 2.0, 2.0, 1.0]]
+    assert_same_report(result, cskpi.kpi_report(tickets, period="month"))
+    by_channel = cskpi.kpi_report(frame, period="month", by="channel")
+    assert by_channel["open_cases"].values.tolist() == [[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
+    assert_same_report(by_channel, cskpi.kpi_report(tickets, period="month", by="channel"))
+
+
 def test_evaluate_standards_on_the_cluster_equals_in_memory(client: Any, example: Any) -> None:
     directory, contacts = example
     frame = dd.read_parquet(directory)
