@@ -1072,6 +1072,7 @@ def backlog(
     age_limit_seconds: Any,
     calendar: Any = None,
     by: Any = None,
+    tz: str | None = None,
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
@@ -1096,7 +1097,7 @@ def backlog(
     return _run(
         memory_backlog,
         (created, resolved, _in_memory(instants, "instants")),
-        {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by},
+        {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by, "tz": tz},
         required=("created", "resolved", "by"),
         split_every=split_every,
         compute=compute,
