@@ -277,6 +277,48 @@ def test_percentile_hand_computed_and_rounded(client: Any) -> None:
     assert counts.counts.tolist() == [3, 3, 1, 1, 1, 1]
 
 
+def test_percentile_interval_on_the_cluster_equals_in_memory(client: Any) -> None:
+    # The median of ten waits at 95 %: the 2nd and 9th smallest (5 and 90 s), from counts merged
+    # over three chunks; per group as in memory; lazily too.
+    values = np.array([2, 5, 8, 12, 15, 20, 30, 40, 90, 200.0])
+    waits = da.from_array(values, chunks=3)
+    median = cd.answer_time_percentile(waits, quantile=0.5, confidence_level=0.95)
+    assert (median.seconds, *median.confidence_interval()) == (15.0, 5.0, 90.0)
+    groups = np.array(["a", "b"] * 5)
+    lazy = cd.answer_time_percentile(
+        waits, quantile=[0.5, 0.9], by=da.from_array(groups, chunks=3), confidence_level=0.9, compute=False
+    )
+    got = lazy.compute()
+    want = cskpi.answer_time_percentile(values, quantile=[0.5, 0.9], by=groups, confidence_level=0.9)
+    for name in ("seconds", "ci_low_seconds", "ci_high_seconds"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+    with pytest.raises(InvalidInputError, match="confidence_level"):
+        cd.answer_time_percentile(waits, quantile=0.5, confidence_level=1.5)
+
+
+def test_backlog_in_business_hours_of_a_zone_equals_in_memory(client: Any) -> None:
+    # Aware instants meet a 09:00-17:00 weekday schedule on the wall clock of tz, on Dask as in memory.
+    tickets = pd.DataFrame(
+        {
+            "created": pd.to_datetime(
+                ["2024-03-29T07:30Z", "2024-03-29T14:00Z", "2024-04-01T06:00Z", "2024-04-01T12:00Z"]
+            ),
+            "resolved": pd.to_datetime([None, "2024-04-01T08:00Z", None, None]),
+        }
+    )
+    frame = dd.from_pandas(tickets, npartitions=2)
+    instants = np.array(["2024-04-01T10:00Z", "2024-04-02T10:00Z"], dtype=object)
+    options = {
+        "age_limit_seconds": 8 * 3600,
+        "calendar": cskpi.BusinessHours.weekdays("09:00", "17:00"),
+        "tz": "Europe/Paris",
+    }
+    got = cd.backlog(frame["created"], frame["resolved"], instants, **options)
+    want = cskpi.backlog(tickets["created"], tickets["resolved"], instants, **options)
+    assert got == want
+    assert want.n_backlog.tolist() != want.n_open.tolist()  # the age limit matters here
+
+
 def test_volume_padding_hand_computed(client: Any) -> None:
     # Chunk 1 has Jan 1 and Jan 3, chunk 2 Jan 6: merged range Jan 1..6 with zeros in between.
     stamps = np.array(["2024-01-01", "2024-01-03", "2024-01-06"], dtype="M8[D]")

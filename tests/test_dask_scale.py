@@ -204,6 +204,29 @@ def test_figures_in_one_pass_equal_separate_calls_and_memory(client: Any, datase
             assert got == alone == want, position
 
 
+def test_figures_in_one_pass_lazily_compute_with_other_dask_work(client: Any, dataset: Any) -> None:
+    # compute=False: one Delayed of the tuple, computed in one dask.compute with other work;
+    # nothing is computed before (a bad option still raises at once).
+    directory, rows = dataset
+    frame = dd.read_parquet(directory)
+    from dask.delayed import Delayed
+
+    lazy = cd.compute(
+        cd.figure(cskpi.nps, frame["score"], nan_policy="omit", by=frame["channel"]),
+        cd.figure(cskpi.asa, frame["wait_seconds"], where=~frame["abandoned"]),
+        compute=False,
+    )
+    assert isinstance(lazy, Delayed)
+    (by_channel, speed), overall = dask.compute(lazy, cd.nps(frame["score"], nan_policy="omit", compute=False))
+    assert overall == cskpi.nps(rows["score"], nan_policy="omit")
+    assert by_channel == cskpi.nps(rows["score"], nan_policy="omit", by=rows["channel"])
+    answered = rows[~rows["abandoned"]]
+    assert speed.n == len(answered)
+    assert speed.value == pytest.approx(answered["wait_seconds"].mean(), rel=1e-12)
+    with pytest.raises(cskpi.InvalidTypeError, match="compute must be True or False; got 'no'"):
+        cd.compute(cd.figure(cskpi.nps, frame["score"]), compute="no")
+
+
 def test_figures_in_one_pass_keep_the_alignment_rule(client: Any, dataset: Any) -> None:
     directory, _ = dataset
     frame = dd.read_parquet(directory)
@@ -463,12 +486,37 @@ def test_a_mistyped_year_in_the_report_names_partition_and_file(client: Any, tmp
 
 
 def test_too_many_periods_on_dask_say_so_before_measuring(client: Any, tmp_path: Any) -> None:
+    # Within one partition: the partition, its file, the column and both rows.
     part = contacts(np.random.default_rng(3), 20)
     part.loc[0, "created"] = np.datetime64("1990-01-01T00:00", "ns")  # 34 years of hours
     part.to_parquet(tmp_path / "part.parquet", index=False)
-    expected = r"period='hour' gives \d{3},\d{3} periods from 1990-01-01T00:00:00 to 2024-.*more than 100,000"
+    expected = (
+        r"^partition 0 \(file part.parquet\): period='hour' gives \d{3},\d{3} periods from "
+        r"1990-01-01T00:00:00 \(column 'created', index 0\) to 2024-.*more than 100,000"
+    )
     with pytest.raises(InvalidInputError, match=expected):
         cskpi.kpi_report(dd.read_parquet(tmp_path), period="hour")
+
+
+def test_too_many_periods_across_partitions_name_both_files_and_rows(client: Any, tmp_path: Any) -> None:
+    # Each file alone spans few periods; together they span too many: found on merging the
+    # partitions' cells, before any per-cell figure, naming where the first and last contacts are.
+    rng = np.random.default_rng(4)
+    for i in range(3):
+        part = contacts(rng, 20)[["created", "wait_seconds"]]  # all read: one file a partition
+        if i == 0:  # 90 days of contacts, 12 years earlier
+            part["created"] -= np.timedelta64(12 * 365, "D")
+            earliest = int(part["created"].argmin())
+        part.to_parquet(tmp_path / f"part.{i:02d}.parquet", index=False)
+    frame = dd.read_parquet(tmp_path)
+    latest = frame["created"].max().compute()
+    with pytest.raises(InvalidInputError) as raised:
+        cskpi.kpi_report(frame, period="hour")
+    message = str(raised.value)
+    assert message.startswith("period='hour' gives ")
+    assert f"(partition 0, file part.00.parquet, column 'created', row {earliest} of the file) to " in message
+    assert f"to {np.datetime64(latest, 's')} (partition " in message
+    assert "more than 100,000; use a coarser period" in message
 
 
 def test_a_null_agent_label_gives_a_clear_message(client: Any, bad_dataset: Any) -> None:
@@ -593,6 +641,31 @@ def test_report_rows_used_excluded_and_trends_equal_in_memory(
         assert not expected.has_contacts.all()  # some agent has a day without contacts
 
 
+def test_open_cases_count_tickets_resolved_after_their_partitions_last_period(
+    client: Any, tmp_path: Any
+) -> None:
+    # Each file is one month of tickets; some close months later, one never: the open count at
+    # the end of March includes January's tickets still open, though January's file has no
+    # March contact. Hand count: A (Jan, closed Apr 2), B (Jan, open), C (Feb, closed Feb),
+    # D (Apr, closed Apr): open at the end of Jan 2, Feb 2, Mar 2, Apr 1.
+    tickets = pd.DataFrame(
+        {
+            "created": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-03", "2026-04-07"]),
+            "resolved": pd.to_datetime(["2026-04-02", None, "2026-02-04", "2026-04-08"]),
+            "channel": ["chat", "phone", "chat", "chat"],
+        }
+    )
+    for i, rows in enumerate(([0, 1], [2], [3])):
+        tickets.iloc[rows].to_parquet(tmp_path / f"part.{i:02d}.parquet", index=False)
+    frame = dd.read_parquet(tmp_path)
+    result = cskpi.kpi_report(frame, period="month")
+    assert result["open_cases"].values.tolist() == [[2.0, 2.0, 2.0, 1.0]]
+    assert_same_report(result, cskpi.kpi_report(tickets, period="month"))
+    by_channel = cskpi.kpi_report(frame, period="month", by="channel")
+    assert by_channel["open_cases"].values.tolist() == [[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]
+    assert_same_report(by_channel, cskpi.kpi_report(tickets, period="month", by="channel"))
+
+
 def test_evaluate_standards_on_the_cluster_equals_in_memory(client: Any, example: Any) -> None:
     directory, contacts = example
     frame = dd.read_parquet(directory)
@@ -615,13 +688,29 @@ def test_report_only_partial_results_reach_the_client(client: Any, example: Any)
     assert measured["nps"].values.shape == (cells.n_cells,) == (3 * 4,)
 
 
-def test_a_percentile_standard_on_dask_says_why_not(client: Any, example: Any) -> None:
-    directory, _ = example
-    standard = cskpi.Standard(name="p90", metric="answer_time_percentile", target=60, direction="at_most")
-    with pytest.raises(
-        InvalidInputError, match="answer_time_percentile is not available on a Dask DataFrame"
-    ):
-        cskpi.evaluate_standards(standard, dd.read_parquet(directory))
+@pytest.mark.parametrize("policy", ["never_answered", "exclude"])
+def test_a_percentile_standard_on_dask_equals_in_memory(client: Any, example: Any, policy: str) -> None:
+    # The percentile and its distribution-free interval (which decides whether a miss is
+    # clear) come from the merged counts of waits per cell: the in-memory ones.
+    directory, contacts = example
+    frame = dd.read_parquet(directory)
+    standards = [
+        cskpi.Standard(
+            name="p90",
+            metric="answer_time_percentile",
+            target=60,
+            direction="at_most",
+            params={"percentile": 90, "abandoned_policy": policy},
+        ),
+        cskpi.Standard(name="p50", metric="answer_time_percentile", target=15, direction="at_most"),
+    ]
+    for period, by in ((None, None), ("month", "channel")):
+        result = cskpi.evaluate_standards(standards, frame, period=period, by=by)
+        expected = cskpi.evaluate_standards(standards, contacts, period=period, by=by)
+        assert_same_standards(result, expected)
+        assert np.isfinite(expected.low).any() and np.isfinite(expected.high).any()
+    report = cskpi.kpi_report(frame, period="month", by="channel", standards=standards)
+    assert_same_report(report, cskpi.kpi_report(contacts, period="month", by="channel", standards=standards))
 
 
 def test_cli_report_on_a_local_cluster(example: Any) -> None:

@@ -51,18 +51,14 @@ from typing import Any
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
 
-from ._core.checks import abandoned_mask, unwrap
-from ._core.errors import InvalidInputError, InvalidTypeError, warn_undefined
-from ._core.histogram import ValueCounts, resolution_steps, round_up, tabulate
-from ._core.labels import Groups, factorize, quantile_positions
+from ._core.checks import check_confidence_level
+from ._core.errors import InvalidInputError, InvalidTypeError
 from ._core.registry import REGISTRY, MetricSpec
-from ._core.results import Grouped
-from ._core.time import duration_seconds, period_ordinals, period_starts, to_seconds
+from ._core.time import duration_seconds
+from ._dask.docs import derived
 from ._dask.engine import (
     SPLIT_EVERY,
-    WARNINGS_LOCK,
     Layout,
     Slot,
     check_compute,
@@ -72,10 +68,25 @@ from ._dask.engine import (
     run,
     run_many,
 )
+from ._dask.partials import (
+    DEFAULT_MAX_EXACT_VALUES,
+    DEFAULT_RESOLUTION_SECONDS,
+    AnswerTimeCounts,
+    check_abandoned_policy,
+    check_max_exact,
+    count_answer_times,
+    duration_finish,
+    duration_partition,
+    volume_finish,
+    volume_partition,
+)
 from ._kpi import operations as _operations
+from ._kpi import responses as _responses
 from ._kpi import retention as _retention
 from ._kpi import service_level as _service_level
 from ._kpi import survey as _survey
+from ._kpi import tickets as _tickets
+from ._kpi import volume as _volume
 
 __all__ = [
     "AnswerTimeCounts",
@@ -101,9 +112,6 @@ __all__ = [
     "service_level",
     "volume",
 ]
-
-_NO_CODES: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
-
 
 _require = dask_module
 _is_collection = is_collection
@@ -294,7 +302,7 @@ def figure(function: Callable[..., Any], *args: Any, where: Any = None, **kwargs
     return Figure(function, args, dict(kwargs), where)
 
 
-def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]:
+def compute(*figures: Figure, split_every: int = SPLIT_EVERY, compute: bool = True) -> Any:
     """Compute several figures over one Dask DataFrame in one pass over its partitions.
 
     Parameters
@@ -304,10 +312,13 @@ def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]
         columns of one Dask DataFrame after the same filters.
     split_every : int, default 8
         Partial results merged by one task of the reduction tree.
+    compute : bool, default True
+        Return the results (True), or one :class:`dask.delayed.Delayed` of their
+        tuple (False), to compute with other Dask work in one ``dask.compute``.
 
     Returns
     -------
-    tuple
+    tuple or dask.delayed.Delayed
         Each figure's result, in order: the same as :func:`reduce` of that figure
         (with its rows chosen by ``where``), and as the in-memory function on those rows.
 
@@ -374,8 +385,7 @@ def compute(*figures: Figure, split_every: int = SPLIT_EVERY) -> tuple[Any, ...]
                 )
             ndim = {key: (1, 2) for key, role in spec.data.items() if role in ("checks", "rating")}
         jobs.append((item.function, item.args, item.kwargs, item.where, ndim))
-    result: tuple[Any, ...] = run_many(jobs, split_every=split_every)
-    return result
+    return run_many(jobs, split_every=split_every, compute=compute)
 
 
 def _extreme(reducer: str, *values: Any) -> Any:
@@ -414,6 +424,7 @@ def _spec_of(function: Callable[..., Any]) -> MetricSpec | None:
 # --------------------------------------------------------------------------- survey
 
 
+@derived(_survey.nps)
 def nps(
     scores: Any,
     *,
@@ -422,37 +433,8 @@ def nps(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Net Promoter Score of a Dask array or Series of 0-10 answers (see :func:`cskpi.nps`).
-
-    Parameters
-    ----------
-    scores : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Answers on the 0-10 scale.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``scores``.
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    NPS or Grouped[NPS]
-        The same as ``cskpi.nps`` on all answers: promoter, passive and detractor
-        counts, ``score`` in [-100, 100].
-
-    Notes
-    -----
-    Each partition's counts come from :func:`cskpi.nps`; counts add, so the merged
-    result is exact: ``NPS = 100 * (promoters - detractors) / n`` over all answers
-    (Reichheld 2003).
-
-    References
-    ----------
-    F. F. Reichheld (2003), "The One Number You Need to Grow", Harvard Business
-    Review 81(12), 46-54.
+    """Counts of promoters, passives and detractors add across partitions: the merged
+    result is exact.
 
     Examples
     --------
@@ -476,6 +458,7 @@ def nps(
     )
 
 
+@derived(_survey.csat)
 def csat(
     ratings: Any,
     *,
@@ -487,39 +470,15 @@ def csat(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Customer satisfaction (CSAT) of Dask ratings (see :func:`cskpi.csat`).
+    """Counts per scale point add across partitions: the merged result is exact. A table of
+    aspects is a Dask DataFrame (its column names become the aspect labels) or a 2-D
+    Dask array.
 
     Parameters
     ----------
     ratings : dask.array.Array, dask.dataframe.Series or dask.dataframe.DataFrame
-        Answers on the integer ``scale``: shape (n,), or a table (n, k) of one
-        column per aspect — a Dask DataFrame (column names become the aspect labels)
-        or a 2-D Dask array.
-    scale : tuple of int, default (1, 5)
-        Inclusive answer scale.
-    satisfied_from : int, default 4
-        Lowest answer counted as satisfied.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``ratings``.
-    aspects : sequence, optional
-        Names of the columns of a table (default: the DataFrame's columns, or 0..k-1).
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CSAT or Grouped[CSAT]
-        The same as ``cskpi.csat`` on all answers: counts per scale point;
-        ``score`` is the satisfied fraction in [0, 1]. Aspects keep the column order.
-
-    Notes
-    -----
-    ``CSAT = answers >= satisfied_from / all answers``, from counts per scale point
-    that add across partitions, so the merged result is exact.
+        Answers on the integer ``scale``: shape (n,), or a table (n, k) of one column
+        per aspect.
 
     Examples
     --------
@@ -551,6 +510,7 @@ def csat(
     return result
 
 
+@derived(_survey.ces)
 def ces(
     ratings: Any,
     *,
@@ -561,35 +521,7 @@ def ces(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Customer Effort Score (CES) of Dask ratings (see :func:`cskpi.ces`).
-
-    Parameters
-    ----------
-    ratings : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Answers on the integer ``scale``, higher meaning easier.
-    scale : tuple of int, default (1, 7)
-        Inclusive answer scale.
-    easy_from : int, default 5
-        Lowest answer counted as "easy".
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``ratings``.
-    nan_policy : {'raise', 'omit'}, default 'raise'
-        What to do with NaN (unanswered).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CES or Grouped[CES]
-        The same as ``cskpi.ces`` on all answers: ``score`` is the mean answer in
-        scale points, ``easy_share`` in [0, 1].
-
-    Notes
-    -----
-    The mean effort answer (Dixon, Toman and DeLisi 2013) derives from the counts
-    per scale point, which add across partitions: the merged result is exact.
+    """Counts per scale point add across partitions: the merged result is exact.
 
     Examples
     --------
@@ -613,6 +545,7 @@ def ces(
 # --------------------------------------------------------------------------- operations
 
 
+@derived(_service_level.service_level)
 def service_level(
     wait_seconds: Any,
     threshold_seconds: Any,
@@ -625,45 +558,8 @@ def service_level(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Service level of Dask waits in any of the five published variants (see :func:`cskpi.service_level`).
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each offered contact [s] (numbers or timedelta64).
-    threshold_seconds : float, timedelta64 or array-like of shape (k,)
-        The threshold T [s], or several thresholds for the service-level curve.
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned, partitioned like ``wait_seconds``.
-    policy : str, default 'abandoned_as_missed'
-        One of :data:`cskpi.SERVICE_LEVEL_POLICIES` (formulas 1-5).
-    short_abandon_seconds : float or timedelta64, optional
-        Short-abandon time S [s].
-    exclude_short_abandons : bool, default False
-        Remove short abandons from the population first.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ServiceLevel or Grouped[ServiceLevel]
-        The same as ``cskpi.service_level`` on all contacts: the counts against each
-        threshold, ``score`` in [0, 1] under ``policy``.
-
-    Notes
-    -----
-    Every variant is a ratio of counts of answered and abandoned contacts within
-    and after T (ICMI 2002); the counts add across partitions, so every variant and
-    the whole curve are exact.
-
-    References
-    ----------
-    International Customer Management Institute (ICMI) (2002), "Service Level
-    Calculations", Queue Tips.
+    """Every variant is a ratio of counts of answered and abandoned contacts within and
+    after T, which add across partitions: every variant and the whole curve are exact.
 
     Examples
     --------
@@ -698,6 +594,7 @@ def service_level(
     )
 
 
+@derived(_operations.abandonment_rate)
 def abandonment_rate(
     abandoned: Any,
     *,
@@ -707,32 +604,7 @@ def abandonment_rate(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Abandonment rate of a Dask boolean column (see :func:`cskpi.abandonment_rate`).
-
-    Parameters
-    ----------
-    abandoned : dask.array.Array or dask.dataframe.Series of bool, shape (n,)
-        True for each offered contact that abandoned.
-    wait_seconds : Dask array or Series, shape (n,), optional
-        Queue waits [s], needed with ``short_abandon_seconds``.
-    short_abandon_seconds : float or timedelta64, optional
-        Abandons after a shorter wait [s] leave numerator and denominator.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``abandoned``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AbandonmentRate or Grouped[AbandonmentRate]
-        The same as ``cskpi.abandonment_rate`` on all contacts; ``score`` in [0, 1].
-
-    Notes
-    -----
-    ``rate = (abandoned - short) / (offered - short)`` from counts that add across
-    partitions: exact.
+    """The counts add across partitions: exact.
 
     Examples
     --------
@@ -755,6 +627,7 @@ def abandonment_rate(
     )
 
 
+@derived(_operations.aht)
 def aht(
     talk_seconds: Any,
     hold_seconds: Any = None,
@@ -764,31 +637,9 @@ def aht(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Average handle time of Dask durations (see :func:`cskpi.aht`).
-
-    Parameters
-    ----------
-    talk_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Talk time of each handled contact [s].
-    hold_seconds, after_work_seconds : Dask array or Series, shape (n,), optional
-        Hold time and after-contact work [s]; omitted components count as 0.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``talk_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AHT or Grouped[AHT]
-        Contacts handled and the total of each component; ``score`` is the AHT [s].
-
-    Notes
-    -----
-    ``AHT = (talk + hold + after-contact work) / handled``. The counts are exact;
-    the float totals are summed per partition and then across partitions, so they
-    agree with the in-memory totals to rounding (exactly for whole seconds).
+    """The counts are exact; the float totals are summed per partition, then across
+    partitions, and agree with the in-memory totals to rounding (exactly for whole
+    seconds).
 
     Examples
     --------
@@ -813,6 +664,7 @@ def aht(
     )
 
 
+@derived(_operations.asa)
 def asa(
     wait_seconds: Any,
     *,
@@ -821,30 +673,8 @@ def asa(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Average speed of answer of Dask waits (see :func:`cskpi.asa`).
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each contact [s].
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned (left out of ASA).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ASA or Grouped[ASA]
-        Answered contacts and their total wait; ``score`` is the ASA [s].
-
-    Notes
-    -----
-    ``ASA = total wait of answered contacts / answered contacts``; the total is a
-    float sum and agrees with the in-memory one to rounding.
+    """The total wait is a float sum per partition, then across partitions: it agrees with
+    the in-memory one to rounding.
 
     Examples
     --------
@@ -867,127 +697,7 @@ def asa(
 # --------------------------------------------------------------------------- volume
 
 
-@attrs.frozen(kw_only=True)
-class _VolumePart:
-    """Volume of some partitions over the periods they have contacts in, with their first and last period.
-
-    ``result`` counts the contacts over the partitions' own range of periods, clipped
-    to ``start`` and ``end`` (None when no contact falls in it); ``first`` and
-    ``last`` are the ordinals of the earliest and latest contact, not clipped, so
-    that the final range is chosen exactly as :func:`cskpi.volume` chooses it.
-    """
-
-    result: Any
-    first: int
-    last: int
-
-    def __add__(self, other: _VolumePart) -> _VolumePart:
-        return _VolumePart(
-            result=_add_volumes(self.result, other.result),
-            first=min(self.first, other.first),
-            last=max(self.last, other.last),
-        )
-
-
-def _volume_values(result: Any) -> Any:
-    return result.values if isinstance(result, Grouped) else result
-
-
-def _first_period(result: Any) -> int | None:
-    values = _volume_values(result)
-    if values.periods.shape[0] == 0:
-        return None
-    return int(period_ordinals(values.periods[:1], values.period)[0])
-
-
-def _reframe(result: Any, first: int, n_periods: int) -> Any:
-    """The volume over the periods ``first .. first + n_periods - 1``: zeros where it had none."""
-    from ._core.periods import period_labels_of
-
-    values = _volume_values(result)
-    counts = np.asarray(values.n_contacts, dtype=np.int64)
-    own_first = _first_period(result)
-    framed = np.zeros((*counts.shape[:-1], n_periods), dtype=np.int64)
-    if own_first is not None:
-        low, high = max(own_first, first), min(own_first + counts.shape[-1], first + n_periods)
-        if low < high:
-            framed[..., low - first : high - first] = counts[..., low - own_first : high - own_first]
-    framed_values = attrs.evolve(
-        values, n_contacts=framed, periods=period_labels_of(values.period, first, n_periods)
-    )
-    if not isinstance(result, Grouped):
-        return framed_values
-    labels = result.labels if isinstance(result.labels, tuple) else (result.labels,)
-    return Grouped(framed_values, Groups(codes=_NO_CODES, labels=labels, names=result.names))
-
-
-def _add_volumes(a: Any, b: Any) -> Any:
-    """``a + b`` once both cover the union of their ranges of periods."""
-    if a is None or b is None:
-        return b if a is None else a
-    ranges = [
-        (first, first + _volume_values(r).periods.shape[0])
-        for r in (a, b)
-        if (first := _first_period(r)) is not None
-    ]
-    if not ranges:
-        return a + b
-    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
-    return _reframe(a, low, high - low) + _reframe(b, low, high - low)
-
-
-def _ordinal(value: Any, name: str, period: Any, clock: Any) -> int:
-    return int(period_ordinals(np.array([clock.bound(value, name)]), period)[0])
-
-
-def _volume_partition(
-    timestamps: Any,
-    *,
-    period: Any = "day",
-    by: Any = None,
-    start: Any = None,
-    end: Any = None,
-    tz: Any = None,
-) -> _VolumePart:
-    """One partition's volume over its own periods clipped to ``[start, end]`` (same signature as volume)."""
-    from ._core.periods import calendar_stamps
-    from ._kpi.volume import volume as memory_volume
-
-    stamps, clock = calendar_stamps(timestamps, "timestamps", tz)  # wall clock: counted as naive below
-    first, last = (int(o) for o in period_ordinals(np.array([stamps.min(), stamps.max()]), period))
-    low = first if start is None else max(first, _ordinal(start, "start", period, clock))
-    high = last if end is None else min(last, _ordinal(end, "end", period, clock))
-    if low <= high:
-        bounds = period_starts(np.array([low, high], dtype=np.int64), period)
-        result = memory_volume(stamps, period=period, by=by, start=bounds[0], end=bounds[1])
-        return _VolumePart(result=result, first=first, last=last)
-    # No contact of this partition falls in the range: keep its groups, with no periods.
-    if by is None:
-        return _VolumePart(result=None, first=first, last=last)
-    groups = factorize(by, stamps.shape[0], name="by")
-    nothing = memory_volume(stamps[:0], period=period)
-    counts = np.zeros((groups.n_groups, 0), dtype=np.int64)
-    return _VolumePart(
-        result=Grouped(attrs.evolve(nothing, n_contacts=counts), groups), first=first, last=last
-    )
-
-
-def _volume_finish(
-    part: _VolumePart | None, empty: Any, *, period: Any, start: Any, end: Any, tz: Any = None
-) -> Any:
-    """The merged volume over the range :func:`cskpi.volume` chooses for all the data."""
-    from ._core.periods import period_axis
-    from ._core.time import Clock, check_tz
-
-    if part is None:
-        return empty
-    clock = Clock(zone=check_tz(tz), aware=None)  # naive bounds are wall-clock times
-    first, n_periods = period_axis(
-        period, [np.array([part.first, part.last], dtype=np.int64)], start, end, clock
-    )
-    return _reframe(empty if part.result is None else part.result, first, n_periods)
-
-
+@derived(_volume.volume)
 def volume(
     timestamps: Any,
     *,
@@ -999,42 +709,10 @@ def volume(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Contacts per calendar period from Dask timestamps (see :func:`cskpi.volume`).
-
-    Parameters
-    ----------
-    timestamps : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Arrival time of each contact (naive datetime64 or ISO 8601 strings, or
-        time-zone-aware instants read in the zone ``tz``).
-    period : {'hour', 'day', 'week', 'month', 'quarter', 'year'}, default 'month'
-        Calendar period (weeks are ISO weeks).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``timestamps``.
-    start, end : timestamp, optional
-        Range of periods, both included (default: the earliest and latest contact).
-    tz : str, optional
-        IANA time zone in which aware instants are assigned to periods, as in
-        :func:`cskpi.volume` (default: the zone of a zoned column).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    Volume or Grouped[Volume]
-        The same as ``cskpi.volume`` on all contacts: ``n_contacts`` per period of
-        the dense range, with the period starts in ``periods``.
-
-    Notes
-    -----
-    Volumes merge only over the same periods, and partitions cover different ones
-    (a Parquet data set partitioned by month has one month a file). Each partition
-    is therefore counted over its own periods (clipped to ``start`` and ``end``) and
-    keeps its earliest and latest period; two partial volumes are padded with zero
-    periods to the union of their ranges and added. At the end the range is the one
-    :func:`cskpi.volume` chooses for all contacts, so the result is exact, from one
-    pass over the data.
+    """Each partition is counted over its own periods (clipped to ``start`` and ``end``);
+    two partial volumes are padded with zero periods to the union of their ranges and
+    added, and the final range is the one chosen for all contacts: exact, in one pass
+    (a data set partitioned by month has one month a file).
 
     Examples
     --------
@@ -1058,8 +736,8 @@ def volume(
         required=("timestamps", "by"),
         split_every=split_every,
         compute=compute,
-        partition=_volume_partition,
-        finish=functools.partial(_volume_finish, period=period, start=start, end=end, tz=tz),
+        partition=volume_partition,
+        finish=functools.partial(volume_finish, period=period, start=start, end=end, tz=tz),
     )
 
 
@@ -1128,6 +806,7 @@ def _whole_history(
     )
 
 
+@derived(_retention.repeat_contact_retention)
 def repeat_contact_retention(
     customer_ids: Any,
     timestamps: Any,
@@ -1141,45 +820,11 @@ def repeat_contact_retention(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Repeat-contact cohort retention of Dask records (see :func:`cskpi.repeat_contact_retention`).
-
-    Parameters
-    ----------
-    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
-        Customer and time of each contact: columns of one Dask DataFrame.
-    period, convention, end, tz
-        As in :func:`cskpi.repeat_contact_retention`.
-    partitioned_by_customer : bool, default False
-        True when every customer's contacts already sit in one partition (for
-        example a data set written partitioned by a hash of the customer): the
-        shuffle is skipped. False: the rows are first shuffled by customer with
-        :meth:`dask.dataframe.DataFrame.shuffle`.
-    npartitions : int, optional
-        Partitions after the shuffle (default: as many as before).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    CohortRetention
-        The same as ``cskpi.repeat_contact_retention`` on all records.
-
-    Notes
-    -----
-    A customer's cohort is the period of their *first* contact, which a partition
-    knows only if it holds all of that customer's contacts. Cohort tables of
-    disjoint sets of customers add (:class:`cskpi.CohortRetention`), so the rows are
-    shuffled by customer, each partition's table is computed where it lives, and the
-    tables are merged with ``+``; ``end`` defaults to the latest timestamp of all
-    rows, as in memory. The shuffle moves rows between workers once; nothing is
-    gathered to one process.
-
-    References
-    ----------
-    P. S. Fader and B. G. S. Hardie (2007), "How to project customer retention",
-    Journal of Interactive Marketing 21(1), 76-90.
+    """A cohort is the period of a customer's first contact, which a partition knows only
+    if it holds all of that customer's contacts: the rows are shuffled by customer
+    first, each partition's table is computed where it lives, and the tables (of
+    disjoint customers) merge with ``+``. ``end`` defaults to the latest timestamp of
+    all rows, as in memory; nothing is gathered to one process.
 
     Examples
     --------
@@ -1217,292 +862,6 @@ def repeat_contact_retention(
 
 
 # --------------------------------------------------------------------------- percentiles
-
-
-def _check_max_exact(max_exact_values: Any) -> int | None:
-    if max_exact_values is None:
-        return None
-    if isinstance(max_exact_values, bool) or not isinstance(max_exact_values, int | np.integer):
-        raise InvalidTypeError(
-            f"max_exact_values must be a non-negative integer or None; got {max_exact_values!r}"
-        )
-    if max_exact_values < 0:
-        raise InvalidInputError(
-            f"max_exact_values must be a non-negative integer or None; got {max_exact_values!r}"
-        )
-    return int(max_exact_values)
-
-
-@attrs.frozen(kw_only=True)
-class AnswerTimeCounts(ValueCounts):
-    """Contacts counted per (group, answer time): a mergeable table from which answer-time percentiles follow.
-
-    Percentiles are order statistics and do not add, but the counts of contacts at
-    each distinct wait do. While the table holds at most ``max_exact_values``
-    distinct (group, wait) pairs it keeps the exact waits; beyond that every wait
-    is rounded *up* to the next multiple of ``resolution_seconds`` (a fixed-
-    resolution histogram), and stays so through every later merge.
-
-    Attributes
-    ----------
-    labels : tuple of ndarray
-        Group labels of each row, one array per grouping key (empty when not grouped).
-    seconds : ndarray of float, shape (m,)
-        Each row's wait [s]: exact, or rounded up to a multiple of
-        ``resolution_seconds``; ``inf`` for abandoned contacts. Rows are sorted by
-        labels, then wait.
-    counts : ndarray of int64, shape (m,)
-        Contacts of the row's group with the row's wait.
-    names : tuple of str
-        Name of each grouping key.
-    resolution_seconds : float
-        Width of the histogram bins [s] once rounded.
-    max_exact_values : int or None
-        Most distinct (group, wait) pairs kept exactly (None: no limit).
-    exact : bool
-        True while the waits are exact; False once rounded.
-    """
-
-    def percentiles(
-        self, *, quantile: Any, abandoned_policy: str = "never_answered"
-    ) -> _service_level.AnswerTimePercentiles:
-        """Answer-time percentiles of the counted contacts (as :func:`cskpi.answer_time_percentile`).
-
-        Parameters
-        ----------
-        quantile : float or array-like of float, shape (k,)
-            Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
-        abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
-            Abandoned contacts kept with an infinite answer time, or left out.
-
-        Returns
-        -------
-        AnswerTimePercentiles
-            Equal to ``cskpi.answer_time_percentile`` on the same contacts while
-            ``exact``; once rounded, each percentile is the exact one rounded up to
-            the next multiple of ``resolution_seconds``.
-
-        Notes
-        -----
-        The quantile at level q of m contacts is the ``ceil(q m)``-th smallest wait
-        (Hyndman and Fan 1996, definition 1), found here by a binary search in the
-        cumulative counts of each group. Rounding up is monotone, and the order
-        statistics of rounded waits are the rounded order statistics, so a rounded
-        percentile ``r * ceil(t / r)`` lies in ``[t, t + r)`` for the exact
-        percentile t, and equals t when the waits are whole multiples of r (waits
-        recorded in whole seconds, at ``r = 1``).
-
-        References
-        ----------
-        R. J. Hyndman and Y. Fan (1996), "Sample Quantiles in Statistical Packages",
-        The American Statistician 50(4), 361-365.
-
-        Examples
-        --------
-        Ten answered calls: the 80th percentile is the 8th smallest wait, 40 s.
-
-        >>> from cskpi.dask import count_answer_times
-        >>> counts = count_answer_times([2, 5, 8, 12, 15, 20, 30, 40, 90, 200])
-        >>> counts.percentiles(quantile=[0.5, 0.8, 0.9]).seconds.tolist()
-        [15.0, 40.0, 90.0]
-        """
-        fractions, stored = _service_level.quantile_levels(quantile)
-        _check_abandoned_policy(abandoned_policy)
-        m = self.seconds.shape[0]
-        weights = (
-            self.counts
-            if abandoned_policy == "never_answered"
-            else np.where(np.isinf(self.seconds), 0, self.counts)
-        )
-        changed = np.zeros(m, dtype=bool)
-        if m:
-            changed[0] = True
-            for key in self.labels:
-                changed[1:] |= key[1:] != key[:-1]
-        starts = np.flatnonzero(changed) if self.labels else np.zeros(1, dtype=np.intp)
-        cumulative = np.cumsum(weights, dtype=np.int64)
-        ends = np.append(starts[1:], m)
-        before = (
-            np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0) if m else np.zeros(1, np.int64)
-        )
-        sizes = (cumulative[ends - 1] - before) if m else np.zeros(1, dtype=np.int64)
-        ranks = quantile_positions(sizes.astype(np.int64), fractions)
-        positions = np.searchsorted(cumulative, before[:, None] + ranks, side="right")
-        empty = sizes == 0
-        if m:
-            seconds = np.where(empty[:, None], np.nan, self.seconds[np.minimum(positions, m - 1)])
-        else:
-            seconds = np.full(ranks.shape, np.nan)
-        if empty.any():
-            warn_undefined("answer-time percentile is undefined for zero contacts; returning NaN")
-        if isinstance(stored, float):
-            seconds = seconds[:, 0]
-        if not self.labels:
-            return _service_level.AnswerTimePercentiles(
-                seconds=unwrap(seconds[0]),
-                n=int(sizes[0]),
-                quantiles=stored,
-                abandoned_policy=abandoned_policy,
-            )
-        labels = tuple(key[starts] for key in self.labels)
-        return _service_level.AnswerTimePercentiles(
-            seconds=seconds,
-            n=sizes.astype(np.int64),
-            quantiles=stored,
-            abandoned_policy=abandoned_policy,
-            labels=labels[0] if len(labels) == 1 else labels,
-            names=self.names,
-        )
-
-
-def _check_abandoned_policy(abandoned_policy: Any) -> None:
-    policies = _service_level.ABANDONED_POLICIES
-    if not isinstance(abandoned_policy, str) or abandoned_policy not in policies:
-        raise InvalidInputError(f"abandoned_policy must be one of {policies}; got {abandoned_policy!r}")
-
-
-DEFAULT_RESOLUTION_SECONDS = 1.0
-DEFAULT_MAX_EXACT_VALUES = 100_000
-
-
-def count_answer_times(
-    wait_seconds: Any,
-    *,
-    abandoned: Any = None,
-    by: Any = None,
-    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
-    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
-) -> AnswerTimeCounts:
-    """Count in-memory contacts per (group, wait): the mergeable partial result behind Dask percentiles.
-
-    Parameters
-    ----------
-    wait_seconds : array-like of float or timedelta64, shape (n,)
-        Queue wait of each offered contact [s]; finite and non-negative.
-    abandoned : array-like of bool, shape (n,), optional
-        True for contacts that abandoned (counted with an infinite answer time).
-    by : array-like or tuple of array-likes, shape (n,), optional
-        Group labels.
-    resolution_seconds : float, default 1.0
-        Bin width [s] used once the table is rounded.
-    max_exact_values : int or None, default 100000
-        Keep exact waits while there are at most this many distinct (group, wait)
-        pairs; None keeps them exact whatever their number.
-
-    Returns
-    -------
-    AnswerTimeCounts
-        Mergeable with ``+``; :meth:`AnswerTimeCounts.percentiles` gives the
-        percentiles.
-
-    Notes
-    -----
-    Whether the merged table is exact does not depend on how the data was split:
-    a part has no more distinct pairs than the whole, so a part is rounded only when
-    the whole has more than ``max_exact_values`` pairs, and then the whole is rounded
-    too.
-
-    Examples
-    --------
-    >>> from cskpi.dask import count_answer_times
-    >>> counts = count_answer_times([20.5, 3.2, 20.5], abandoned=[False, False, True])
-    >>> counts.seconds.tolist(), counts.counts.tolist(), counts.exact
-    ([3.2, 20.5, inf], [1, 1, 1], True)
-    >>> count_answer_times([20.5, 3.2, 20.5], max_exact_values=0).seconds.tolist()
-    [4.0, 21.0]
-    """
-    waits = to_seconds(wait_seconds, "wait_seconds")
-    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
-    resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
-    limit = _check_max_exact(max_exact_values)
-    values = waits if mask is None else np.where(mask, np.inf, waits)
-    groups = None if by is None else factorize(by, waits.shape[0], name="by")
-    n_rows = values.shape[0]
-    exact = True
-    uniques, inverse = _exact_codes(values)
-    if limit is not None and uniques.shape[0] > limit:
-        exact = False
-        uniques, inverse = _bin_codes(values, resolution)
-    width = uniques.shape[0]
-    codes = inverse.reshape(-1).astype(np.intp, copy=False)
-    if groups is not None:
-        codes = groups.codes * width + codes
-    n_cells = width * (1 if groups is None else groups.n_groups)
-    if n_cells <= 4 * n_rows + 1024:
-        dense = np.bincount(codes, minlength=n_cells)
-        cells = np.flatnonzero(dense)
-        counts = dense[cells].astype(np.int64)
-    else:
-        cells, counts = np.unique(codes, return_counts=True)
-    group_index, value_index = np.divmod(cells, width)
-    table = AnswerTimeCounts(
-        labels=() if groups is None else tuple(key[group_index] for key in groups.labels),
-        seconds=uniques[value_index].astype(np.float64),
-        counts=counts.astype(np.int64),
-        names=() if groups is None else groups.names,
-        resolution_seconds=resolution,
-        max_exact_values=limit,
-        exact=exact,
-    )
-    if exact and limit is not None and cells.shape[0] > limit:
-        # Few distinct waits but too many (group, wait) pairs: round the (smaller) table.
-        return tabulate(
-            AnswerTimeCounts,
-            table.labels,
-            table.seconds,
-            table.counts,
-            names=table.names,
-            resolution_seconds=resolution,
-            max_exact_values=limit,
-            exact=False,
-        )
-    return table
-
-
-def _exact_codes(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-    """Distinct waits and the index of each value among them (whole seconds without a sort)."""
-    finite = np.isfinite(values)
-    whole = values[finite]
-    if whole.size and np.array_equal(whole, np.floor(whole)):
-        dense = _dense_codes(values, finite, 1.0)
-        if dense is not None:
-            return dense
-    uniques, inverse = np.unique(values, return_inverse=True)
-    return uniques, inverse.reshape(-1).astype(np.intp)
-
-
-def _bin_codes(
-    values: NDArray[np.float64], resolution: float
-) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-    """Distinct rounded-up waits ``k * resolution`` and the index of each value among them."""
-    steps = resolution_steps(values, resolution)
-    dense = _dense_codes(steps, np.isfinite(steps), resolution)
-    if dense is not None:
-        return dense
-    uniques, inverse = np.unique(round_up(values, resolution), return_inverse=True)
-    return uniques, inverse.reshape(-1).astype(np.intp)
-
-
-def _dense_codes(
-    steps: NDArray[np.float64], finite: NDArray[np.bool_], resolution: float
-) -> tuple[NDArray[np.float64], NDArray[np.intp]] | None:
-    """Codes of whole-number ``steps`` by a dense scatter over their range (None when it is not compact).
-
-    The values are ``steps * resolution``; ``inf`` (abandoned contacts) comes last.
-    """
-    if not finite.any():
-        return None
-    low, high = float(steps[finite].min()), float(steps[finite].max())
-    span = int(high - low) + 2  # one more for inf
-    if span > 4 * steps.shape[0] + 1024:
-        return None
-    offsets = np.where(finite, steps - low, span - 1).astype(np.intp)
-    present = np.bincount(offsets, minlength=span) > 0
-    lookup = np.cumsum(present, dtype=np.intp) - 1
-    kept = np.flatnonzero(present)
-    # The same product k * resolution as round_up, so that bins compare equal on merge.
-    bins = np.where(kept == span - 1, np.inf, (kept + low) * resolution)
-    return bins, lookup[offsets]
 
 
 def answer_time_counts(
@@ -1575,10 +934,11 @@ def answer_time_counts(
     )
 
 
-def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: str) -> Any:
-    return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
+def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: str, level: Any) -> Any:
+    return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy, confidence_level=level)
 
 
+@derived(_service_level.answer_time_percentile)
 def answer_time_percentile(
     wait_seconds: Any,
     *,
@@ -1586,45 +946,20 @@ def answer_time_percentile(
     abandoned: Any = None,
     abandoned_policy: str = "never_answered",
     by: Any = None,
+    confidence_level: float | None = None,
     resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
     max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Answer-time percentiles of Dask waits: exact for few distinct waits, else to ``resolution_seconds``.
-
-    Parameters
-    ----------
-    wait_seconds : dask.array.Array or dask.dataframe.Series, shape (n,)
-        Queue wait of each offered contact [s].
-    quantile : float or array-like of float, shape (k,)
-        Quantile levels, fractions in [0, 1] (0.9 for the 90th percentile).
-    abandoned : Dask array or Series of bool, shape (n,), optional
-        True for contacts that abandoned.
-    abandoned_policy : {'never_answered', 'exclude'}, default 'never_answered'
-        As in :func:`cskpi.answer_time_percentile`.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``wait_seconds``.
-    resolution_seconds : float, default 1.0
-        Bin width [s] of the histogram used when there are too many distinct waits.
-    max_exact_values : int or None, default 100000
-        Exact while all the data has at most this many distinct (group, wait) pairs
-        (None: always exact, with partial results as large as the distinct waits).
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    AnswerTimePercentiles
-        The same class as :func:`cskpi.answer_time_percentile` returns.
+    """Percentiles are order statistics and do not add: each partition counts its
+    contacts per (group, wait) (:func:`count_answer_times`), the tables merge with ``+``
+    and the percentiles, and their intervals, are read from the merged counts — exact
+    while the data has at most ``max_exact_values`` distinct (group, wait) pairs, else
+    to ``resolution_seconds`` (see Notes).
 
     Notes
     -----
-    Each partition counts its contacts per (group, wait) (:func:`count_answer_times`);
-    the tables merge with ``+`` and the percentiles are read from the merged counts.
-
     * **Exact** when the whole data has at most ``max_exact_values`` distinct
       (group, wait) pairs — few groups and waits recorded to the second, or little
       data after grouping: equal to :func:`cskpi.answer_time_percentile`.
@@ -1659,7 +994,9 @@ def answer_time_percentile(
     20.0
     """
     _service_level.quantile_levels(quantile)
-    _check_abandoned_policy(abandoned_policy)
+    check_abandoned_policy(abandoned_policy)
+    if confidence_level is not None:
+        check_confidence_level(confidence_level)
     counts = answer_time_counts(
         wait_seconds,
         abandoned=abandoned,
@@ -1670,8 +1007,10 @@ def answer_time_percentile(
         compute=compute,
     )
     if _check_compute(compute):
-        return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy)
-    return _require("dask").delayed(_percentiles_of, pure=True)(counts, quantile, abandoned_policy)
+        return _percentiles_of(counts, quantile, abandoned_policy, confidence_level)
+    return _require("dask").delayed(_percentiles_of, pure=True)(
+        counts, quantile, abandoned_policy, confidence_level
+    )
 
 
 # --------------------------------------------------------------------------- tickets
@@ -1686,6 +1025,7 @@ def _in_memory(value: Any, name: str) -> Any:
     return value
 
 
+@derived(_tickets.open_cases)
 def open_cases(
     created: Any,
     resolved: Any,
@@ -1695,32 +1035,8 @@ def open_cases(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Tickets open at each of a set of instants, from Dask columns (see :func:`cskpi.open_cases`).
-
-    Parameters
-    ----------
-    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
-        Creation time of each ticket.
-    resolved : Dask array or Series of datetime64, shape (n,)
-        Resolution time of each ticket; NaT while still open.
-    instants : array-like of datetime64, or one timestamp
-        The instants at which to count (in memory: the same for every partition).
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``created``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    OpenCases or Grouped[OpenCases]
-        The same as ``cskpi.open_cases`` on all tickets: ``n_open`` at each instant.
-
-    Notes
-    -----
-    ``open(t) = #{created < t} - #{resolved < t}`` counts each ticket on its own, so
-    the counts of disjoint sets of tickets add: exact.
+    """Each ticket counts on its own, so the counts of disjoint sets of tickets add:
+    exact. ``instants`` are in memory, the same for every partition.
 
     Examples
     --------
@@ -1747,6 +1063,7 @@ def open_cases(
     )
 
 
+@derived(_tickets.backlog)
 def backlog(
     created: Any,
     resolved: Any,
@@ -1755,38 +1072,12 @@ def backlog(
     age_limit_seconds: Any,
     calendar: Any = None,
     by: Any = None,
+    tz: str | None = None,
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Open tickets and tickets past an age limit at each instant, from Dask columns (:func:`cskpi.backlog`).
-
-    Parameters
-    ----------
-    created : dask.array.Array or dask.dataframe.Series of datetime64, shape (n,)
-        Creation time of each ticket.
-    resolved : Dask array or Series of datetime64, shape (n,)
-        Resolution time of each ticket; NaT while still open.
-    instants : array-like of datetime64, or one timestamp
-        The instants at which to count (in memory).
-    age_limit_seconds : float or timedelta64
-        Age [s] from which an open ticket is in backlog.
-    calendar : BusinessHours, optional
-        Measure ages in business time.
-    by : Dask array or Series, or tuple of them, shape (n,), optional
-        Group labels, partitioned like ``created``.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    Backlog or Grouped[Backlog]
-        The same as ``cskpi.backlog`` on all tickets.
-
-    Notes
-    -----
-    Both counts count each ticket on its own: exact.
+    """Each ticket counts on its own, so the counts of disjoint sets of tickets add:
+    exact. ``instants`` are in memory, the same for every partition.
 
     Examples
     --------
@@ -1806,7 +1097,7 @@ def backlog(
     return _run(
         memory_backlog,
         (created, resolved, _in_memory(instants, "instants")),
-        {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by},
+        {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by, "tz": tz},
         required=("created", "resolved", "by"),
         split_every=split_every,
         compute=compute,
@@ -1823,74 +1114,6 @@ _SPECIAL.update(
 # --------------------------------------------------------------------------- durations
 
 
-@attrs.frozen(kw_only=True)
-class _DurationPart:
-    """Mergeable part of a duration summary: the totals, and the durations counted per (group, value)."""
-
-    totals: Any
-    counts: AnswerTimeCounts
-
-    def __add__(self, other: _DurationPart) -> _DurationPart:
-        return _DurationPart(totals=self.totals + other.totals, counts=self.counts + other.counts)
-
-
-def _duration_partition(
-    function: Callable[..., Any],
-    created: Any,
-    ended: Any,
-    *,
-    calendar: Any = None,
-    by: Any = None,
-    tz: Any = None,
-    resolution_seconds: float,
-    max_exact_values: int | None,
-) -> _DurationPart:
-    """One partition's totals (from the in-memory function, which checks the data) and duration counts."""
-    import warnings
-
-    from ._core.business_hours import business_seconds
-    from ._core.errors import UndefinedMetricWarning
-    from ._core.time import parse_times
-
-    with WARNINGS_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)  # percentiles of a part are not used
-        result = function(created, ended, calendar=calendar, by=by, tz=tz)
-    start = parse_times(created, "created").stamps
-    end = parse_times(ended, "end", allow_nat=True).stamps
-    measured = ~np.isnat(end)
-    if calendar is None:
-        seconds = (end[measured] - start[measured]) / np.timedelta64(1, "s")
-    else:
-        seconds = np.asarray(
-            business_seconds(created[measured], ended[measured], calendar=calendar, tz=tz), dtype=np.float64
-        )
-    kept = None if by is None else tuple(key[measured] for key in (by if isinstance(by, tuple) else (by,)))
-    counts = count_answer_times(
-        seconds.astype(np.float64),
-        by=None if kept is None else (kept[0] if len(kept) == 1 else kept),
-        resolution_seconds=resolution_seconds,
-        max_exact_values=max_exact_values,
-    )
-    return _DurationPart(totals=result.totals, counts=counts)
-
-
-def _duration_finish(part: _DurationPart | None, empty: Callable[[], Any], *, cls: type[Any]) -> Any:
-    """The summary of all partitions: merged totals, median and p90 read from the merged counts."""
-    if part is None:
-        return empty()
-    percentiles = part.counts.percentiles(quantile=[0.5, 0.9], abandoned_policy="exclude")
-    if not isinstance(part.totals, Grouped):
-        median, p90 = (float(value) for value in percentiles.seconds)
-        return cls(totals=part.totals, median_seconds=median, p90_seconds=p90)
-    found = dict(zip(percentiles.keys(), np.atleast_2d(percentiles.seconds), strict=True))
-    keys = part.totals.keys()
-    missing = np.full(2, np.nan)
-    values = np.array([found.get(key, missing) for key in keys], dtype=np.float64).reshape(len(keys), 2)
-    if any(key not in found for key in keys):
-        warn_undefined(f"{cls.__name__} percentiles are undefined with no measured duration; returning NaN")
-    return cls(totals=part.totals, median_seconds=values[:, 0], p90_seconds=values[:, 1])
-
-
 def _durations(
     function: Callable[..., Any],
     cls: type[Any],
@@ -1903,7 +1126,7 @@ def _durations(
     compute: Any,
 ) -> Any:
     resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
-    limit = _check_max_exact(max_exact_values)
+    limit = check_max_exact(max_exact_values)
     return _run(
         function,
         (created, ended),
@@ -1912,13 +1135,14 @@ def _durations(
         split_every=split_every,
         compute=compute,
         partition=functools.partial(
-            _duration_partition, function, resolution_seconds=resolution, max_exact_values=limit
+            duration_partition, function, resolution_seconds=resolution, max_exact_values=limit
         ),
-        finish=functools.partial(_duration_finish, cls=cls),
+        finish=functools.partial(duration_finish, cls=cls),
         check_options=False,
     )
 
 
+@derived(_responses.first_response_time)
 def first_response_time(
     created: Any,
     first_reply: Any,
@@ -1931,40 +1155,11 @@ def first_response_time(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """First response time of Dask tickets (:func:`cskpi.first_response_time`), percentiles from counts.
-
-    Parameters
-    ----------
-    created, first_reply : dask.dataframe.Series or dask.array.Array, shape (n,)
-        As in :func:`cskpi.first_response_time`: columns of one Dask DataFrame.
-    calendar, by, tz
-        As in :func:`cskpi.first_response_time`.
-    resolution_seconds, max_exact_values
-        The duration histogram behind the median and p90, as in
-        :func:`answer_time_percentile`.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ResponseTime
-        Totals (counts, sum) exact; median and p90 equal to the in-memory ones while
-        the data has at most ``max_exact_values`` distinct (group, duration) pairs,
-        else each rounded up to the next multiple of ``resolution_seconds``.
-
-    Notes
-    -----
-    Each partition gives the in-memory totals and a count of tickets per (group,
-    duration) (:func:`count_answer_times`); both merge with ``+``, and the inverted-CDF
-    median and p90 are read from the merged counts (Hyndman and Fan 1996,
-    definition 1).
-
-    References
-    ----------
-    R. J. Hyndman and Y. Fan (1996), "Sample quantiles in statistical packages",
-    The American Statistician 50(4), 361-365.
+    """The totals (counts, sums) merge exactly; the median and p90 are read from a merged
+    count of tickets per (group, duration) (:func:`count_answer_times`): equal to the
+    in-memory ones while the data has at most ``max_exact_values`` distinct (group,
+    duration) pairs, else each rounded up to the next multiple of
+    ``resolution_seconds``.
 
     Examples
     --------
@@ -1998,6 +1193,7 @@ def first_response_time(
     )
 
 
+@derived(_responses.resolution_time)
 def resolution_time(
     created: Any,
     resolved: Any,
@@ -2010,30 +1206,8 @@ def resolution_time(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """Resolution time of Dask tickets (:func:`cskpi.resolution_time`), percentiles from counts.
-
-    Parameters
-    ----------
-    created, resolved : dask.dataframe.Series or dask.array.Array, shape (n,)
-        As in :func:`cskpi.resolution_time`: columns of one Dask DataFrame.
-    calendar, by, tz
-        As in :func:`cskpi.resolution_time`.
-    resolution_seconds, max_exact_values
-        The duration histogram behind the median and p90, as in
-        :func:`answer_time_percentile`.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    ResolutionTime
-        As :func:`first_response_time` returns for first replies.
-
-    Notes
-    -----
-    Computed as in :func:`first_response_time`, with ``resolved`` as the end.
+    """As :func:`first_response_time`, with ``resolved`` as the end: totals exact, median
+    and p90 from a merged count of tickets per (group, duration).
 
     Examples
     --------
@@ -2067,6 +1241,7 @@ def resolution_time(
 _SPECIAL.update(first_response_time=first_response_time, resolution_time=resolution_time)
 
 
+@derived(_tickets.fcr_repeat_contact)
 def fcr_repeat_contact(
     customer_ids: Any,
     timestamps: Any,
@@ -2080,32 +1255,8 @@ def fcr_repeat_contact(
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> Any:
-    """First-contact resolution by repeat contact, on Dask records (:func:`cskpi.fcr_repeat_contact`).
-
-    Parameters
-    ----------
-    customer_ids, timestamps : dask.dataframe.Series, shape (n,)
-        Customer and time of each contact: columns of one Dask DataFrame.
-    window_seconds, reasons, end, by
-        As in :func:`cskpi.fcr_repeat_contact` (``reasons`` and ``by``: columns of
-        the same frame).
-    partitioned_by_customer, npartitions
-        As in :func:`repeat_contact_retention`: the rows are shuffled by customer
-        unless every customer's contacts already sit in one partition.
-    split_every : int, default 8
-        Partial results merged by one task of the reduction tree.
-    compute : bool, default True
-        Return the result (True) or a :class:`dask.delayed.Delayed` of it (False).
-
-    Returns
-    -------
-    RepeatContactFCR or Grouped[RepeatContactFCR]
-        The same as ``cskpi.fcr_repeat_contact`` on all contacts.
-
-    Notes
-    -----
-    A repeat is seen only where both contacts of a customer are: the rows are
-    shuffled by customer, the in-memory function runs on each partition with ``end``
+    """A repeat is seen only where both contacts of a customer are: the rows are shuffled
+    by customer first, the in-memory function runs on each partition with ``end``
     defaulting to the latest timestamp of all rows, and the counts (of disjoint
     customers) add.
 

@@ -14,13 +14,15 @@ the library's public function of that name (``service_level``, ``nps``…).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import re
 import sys
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -271,6 +273,21 @@ MERGEABLE_MEASURES = frozenset(
 )
 
 
+#: False while measuring partial results that are merged before their intervals are
+#: taken (a Dask partition's): intervals of a part are never read.
+_INTERVALS = contextvars.ContextVar("intervals", default=True)
+
+
+@contextlib.contextmanager
+def without_intervals() -> Iterator[None]:
+    """Measure without intervals (``low`` and ``high`` None): for partial results merged later."""
+    token = _INTERVALS.set(False)
+    try:
+        yield
+    finally:
+        _INTERVALS.reset(token)
+
+
 def measured_from_result(
     metric: str,
     parameters: Mapping[str, Any],
@@ -287,7 +304,7 @@ def measured_from_result(
     left_out = dict(excluded or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        if metric in ("asa", "aht"):  # no interval
+        if metric in ("asa", "aht") or not _INTERVALS.get():  # no interval
             return Measured(
                 values=np.asarray(result.value), n=np.asarray(result.n), result=result, excluded=left_out
             )
@@ -401,7 +418,7 @@ _POLICY_EXCLUSIONS = {
 NO_WAIT = "no queue wait"
 
 
-def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
+def never_queued(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
 
     def count() -> tuple[Cells, NDArray[np.int64]]:
@@ -416,7 +433,7 @@ def _no_wait(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     return counted[1].copy()
 
 
-def _waits(
+def queued_waits(
     table: ContactsTable, needs_abandon_wait: str | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp]]:
     """Queue waits of the contacts that queued, their abandoned flags, and their rows.
@@ -465,7 +482,7 @@ def _measure_service_level(
         if policy in _NEEDS_ABANDON_WAIT
         else ("short_abandon_seconds" if short is not None else None)
     )
-    waits, abandoned, rows = _waits(table, needs)
+    waits, abandoned, rows = queued_waits(table, needs)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     grouped = call(
         service_level,
@@ -477,7 +494,7 @@ def _measure_service_level(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     left_out = _POLICY_EXCLUSIONS.get(policy, "short abandon" if short is not None else None)
     if left_out is not None:  # the formula's own exclusions: queued contacts not in its denominator
         excluded[left_out] = _rows_per_cell(cells, rows) - np.asarray(result.n)
@@ -485,7 +502,7 @@ def _measure_service_level(
 
 
 def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-    waits, abandoned, rows = _waits(table)
+    waits, abandoned, rows = queued_waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = call(
         answer_time_percentile,
@@ -500,7 +517,7 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
     # whether a pass or miss is statistically clear.
     low, high = result.confidence_interval()
     n = _scatter(result.n, result.labels, cells.n_cells, 0).astype(np.int64)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     if params["abandoned_policy"] == "exclude":
         excluded["not answered"] = _rows_per_cell(cells, rows) - n
     return Measured(
@@ -513,10 +530,10 @@ def _measure_percentile(table: ContactsTable, cells: Cells, params: dict[str, An
 
 
 def _measure_asa(table: ContactsTable, cells: Cells, params: dict[str, Any], level: float) -> Measured:
-    waits, abandoned, rows = _waits(table)
+    waits, abandoned, rows = queued_waits(table)
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     result = dense(call(asa, waits, abandoned=abandoned, by=cells.codes[rows]), cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)}
+    excluded = {NO_WAIT: never_queued(table, cells)}
     if table.has("abandoned"):
         excluded["not answered"] = per_cell(cells, table.get("abandoned"))
     return measured_from_result("asa", params, result, level, excluded=excluded)
@@ -556,8 +573,8 @@ def _measure_abandonment(
     # Only contacts that queued can abandon: with a wait column, those with a wait and
     # those that abandoned (a blank wait where nobody answered).
     if table.has("wait_seconds"):
-        queued_waits, _, rows = _waits(table, None if short is None else "short_abandon_seconds")
-        waits = None if short is None else queued_waits
+        queued, _, rows = queued_waits(table, None if short is None else "short_abandon_seconds")
+        waits = None if short is None else queued
     else:
         rows, waits = np.arange(table.n_rows), None
     call = MetricCall(table, {"abandoned": "abandoned", "wait_seconds": "wait_seconds"}, rows)
@@ -569,7 +586,7 @@ def _measure_abandonment(
         by=cells.codes[rows],
     )
     result = dense(grouped, cells.n_cells)
-    excluded = {NO_WAIT: _no_wait(table, cells)} if table.has("wait_seconds") else {}
+    excluded = {NO_WAIT: never_queued(table, cells)} if table.has("wait_seconds") else {}
     if short is not None:
         excluded["short abandon"] = _rows_per_cell(cells, rows) - np.asarray(result.n)
     return measured_from_result("abandonment_rate", params, result, level, excluded=excluded)
