@@ -459,7 +459,7 @@ def queued_waits(
 def _queued_waits(
     table: ContactsTable,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.intp], int]:
-    """:func:`_waits` of the table, and the first abandoned contact with a blank wait (-1: none)."""
+    """:func:`queued_waits` of the table, and the first abandoned contact with a blank wait (-1: none)."""
     wait = table.get("wait_seconds")
     known = ~np.isnan(wait)
     if not table.has("abandoned"):
