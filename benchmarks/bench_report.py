@@ -9,10 +9,11 @@ as CSV and as Parquet. Each candidate runs in its own Python process, which repo
 the wall time of reading and computing (libraries already imported) and its own peak
 resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which counts pyarrow's
 and polars' allocators too); runs alternate between candidates and the median is
-shown. The scripts compute the same core figures per month and channel — volume,
-service level at 20 s (abandoned contacts missed), ASA, AHT, abandonment, NPS, CSAT —
-and the run checks that they agree with the report's to 1e-9 (the report also computes
-intervals, changes and the trend, which the scripts do not).
+shown. The scripts compute the same figures per month and channel — volume, service
+level at 20 s (abandoned contacts missed), ASA, AHT, abandonment, NPS, CSAT, and
+repeat-contact retention (customers first seen in the channel in a month who come back
+the next) — and the run checks that they agree with the report's to 1e-9 (the report
+also computes intervals, changes and the trend, which the scripts do not).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 
 from harness import available, machine
 
-FIGURES = ("volume", "service_level", "asa", "aht", "abandonment_rate", "nps", "csat")
+FIGURES = ("volume", "service_level", "asa", "aht", "abandonment_rate", "nps", "csat", "retention")
 
 _PRELUDE = """
 import json, resource, sys, time
@@ -64,8 +65,8 @@ sys.meta_path.insert(0, _NoPandas())
 _POLARS = """
 import polars as pl
 start = time.perf_counter()
-columns = ["created", "channel", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
-           "after_work_seconds", "nps", "csat"]
+columns = ["created", "channel", "customer", "wait_seconds", "abandoned", "talk_seconds",
+           "hold_seconds", "after_work_seconds", "nps", "csat"]
 if path.endswith(".csv"):
     frame = pl.read_csv(path, columns=columns, try_parse_dates=True)
 else:
@@ -85,7 +86,22 @@ table = frame.group_by(["channel", "month"]).agg(
     (((pl.col("nps") >= 9).sum().cast(pl.Int64) - (pl.col("nps") <= 6).sum().cast(pl.Int64))
      / pl.col("nps").count() * 100).alias("nps"),
     ((pl.col("csat") >= 4).sum() / pl.col("csat").count()).alias("csat"),
-).sort(["channel", "month"])
+)
+# Repeat-contact retention per channel: customers first seen in the channel in a month
+# who contacted the same channel the next month (the last month is not observed).
+seen = frame.select("channel", "customer", "month").drop_nulls().unique()
+first = seen.group_by(["channel", "customer"]).agg(pl.col("month").min().alias("cohort"))
+back = (seen.join(first, on=["channel", "customer"])
+        .filter(pl.col("month") == pl.col("cohort").dt.offset_by("1mo"))
+        .group_by(["channel", "cohort"]).agg(pl.len().alias("back")))
+cohorts = (first.group_by(["channel", "cohort"]).agg(pl.len().alias("size"))
+           .join(back, on=["channel", "cohort"], how="left")
+           .select("channel", pl.col("cohort").alias("month"),
+                   (pl.col("back").fill_null(0) / pl.col("size")).alias("retention")))
+last = frame["month"].max()
+table = (table.join(cohorts, on=["channel", "month"], how="left")
+         .with_columns(pl.when(pl.col("month") < last).then(pl.col("retention")).alias("retention"))
+         .sort(["channel", "month"]))
 elapsed = time.perf_counter() - start
 figures = {key: table[key].cast(pl.Float64).fill_nan(None).to_list() for key in FIGURES}
 """
@@ -93,8 +109,8 @@ figures = {key: table[key].cast(pl.Float64).fill_nan(None).to_list() for key in 
 _PANDAS = """
 import pandas as pd
 start = time.perf_counter()
-columns = ["created", "channel", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
-           "after_work_seconds", "nps", "csat"]
+columns = ["created", "channel", "customer", "wait_seconds", "abandoned", "talk_seconds",
+           "hold_seconds", "after_work_seconds", "nps", "csat"]
 if path.endswith(".csv"):
     frame = pd.read_csv(path, usecols=columns, parse_dates=["created"], engine="pyarrow")
 else:
@@ -124,6 +140,16 @@ table = pd.DataFrame({
     "nps": (g["promoter"].sum() - g["detractor"].sum()) / g["nps"].count() * 100,
     "satisfied": g["satisfied"].sum() / g["csat"].count(),
 }).rename(columns={"satisfied": "csat"})
+# Repeat-contact retention per channel (as in the polars script).
+seen = frame[["channel", "customer", "month"]].dropna().drop_duplicates()
+first = seen.groupby(["channel", "customer"])["month"].min().rename("cohort")
+seen = seen.join(first, on=["channel", "customer"])
+back = seen[seen["month"] == seen["cohort"] + 1].groupby(["channel", "cohort"]).size()
+sizes = first.reset_index().groupby(["channel", "cohort"]).size()
+retention = back.reindex(sizes.index, fill_value=0) / sizes
+retention.index = retention.index.set_names(["channel", "month"])
+table["retention"] = retention.reindex(table.index)
+table.loc[table.index.get_level_values("month") == frame["month"].max(), "retention"] = float("nan")
 elapsed = time.perf_counter() - start
 figures = {key: table[key].astype(float).tolist() for key in FIGURES}
 """
