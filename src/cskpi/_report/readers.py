@@ -57,6 +57,11 @@ def arrow() -> Any:
     return require("pyarrow", "reading files", "cli")
 
 
+def _merged_schema(pa: Any, unified: Any, schema: Any) -> Any:
+    """``schema`` merged into ``unified`` (None: nothing yet), types widened as Arrow permits."""
+    return schema if unified is None else pa.unify_schemas([unified, schema], promote_options="permissive")
+
+
 def _fail(path: str | Path, message: str) -> InvalidInputError:
     return InvalidInputError(f"{path}: {message}")
 
@@ -271,11 +276,7 @@ def _scan_json(path: str, size: int, mtime_ns: int) -> _JsonLayout:
             raise _row_error(path, n_rows, error) from None
         schema = pa.schema([pa.field(f.name, _as_text(pa, f.type)) for f in table.schema])
         try:
-            unified = (
-                schema
-                if unified is None
-                else pa.unify_schemas([unified, schema], promote_options="permissive")
-            )
+            unified = _merged_schema(pa, unified, schema)
         except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
             merge = re.search(r"Field (.*) has incompatible types: (\S+) vs (\S+)", str(error))
             what = (
@@ -587,11 +588,7 @@ def _folder(path: str | Path) -> _Folder:
         with _open_parquet(path, relative) as file:
             schema = file.schema_arrow
         try:
-            unified = (
-                schema
-                if unified is None
-                else pa.unify_schemas([unified, schema], promote_options="permissive")
-            )
+            unified = _merged_schema(pa, unified, schema)
         except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
             raise _fail(
                 os.path.join(path, relative),
