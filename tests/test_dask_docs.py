@@ -129,6 +129,7 @@ def test_derived_docstring_places_overrides_and_lists_what_dask_does_not_take() 
     assert parameters.startswith("values : dask.array.Array\n    The Dask values.\nby : array-like")
     assert "weights" not in parameters
     assert parameters.index("split_every : int") < parameters.index("compute : bool")
-    assert section(doc, "Returns").rstrip().endswith("With ``compute=False``, a :class:`dask.delayed.Delayed` of it.")
+    lazy = "With ``compute=False``, a :class:`dask.delayed.Delayed` of it (typed :class:`cskpi.dask.Lazy`)."
+    assert section(doc, "Returns").rstrip().endswith(lazy)
     assert section(doc, "Notes").strip() == "``sum = Σ v``.\n\nMerged with ``+``."
     assert ">>> 1 + 1" not in doc and ">>> 2 + 2" in doc

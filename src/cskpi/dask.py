@@ -33,7 +33,9 @@ Conventions shared by every function:
 * ``compute=True`` (the default) computes on the current Dask scheduler — the
   ``distributed.Client`` you created, or Dask's local threads — and returns the
   result. ``compute=False`` returns a :class:`dask.delayed.Delayed` instead;
-  compute several at once with ``dask.compute(a, b, c)``.
+  compute several at once with ``dask.compute(a, b, c)``. Type checkers and IDEs
+  see the result's class (``NPS`` without ``by``, ``Grouped[NPS]`` with it) and, with
+  ``compute=False``, a :class:`Lazy` of it.
 * Counts are exact. Sums of float durations (AHT, ASA totals) are added in a
   different order than in memory and agree with the in-memory result to rounding.
 
@@ -47,7 +49,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -55,6 +57,7 @@ import numpy as np
 from ._core.checks import check_confidence_level
 from ._core.errors import InvalidInputError, InvalidTypeError
 from ._core.registry import REGISTRY, MetricSpec
+from ._core.results import Grouped
 from ._core.time import duration_seconds
 from ._dask.docs import derived
 from ._dask.engine import (
@@ -68,6 +71,7 @@ from ._dask.engine import (
     run,
     run_many,
 )
+from ._dask.lazy import Lazy
 from ._dask.partials import (
     DEFAULT_MAX_EXACT_VALUES,
     DEFAULT_RESOLUTION_SECONDS,
@@ -87,10 +91,18 @@ from ._kpi import service_level as _service_level
 from ._kpi import survey as _survey
 from ._kpi import tickets as _tickets
 from ._kpi import volume as _volume
+from ._kpi.operations import AHT, ASA, AbandonmentRate
+from ._kpi.responses import ResolutionTime, ResponseTime
+from ._kpi.retention import CohortRetention
+from ._kpi.service_level import AnswerTimePercentiles, ServiceLevel
+from ._kpi.survey import CES, CSAT, NPS
+from ._kpi.tickets import Backlog, OpenCases, RepeatContactFCR
+from ._kpi.volume import Volume
 
 __all__ = [
     "AnswerTimeCounts",
     "Figure",
+    "Lazy",
     "abandonment_rate",
     "aht",
     "answer_time_counts",
@@ -123,6 +135,36 @@ _run = run
 def _call_if_none(result: Any, empty: Callable[[], Any]) -> Any:
     """The merged result, or the in-memory function on empty data (which may raise) when there is none."""
     return empty() if result is None else result
+
+
+@overload
+def reduce(
+    function: Callable[..., Any],
+    *args: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+    **kwargs: Any,
+) -> Any: ...
+
+
+@overload
+def reduce(
+    function: Callable[..., Any],
+    *args: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+    **kwargs: Any,
+) -> Lazy[Any]: ...
+
+
+@overload
+def reduce(
+    function: Callable[..., Any],
+    *args: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+    **kwargs: Any,
+) -> Any: ...
 
 
 def reduce(
@@ -302,6 +344,24 @@ def figure(function: Callable[..., Any], *args: Any, where: Any = None, **kwargs
     return Figure(function, args, dict(kwargs), where)
 
 
+@overload
+def compute(
+    *figures: Figure, split_every: int = SPLIT_EVERY, compute: Literal[True] = True
+) -> tuple[Any, ...]: ...
+
+
+@overload
+def compute(
+    *figures: Figure, split_every: int = SPLIT_EVERY, compute: Literal[False]
+) -> Lazy[tuple[Any, ...]]: ...
+
+
+@overload
+def compute(
+    *figures: Figure, split_every: int = SPLIT_EVERY, compute: bool = True
+) -> tuple[Any, ...] | Lazy[tuple[Any, ...]]: ...
+
+
 def compute(*figures: Figure, split_every: int = SPLIT_EVERY, compute: bool = True) -> Any:
     """Compute several figures over one Dask DataFrame in one pass over its partitions.
 
@@ -424,6 +484,50 @@ def _spec_of(function: Callable[..., Any]) -> MetricSpec | None:
 # --------------------------------------------------------------------------- survey
 
 
+@overload
+def nps(
+    scores: Any,
+    *,
+    by: None = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> NPS: ...
+
+
+@overload
+def nps(
+    scores: Any,
+    *,
+    by: Any,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[NPS]: ...
+
+
+@overload
+def nps(
+    scores: Any,
+    *,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[NPS | Grouped[NPS]]: ...
+
+
+@overload
+def nps(
+    scores: Any,
+    *,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> NPS | Grouped[NPS] | Lazy[NPS | Grouped[NPS]]: ...
+
+
 @derived(_survey.nps)
 def nps(
     scores: Any,
@@ -456,6 +560,76 @@ def nps(
         split_every=split_every,
         compute=compute,
     )
+
+
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: None = None,
+    aspects: None = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> CSAT | Grouped[CSAT]: ...
+
+
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any,
+    aspects: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[CSAT]: ...
+
+
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any = None,
+    aspects: Any,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[CSAT]: ...
+
+
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any = None,
+    aspects: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[CSAT | Grouped[CSAT]]: ...
+
+
+@overload
+def csat(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 5),
+    satisfied_from: int = 4,
+    by: Any = None,
+    aspects: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> CSAT | Grouped[CSAT] | Lazy[CSAT | Grouped[CSAT]]: ...
 
 
 @derived(_survey.csat)
@@ -510,6 +684,58 @@ def csat(
     return result
 
 
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: None = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> CES: ...
+
+
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: Any,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[CES]: ...
+
+
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[CES | Grouped[CES]]: ...
+
+
+@overload
+def ces(
+    ratings: Any,
+    *,
+    scale: tuple[int, int] = (1, 7),
+    easy_from: int = 5,
+    by: Any = None,
+    nan_policy: str = "raise",
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> CES | Grouped[CES] | Lazy[CES | Grouped[CES]]: ...
+
+
 @derived(_survey.ces)
 def ces(
     ratings: Any,
@@ -543,6 +769,66 @@ def ces(
 
 
 # --------------------------------------------------------------------------- operations
+
+
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: str = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> ServiceLevel: ...
+
+
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: str = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[ServiceLevel]: ...
+
+
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: str = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[ServiceLevel | Grouped[ServiceLevel]]: ...
+
+
+@overload
+def service_level(
+    wait_seconds: Any,
+    threshold_seconds: Any,
+    *,
+    abandoned: Any = None,
+    policy: str = "abandoned_as_missed",
+    short_abandon_seconds: Any = None,
+    exclude_short_abandons: bool = False,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> ServiceLevel | Grouped[ServiceLevel] | Lazy[ServiceLevel | Grouped[ServiceLevel]]: ...
 
 
 @derived(_service_level.service_level)
@@ -594,6 +880,54 @@ def service_level(
     )
 
 
+@overload
+def abandonment_rate(
+    abandoned: Any,
+    *,
+    wait_seconds: Any = None,
+    short_abandon_seconds: Any = None,
+    by: None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> AbandonmentRate: ...
+
+
+@overload
+def abandonment_rate(
+    abandoned: Any,
+    *,
+    wait_seconds: Any = None,
+    short_abandon_seconds: Any = None,
+    by: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[AbandonmentRate]: ...
+
+
+@overload
+def abandonment_rate(
+    abandoned: Any,
+    *,
+    wait_seconds: Any = None,
+    short_abandon_seconds: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[AbandonmentRate | Grouped[AbandonmentRate]]: ...
+
+
+@overload
+def abandonment_rate(
+    abandoned: Any,
+    *,
+    wait_seconds: Any = None,
+    short_abandon_seconds: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> AbandonmentRate | Grouped[AbandonmentRate] | Lazy[AbandonmentRate | Grouped[AbandonmentRate]]: ...
+
+
 @derived(_operations.abandonment_rate)
 def abandonment_rate(
     abandoned: Any,
@@ -625,6 +959,54 @@ def abandonment_rate(
         split_every=split_every,
         compute=compute,
     )
+
+
+@overload
+def aht(
+    talk_seconds: Any,
+    hold_seconds: Any = None,
+    after_work_seconds: Any = None,
+    *,
+    by: None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> AHT: ...
+
+
+@overload
+def aht(
+    talk_seconds: Any,
+    hold_seconds: Any = None,
+    after_work_seconds: Any = None,
+    *,
+    by: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[AHT]: ...
+
+
+@overload
+def aht(
+    talk_seconds: Any,
+    hold_seconds: Any = None,
+    after_work_seconds: Any = None,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[AHT | Grouped[AHT]]: ...
+
+
+@overload
+def aht(
+    talk_seconds: Any,
+    hold_seconds: Any = None,
+    after_work_seconds: Any = None,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> AHT | Grouped[AHT] | Lazy[AHT | Grouped[AHT]]: ...
 
 
 @derived(_operations.aht)
@@ -664,6 +1046,50 @@ def aht(
     )
 
 
+@overload
+def asa(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> ASA: ...
+
+
+@overload
+def asa(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[ASA]: ...
+
+
+@overload
+def asa(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[ASA | Grouped[ASA]]: ...
+
+
+@overload
+def asa(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> ASA | Grouped[ASA] | Lazy[ASA | Grouped[ASA]]: ...
+
+
 @derived(_operations.asa)
 def asa(
     wait_seconds: Any,
@@ -695,6 +1121,62 @@ def asa(
 
 
 # --------------------------------------------------------------------------- volume
+
+
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    by: None = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Volume: ...
+
+
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    by: Any,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[Volume]: ...
+
+
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[Volume | Grouped[Volume]]: ...
+
+
+@overload
+def volume(
+    timestamps: Any,
+    *,
+    period: str = "month",
+    by: Any = None,
+    start: Any = None,
+    end: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Volume | Grouped[Volume] | Lazy[Volume | Grouped[Volume]]: ...
 
 
 @derived(_volume.volume)
@@ -806,6 +1288,54 @@ def _whole_history(
     )
 
 
+@overload
+def repeat_contact_retention(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    period: str = "month",
+    convention: str = "classic",
+    end: Any = None,
+    tz: str | None = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> CohortRetention: ...
+
+
+@overload
+def repeat_contact_retention(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    period: str = "month",
+    convention: str = "classic",
+    end: Any = None,
+    tz: str | None = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[CohortRetention]: ...
+
+
+@overload
+def repeat_contact_retention(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    period: str = "month",
+    convention: str = "classic",
+    end: Any = None,
+    tz: str | None = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> CohortRetention | Lazy[CohortRetention]: ...
+
+
 @derived(_retention.repeat_contact_retention)
 def repeat_contact_retention(
     customer_ids: Any,
@@ -862,6 +1392,45 @@ def repeat_contact_retention(
 
 
 # --------------------------------------------------------------------------- percentiles
+
+
+@overload
+def answer_time_counts(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> AnswerTimeCounts: ...
+
+
+@overload
+def answer_time_counts(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[AnswerTimeCounts]: ...
+
+
+@overload
+def answer_time_counts(
+    wait_seconds: Any,
+    *,
+    abandoned: Any = None,
+    by: Any = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> AnswerTimeCounts | Lazy[AnswerTimeCounts]: ...
 
 
 def answer_time_counts(
@@ -938,6 +1507,54 @@ def _percentiles_of(counts: AnswerTimeCounts, quantile: Any, abandoned_policy: s
     return counts.percentiles(quantile=quantile, abandoned_policy=abandoned_policy, confidence_level=level)
 
 
+@overload
+def answer_time_percentile(
+    wait_seconds: Any,
+    *,
+    quantile: Any,
+    abandoned: Any = None,
+    abandoned_policy: str = "never_answered",
+    by: Any = None,
+    confidence_level: float | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> AnswerTimePercentiles: ...
+
+
+@overload
+def answer_time_percentile(
+    wait_seconds: Any,
+    *,
+    quantile: Any,
+    abandoned: Any = None,
+    abandoned_policy: str = "never_answered",
+    by: Any = None,
+    confidence_level: float | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[AnswerTimePercentiles]: ...
+
+
+@overload
+def answer_time_percentile(
+    wait_seconds: Any,
+    *,
+    quantile: Any,
+    abandoned: Any = None,
+    abandoned_policy: str = "never_answered",
+    by: Any = None,
+    confidence_level: float | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> AnswerTimePercentiles | Lazy[AnswerTimePercentiles]: ...
+
+
 @derived(_service_level.answer_time_percentile)
 def answer_time_percentile(
     wait_seconds: Any,
@@ -997,7 +1614,8 @@ def answer_time_percentile(
     check_abandoned_policy(abandoned_policy)
     if confidence_level is not None:
         check_confidence_level(confidence_level)
-    counts = answer_time_counts(
+    # Either the counts or their Delayed, as ``compute`` says.
+    counts: Any = answer_time_counts(
         wait_seconds,
         abandoned=abandoned,
         by=by,
@@ -1023,6 +1641,54 @@ def _in_memory(value: Any, name: str) -> Any:
             f"partition; got {type(value).__name__} (compute it first)"
         )
     return value
+
+
+@overload
+def open_cases(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    by: None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> OpenCases: ...
+
+
+@overload
+def open_cases(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    by: Any,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[OpenCases]: ...
+
+
+@overload
+def open_cases(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[OpenCases | Grouped[OpenCases]]: ...
+
+
+@overload
+def open_cases(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    by: Any = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> OpenCases | Grouped[OpenCases] | Lazy[OpenCases | Grouped[OpenCases]]: ...
 
 
 @derived(_tickets.open_cases)
@@ -1061,6 +1727,66 @@ def open_cases(
         split_every=split_every,
         compute=compute,
     )
+
+
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: Any = None,
+    by: None = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Backlog: ...
+
+
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: Any = None,
+    by: Any,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[Backlog]: ...
+
+
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[Backlog | Grouped[Backlog]]: ...
+
+
+@overload
+def backlog(
+    created: Any,
+    resolved: Any,
+    instants: Any,
+    *,
+    age_limit_seconds: Any,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> Backlog | Grouped[Backlog] | Lazy[Backlog | Grouped[Backlog]]: ...
 
 
 @derived(_tickets.backlog)
@@ -1142,6 +1868,51 @@ def _durations(
     )
 
 
+@overload
+def first_response_time(
+    created: Any,
+    first_reply: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> ResponseTime: ...
+
+
+@overload
+def first_response_time(
+    created: Any,
+    first_reply: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[ResponseTime]: ...
+
+
+@overload
+def first_response_time(
+    created: Any,
+    first_reply: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> ResponseTime | Lazy[ResponseTime]: ...
+
+
 @derived(_responses.first_response_time)
 def first_response_time(
     created: Any,
@@ -1193,6 +1964,51 @@ def first_response_time(
     )
 
 
+@overload
+def resolution_time(
+    created: Any,
+    resolved: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> ResolutionTime: ...
+
+
+@overload
+def resolution_time(
+    created: Any,
+    resolved: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[ResolutionTime]: ...
+
+
+@overload
+def resolution_time(
+    created: Any,
+    resolved: Any,
+    *,
+    calendar: Any = None,
+    by: Any = None,
+    tz: str | None = None,
+    resolution_seconds: float = DEFAULT_RESOLUTION_SECONDS,
+    max_exact_values: int | None = DEFAULT_MAX_EXACT_VALUES,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> ResolutionTime | Lazy[ResolutionTime]: ...
+
+
 @derived(_responses.resolution_time)
 def resolution_time(
     created: Any,
@@ -1239,6 +2055,70 @@ def resolution_time(
 
 
 _SPECIAL.update(first_response_time=first_response_time, resolution_time=resolution_time)
+
+
+@overload
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 604800,
+    reasons: Any = None,
+    end: Any = None,
+    by: None = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> RepeatContactFCR: ...
+
+
+@overload
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 604800,
+    reasons: Any = None,
+    end: Any = None,
+    by: Any,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[True] = True,
+) -> Grouped[RepeatContactFCR]: ...
+
+
+@overload
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 604800,
+    reasons: Any = None,
+    end: Any = None,
+    by: Any = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: Literal[False],
+) -> Lazy[RepeatContactFCR | Grouped[RepeatContactFCR]]: ...
+
+
+@overload
+def fcr_repeat_contact(
+    customer_ids: Any,
+    timestamps: Any,
+    *,
+    window_seconds: Any = 604800,
+    reasons: Any = None,
+    end: Any = None,
+    by: Any = None,
+    partitioned_by_customer: bool = False,
+    npartitions: int | None = None,
+    split_every: int = SPLIT_EVERY,
+    compute: bool = True,
+) -> RepeatContactFCR | Grouped[RepeatContactFCR] | Lazy[RepeatContactFCR | Grouped[RepeatContactFCR]]: ...
 
 
 @derived(_tickets.fcr_repeat_contact)

@@ -150,7 +150,10 @@ def dask_docstring(memory: Callable[..., Any], wrapper: Callable[..., Any]) -> s
     if "Returns" in own:
         sections["Returns"] = own["Returns"]
     elif "compute" in accepted and "Returns" in sections:
-        sections["Returns"] += "\n    With ``compute=False``, a :class:`dask.delayed.Delayed` of it."
+        sections["Returns"] += (
+            "\n    With ``compute=False``, a :class:`dask.delayed.Delayed` of it"
+            " (typed :class:`cskpi.dask.Lazy`)."
+        )
     for name in ("Notes", "References"):
         if name in own:
             sections[name] = f"{sections[name]}\n\n{own[name]}" if name in sections else own[name]
