@@ -45,6 +45,7 @@ from .parsing import (
     arrow_labels,
     arrow_scores,
     arrow_timestamps,
+    is_text_type,
 )
 from .readers import arrow, column_names, file_format, line_of_row, place_of_row, read_columns
 
@@ -441,7 +442,7 @@ class ContactsTable:
         read, n_rows = read_columns(
             self.source, todo, format=self._format, delimiter=self._delimiter, types=types
         )
-        self._parsed |= {name for name in types if name in read and not _is_text(read[name])}
+        self._parsed |= {name for name in types if name in read and not is_text_type(read[name].type)}
         self._raw.update(read)
         self._n_rows = n_rows
         self._loaded = True
@@ -917,11 +918,6 @@ class ContactsTable:
                 "has a time zone; got naive local timestamps (ambiguous: drop tz / --tz, or add offsets)"
             )
         return times.stamps
-
-
-def _is_text(values: Any) -> bool:
-    kind = str(values.type)
-    return kind in ("string", "large_string", "utf8", "large_utf8")
 
 
 def _return_arrow_memory() -> None:

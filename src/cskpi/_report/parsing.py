@@ -275,10 +275,16 @@ def _first(mask: Any) -> int:
     return int(found)
 
 
+def is_text_type(kind: Any) -> bool:
+    """Whether an Arrow type is text (``string`` or ``large_string``)."""
+    pa, _ = _pa()
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 def _text(values: Any) -> tuple[Any, Any]:
     """Trimmed text of a string column, and where it is missing (null or a missing value)."""
     pa, pc = _pa()
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+    if not is_text_type(values.type):
         values = pc.cast(values, pa.string())
     text = pc.utf8_trim_whitespace(values)
     return text, pc.is_null(text)
@@ -453,7 +459,7 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     if not (spec.present or pa.types.is_boolean(values.type)):
         values = _combined(values)
     if spec.present:  # true where there is a value, whatever it is
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        if is_text_type(values.type):
             text, _ = _text(values)
             there = pc.invert(pc.fill_null(_missing(text, spec), True))
         else:
@@ -538,14 +544,14 @@ def arrow_label_codes(values: Any, spec: ColumnSpec) -> LabelCodes | None:
     else:
         if pa.types.is_dictionary(values.type):
             values = pc.cast(values, values.type.value_type)
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        if not is_text_type(values.type):
             if pa.types.is_integer(values.type) and values.null_count == 0:
                 return None
             values = pc.cast(values, pa.string())
         # The chunks as read, encoded with one dictionary (no concatenated copy of the column).
         encoded = pc.dictionary_encode(values, null_encoding="encode")
         codes, dictionary = _dictionary_parts(encoded)
-    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+    if not is_text_type(dictionary.type):
         dictionary = pc.cast(dictionary, pa.string())
     trimmed = pc.utf8_trim_whitespace(dictionary)
     missing = pa.array(spec.missing, type=trimmed.type)

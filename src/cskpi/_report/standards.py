@@ -421,16 +421,13 @@ NO_WAIT = "no queue wait"
 def never_queued(table: ContactsTable, cells: Cells) -> NDArray[np.int64]:
     """Per cell, the contacts with a blank wait that did not abandon: they never queued."""
 
-    def count() -> tuple[Cells, NDArray[np.int64]]:
+    def rows() -> NDArray[np.intp]:  # found once per table, counted per call's cells
         blank = np.isnan(table.get("wait_seconds"))
         if table.has("abandoned"):
             blank &= ~table.get("abandoned")
-        return cells, per_cell(cells, blank)
+        return np.flatnonzero(blank)
 
-    counted: tuple[Cells, NDArray[np.int64]] = table.derived("no wait", count)
-    if counted[0] is not cells:  # other cells than the first caller's
-        return count()[1]
-    return counted[1].copy()
+    return _rows_per_cell(cells, table.derived("no wait", rows))
 
 
 def queued_waits(
