@@ -36,7 +36,7 @@ from .._core.labels import factorize
 from .._core.optional import optional_module
 from .._core.results import stat_names
 from .._core.time import check_period, period_ordinals, period_starts
-from .._kpi.responses import first_response_time, resolution_time
+from .._kpi.responses import first_response_time, resolution_time, start_end_seconds
 from .._kpi.tickets import open_cases
 from .._report.io import ROLES, ContactsTable, as_table
 from .._report.report import (
@@ -296,8 +296,7 @@ class _Part:
 
     def __add__(self, other: _Part) -> _Part:
         n_used = None if self.n_used is None or other.n_used is None else self.n_used + other.n_used
-        excluded = {reason: counts + other.excluded[reason] for reason, counts in self.excluded.items()}
-        return _Part(self.figure + other.figure, excluded, n_used)
+        return _Part(self.figure + other.figure, _added(self.excluded, other.excluded), n_used)
 
     def moved(self, move: _Move) -> _Part:
         return _Part(_moved(self.figure, move), _moved(dict(self.excluded), move), _moved(self.n_used, move))
@@ -412,8 +411,8 @@ def _measure_cells(
                 totals = dense(
                     call(function, created, end, calendar=calendar, by=codes).totals, cells.n_cells
                 )
-                seconds = _elapsed(created, end, calendar)
-                histogram = count_answer_times(seconds, by=_measured_codes(end, codes))
+                seconds, measured, _, _ = start_end_seconds(created, end, "created", end_role, calendar, None)
+                histogram = count_answer_times(seconds[measured], by=codes[measured])
                 excluded = duration_excluded(table, cells, end_role)
                 parts[request.key] = _Part(_Durations(totals, histogram), excluded, None)
     return parts
@@ -451,27 +450,6 @@ def _percentile_finish(merged: _Part, cells: Cells, params: Mapping[str, Any], l
         values[labels], n[labels] = found.seconds, found.n
         low[labels], high[labels] = found.ci_low_seconds, found.ci_high_seconds
     return Measured(values=values, n=n, low=low, high=high, excluded=dict(merged.excluded))
-
-
-def _measured_codes(end: Any, codes: NDArray[np.intp]) -> NDArray[np.intp]:
-    from .._core.time import parse_times
-
-    measured: NDArray[np.intp] = codes[~np.isnat(parse_times(end, "end", allow_nat=True).stamps)]
-    return measured
-
-
-def _elapsed(created: Any, end: Any, calendar: Any) -> NDArray[np.float64]:
-    """Seconds from start to end of the measured items, in the order of the rows."""
-    from .._core.business_hours import business_seconds
-    from .._core.time import parse_times
-
-    start_at = parse_times(created, "created").stamps
-    end_at = parse_times(end, "end", allow_nat=True).stamps
-    measured = ~np.isnat(end_at)
-    if calendar is None:
-        seconds: NDArray[np.float64] = (end_at[measured] - start_at[measured]) / np.timedelta64(1, "s")
-        return seconds.astype(np.float64)
-    return np.asarray(business_seconds(created[measured], end[measured], calendar=calendar), dtype=np.float64)
 
 
 def _finish(request: _Request, merged: _Part, cells: Cells, span: _Span, level: float) -> Measured:

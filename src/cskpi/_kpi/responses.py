@@ -317,9 +317,14 @@ def _zone(tz: Any, calendar: BusinessHours | None, *times: Times) -> Any:
     return business_zone(tz, *times)
 
 
-def _start_end(
+def start_end_seconds(
     start: Any, end: Any, start_name: str, end_name: str, calendar: Any, by: Any, tz: Any = None
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], Groups | None, BusinessHours | None]:
+    """Seconds from start to end (0 where not measured), where measured, the groups and the calendar.
+
+    The durations every response and resolution figure sums: business seconds with a
+    calendar, else elapsed seconds; an item whose end is NaT (still open) is not measured.
+    """
     checked = _calendar(calendar)
     start_times = parse_times(start, start_name)
     end_times = parse_times(end, end_name, allow_nat=True)
@@ -405,7 +410,7 @@ def first_response_time(
     ...                     calendar=BusinessHours.weekdays("09:00", "17:00")).median_seconds
     3600.0
     """
-    durations, measured, groups, checked = _start_end(
+    durations, measured, groups, checked = start_end_seconds(
         created, first_reply, "created", "first_reply", calendar, by, tz
     )
     totals, median, p90 = _summarize(durations, measured, groups, checked, "first response time")
@@ -470,7 +475,7 @@ def resolution_time(
     >>> result.mean_seconds / 3600, result.n, result.n_unresolved
     (4.0, 2, 1)
     """
-    durations, measured, groups, checked = _start_end(
+    durations, measured, groups, checked = start_end_seconds(
         created, resolved, "created", "resolved", calendar, by, tz
     )
     totals, median, p90 = _summarize(durations, measured, groups, checked, "resolution time")
