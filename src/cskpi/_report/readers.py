@@ -184,6 +184,11 @@ def _as_text(pa: Any, kind: Any) -> Any:
     return kind
 
 
+def _text_schema(pa: Any, schema: Any) -> Any:
+    """``schema`` with every timestamp field (nested ones too) read as text (see :func:`_as_text`)."""
+    return pa.schema([pa.field(field.name, _as_text(pa, field.type)) for field in schema])
+
+
 def read_json(path: str | Path, pa: Any, *, newlines_in_values: bool = False) -> Any:
     """A whole JSON file as a table; text that looks like a timestamp stays text.
 
@@ -199,7 +204,7 @@ def read_json(path: str | Path, pa: Any, *, newlines_in_values: bool = False) ->
     try:
         parse = pa_json.ParseOptions(newlines_in_values=newlines_in_values)
         table = pa_json.read_json(str(path), read_options=read, parse_options=parse)
-        schema = pa.schema([pa.field(f.name, _as_text(pa, f.type)) for f in table.schema])
+        schema = _text_schema(pa, table.schema)
         if schema != table.schema:
             parse = pa_json.ParseOptions(explicit_schema=schema, newlines_in_values=newlines_in_values)
             table = pa_json.read_json(str(path), read_options=read, parse_options=parse)
@@ -274,7 +279,7 @@ def _scan_json(path: str, size: int, mtime_ns: int) -> _JsonLayout:
             table = pa_json.read_json(pa.BufferReader(block), read_options=read)
         except pa.ArrowInvalid as error:
             raise _row_error(path, n_rows, error) from None
-        schema = pa.schema([pa.field(f.name, _as_text(pa, f.type)) for f in table.schema])
+        schema = _text_schema(pa, table.schema)
         try:
             unified = _merged_schema(pa, unified, schema)
         except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
