@@ -584,10 +584,23 @@ def _folder(path: str | Path) -> _Folder:
 
     The schema is the union of the files' columns, types widened where files differ
     (``int32`` and ``int64``: ``int64``); then the partition keys not already a
-    column, as text.
+    column, as text. Cached by the files' names, sizes and modification times, so
+    reading a folder's column names and then its columns opens each footer once for both.
     """
-    pa = arrow()
     files = _folder_files(path)
+    stamps = tuple(
+        (relative, status.st_size, status.st_mtime_ns)
+        for relative in files
+        for status in [os.stat(os.path.join(path, relative))]
+    )
+    return _folder_of(str(path), os.path.abspath(path), stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _folder_of(path: str, absolute: str, stamps: tuple[tuple[str, int, int], ...]) -> _Folder:
+    """:func:`_folder` of ``path`` (as given, for messages; ``absolute`` and ``stamps`` key the cache)."""
+    pa = arrow()
+    files = [relative for relative, _, _ in stamps]
     unified: Any = None
     for relative in files:
         with _open_parquet(path, relative) as file:
