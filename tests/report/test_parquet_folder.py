@@ -218,3 +218,17 @@ def test_only_the_needed_columns_are_read(tmp_path: Path) -> None:
     n_contacts, peak = map(int, completed.stdout.split())
     assert n_contacts == 4000
     assert peak < 8 * 2**20, f"reading took {peak / 2**20:.1f} MiB of Arrow memory"
+
+
+def test_a_folder_rewritten_between_reads_is_read_anew(tmp_path: Path) -> None:
+    # The folder's schema is kept between reads only while its files are unchanged.
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    pq.write_table(pa.table({"a": [1, 2]}), folder / "part-0.parquet")
+    assert column_names(folder) == ["a"]
+    pq.write_table(pa.table({"a": [1, 2], "b": ["x", "y"]}), folder / "part-0.parquet")
+    assert column_names(folder) == ["a", "b"]
+    pq.write_table(pa.table({"c": [3.0]}), folder / "part-1.parquet")
+    columns, n_rows = read_columns(folder, ["b", "c"])
+    assert n_rows == 3
+    assert columns["b"].to_pylist() == ["x", "y", None] and columns["c"].to_pylist() == [None, None, 3.0]
