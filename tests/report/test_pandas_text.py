@@ -32,3 +32,26 @@ def test_a_missing_text_value_is_blank_not_the_text_nan(dtype: object) -> None:
     assert report["retention"].excluded["no customer id"].tolist() == [[1]]
     assert report["retention"].n.tolist() == [[2]]  # customers a and b, first seen in January
     assert np.isnan(report["retention"].values[0, 0])  # the next period is not observed
+
+
+@pytest.mark.parametrize(
+    ("dtype", "missing"),
+    [(object, np.nan), (object, pd.NA), ("category", None), ("category", np.nan), ("string", pd.NA)],
+)
+def test_missing_values_of_object_and_categorical_text_are_blank(dtype: object, missing: object) -> None:
+    # pandas 2's read_csv gives object columns with NaN for blank text; a categorical
+    # keeps NaN for a missing category: neither is the group 'nan' or '<NA>', nor one customer.
+    frame = pd.DataFrame(
+        {
+            "created": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-02-04"]),
+            "channel": pd.Series(["chat", missing, "phone", "chat"], dtype=dtype),
+            "customer": pd.Series(["a", missing, missing, "a"], dtype=dtype),
+        }
+    )
+    report = cskpi.kpi_report(frame, period="month", by="channel")
+    assert list(report.groups) == ["", "chat", "phone"]
+    assert report["volume"].values.tolist() == [[1, 0], [1, 1], [1, 0]]
+    # Two unknown callers, counted as excluded; customer a came back in February.
+    assert report["retention"].excluded["no customer id"].sum() == 2
+    assert report["retention"].n.tolist() == [[0, 0], [1, 0], [0, 0]]
+    assert report["retention"].values[1, 0] == 1.0

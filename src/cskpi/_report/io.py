@@ -153,11 +153,13 @@ def _is_arrow(values: Any) -> bool:
 
 def _as_array(values: Any) -> NDArray[Any]:
     if hasattr(values, "to_numpy"):
-        if type(getattr(values, "dtype", None)).__name__ == "StringDtype":
-            # pandas text (the default ``str`` dtype of pandas 3, or ``string``): a missing
-            # value as None, the blank of object columns, not the text 'nan' or '<NA>'.
+        array = np.asarray(values.to_numpy())
+        if array.dtype == object and hasattr(values, "isna") and _holds_text(array):
+            # pandas text (the ``str`` dtype of pandas 3, ``string``, ``object`` or a
+            # categorical of text): a missing value (NaN, NA) as None, the blank of object
+            # columns, not the text 'nan' or '<NA>'. pandas finds the missing values.
             return np.asarray(values.to_numpy(dtype=object, na_value=None))
-        return np.asarray(values.to_numpy())
+        return array
     return np.asarray(values)
 
 
@@ -942,10 +944,14 @@ def known_labels(labels: NDArray[Any]) -> NDArray[np.bool_]:
 
 
 def _holds_text(array: NDArray[Any]) -> bool:
-    """True when an object column holds text (its first non-missing value is a str)."""
+    """True when an object column holds text (its first non-missing value is a str).
+
+    Missing are None, NaN and pandas' NA; only the first 1,000 values are looked at.
+    """
     for value in array[: min(array.shape[0], 1000)]:
-        if value is not None:
-            return isinstance(value, str)
+        if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
+            continue
+        return isinstance(value, str)
     return True
 
 
