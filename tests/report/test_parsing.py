@@ -174,6 +174,40 @@ def test_date_and_time_columns_with_a_format(tmp_path: Path) -> None:
     np.testing.assert_array_equal(table.get("created"), expected)
 
 
+@pytest.mark.parametrize("mark", [".", ","])
+def test_a_format_with_fractions_of_a_second(tmp_path: Path, mark: str) -> None:
+    # %f as Python's strptime reads it: 1 to 6 digits, kept to the microsecond (more are cut).
+    spec = spec_from_options("Date", {"time": "Time", "format": f"%d/%m/%Y %H:%M:%S{mark}%f"}, "created")
+    text = (
+        f"Date;Time\n05/04/2026;05:31:19{mark}085\n05/04/2026;9:00:00{mark}5\n"
+        f"06/04/2026;23:59:59{mark}123456789\n"
+    )
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    table = ContactsTable(path, columns={"created": spec}, delimiter=";")
+    expected = [
+        datetime.datetime.strptime(f"{date} {time}", f"%d/%m/%Y %H:%M:%S{mark}%f")
+        for date, time in [("05/04/2026", f"05:31:19{mark}085"), ("05/04/2026", f"09:00:00{mark}5")]
+    ] + [datetime.datetime(2026, 4, 6, 23, 59, 59, 123456)]
+    assert table.get("created").tolist() == expected
+
+
+def test_a_date_and_time_that_do_not_fit_the_format_are_shown_together(tmp_path: Path) -> None:
+    spec = spec_from_options("Date", {"time": "Time", "format": "%d/%m/%Y %H:%M:%S.%f"}, "created")
+    table = _table(tmp_path, "Date,Time\n05/04/2026,05:31:19.085\n05/04/2026,05:31:19\n", created=spec)
+    with pytest.raises(
+        InvalidInputError, match=r"row 2 \(line 3\), column 'Date': .*got '05/04/2026 05:31:19'"
+    ):
+        table.get("created")
+
+
+def test_a_wall_clock_time_skipped_by_dst_names_the_date_and_time(tmp_path: Path) -> None:
+    spec = spec_from_options("Date", {"time": "Time", "tz": "Europe/London"}, "created")
+    table = _table(tmp_path, "Date,Time\n2026-03-29,00:59:59\n2026-03-29,01:30:00\n", created=spec)
+    with pytest.raises(InvalidInputError, match=r"clocks moved forward past it\); got '2026-03-29 01:30:00'"):
+        table.get("created")
+
+
 def test_timestamps_with_one_offset_are_instants_in_that_offset(tmp_path: Path) -> None:
     # Regression: zoned timestamps were rejected.
     table = _table(tmp_path, "created\n2017-10-31T22:10:47+00:00\n2017-11-01T01:30:00+00:00\n")

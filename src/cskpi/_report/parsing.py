@@ -21,7 +21,8 @@ Rules (documented for users in ``docs/howto/mapping-file.md``):
   ISO 8601 (``PT2M23S``, ``P1DT2H``). Negative values raise.
 * **timestamps**: ISO 8601 (``2026-01-31T09:30:00``, a space for ``T``, fractional
   seconds, a one-digit hour) by default, or any ``format`` of ``strptime``
-  (Twitter's ``Tue Oct 31 22:10:47 +0000 2017`` is recognised without one). Values
+  (``%S.%f`` reads fractions of a second to the microsecond; Twitter's
+  ``Tue Oct 31 22:10:47 +0000 2017`` is recognised without a format). Values
   with a UTC offset are instants; naive values are wall-clock times, made instants
   only by a ``tz`` (an IANA zone): the library's timestamp rule. Wall-clock times
   repeated when clocks go back take the earlier instant; times skipped when clocks
@@ -674,6 +675,7 @@ def arrow_timestamps(
     values = _combined(values)
     text, _ = _text(values)
     missing = pc.fill_null(_missing(text, spec), True)
+    shown = values  # what messages show of a row: the cell, or the date and time joined
     if time_values is not None:
         clock, _ = _text(_combined(time_values))
         clock_missing = pc.fill_null(_missing(clock, spec), True)
@@ -681,6 +683,7 @@ def arrow_timestamps(
         clock = pc.replace_substring_regex(clock, r"^(\d):", r"0\1:")
         missing = pc.or_(missing, clock_missing)
         text = pc.binary_join_element_wise(text, clock, " ")
+        shown = text
     text = pc.if_else(missing, pa.scalar(None, pa.string()), text)
     if not optional:
         index = _first(missing)
@@ -688,15 +691,15 @@ def arrow_timestamps(
             raise BadValue(index, rule.replace(" (or empty)", ""), _shown(values, index))
     zone: str | None = spec.tz
     if spec.format is not None:
-        parsed = pc.strptime(text, format=spec.format, unit="us", error_is_null=True)
-        _raise_unparsed(parsed, missing, values, rule)
+        parsed = _strptime(text, spec.format)
+        _raise_unparsed(parsed, missing, shown, rule)
         aware = parsed.type.tz is not None
         offsets = None
     else:
-        parsed, aware, offsets = _iso_or_fallback(text, missing, values, rule)
+        parsed, aware, offsets = _iso_or_fallback(text, missing, shown, rule)
     stamps = parsed
     if not aware and spec.tz is not None:
-        stamps = _assume_zone(parsed, spec.tz, values, rule)
+        stamps = _assume_zone(parsed, spec.tz, shown, rule)
         aware = True
     elif aware and zone is None and offsets is not None:
         distinct = [value for value in pc.unique(offsets).to_pylist() if value is not None]
@@ -710,7 +713,7 @@ def arrow_timestamps(
         dtype=np.int64,
     )
     result = ticks.view("datetime64[us]")
-    _check_years(result, values, rule)
+    _check_years(result, shown, rule)
     present = bool((~np.isnat(result)).any())
     return result, (aware if present else None), zone
 
@@ -718,6 +721,30 @@ def arrow_timestamps(
 def _normal_offset(text: str) -> str:
     digits = text.replace(":", "")
     return f"{digits[:3]}:{digits[3:5] or '00'}"
+
+
+# Seconds and their fraction, as ``%S.%f`` (or ``%S,%f``) reads them: 1 to 9 digits.
+_FRACTION = r"(?P<seconds>:\d\d)[.,](?P<digits>\d{1,9})"
+
+
+def _strptime(text: Any, format: str) -> Any:
+    """``text`` parsed by a ``strptime`` format as microsecond timestamps (null where it does not fit).
+
+    Arrow's ``strptime`` has no ``%f``: a format with ``%S.%f`` (or ``%S,%f``) is
+    parsed without the fraction, which is read from the text (after the seconds) and
+    added, kept to the microsecond as Python's ``%f`` keeps it.
+    """
+    pa, pc = _pa()
+    fraction = next((f"%S{mark}%f" for mark in ".," if f"%S{mark}%f" in format), None)
+    if fraction is None:
+        return pc.strptime(text, format=format, unit="us", error_is_null=True)
+    digits = pc.struct_field(pc.extract_regex(text, _FRACTION), "digits")
+    whole = pc.replace_substring_regex(text, _FRACTION, r"\1", max_replacements=1)
+    parsed = pc.strptime(whole, format=format.replace(fraction, "%S"), unit="us", error_is_null=True)
+    six = pc.utf8_rpad(pc.utf8_slice_codeunits(digits, 0, 6), width=6, padding="0")
+    micros = pc.cast(pc.cast(six, pa.int64()), pa.duration("us"))
+    # A value without a fraction does not fit the format, as with Python's strptime.
+    return pc.if_else(pc.is_null(digits), pa.scalar(None, parsed.type), pc.add(parsed, micros))
 
 
 def _raise_unparsed(parsed: Any, missing: Any, values: Any, rule: str) -> None:
