@@ -14,6 +14,7 @@ from cskpi._report.io import ContactsTable
 from cskpi._report.parsing import ColumnSpec
 
 pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
 
 
 def _contacts(seed: int, n: int = 600) -> dict[str, list[str]]:
@@ -66,8 +67,11 @@ def test_retention_from_arrow_codes_equals_in_memory_path_and_slow_reference(see
         writer = csv.writer(handle)
         writer.writerow(list(contacts))
         writer.writerows(zip(*contacts.values(), strict=True))
+    # And as Parquet, whose text label columns the reader codes as dictionaries.
+    parquet = tmp_path / "contacts.parquet"
+    pq.write_table(strings, parquet, row_group_size=150)  # several row groups
     reference = _slow_retention(contacts, ("anonymous",))
-    for data in (strings, dictionary, path):
+    for data in (strings, dictionary, path, parquet):
         report = kpi_report(ContactsTable(data, columns=spec), period="month", by="channel")
         series, expected = report["retention"], in_memory["retention"]
         np.testing.assert_array_equal(series.values, expected.values)
@@ -121,6 +125,36 @@ def test_dictionary_columns_give_the_labels_and_groups_of_text() -> None:
     coded = ContactsTable({"created": created, "channel": chunked})
     assert coded.get("channel").tolist() == text.get("channel").tolist() == ["b", "a", "", "a", "c", "", "b"]
     assert coded.groups("channel") == text.groups("channel")
+
+
+def test_parquet_label_columns_are_read_as_dictionaries_and_report_as_text(tmp_path: Path) -> None:
+    contacts = _contacts(4)
+    contacts["agent"] = [f"agent {i % 5}" if i % 11 else "" for i in range(len(contacts["created"]))]
+    contacts["wait_seconds"] = [str(i % 40) for i in range(len(contacts["created"]))]
+    path = tmp_path / "contacts.parquet"
+    pq.write_table(pa.table(contacts), path, row_group_size=100)
+    table = ContactsTable(path)
+    table.plan("agent")
+    table.n_rows  # read: the planned label columns come as Arrow dictionaries, the others as text
+    for name in ("channel", "agent", "customer"):
+        assert pa.types.is_dictionary(table.raw(name).type), name
+    assert not pa.types.is_dictionary(table.raw("wait_seconds").type)
+    for by in ("channel", "agent", None):
+        from_parquet = kpi_report(ContactsTable(path), period="month", by=by)
+        in_memory = kpi_report(ContactsTable(contacts), period="month", by=by)
+        assert {**from_parquet.to_dict(), "source": None} == in_memory.to_dict()
+    assert ContactsTable(path).get("agent").tolist() == [label.strip() for label in contacts["agent"]]
+
+
+def test_a_parquet_label_column_mapped_with_other_roles_stays_text(tmp_path: Path) -> None:
+    # A column read by a label role and a duration role is not coded by the reader.
+    path = tmp_path / "contacts.parquet"
+    pq.write_table(pa.table({"created": ["2026-01-01", "2026-01-02"], "x": ["12", "30"]}), path)
+    columns = {"agent": ColumnSpec(column="x"), "wait_seconds": ColumnSpec(column="x")}
+    table = ContactsTable(path, columns=columns)
+    assert table.get("wait_seconds").tolist() == [12.0, 30.0]
+    assert table.get("agent").tolist() == ["12", "30"]
+    assert not pa.types.is_dictionary(table.raw("x").type)
 
 
 def test_groups_first_then_text_equal_text_first(tmp_path: Path) -> None:

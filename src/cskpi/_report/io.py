@@ -440,15 +440,35 @@ class ContactsTable:
         todo = [name for name in dict.fromkeys(wanted) if name not in self._raw]
         if self._loaded and not todo:
             return
-        types = self._reader_types() if file_format(self.source, self._format) == "csv" else {}
+        kind = file_format(self.source, self._format)
+        types = self._reader_types() if kind == "csv" else {}
+        if kind == "parquet":  # label columns coded by the reader (see _label_columns)
+            types = dict.fromkeys(self._label_columns(), "label")
         read, n_rows = read_columns(
             self.source, todo, format=self._format, delimiter=self._delimiter, types=types
         )
-        self._parsed |= {name for name in types if name in read and not is_text_type(read[name].type)}
+        if kind == "csv":
+            self._parsed |= {name for name in types if name in read and not is_text_type(read[name].type)}
         self._raw.update(read)
         self._n_rows = n_rows
         self._loaded = True
         _return_arrow_memory()  # the reader's buffers
+
+    def _label_columns(self) -> list[str]:
+        """Columns read only by label roles with default rules, or planned as groups: text to code.
+
+        A Parquet file's text columns of these are read as Arrow dictionaries: the reader
+        codes their values while it decodes the file (on its own threads), and the labels
+        are then worked out on the distinct values only.
+        """
+        roles: dict[str, bool] = {}
+        for role, spec in self._specs.items():
+            label = ROLES[role][0] == "label" and spec.time_column is None
+            for name in spec.columns:
+                roles[name] = roles.get(name, True) and label
+        return [name for name, label in roles.items() if label] + [
+            name for name in self._plan or () if name not in roles
+        ]
 
     def _reader_types(self) -> dict[str, str]:
         """CSV columns the reader may parse itself: numbers and true/false of roles with default rules.

@@ -147,13 +147,17 @@ def _flat_names(pa: Any, schema: Any) -> list[str]:
     return names
 
 
-def _parquet_files(path: str | Path) -> list[Any]:
-    """The Parquet file ``path`` (a folder is read by :func:`_read_parquet_folder`)."""
+def _parquet_files(path: str | Path, read_dictionary: list[str] | None = None) -> list[Any]:
+    """The Parquet file ``path`` (a folder is read by :func:`_read_parquet_folder`).
+
+    Columns of ``read_dictionary`` are read as Arrow dictionaries (their values coded
+    while the file is decoded, one dictionary for the whole column).
+    """
     arrow()
     pq: Any = importlib.import_module("pyarrow.parquet")
     names = [str(path)]
     try:
-        return [pq.ParquetFile(name) for name in names]
+        return [pq.ParquetFile(name, read_dictionary=read_dictionary) for name in names]
     except (OSError, ValueError) as error:
         raise _fail(path, f"is not a Parquet file or folder ({_first_line(error)})") from None
 
@@ -391,7 +395,9 @@ def read_columns(
     finds every line's fields and types). Dotted names reach fields of nested
     objects. Empty lines of a CSV or JSON-lines file are skipped. Errors name the
     file and, for a malformed CSV or JSON line, the row. ``types`` asks the CSV reader
-    to parse some columns itself (see :func:`_read_csv`); other formats ignore it.
+    to parse some columns itself (see :func:`_read_csv`); ``'label'`` there asks a
+    Parquet file's text column to be read as an Arrow dictionary; other formats and
+    kinds are ignored.
     """
     pa = arrow()
     kind = file_format(path, format)
@@ -405,6 +411,15 @@ def read_columns(
         files = _parquet_files(path)
         schema = files[0].schema_arrow
         top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
+        coded = [
+            name
+            for name, wanted in (types or {}).items()
+            if wanted == "label"
+            and name in top
+            and (pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type))
+        ]
+        if coded:  # text to be coded: read as Arrow dictionaries, coded by the reader's threads
+            files = _parquet_files(path, read_dictionary=coded)
         try:
             parts = [file.read(columns=top or schema.names[:1]) for file in files]
             table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
