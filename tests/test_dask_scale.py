@@ -217,7 +217,9 @@ def test_figures_in_one_pass_lazily_compute_with_other_dask_work(client: Any, da
         compute=False,
     )
     assert isinstance(lazy, Delayed)
-    (by_channel, speed), overall = dask.compute(lazy, cd.nps(frame["score"], nan_policy="omit", compute=False))
+    (by_channel, speed), overall = dask.compute(
+        lazy, cd.nps(frame["score"], nan_policy="omit", compute=False)
+    )
     assert overall == cskpi.nps(rows["score"], nan_policy="omit")
     assert by_channel == cskpi.nps(rows["score"], nan_policy="omit", by=rows["channel"])
     answered = rows[~rows["abandoned"]]

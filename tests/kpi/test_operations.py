@@ -536,7 +536,9 @@ def test_asa_and_aht_intervals_merge_and_group() -> None:
     waits = np.array([10.0, 20.0, 60.0, 5.0, 90.0, 30.0])
     gave_up = np.array([False, False, False, True, False, False])
     whole = asa(waits, abandoned=gave_up).confidence_interval()
-    merged = (asa(waits[:3], abandoned=gave_up[:3]) + asa(waits[3:], abandoned=gave_up[3:])).confidence_interval()
+    merged = (
+        asa(waits[:3], abandoned=gave_up[:3]) + asa(waits[3:], abandoned=gave_up[3:])
+    ).confidence_interval()
     assert merged.low == pytest.approx(whole.low) and merged.high == pytest.approx(whole.high)
     grouped = asa(waits, abandoned=gave_up, by=["a", "a", "a", "b", "b", "b"]).confidence_interval()
     alone = asa(waits[:3]).confidence_interval()

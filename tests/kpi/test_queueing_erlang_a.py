@@ -467,7 +467,9 @@ def test_pyworkforce_agreement_when_available(
     assert erlang_a_abandonment_rate(traffic, agents, **kw) == pytest.approx(
         model.abandonment_probability(agents), abs=1e-6
     )
-    assert erlang_a_occupancy(traffic, agents, **kw) == pytest.approx(model.achieved_occupancy(agents), abs=1e-6)
+    assert erlang_a_occupancy(traffic, agents, **kw) == pytest.approx(
+        model.achieved_occupancy(agents), abs=1e-6
+    )
     assert erlang_a_mean_wait(traffic, agents, **kw) / 60 == pytest.approx(
         model.average_speed_of_answer(agents), abs=1e-6
     )

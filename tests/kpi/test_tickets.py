@@ -790,9 +790,7 @@ def test_time_zone_aware_columns_do_not_mix_with_naive_ones():
     with pytest.raises(InvalidInputError, match="created and instants must both be naive"):
         open_cases(OK_CREATED, OK_RESOLVED, aware)
     with pytest.raises(InvalidInputError, match="timestamps and end must both be naive"):
-        fcr_repeat_contact(
-            [1, 2], OK_CREATED, end=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
-        )
+        fcr_repeat_contact([1, 2], OK_CREATED, end=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
 
 
 def test_inputs_are_not_modified():

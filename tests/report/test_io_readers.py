@@ -195,7 +195,10 @@ def test_in_memory_inputs_need_no_pyarrow() -> None:
 
 
 def test_reading_a_file_without_pyarrow_says_how_to_install(tmp_path: Path) -> None:
-    with unavailable("pyarrow"), pytest.raises(ImportError, match=r"pip install pyarrow \(cskpi's \"cli\" extra\)"):
+    with (
+        unavailable("pyarrow"),
+        pytest.raises(ImportError, match=r"pip install pyarrow \(cskpi's \"cli\" extra\)"),
+    ):
         ContactsTable(example_contacts_path())
     script = "import sys; sys.modules['pyarrow'] = None\nfrom cskpi.__main__ import main\nsys.exit(main())"
     for arguments in (["report", "--example"], ["report", str(example_contacts_path())]):

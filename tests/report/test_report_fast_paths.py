@@ -21,7 +21,10 @@ def _contacts(seed: int, n: int = 600) -> dict[str, list[str]]:
     """Text customer ids with blanks, padding, anonymous callers, repeats across channels and months."""
     rng = np.random.default_rng(seed)
     day = rng.integers(0, 150, n)
-    created = [str(np.datetime64("2026-01-01") + int(d)) + f"T{h:02d}:00" for d, h in zip(day, rng.integers(0, 24, n), strict=True)]
+    created = [
+        str(np.datetime64("2026-01-01") + int(d)) + f"T{h:02d}:00"
+        for d, h in zip(day, rng.integers(0, 24, n), strict=True)
+    ]
     channel = rng.choice(["phone", "chat", " email"], n).tolist()  # a padded label: the same channel trimmed
     ids = rng.integers(0, 60, n)
     customer = [f"c{i}" if i % 7 else f" c{i} " for i in ids]  # padded ids: the same customer
@@ -38,7 +41,9 @@ def _slow_retention(contacts: dict[str, list[str]], missing: tuple[str, ...]) ->
     channels = sorted({c.strip() for c in contacts["channel"]})
     seen: dict[tuple[str, str], set[str]] = {}
     no_id = {(g, m): 0 for g in channels for m in all_months}
-    for created, channel, customer in zip(contacts["created"], contacts["channel"], contacts["customer"], strict=True):
+    for created, channel, customer in zip(
+        contacts["created"], contacts["channel"], contacts["customer"], strict=True
+    ):
         key = customer.strip()
         if key == "" or key.lower() in missing:
             no_id[channel.strip(), created[:7]] += 1
@@ -55,7 +60,9 @@ def _slow_retention(contacts: dict[str, list[str]], missing: tuple[str, ...]) ->
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_retention_from_arrow_codes_equals_in_memory_path_and_slow_reference(seed: int, tmp_path: Path) -> None:
+def test_retention_from_arrow_codes_equals_in_memory_path_and_slow_reference(
+    seed: int, tmp_path: Path
+) -> None:
     contacts = _contacts(seed)
     spec = {"customer": ColumnSpec(column="customer", missing=("", "anonymous"))}
     in_memory = kpi_report(ContactsTable(contacts, columns=spec), period="month", by="channel")
@@ -103,7 +110,9 @@ def test_ungrouped_retention_from_arrow_codes_keeps_the_cohort_table() -> None:
 def test_label_codes_share_a_code_exactly_for_equal_trimmed_labels() -> None:
     labels = ["b", " a", "a ", None, "", "anonymous", "b", "c", "  "]
     spec = {"customer": ColumnSpec(column="customer", missing=("", "anonymous"))}
-    chunked = pa.chunked_array([pa.array(labels[:4]).dictionary_encode(), pa.array(labels[4:]).dictionary_encode()])
+    chunked = pa.chunked_array(
+        [pa.array(labels[:4]).dictionary_encode(), pa.array(labels[4:]).dictionary_encode()]
+    )
     created = ["2026-01-01"] * len(labels)
     text_chunks = pa.chunked_array([pa.array(labels[:4]), pa.array(labels[4:])])
     for column in (pa.array(labels), chunked, text_chunks, labels):
@@ -119,7 +128,9 @@ def test_label_codes_share_a_code_exactly_for_equal_trimmed_labels() -> None:
 
 def test_dictionary_columns_give_the_labels_and_groups_of_text() -> None:
     labels = ["b", " a", None, "a ", "c", "", "b"]
-    chunked = pa.chunked_array([pa.array(labels[:3]).dictionary_encode(), pa.array(labels[3:]).dictionary_encode()])
+    chunked = pa.chunked_array(
+        [pa.array(labels[:3]).dictionary_encode(), pa.array(labels[3:]).dictionary_encode()]
+    )
     created = ["2026-01-01"] * len(labels)
     text = ContactsTable({"created": created, "channel": pa.array(labels)})
     coded = ContactsTable({"created": created, "channel": chunked})
@@ -135,7 +146,9 @@ def test_parquet_label_columns_are_read_as_dictionaries_and_report_as_text(tmp_p
     pq.write_table(pa.table(contacts), path, row_group_size=100)
     table = ContactsTable(path)
     table.plan("agent")
-    table.n_rows  # read: the planned label columns come as Arrow dictionaries, the others as text
+    assert table.n_rows == len(
+        contacts["created"]
+    )  # read: the planned label columns come as Arrow dictionaries, the others as text
     for name in ("channel", "agent", "customer"):
         assert pa.types.is_dictionary(table.raw(name).type), name
     assert not pa.types.is_dictionary(table.raw("wait_seconds").type)
@@ -159,7 +172,9 @@ def test_a_parquet_label_column_mapped_with_other_roles_stays_text(tmp_path: Pat
 
 def test_groups_first_then_text_equal_text_first(tmp_path: Path) -> None:
     path = tmp_path / "contacts.csv"
-    path.write_text("created,channel\n2026-01-01, b\n2026-01-02,\n2026-01-03,a\n2026-01-04,b \n", encoding="utf-8")
+    path.write_text(
+        "created,channel\n2026-01-01, b\n2026-01-02,\n2026-01-03,a\n2026-01-04,b \n", encoding="utf-8"
+    )
     grouped_first, text_first = ContactsTable(path), ContactsTable(path)
     groups = grouped_first.groups("channel")
     labels = text_first.get("channel")
@@ -188,7 +203,10 @@ def test_csv_reader_parses_plain_numbers_and_flags_and_falls_back_to_text(tmp_pa
     assert read["talk_seconds"].to_pylist() == ["0:01:40", "95", "1e2"]
     assert read["abandoned"].to_pylist() == ["true", " yes ", "False"]
     # The report of the file equals the report of the same cells given as Arrow text.
-    text = {row[0]: list(row[1:]) for row in zip(*csv.reader(path.read_text(encoding="utf-8").splitlines()), strict=True)}
+    text = {
+        row[0]: list(row[1:])
+        for row in zip(*csv.reader(path.read_text(encoding="utf-8").splitlines()), strict=True)
+    }
     from_file = kpi_report(ContactsTable(path), period="month").to_dict()
     in_memory = kpi_report(ContactsTable(pa.table(text)), period="month").to_dict()
     assert from_file["rows"] == in_memory["rows"]
@@ -197,17 +215,23 @@ def test_csv_reader_parses_plain_numbers_and_flags_and_falls_back_to_text(tmp_pa
 
 def test_a_bad_number_read_by_the_csv_reader_is_shown_as_the_file_has_it(tmp_path: Path) -> None:
     path = tmp_path / "contacts.csv"
-    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,-3,9.5\n", encoding="utf-8")
+    path.write_text(
+        "created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,-3,9.5\n", encoding="utf-8"
+    )
     with pytest.raises(InvalidInputError, match=r"row 2 \(line 3\), column 'wait_seconds'.*got '-3'"):
         kpi_report(ContactsTable(path), period="month")
-    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,9.50\n", encoding="utf-8")
+    path.write_text(
+        "created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,9.50\n", encoding="utf-8"
+    )
     with pytest.raises(InvalidInputError, match=r"row 2 \(line 3\), column 'nps'.*got '9.50'"):
         kpi_report(ContactsTable(path), period="month")
 
 
 def test_grouping_by_a_number_column_of_a_csv_file_groups_its_text(tmp_path: Path) -> None:
     path = tmp_path / "contacts.csv"
-    path.write_text("created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,10\n", encoding="utf-8")
+    path.write_text(
+        "created,wait_seconds,nps\n2026-01-05T09:00,12,9\n2026-01-06T09:00,3,10\n", encoding="utf-8"
+    )
     report = kpi_report(ContactsTable(path), period="month", by="nps")
     assert report.groups.tolist() == ["10", "9"]
 
@@ -219,7 +243,9 @@ def test_cells_place_contacts_in_the_periods_of_period_ordinals(period: str) -> 
 
     rng = np.random.default_rng(5)
     seconds = rng.integers(-3 * 365 * 86_400, 3 * 365 * 86_400, 2_000)  # both sides of 1970
-    stamps = np.datetime64("1970-01-01T00:00:00", "us") + (seconds * 1_000_000 + rng.integers(0, 10**6, 2_000))
+    stamps = np.datetime64("1970-01-01T00:00:00", "us") + (
+        seconds * 1_000_000 + rng.integers(0, 10**6, 2_000)
+    )
     if period == "hour":
         stamps = stamps[np.abs(seconds) < 200 * 86_400]
     cells = build_cells(ContactsTable({"created": stamps}), period, None)
@@ -244,11 +270,21 @@ def test_stamp_ordinals_equal_period_ordinals(period: str) -> None:
     from cskpi._core.time import period_ordinals
 
     rng = np.random.default_rng(11)
-    micros = rng.integers(-(10**15), 10**15, 500) if period != "hour" else rng.integers(-(10**13), 10**13, 500)
+    micros = (
+        rng.integers(-(10**15), 10**15, 500) if period != "hour" else rng.integers(-(10**13), 10**13, 500)
+    )
     stamps = micros.astype("datetime64[us]")
     # Few days for many rows (the per-day table) on both sides of 1970, and many days.
-    narrow = (rng.integers(-100 * 86_400, 100 * 86_400, 500) * 10**6 + rng.integers(0, 10**6, 500)).astype("datetime64[us]")
-    for values in (stamps, narrow, stamps.astype("datetime64[s]"), np.append(narrow, np.datetime64("NaT")), stamps[:0]):
+    narrow = (rng.integers(-100 * 86_400, 100 * 86_400, 500) * 10**6 + rng.integers(0, 10**6, 500)).astype(
+        "datetime64[us]"
+    )
+    for values in (
+        stamps,
+        narrow,
+        stamps.astype("datetime64[s]"),
+        np.append(narrow, np.datetime64("NaT")),
+        stamps[:0],
+    ):
         expected = period_ordinals(values, period)  # type: ignore[arg-type]
         np.testing.assert_array_equal(stamp_ordinals(values, period), expected)  # type: ignore[arg-type]
 
@@ -266,4 +302,7 @@ def test_retention_with_more_groups_than_one_byte_holds() -> None:
         for p, month in enumerate(reference["months"]):
             assert series.n[g, p] == reference["sizes"][channel, month]
             if p < len(reference["months"]) - 1 and reference["sizes"][channel, month]:
-                assert series.values[g, p] == reference["back"][channel, month] / reference["sizes"][channel, month]
+                assert (
+                    series.values[g, p]
+                    == reference["back"][channel, month] / reference["sizes"][channel, month]
+                )

@@ -411,13 +411,9 @@ def read_columns(
         files = _parquet_files(path)
         schema = files[0].schema_arrow
         top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
-        coded = [
-            name
-            for name, wanted in (types or {}).items()
-            if wanted == "label"
-            and name in top
-            and (pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type))
-        ]
+        text = {name for name in top if pa.types.is_string(schema.field(name).type)}
+        text |= {name for name in top if pa.types.is_large_string(schema.field(name).type)}
+        coded = [name for name, wanted in (types or {}).items() if wanted == "label" and name in text]
         if coded:  # text to be coded: read as Arrow dictionaries, coded by the reader's threads
             files = _parquet_files(path, read_dictionary=coded)
         try:
