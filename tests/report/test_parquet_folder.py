@@ -105,6 +105,39 @@ def test_hive_partition_folders_are_text_columns(tmp_path: Path) -> None:
     assert columns["region"].to_pylist() == [None, "north east", "own"]
 
 
+def test_label_columns_of_a_folder_are_read_as_dictionaries(tmp_path: Path) -> None:
+    folder = tmp_path / "dataset"
+    for part, columns in (
+        (
+            "region=eu/a.parquet",
+            {"created": ["2026-01-05T09:00", "2026-02-05T09:00"], "agent": [" ann", None]},
+        ),
+        ("region=eu/b.parquet", {"created": ["2026-01-06T09:00"]}),  # no agent column: null
+        ("region=us/c.parquet", {"created": ["2026-02-07T09:00"], "agent": ["bob"], "region": ["own"]}),
+    ):
+        (folder / part).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table(columns), folder / part)
+    columns, n_rows = read_columns(
+        folder, ["agent", "region", "created"], types={"agent": "label", "region": "label"}
+    )
+    assert n_rows == 4
+    for name in ("agent", "region"):
+        assert pa.types.is_dictionary(columns[name].type), name
+    assert columns["agent"].to_pylist() == [" ann", None, None, "bob"]
+    assert columns["region"].to_pylist() == ["eu", "eu", "eu", "own"]
+    assert not pa.types.is_dictionary(columns["created"].type)
+    # The report reads them so, and equals the report of the same rows in memory.
+    rows = {
+        "created": ["2026-01-05T09:00", "2026-02-05T09:00", "2026-01-06T09:00", "2026-02-07T09:00"],
+        "agent": [" ann", "", "", "bob"],
+        "region": ["eu", "eu", "eu", "own"],
+    }
+    for by in ("agent", "region"):
+        mine, theirs = kpi_report(ContactsTable(folder), by=by), kpi_report(ContactsTable(rows), by=by)
+        assert mine.groups.tolist() == theirs.groups.tolist()
+        _same_report(mine, theirs)
+
+
 def test_files_with_different_columns_and_types(tmp_path: Path) -> None:
     folder = tmp_path / "dataset"
     folder.mkdir()

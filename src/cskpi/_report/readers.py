@@ -404,16 +404,14 @@ def read_columns(
     if kind == "csv":
         return _read_csv(pa, path, names, delimiter, types or {})
     if kind == "parquet" and os.path.isdir(path):
-        return _read_parquet_folder(pa, path, names)
+        return _read_parquet_folder(pa, path, names, types or {})
     if kind == "parquet":
         # Each file read by pyarrow.parquet, only the columns asked for (row groups stream
         # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
         files = _parquet_files(path)
         schema = files[0].schema_arrow
         top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
-        text = {name for name in top if pa.types.is_string(schema.field(name).type)}
-        text |= {name for name in top if pa.types.is_large_string(schema.field(name).type)}
-        coded = [name for name, wanted in (types or {}).items() if wanted == "label" and name in text]
+        coded = _coded(pa, schema, top, types)
         if coded:  # text to be coded: read as Arrow dictionaries, coded by the reader's threads
             files = _parquet_files(path, read_dictionary=coded)
         try:
@@ -423,6 +421,13 @@ def read_columns(
             raise _fail(path, f"could not be read ({_first_line(error)})") from None
         return {name: _pick(pa, table, name) for name in names}, table.num_rows
     return _read_json_lines(pa, path, names)
+
+
+def _coded(pa: Any, schema: Any, tops: list[str], types: dict[str, str] | None) -> list[str]:
+    """The columns of ``tops`` that ``types`` calls labels and the schema holds as text."""
+    text = {name for name in tops if pa.types.is_string(schema.field(name).type)}
+    text |= {name for name in tops if pa.types.is_large_string(schema.field(name).type)}
+    return [name for name, wanted in (types or {}).items() if wanted == "label" and name in text]
 
 
 def _pick(pa: Any, table: Any, name: str) -> Any:
@@ -547,6 +552,7 @@ class _Folder(NamedTuple):
     files: list[str]
     partitions: list[dict[str, str | None]]
     schema: Any
+    columns: list[frozenset[str]]  # each file's own columns
 
 
 def _folder_files(path: str | Path) -> list[str]:
@@ -581,11 +587,11 @@ def _partition(relative: str) -> dict[str, str | None]:
     return keys
 
 
-def _open_parquet(folder: str | Path, relative: str) -> Any:
+def _open_parquet(folder: str | Path, relative: str, read_dictionary: list[str] | None = None) -> Any:
     pq: Any = importlib.import_module("pyarrow.parquet")
     name = os.path.join(folder, relative)
     try:
-        return pq.ParquetFile(name)
+        return pq.ParquetFile(name, read_dictionary=read_dictionary)
     except (OSError, ValueError) as error:
         raise _fail(name, f"is not a Parquet file ({_first_line(error)})") from None
 
@@ -613,9 +619,11 @@ def _folder_of(path: str, absolute: str, stamps: tuple[tuple[str, int, int], ...
     pa = arrow()
     files = [relative for relative, _, _ in stamps]
     unified: Any = None
+    columns = []
     for relative in files:
         with _open_parquet(path, relative) as file:
             schema = file.schema_arrow
+        columns.append(frozenset(schema.names))
         try:
             unified = _merged_schema(pa, unified, schema)
         except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
@@ -627,15 +635,18 @@ def _folder_of(path: str, absolute: str, stamps: tuple[tuple[str, int, int], ...
     keys = [key for keys in partitions for key in keys if key not in unified.names]
     for key in dict.fromkeys(keys):
         unified = unified.append(pa.field(key, pa.string()))
-    return _Folder(files, partitions, unified.remove_metadata())
+    return _Folder(files, partitions, unified.remove_metadata(), columns)
 
 
-def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[dict[str, Any], int]:
+def _read_parquet_folder(
+    pa: Any, path: str | Path, names: list[str], types: dict[str, str]
+) -> tuple[dict[str, Any], int]:
     """The columns ``names`` of every Parquet file below ``path``, file by file, in name order.
 
     Only the needed columns of each file are read, one file open at a time. A column
     missing from a file is null for its rows; a partition key is the file's folder's
-    value (text; a file's own column of that name wins).
+    value (text; a file's own column of that name wins). Text columns that ``types``
+    calls labels are read as Arrow dictionaries (one per file).
     """
     folder = _folder(path)
     tops: list[str] = []
@@ -645,11 +656,12 @@ def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[d
             raise KeyError(name)
         tops.append(found[0])
     tops = list(dict.fromkeys(tops))
+    coded = _coded(pa, folder.schema, tops, types)
     parts = []
     n_rows = 0
-    for relative, keys in zip(folder.files, folder.partitions, strict=True):
+    for relative, keys, own in zip(folder.files, folder.partitions, folder.columns, strict=True):
         where = os.path.join(path, relative)
-        with _open_parquet(path, relative) as file:
+        with _open_parquet(path, relative, [name for name in coded if name in own] or None) as file:
             present = [top for top in tops if top in file.schema_arrow.names]
             n = file.metadata.num_rows
             try:
@@ -662,10 +674,12 @@ def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[d
         columns = []
         for top in tops:
             kind = folder.schema.field(top).type
+            if top in coded:
+                kind = pa.dictionary(pa.int32(), kind)
             if table is not None and top in present:
                 column = table.column(top)
                 try:
-                    columns.append(column if column.type == kind else column.cast(kind))
+                    columns.append(column if column.type == kind else _as_type(pa, column, kind))
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as error:
                     raise _fail(
                         where,
@@ -673,7 +687,8 @@ def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[d
                         f"({_first_line(error)})",
                     ) from None
             elif keys.get(top) is not None:
-                columns.append(pa.repeat(pa.scalar(keys[top], pa.string()), n))
+                value = pa.repeat(pa.scalar(keys[top], pa.string()), n)
+                columns.append(_as_type(pa, value, kind) if top in coded else value)
             else:
                 columns.append(pa.nulls(n, kind))
         parts.append(pa.Table.from_arrays(columns, names=tops))
@@ -681,6 +696,15 @@ def _read_parquet_folder(pa: Any, path: str | Path, names: list[str]) -> tuple[d
         return {}, n_rows
     table = pa.concat_tables(parts)
     return {name: _pick(pa, table, name) for name in names}, table.num_rows
+
+
+def _as_type(pa: Any, column: Any, kind: Any) -> Any:
+    """A column cast to ``kind``; text to a dictionary type is dictionary-encoded."""
+    pc: Any = importlib.import_module("pyarrow.compute")
+
+    if pa.types.is_dictionary(kind) and not pa.types.is_dictionary(column.type):
+        return pc.dictionary_encode(column.cast(kind.value_type)).cast(kind)
+    return column.cast(kind)
 
 
 def place_of_row(path: str | Path, row: int) -> tuple[str, int] | None:
