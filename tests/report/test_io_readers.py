@@ -8,9 +8,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cskpi import InvalidInputError, kpi_report
 from cskpi._core.optional import unavailable
@@ -298,7 +301,74 @@ def test_json_lines_in_small_blocks_give_the_csv_report(
         )
 
 
-def test_json_lines_huge_unused_value_reads_in_bounded_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [64, 600, 1 << 22])
+def test_records_back_to_back_as_firehose_delivers_them_give_the_json_lines_report(
+    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi import read_contacts
+    from cskpi._report import readers
+
+    # Kinesis Data Firehose writes contact records to S3 with no line break between them.
+    records = [_ctr(i) for i in range(120)]
+    for i, record in enumerate(records):  # brackets, quotes and backslashes inside strings
+        record["Attributes"] = {"note": ['}{"x": [1]}', 'say "hi" {', "c:\\", '\\"]}'][i % 4]}
+    lines = _write(tmp_path, "".join(json.dumps(record) + "\n" for record in records), "ctr.jsonl")
+    glued = _write(tmp_path, "".join(json.dumps(record) for record in records), "ctr-firehose.json")
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", block)
+    blocks = list(readers._line_blocks(pa, glued, block))
+    assert b"".join(blocks).replace(b"\n", b"") == glued.read_bytes()
+    if block < glued.stat().st_size:  # streamed: cut after whole records, never inside one
+        longest = max(len(line) for line in lines.read_bytes().splitlines())
+        assert len(blocks) > 1 and max(map(len, blocks)) < block + 2 * longest
+    assert column_names(glued) == column_names(lines)
+    notes_glued, n_glued = read_columns(glued, ["Attributes.note", "ContactId"])
+    notes_lines, n_lines = read_columns(lines, ["Attributes.note", "ContactId"])
+    assert n_glued == n_lines == len(records)
+    assert notes_glued["Attributes.note"].to_pylist() == [r["Attributes"]["note"] for r in records]
+    assert notes_glued["ContactId"].to_pylist() == notes_lines["ContactId"].to_pylist()
+    for by in (None, "agent"):
+        _same_report(
+            kpi_report(read_contacts(glued, schema="amazon-connect"), period="month", by=by),
+            kpi_report(read_contacts(lines, schema="amazon-connect"), period="month", by=by),
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.dictionaries(
+            st.text(alphabet='ab{}[]"\\ \u00e9', max_size=4),
+            st.one_of(
+                st.text(alphabet='xy{}[]"\\ \n\u00e9', max_size=6),
+                st.lists(st.integers(-5, 5), max_size=3),
+                st.dictionaries(
+                    st.text(alphabet='k}"\\', max_size=2), st.text(alphabet='v]{"\\', max_size=3), max_size=2
+                ),
+            ),
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    spaces=st.sampled_from(["", " ", "\r\n"]),
+    data=st.data(),
+)
+def test_record_end_finds_the_end_of_the_last_whole_record(values: list[Any], spaces: str, data: Any) -> None:
+    from cskpi._report.readers import record_end
+
+    texts = [json.dumps(value, ensure_ascii=False).encode() for value in values]
+    ends, text = [], b""
+    for piece in texts:
+        text += piece
+        ends.append(len(text))
+        text += spaces.encode()
+    cut = data.draw(st.integers(0, len(text)), label="cut")
+    expected = max([end for end in ends if end <= cut], default=0)
+    assert record_end(text[:cut]) == expected
+
+
+@pytest.mark.parametrize("separator", ["\n", ""])  # JSON lines, and records back to back (Firehose)
+def test_json_lines_huge_unused_value_reads_in_bounded_memory(separator: str, tmp_path: Path) -> None:
     # 3,000 records with a 20 kB unused note each and one 5 MB note: a 65 MB file. Read
     # whole, Arrow holds the file's text and its columns (over 130 MB); streamed, only a
     # block of lines and the needed fields (Arrow's memory plus Python's, the blocks of text).
@@ -307,7 +377,7 @@ def test_json_lines_huge_unused_value_reads_in_bounded_memory(tmp_path: Path) ->
     with open(path, "w", encoding="utf-8") as handle:
         for i, record in enumerate(records):
             note = "x" * 5_000_000 if i == 7 else "note " * 4_000
-            handle.write(json.dumps({**record, "Attributes": {"note": note}}) + "\n")
+            handle.write(json.dumps({**record, "Attributes": {"note": note}}) + separator)
     script = textwrap.dedent(
         f"""
         import json, tracemalloc, pyarrow

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .._core.errors import InvalidInputError
 from .._core.optional import require
 
@@ -225,9 +227,12 @@ class _JsonLayout(NamedTuple):
 
 
 def _line_blocks(pa: Any, path: str | Path, size: int) -> Iterator[bytes]:
-    """The file's bytes in blocks of whole lines, about ``size`` each (longer when a line is).
+    """The file's bytes in blocks of whole lines, about ``size`` each (longer when a record is).
 
-    Compressed files (``.gz``) are decompressed on the fly, as Arrow's readers do.
+    A block without a line break is cut after its last whole record instead: records
+    written back to back (``{...}{...}``, as Kinesis Data Firehose delivers them) are
+    streamed too; Arrow's JSON reader reads several records on one line. Compressed
+    files (``.gz``) are decompressed on the fly, as Arrow's readers do.
     """
     with pa.input_stream(str(path)) as stream:
         pieces: list[Any] = []
@@ -236,11 +241,41 @@ def _line_blocks(pa: Any, path: str | Path, size: int) -> Iterator[bytes]:
             if end:
                 yield b"".join([*pieces, memoryview(chunk)[:end]])
                 pieces = [chunk[end:]]
-            else:  # a line longer than the block
-                pieces.append(chunk)
+                continue
+            pending = b"".join([*pieces, chunk])  # starts where a record starts
+            end = record_end(pending)
+            if end:
+                yield pending[:end] + b"\n"
+                pieces = [pending[end:]]
+            else:  # a record longer than the block
+                pieces = [pending]
         tail = b"".join(pieces)
         if tail.strip():
             yield tail + b"\n"
+
+
+def record_end(text: bytes) -> int:
+    """Where the last whole top-level JSON value of ``text`` ends (0: none ends in it).
+
+    ``text`` starts between two values. Brackets inside strings do not count: a quote
+    opens or closes a string unless an odd number of backslashes precedes it. Worked
+    out on the positions of quotes, backslashes and brackets only (vectorised).
+    """
+    raw = np.frombuffer(text, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    slashes = np.flatnonzero(raw == ord("\\"))
+    if slashes.shape[0] and quotes.shape[0]:
+        # Runs of consecutive backslashes: a quote right after a run of odd length is escaped.
+        starts = np.flatnonzero(np.diff(slashes, prepend=-2) != 1)
+        first = slashes[starts]
+        last = slashes[np.append(starts[1:] - 1, slashes.shape[0] - 1)]
+        quotes = quotes[~np.isin(quotes - 1, last[(last - first) % 2 == 0])]
+    brackets = np.flatnonzero((raw == ord("{")) | (raw == ord("}")) | (raw == ord("[")) | (raw == ord("]")))
+    brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # an even number of quotes before
+    opening = (raw[brackets] == ord("{")) | (raw[brackets] == ord("["))
+    depth = np.cumsum(np.where(opening, 1, -1))
+    ends = brackets[~opening & (depth == 0)]
+    return int(ends[-1]) + 1 if ends.shape[0] else 0
 
 
 def _row_error(path: str | Path, first_row: int, error: BaseException) -> InvalidInputError:
