@@ -367,6 +367,48 @@ def test_record_end_finds_the_end_of_the_last_whole_record(values: list[Any], sp
     assert record_end(text[:cut]) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.dictionaries(
+            st.text(alphabet='a{"\\', max_size=3),
+            st.text(alphabet='x}]"\\\\', max_size=8),  # runs of backslashes before quotes
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    data=st.data(),
+)
+def test_a_scan_carried_over_pieces_equals_one_scan_of_the_whole(values: list[Any], data: Any) -> None:
+    from cskpi._report.readers import _Scan
+
+    text = b"".join(json.dumps(value).encode() for value in values)
+    cut = data.draw(st.integers(0, len(text)), label="cut")
+    first = _Scan().over(text[:cut])
+    carried, whole = first.over(text[cut:]), _Scan().over(text)
+    assert carried[:3] == whole[:3]  # depth, inside a string, escaping backslash
+    assert whole.end == (cut + carried.end if carried.end else first.end)
+
+
+def test_a_long_record_without_line_breaks_is_scanned_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi._report import readers
+
+    # One record over many blocks: each block is scanned once, not the whole record again.
+    record = json.dumps({"created": "2026-01-05T09:00", "note": "x\\" * 5_000 + '"}{['})
+    path = _write(tmp_path, record + record, "long.json")
+    scanned: list[int] = []
+    over = readers._Scan.over
+    monkeypatch.setattr(
+        readers._Scan, "over", lambda self, text: scanned.append(len(text)) or over(self, text)
+    )
+    blocks = list(readers._line_blocks(pa, path, 1000))
+    assert blocks == [record.encode() + b"\n"] * 2
+    assert sum(scanned) <= 2 * path.stat().st_size
+
+
 @pytest.mark.parametrize("separator", ["\n", ""])  # JSON lines, and records back to back (Firehose)
 def test_json_lines_huge_unused_value_reads_in_bounded_memory(separator: str, tmp_path: Path) -> None:
     # 3,000 records with a 20 kB unused note each and one 5 MB note: a 65 MB file. Read

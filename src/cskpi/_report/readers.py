@@ -231,51 +231,87 @@ def _line_blocks(pa: Any, path: str | Path, size: int) -> Iterator[bytes]:
 
     A block without a line break is cut after its last whole record instead: records
     written back to back (``{...}{...}``, as Kinesis Data Firehose delivers them) are
-    streamed too; Arrow's JSON reader reads several records on one line. Compressed
+    streamed too; Arrow's JSON reader reads several records on one line. Each byte is
+    scanned once (:class:`_Scan` carries the state from block to block). Compressed
     files (``.gz``) are decompressed on the fly, as Arrow's readers do.
     """
     with pa.input_stream(str(path)) as stream:
         pieces: list[Any] = []
+        state: _Scan | None = _Scan()  # where the bytes held in ``pieces`` leave the scan
         while chunk := stream.read(size):
             end = chunk.rfind(b"\n") + 1
             if end:
                 yield b"".join([*pieces, memoryview(chunk)[:end]])
-                pieces = [chunk[end:]]
+                pieces, state = [chunk[end:]], None
                 continue
-            pending = b"".join([*pieces, chunk])  # starts where a record starts
-            end = record_end(pending)
-            if end:
-                yield pending[:end] + b"\n"
-                pieces = [pending[end:]]
+            if state is None:  # the rest of a block after its line break or its last record
+                state = _Scan().over(b"".join(pieces))
+            state = state.over(chunk)
+            if state.end:
+                yield b"".join([*pieces, memoryview(chunk)[: state.end]]) + b"\n"
+                pieces, state = [chunk[state.end :]], None
             else:  # a record longer than the block
-                pieces = [pending]
+                pieces.append(chunk)
         tail = b"".join(pieces)
         if tail.strip():
             yield tail + b"\n"
 
 
+class _Scan(NamedTuple):
+    """Where a scan of JSON text stands: bracket depth, inside a string, after an escaping backslash.
+
+    ``end`` is where the last whole top-level value of the text just scanned ends (0: none).
+    """
+
+    depth: int = 0
+    inside: bool = False
+    escape: bool = False
+    end: int = 0
+
+    def over(self, text: bytes) -> _Scan:
+        """The scan carried on over ``text``, vectorised on the positions of quotes, backslashes, brackets.
+
+        A quote opens or closes a string unless an odd number of backslashes precedes it;
+        brackets inside strings do not count.
+        """
+        raw = np.frombuffer(text, dtype=np.uint8)
+        quotes = np.flatnonzero(raw == ord('"'))
+        slashes = np.flatnonzero(raw == ord("\\"))
+        escape = self.escape
+        if slashes.shape[0]:
+            # Runs of consecutive backslashes (one starting the text continues the carried one).
+            starts = np.flatnonzero(np.diff(slashes, prepend=-2) != 1)
+            first = slashes[starts]
+            last = slashes[np.append(starts[1:] - 1, slashes.shape[0] - 1)]
+            odd = (last - first + 1 + ((first == 0) & self.escape)) % 2 == 1
+            quotes = quotes[~np.isin(quotes - 1, last[odd])]
+            escape = bool(last[-1] == raw.shape[0] - 1 and odd[-1])
+        elif raw.shape[0]:
+            escape = False
+        if self.escape and quotes.shape[0] and quotes[0] == 0:
+            quotes = quotes[1:]  # escaped by the backslash that ended the text before
+        curly, square = (raw == ord("{")) | (raw == ord("}")), (raw == ord("[")) | (raw == ord("]"))
+        brackets = np.flatnonzero(curly | square)
+        # Outside strings: an even number of string quotes before (counting one open string).
+        brackets = brackets[(np.searchsorted(quotes, brackets) + self.inside) % 2 == 0]
+        opening = (raw[brackets] == ord("{")) | (raw[brackets] == ord("["))
+        depth = self.depth + np.cumsum(np.where(opening, 1, -1))
+        ends = brackets[~opening & (depth == 0)]
+        inside = bool((quotes.shape[0] + self.inside) % 2)
+        return _Scan(
+            depth=int(depth[-1]) if depth.shape[0] else self.depth,
+            inside=inside,
+            escape=escape and inside,
+            end=int(ends[-1]) + 1 if ends.shape[0] else 0,
+        )
+
+
 def record_end(text: bytes) -> int:
     """Where the last whole top-level JSON value of ``text`` ends (0: none ends in it).
 
-    ``text`` starts between two values. Brackets inside strings do not count: a quote
-    opens or closes a string unless an odd number of backslashes precedes it. Worked
-    out on the positions of quotes, backslashes and brackets only (vectorised).
+    ``text`` starts between two values (see :class:`_Scan`).
     """
-    raw = np.frombuffer(text, dtype=np.uint8)
-    quotes = np.flatnonzero(raw == ord('"'))
-    slashes = np.flatnonzero(raw == ord("\\"))
-    if slashes.shape[0] and quotes.shape[0]:
-        # Runs of consecutive backslashes: a quote right after a run of odd length is escaped.
-        starts = np.flatnonzero(np.diff(slashes, prepend=-2) != 1)
-        first = slashes[starts]
-        last = slashes[np.append(starts[1:] - 1, slashes.shape[0] - 1)]
-        quotes = quotes[~np.isin(quotes - 1, last[(last - first) % 2 == 0])]
-    brackets = np.flatnonzero((raw == ord("{")) | (raw == ord("}")) | (raw == ord("[")) | (raw == ord("]")))
-    brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # an even number of quotes before
-    opening = (raw[brackets] == ord("{")) | (raw[brackets] == ord("["))
-    depth = np.cumsum(np.where(opening, 1, -1))
-    ends = brackets[~opening & (depth == 0)]
-    return int(ends[-1]) + 1 if ends.shape[0] else 0
+    return _Scan().over(text).end
 
 
 def _row_error(path: str | Path, first_row: int, error: BaseException) -> InvalidInputError:
