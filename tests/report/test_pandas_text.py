@@ -55,3 +55,46 @@ def test_missing_values_of_object_and_categorical_text_are_blank(dtype: object, 
     assert report["retention"].excluded["no customer id"].sum() == 2
     assert report["retention"].n.tolist() == [[0, 0], [1, 0], [0, 0]]
     assert report["retention"].values[1, 0] == 1.0
+
+
+def _label_kinds() -> dict[str, object]:
+    """The same padded labels, with a missing one, as every in-memory input kind."""
+    labels = ["a", " a", "b ", None]
+    kinds: dict[str, object] = {
+        "list": labels,
+        "numpy object": np.array(labels, dtype=object),
+        "numpy text": np.array(["a", " a", "b ", ""]),
+        "pandas object": pd.Series(labels, dtype=object),
+        "pandas str": pd.Series(labels, dtype="str"),
+        "pandas categorical": pd.Series(pd.Categorical(labels)),
+    }
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    kinds |= {
+        "polars": pl.Series(labels),
+        "pyarrow": pa.array(labels),
+        "pyarrow dictionary": pa.array(labels).dictionary_encode(),
+    }
+    return kinds
+
+
+@pytest.mark.parametrize("kind", list(_label_kinds()))
+def test_labels_are_stripped_whatever_the_input_kind(kind: str) -> None:
+    # ' a' and 'a ' are the labels a and b of a file; every in-memory kind groups them alike.
+    column = _label_kinds()[kind]
+    report = cskpi.kpi_report({"created": ["2026-01-01"] * 4, "agent": column}, by="agent")
+    assert report.groups.tolist() == ["", "a", "b"]
+    assert report["volume"].values[:, 0].tolist() == [1.0, 2.0, 1.0]
+
+
+def test_a_missing_pandas_boolean_flag_is_false_as_a_polars_or_arrow_null() -> None:
+    flags = pd.array([True, None, False, True], dtype="boolean")
+    frame = pd.DataFrame({"created": ["2026-01-01"] * 4, "abandoned": flags, "wait_seconds": [5.0, 6, 7, 8]})
+    before = frame.copy(deep=True)
+    report = cskpi.kpi_report(frame)
+    assert report["abandonment_rate"].values.tolist() == [[0.5]]  # NA counts as not abandoned
+    assert as_table(frame, None, None).get("abandoned").tolist() == [True, False, False, True]
+    pd.testing.assert_frame_equal(frame, before)
+    pl = pytest.importorskip("polars")
+    from_polars = cskpi.kpi_report(pl.from_pandas(frame))
+    assert from_polars["abandonment_rate"].values.tolist() == [[0.5]]

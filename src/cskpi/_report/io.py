@@ -154,10 +154,11 @@ def _is_arrow(values: Any) -> bool:
 def _as_array(values: Any) -> NDArray[Any]:
     if hasattr(values, "to_numpy"):
         array = np.asarray(values.to_numpy())
-        if array.dtype == object and hasattr(values, "isna") and _holds_text(array):
-            # pandas text (the ``str`` dtype of pandas 3, ``string``, ``object`` or a
-            # categorical of text): a missing value (NaN, NA) as None, the blank of object
-            # columns, not the text 'nan' or '<NA>'. pandas finds the missing values.
+        if array.dtype == object and hasattr(values, "isna"):
+            # A pandas column read as objects (text of the ``str``, ``string`` or
+            # ``object`` dtypes, a categorical, a nullable ``boolean``): a missing value
+            # (NaN, NA, NaT) as None, the blank of object columns, not the text 'nan' or
+            # '<NA>'. pandas finds the missing values.
             return np.asarray(values.to_numpy(dtype=object, na_value=None))
         return array
     return np.asarray(values)
@@ -771,11 +772,10 @@ class ContactsTable:
         return labels
 
     def _plain_labels(self, array: NDArray[Any]) -> NDArray[Any]:
-        if array.dtype.kind == "U":
-            stripped: NDArray[Any] = np.char.strip(array)
+        """Labels of an in-memory column: text (objects too: lists, pandas, polars) stripped."""
+        if array.dtype.kind in "UO":
+            stripped: NDArray[Any] = np.char.strip(_text(array))
             return stripped
-        if array.dtype.kind == "O":
-            return _text(array)
         return array
 
     @property
