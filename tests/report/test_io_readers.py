@@ -353,8 +353,8 @@ def test_records_back_to_back_as_firehose_delivers_them_give_the_json_lines_repo
     spaces=st.sampled_from(["", " ", "\r\n"]),
     data=st.data(),
 )
-def test_record_end_finds_the_end_of_the_last_whole_record(values: list[Any], spaces: str, data: Any) -> None:
-    from cskpi._report.readers import record_end
+def test_a_scan_finds_the_end_of_the_last_whole_record(values: list[Any], spaces: str, data: Any) -> None:
+    from cskpi._report.readers import _Scan
 
     texts = [json.dumps(value, ensure_ascii=False).encode() for value in values]
     ends, text = [], b""
@@ -364,7 +364,7 @@ def test_record_end_finds_the_end_of_the_last_whole_record(values: list[Any], sp
         text += spaces.encode()
     cut = data.draw(st.integers(0, len(text)), label="cut")
     expected = max([end for end in ends if end <= cut], default=0)
-    assert record_end(text[:cut]) == expected
+    assert _Scan().over(text[:cut]).end == expected
 
 
 @settings(max_examples=200, deadline=None)

@@ -442,8 +442,10 @@ class ContactsTable:
         if self._loaded and not todo:
             return
         kind = file_format(self.source, self._format)
-        types = self._reader_types() if kind == "csv" else {}
-        if kind == "parquet":  # label columns coded by the reader (see _label_columns)
+        types: dict[str, str] = {}
+        if kind == "csv":
+            types = self._reader_types()
+        elif kind == "parquet":  # label columns coded by the reader (see _label_columns)
             types = dict.fromkeys(self._label_columns(), "label")
         read, n_rows = read_columns(
             self.source, todo, format=self._format, delimiter=self._delimiter, types=types

@@ -149,17 +149,20 @@ def _flat_names(pa: Any, schema: Any) -> list[str]:
     return names
 
 
-def _parquet_files(path: str | Path, read_dictionary: list[str] | None = None) -> list[Any]:
+def _parquet_files(
+    path: str | Path, read_dictionary: list[str] | None = None, metadata: Any = None
+) -> list[Any]:
     """The Parquet file ``path`` (a folder is read by :func:`_read_parquet_folder`).
 
     Columns of ``read_dictionary`` are read as Arrow dictionaries (their values coded
-    while the file is decoded, one dictionary for the whole column).
+    while the file is decoded, one dictionary for the whole column); ``metadata``, the
+    file's footer already read, is not parsed again.
     """
     arrow()
     pq: Any = importlib.import_module("pyarrow.parquet")
     names = [str(path)]
     try:
-        return [pq.ParquetFile(name, read_dictionary=read_dictionary) for name in names]
+        return [pq.ParquetFile(name, metadata=metadata, read_dictionary=read_dictionary) for name in names]
     except (OSError, ValueError) as error:
         raise _fail(path, f"is not a Parquet file or folder ({_first_line(error)})") from None
 
@@ -304,14 +307,6 @@ class _Scan(NamedTuple):
             escape=escape and inside,
             end=int(ends[-1]) + 1 if ends.shape[0] else 0,
         )
-
-
-def record_end(text: bytes) -> int:
-    """Where the last whole top-level JSON value of ``text`` ends (0: none ends in it).
-
-    ``text`` starts between two values (see :class:`_Scan`).
-    """
-    return _Scan().over(text).end
 
 
 def _row_error(path: str | Path, first_row: int, error: BaseException) -> InvalidInputError:
@@ -484,7 +479,7 @@ def read_columns(
         top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
         coded = _coded(pa, schema, top, types)
         if coded:  # text to be coded: read as Arrow dictionaries, coded by the reader's threads
-            files = _parquet_files(path, read_dictionary=coded)
+            files = _parquet_files(path, read_dictionary=coded, metadata=files[0].metadata)
         try:
             parts = [file.read(columns=top or schema.names[:1]) for file in files]
             table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
