@@ -494,3 +494,68 @@ def test_json_lines_gzip_and_blank_lines(tmp_path: Path) -> None:
     assert n_rows == 2
     assert columns["created"].to_pylist() == ["2026-01-05T09:00:00+01:00", "2026-01-06T09:00:00Z"]
     assert columns["n"].to_pylist() == [1, None]
+
+
+@pytest.mark.parametrize("block", [3, 8, 1 << 20])  # block edges inside \r\n and around quotes
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'created,agent\n2026-01-01,"A1\n2026-01-02,A2\n2026-01-03,A3\n',
+            r"line 2: a quoted field is never closed",
+        ),
+        ('created,agent\n2026-01-01,"A ""1"""\n2026-01-02,"A2\n', r"line 3: a quoted field is never closed"),
+        ("created,agent\r2026-01-01,A1\r2026-01-02,A2\r", r"line 1: a carriage return without a line feed"),
+        (
+            "created,agent\r\n2026-01-01,A1\r\n2026-01-02,A2\r",
+            r"line 3: a carriage return without a line feed",
+        ),
+        (
+            "created,agent\r\n2026-01-01,A1\r2026-01-02,A2\r\n",
+            r"line 2: a carriage return without a line feed",
+        ),
+    ],
+)
+def test_an_unclosed_quote_or_a_bare_carriage_return_is_refused_naming_the_line(
+    text: str, message: str, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi._report import readers
+
+    # Read on, an unclosed quote swallows the rest of the file into one cell, and rows
+    # ended by a lone \r run into each other: both would give a report of the wrong rows.
+    monkeypatch.setattr(readers, "_SCAN_BLOCK", block)
+    path = _write(tmp_path, text)
+    with pytest.raises(InvalidInputError, match=message) as error:
+        read_columns(path, ["created", "agent"])
+    assert str(error.value).startswith(str(path))
+
+
+@pytest.mark.parametrize("block", [3, 1 << 20])
+def test_crlf_quoted_line_breaks_and_blank_bodies_are_read(
+    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cskpi._report import readers
+
+    monkeypatch.setattr(readers, "_SCAN_BLOCK", block)
+    crlf = _write(tmp_path, 'created,agent\r\n2026-01-01,"A\r\n1"\r\n2026-01-02,A2\r\n', "crlf.csv")
+    columns, n_rows = read_columns(crlf, ["agent"])
+    assert n_rows == 2 and columns["agent"].to_pylist() == ["A\r\n1", "A2"]
+    for body in ("", "\n", "\n\n\n"):
+        columns, n_rows = read_columns(_write(tmp_path, "created,agent" + body, "empty.csv"), ["agent"])
+        assert n_rows == 0
+
+
+def test_gzip_compressed_csv_gives_the_report_of_the_plain_file(tmp_path: Path) -> None:
+    import gzip
+
+    plain = example_contacts_path()
+    packed = tmp_path / "contacts.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert column_names(packed) == column_names(plain)
+    _same_report(
+        kpi_report(ContactsTable(packed), by="channel"), kpi_report(ContactsTable(plain), by="channel")
+    )
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(b'created,agent\n2026-01-01,"A1\n2026-01-02,A2\n'))
+    with pytest.raises(InvalidInputError, match=r"line 2: a quoted field is never closed"):
+        read_columns(bad, ["agent"])

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import importlib
+import io
 import os
 import re
 import urllib.parse
@@ -85,10 +87,20 @@ def file_format(path: str | Path, format: str | None = None) -> str:
     return "csv"
 
 
+def _open_bytes(path: str | Path) -> Any:
+    """A file's bytes, decompressed when its name ends in ``.gz`` (as Arrow's readers do)."""
+    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+
+
+def _open_text(path: str | Path) -> io.TextIOWrapper:
+    """A CSV file as text for the csv module (UTF-8, a byte-order mark skipped)."""
+    return io.TextIOWrapper(_open_bytes(path), encoding="utf-8-sig", newline="")
+
+
 def _header(path: str | Path, delimiter: str) -> list[str]:
     """The header row of a CSV file, checked for emptiness, duplicates and a likely wrong delimiter."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with _open_text(path) as handle:
             first = handle.readline()
     except UnicodeDecodeError:
         raise _fail(path, "is not UTF-8 text") from None
@@ -538,9 +550,7 @@ def _read_csv(
     wanted = [raw[stripped.index(name)] for name in dict.fromkeys(names) if name in stripped]
     if not wanted:  # no column needed: the first one still counts the rows
         wanted = raw[:1]
-    with open(path, "rb") as handle:
-        header_only = not handle.readline().endswith(b"\n")  # no line break: no data row
-    if header_only:
+    if not _scan_body(path):  # a header and at most empty lines: no data row
         empty = pa.chunked_array([], type=pa.string())
         return {name: empty for name in names if name in stripped}, 0
     read = pa_csv.ReadOptions(column_names=raw, skip_rows=1, block_size=_BLOCK_BYTES)
@@ -580,10 +590,74 @@ def _read_csv(
     return {name: columns[name] for name in names if name in columns}, table.num_rows
 
 
+def _scan_body(path: str | Path) -> bool:
+    """Whether a CSV file has a data line that is not blank; raise where a reader would guess.
+
+    One pass over the bytes, in blocks read into one buffer and counted by numpy. Two
+    things are refused, naming the line: a quoted field that is never closed (an odd
+    number of double quotes, reported at the last one: read on, it would swallow the
+    rest of the file into one cell), and a carriage return without a line feed (old
+    Mac line endings, where every row would run into the next). Lines are counted only
+    to word an error.
+    """
+    buffer = bytearray(_SCAN_BLOCK)
+    view = np.frombuffer(buffer, dtype=np.uint8)
+    quotes, last_quote, offset = 0, -1, 0
+    has_data, header_done, pending_cr = False, False, False  # pending: a block ended with \r
+    with _open_bytes(path) as handle:
+        while size := handle.readinto(buffer):
+            block = view[:size]
+            if pending_cr and block[0] != ord("\n"):
+                raise _bare_carriage_return(path, _line_at(path, offset - 1))
+            pending_cr = bool(block[-1] == ord("\r"))
+            if buffer.find(b"\r", 0, size) >= 0:
+                returns = np.flatnonzero(block == ord("\r"))
+                inside = returns[returns < size - 1]
+                bare = inside[block[inside + 1] != ord("\n")]
+                if bare.shape[0]:
+                    raise _bare_carriage_return(path, _line_at(path, offset + int(bare[0])))
+            count = int(np.count_nonzero(block == ord('"')))
+            if count:
+                quotes += count
+                last_quote = offset + buffer.rfind(b'"', 0, size)
+            if not has_data:
+                start = 0
+                if not header_done:  # the header ends at the first line feed
+                    start = buffer.find(b"\n", 0, size) + 1
+                    header_done = start > 0
+                has_data = header_done and bool(bytes(buffer[start:size]).strip())
+            offset += size
+    if pending_cr:
+        raise _bare_carriage_return(path, _line_at(path, offset - 1))
+    if quotes % 2:
+        raise _fail(
+            path,
+            f"line {_line_at(path, last_quote)}: a quoted field is never closed (the file has an odd "
+            "number of double quotes)",
+        )
+    return has_data
+
+
+def _line_at(path: str | Path, position: int) -> int:
+    """The line (1-based) of byte ``position`` of a file (read again; error messages only)."""
+    with _open_bytes(path) as handle:
+        return int(handle.read(position).count(b"\n")) + 1
+
+
+_SCAN_BLOCK = 1 << 20  # bytes read at a time by _scan_body (a buffer that stays in cache)
+
+
+def _bare_carriage_return(path: str | Path, line: int) -> InvalidInputError:
+    return _fail(
+        path,
+        f"line {line}: a carriage return without a line feed; save the file with \\n or \\r\\n line endings",
+    )
+
+
 def _ragged(path: str | Path, width: int, delimiter: str, message: str) -> InvalidInputError:
     """Error for the first data row without ``width`` fields (the file scanned again; error path only)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with _open_text(path) as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             next(reader, None)
             row = 0
@@ -802,7 +876,7 @@ def line_of_row(path: str | Path, row: int, delimiter: str = ",") -> int | None:
     if file_format(path) != "csv":
         return None
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with _open_text(path) as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             next(reader, None)
             seen = -1
