@@ -102,6 +102,33 @@ def test_inverted_flag_keeps_missing_false() -> None:
     assert table.get("abandoned").tolist() == [False, True, False]  # unknown is not abandoned
 
 
+@pytest.mark.parametrize("answers", [("true", "false"), ("1", "0"), ("yes", "no"), ("Y", "N")])
+def test_an_inverted_blank_flag_is_false_however_the_answers_are_spelled(
+    answers: tuple[str, str], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    yes, no = answers
+    spec = ColumnSpec(column="answered", invert=True)
+    if yes == "Y":
+        spec = ColumnSpec(column="answered", true_values=("y",), false_values=("n",), invert=True)
+    # A CSV file (its reader parses true/false and 1/0 as booleans itself), in memory, Parquet.
+    csv = _table(
+        tmp_path, f"created,answered\n2026-01-05,{yes}\n2026-01-05,{no}\n2026-01-05,\n", abandoned=spec
+    )
+    rows = {"created": ["2026-01-05"] * 3, "answered": [yes, no, None]}
+    parquet = tmp_path / "answers.parquet"
+    pq.write_table(pa.table({"created": rows["created"], "answered": pa.array([True, False, None])}), parquet)
+    tables = [
+        csv,
+        ContactsTable(rows, columns={"abandoned": spec}),
+        ContactsTable(parquet, columns={"abandoned": spec}),
+    ]
+    for table in tables:
+        assert table.get("abandoned").tolist() == [False, True, False]  # the blank is not an abandonment
+
+
 def test_unknown_flag_value_names_row_and_column(tmp_path: Path) -> None:
     spec = ColumnSpec(column="Answered", true_values=("y",), false_values=("n",), invert=True)
     table = _table(tmp_path, "created,Answered\n2026-01-05,Y\n2026-01-05,maybe\n", abandoned=spec)

@@ -452,7 +452,7 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
     )
     if default and pa.types.is_string(values.type):
         try:  # true/false/1/0 and blanks (nulls): one cast
-            cast = pc.fill_null(pc.cast(values, pa.bool_()), False)
+            cast = pc.cast(values, pa.bool_())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             cast = None
         if cast is not None:
@@ -466,8 +466,10 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
         else:
             there = pc.is_valid(values)
         flags = np.asarray(there.to_numpy(zero_copy_only=False), dtype=bool)
+        known = None  # every row has an answer: there or not
     elif pa.types.is_boolean(values.type):
         flags = np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+        known = pc.is_valid(values)
     else:
         if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
             values = (
@@ -490,14 +492,14 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
             )
             raise BadValue(index, rule, _shown(values, index))
         flags = np.asarray(truthy.to_numpy(zero_copy_only=False), dtype=bool)
-        if spec.invert:  # a missing value stays false: an unknown answer is not an abandonment
-            present = ~np.asarray(
-                pc.fill_null(_missing(text, spec), True).to_numpy(zero_copy_only=False), dtype=bool
-            )
-            inverted: NDArray[np.bool_] = ~flags & present
-            return inverted
-    result: NDArray[np.bool_] = ~flags if spec.invert else flags
-    return result
+        known = pc.invert(pc.fill_null(_missing(text, spec), True))
+    if not spec.invert:
+        return flags
+    if known is None:
+        return ~flags
+    # A missing answer stays false once inverted: an unknown answer is not an abandonment.
+    inverted: NDArray[np.bool_] = ~flags & np.asarray(known.to_numpy(zero_copy_only=False), dtype=bool)
+    return inverted
 
 
 @attrs.frozen(kw_only=True)
