@@ -659,3 +659,31 @@ def test_report_limits_are_checked_before_allocating(monkeypatch: pytest.MonkeyP
 def test_standard_fields_of_the_wrong_kind_raise_cleanly(fields: dict[str, Any], message: str) -> None:
     with pytest.raises((InvalidInputError, InvalidTypeError), match=message):
         Standard(name="Goal", **fields)
+
+
+def test_a_change_is_never_clear_where_it_is_blank() -> None:
+    # Retention in the last period has no rate (its next period is not observed): its
+    # change from the period before is blank, so it cannot be a clear change. Here 900 of
+    # 1,000 new customers come back in January and in February; March has 1,000 new ones.
+    rng = np.random.default_rng(0)
+
+    def month(m: int, k: int) -> np.ndarray:
+        return np.datetime64(f"2024-{m:02d}-01") + rng.integers(0, 28 * 86400, k).astype("timedelta64[s]")
+
+    created = np.concatenate([month(1, 1000), month(2, 900), month(2, 1000), month(3, 900), month(3, 1000)])
+    ids = [
+        np.arange(1000),
+        np.arange(900),
+        np.arange(5000, 6000),
+        np.arange(5000, 5900),
+        np.arange(9000, 10000),
+    ]
+    report = kpi_report({"created": created, "customer": np.concatenate(ids).astype(str)}, period="month")
+    retention = report["retention"]
+    assert retention.values.tolist() == [[0.9, 0.9, pytest.approx(np.nan, nan_ok=True)]]
+    assert retention.change_clear.tolist() == [[False, False, False]]
+    for data in (report, kpi_report(str(example_contacts_path()), period="month", by="channel")):
+        for series in data.kpis:
+            assert not (series.change_clear & np.isnan(series.change)).any(), series.key
+            for row in data.rows():
+                assert not (row.get(f"{series.key}_change_clear") and row.get(f"{series.key}_change") is None)

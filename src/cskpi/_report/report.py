@@ -270,8 +270,10 @@ def _compare(
         if result is not None:
             pair_b, pair_a = _shifted(result, shape, second), _shifted(result, shape, first)
         else:  # retention has no result object: successes = rate x n, exact integers
-            n = measured.n.astype(np.float64)
-            successes = np.round(np.nan_to_num(measured.values) * n)
+            # No rate (the last period, whose next is not observed): no observations to compare.
+            defined = ~np.isnan(measured.values)
+            n = np.where(defined, measured.n, 0).astype(np.float64)
+            successes = np.round(np.where(defined, measured.values, 0.0) * n)
             pair_b = _shifted_stats((successes, n), shape, second)
             pair_a = _shifted_stats((successes, n), shape, first)
         rates = rate_difference(pair_b, pair_a, confidence_level=confidence_level)
