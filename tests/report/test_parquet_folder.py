@@ -265,3 +265,28 @@ def test_a_folder_rewritten_between_reads_is_read_anew(tmp_path: Path) -> None:
     columns, n_rows = read_columns(folder, ["b", "c"])
     assert n_rows == 3
     assert columns["b"].to_pylist() == ["x", "y", None] and columns["c"].to_pylist() == [None, None, 3.0]
+
+
+def test_a_dotted_column_name_reads_alike_from_a_file_and_a_folder(tmp_path: Path) -> None:
+    # pandas' json_normalize writes nested fields as columns named 'Agent.Username'; a
+    # struct column 'Queue' is reached by the dotted name 'Queue.Duration'.
+    table = pa.table(
+        {
+            "created": ["2026-01-05T09:00", "2026-01-06T09:00"],
+            "Agent.Username": ["ann", "bob"],
+            "Queue": [{"Duration": 12}, {"Duration": 30}],
+        }
+    )
+    single = tmp_path / "records.parquet"
+    pq.write_table(table, single)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    pq.write_table(table, folder / "part-0.parquet")
+    for path in (single, folder):
+        columns, n_rows = read_columns(path, ["Agent.Username", "Queue.Duration"])
+        assert n_rows == 2
+        assert columns["Agent.Username"].to_pylist() == ["ann", "bob"]
+        assert columns["Queue.Duration"].to_pylist() == [12, 30]
+        contacts = read_contacts(path, columns={"agent": "Agent.Username", "wait_seconds": "Queue.Duration"})
+        assert contacts.get("agent").tolist() == ["ann", "bob"]
+        assert contacts.get("wait_seconds").tolist() == [12.0, 30.0]

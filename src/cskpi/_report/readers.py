@@ -488,7 +488,8 @@ def read_columns(
         # from disk); pyarrow.dataset is not used: importing it loads pandas when installed.
         files = _parquet_files(path)
         schema = files[0].schema_arrow
-        top = sorted({name.split(".")[0] for name in names if name.split(".")[0] in schema.names})
+        # The top-level column of each name (a dotted name may be a column's own name).
+        top = sorted({found[0] for found in map(functools.partial(_resolve, schema), names) if found})
         coded = _coded(pa, schema, top, types)
         if coded:  # text to be coded: read as Arrow dictionaries, coded by the reader's threads
             files = _parquet_files(path, read_dictionary=coded, metadata=files[0].metadata)
