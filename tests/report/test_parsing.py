@@ -359,3 +359,26 @@ def test_options_that_do_not_fit_the_role_raise(options: dict[str, object], kind
 def test_bad_options_name_the_key(options: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         spec_from_options("x", options, "mine.toml: roles.x")
+
+
+def test_a_spec_compares_its_values_trimmed_and_case_insensitively_however_it_is_built() -> None:
+    direct = ColumnSpec(
+        column="answered", true_values=("Y",), false_values=(" N ",), missing=("", "N/A"), invert=True
+    )
+    mapped = spec_from_options(
+        "answered",
+        {"true": ["Y"], "false": [" N "], "missing": ["", "N/A"], "invert": True},
+        "roles.abandoned",
+    )
+    assert direct == mapped
+    assert direct.true_values == ("y",) and direct.false_values == ("n",) and direct.missing == ("", "n/a")
+    table = ContactsTable(
+        {"created": ["2026-01-05"] * 4, "answered": ["Y", "n", "N/A", ""]}, columns={"abandoned": direct}
+    )
+    assert table.get("abandoned").tolist() == [False, True, False, False]
+    scores = ColumnSpec(column="rating", values=(("Good", 5), (" BAD", 1)))
+    assert scores.values == (("good", 5.0), ("bad", 1.0))
+    rated = ContactsTable(
+        {"created": ["2026-01-05"] * 2, "rating": ["good", "Bad"]}, columns={"csat": scores}
+    )
+    assert rated.get("csat").tolist() == [5.0, 1.0]

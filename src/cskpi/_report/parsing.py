@@ -102,7 +102,16 @@ class BadValue(Exception):
 def _strings(values: Sequence[Any], name: str) -> tuple[str, ...]:
     if isinstance(values, str) or not all(isinstance(value, str) for value in values):
         raise InvalidInputError(f"{name} must be a list of strings; got {values!r}")
-    return tuple(value.strip().lower() for value in values)
+    return tuple(values)  # trimmed and lower-cased by ColumnSpec
+
+
+def _folded(values: Sequence[str]) -> tuple[str, ...]:
+    """Values compared case-insensitively after trimming, kept as they are compared."""
+    return tuple(str(value).strip().lower() for value in values)
+
+
+def _folded_keys(pairs: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    return tuple((str(key).strip().lower(), float(number)) for key, number in pairs)
 
 
 @attrs.frozen(kw_only=True)
@@ -137,16 +146,16 @@ class ColumnSpec:
     """
 
     column: str
-    missing: tuple[str, ...] = ("",)
+    missing: tuple[str, ...] = attrs.field(default=("",), converter=_folded)
     format: str | None = None
     tz: str | None = None
     time_column: str | None = None
     unit: str = "seconds"
-    true_values: tuple[str, ...] = DEFAULT_TRUE
-    false_values: tuple[str, ...] = DEFAULT_FALSE
+    true_values: tuple[str, ...] = attrs.field(default=DEFAULT_TRUE, converter=_folded)
+    false_values: tuple[str, ...] = attrs.field(default=DEFAULT_FALSE, converter=_folded)
     invert: bool = False
     present: bool = False
-    values: tuple[tuple[str, float], ...] = ()
+    values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_folded_keys)
 
     @property
     def plain(self) -> bool:
@@ -236,7 +245,7 @@ def spec_from_options(column: str, options: dict[str, Any], where: str) -> Colum
                 f"{where}.values must be a table of answer = number "
                 f"(e.g. {{ Good = 5, Bad = 1 }}); got {table!r}"
             )
-        values["values"] = tuple((str(key).strip().lower(), float(number)) for key, number in table.items())
+        values["values"] = tuple((str(key), float(number)) for key, number in table.items())
     if values.get("tz") is not None:
         from .._core.time import check_tz
 
