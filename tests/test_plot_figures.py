@@ -202,3 +202,24 @@ def test_retention_heatmap_colour_scale() -> None:
 def test_bad_input(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_answer_time_distribution_reads_waits_as_the_percentile_does() -> None:
+    pd = pytest.importorskip("pandas")
+    seconds = [5.0, 12.0, 40.0, 8.0]
+    for waits in (
+        pd.Series(pd.to_timedelta(seconds, unit="s")),
+        np.array([5, 12, 40, 8], dtype="timedelta64[s]"),
+    ):
+        ax = plot.answer_time_distribution(
+            waits, abandoned=pd.Series([False, False, True, False]), quantiles=[0.5]
+        )
+        drawn = plot.answer_time_distribution(seconds, abandoned=[False, False, True, False], quantiles=[0.5])
+        # The bars are in seconds too, not in the timedelta's own ticks.
+        assert ax.get_xlim() == drawn.get_xlim() == (-2.0, 42.0)
+        assert [float(line.get_xdata()[0]) for line in ax.get_lines()] == [8.0]
+        plt.close("all")
+    with pytest.raises(InvalidInputError, match="wait_seconds must hold at least one time"):
+        plot.answer_time_distribution([], quantiles=[0.5])
+    with pytest.raises(InvalidInputError, match="abandoned"):
+        plot.answer_time_distribution(seconds, abandoned=[True], quantiles=[0.5])

@@ -34,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from ._core.checks import abandoned_mask
 from ._core.errors import InvalidInputError, InvalidTypeError, UndefinedMetricWarning
 from ._core.optional import require
-from ._core.time import period_ordinals, period_starts, to_datetime64
+from ._core.time import period_ordinals, period_starts, to_datetime64, to_seconds
 from ._kpi.control import ControlChart
 from ._kpi.queueing.staffing import Staffing
 from ._kpi.retention import CohortRetention
@@ -264,14 +265,18 @@ def answer_time_distribution(
     if not (isinstance(bins, int | np.integer) and bins > 0):
         raise InvalidInputError(f"bins must be a positive integer; got {bins!r}")
     levels = [float(q) for q in quantiles]
+    # Read as the percentile reads them (timedeltas, pandas, polars, Arrow; checked).
+    waits = to_seconds(wait_seconds, "wait_seconds")
+    mask = abandoned_mask(abandoned, ("wait_seconds", waits))
+    if waits.shape[0] == 0:
+        raise InvalidInputError("wait_seconds must hold at least one time to draw; got none")
     percentiles = answer_time_percentile(
-        wait_seconds,
+        waits,
         quantile=levels,
-        abandoned=abandoned,
+        abandoned=mask,
         abandoned_policy=abandoned_policy,  # type: ignore[arg-type]
     )
-    waits = np.asarray(wait_seconds, dtype=float)
-    gave_up = np.zeros(waits.shape, dtype=bool) if abandoned is None else np.asarray(abandoned, dtype=bool)
+    gave_up = np.zeros(waits.shape, dtype=bool) if mask is None else mask
     scale = _UNITS[unit]
     end = max(float(waits.max()), 1.0) if max_seconds is None else float(max_seconds)
     if not end > 0:
