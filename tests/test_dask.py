@@ -746,3 +746,33 @@ def test_parquet_data_set_by_month_report_by_channel_on_the_cluster(client: Any,
     assert aht.keys() == expected_aht.keys()
     assert aht.n_handled.tolist() == expected_aht.n_handled.tolist()
     np.testing.assert_allclose(aht.score, expected_aht.score, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("metric", "params", "column"),
+    [
+        ("first_response_time", {}, "first_reply"),
+        ("resolution_time", {}, "resolved"),
+        ("answer_time_percentile", {"percentile": 90}, "wait_seconds"),
+        ("service_level", {"threshold_seconds": 20}, "wait_seconds"),
+    ],
+)
+def test_a_standard_missing_its_column_raises_as_in_memory_before_reading(
+    metric: str, params: dict[str, Any], column: str
+) -> None:
+    # Every standard's columns are checked on the frame's metadata, before any partition is read.
+    rows = pd.DataFrame(
+        {"created": pd.date_range("2026-01-01", periods=6, freq="D"), "nps": [9, 7, 3, 10, 8, 6]}
+    )
+    standard = cskpi.Standard(name="S", metric=metric, target=1, direction="at_most", params=params)
+    with pytest.raises(InvalidInputError) as expected:
+        cskpi.evaluate_standards([standard], rows)
+
+    def unread(_: Any) -> Any:
+        raise AssertionError("a partition was read")
+
+    frame = dd.from_pandas(rows, npartitions=2).map_partitions(unread, meta=rows.iloc[:0])
+    with dask.config.set(scheduler="sync"), pytest.raises(InvalidInputError) as found:
+        cskpi.evaluate_standards([standard], frame)
+    assert str(found.value) == str(expected.value)
+    assert f"missing column {column!r}" in str(found.value)

@@ -52,6 +52,7 @@ from .._report.standards import (
     MAX_PERIODS,
     MERGEABLE_MEASURES,
     NO_WAIT,
+    STANDARD_METRICS,
     Cells,
     Measured,
     MetricCall,
@@ -59,6 +60,7 @@ from .._report.standards import (
     StandardResults,
     build_cells,
     check_cells,
+    check_roles,
     dense,
     duration_excluded,
     duration_inputs,
@@ -420,9 +422,7 @@ def _measure_cells(
 
 def _percentile_part(table: ContactsTable, cells: Cells, params: Mapping[str, Any]) -> _Part:
     """Queued contacts counted per (cell, wait), and per cell those left out (as in memory)."""
-    if not table.has("wait_seconds"):
-        raise table.missing("wait_seconds", "needed for the answer-time percentile (queue waits in seconds)")
-    waits, abandoned, rows = queued_waits(table)
+    waits, abandoned, rows = queued_waits(table)  # the columns are checked on the frame (check_roles)
     codes = cells.codes[rows]
     call = MetricCall(table, {"wait_seconds": "wait_seconds", "abandoned": "abandoned"}, rows)
     counts = call(count_answer_times, waits, abandoned=abandoned, by=codes)
@@ -565,6 +565,9 @@ def _measure_all(
     meta = _table(frame._meta, options)
     if not meta.has("created"):
         raise meta.missing("created", "needed to place contacts in periods (when the contact arrived)")
+    for request in requests:  # a missing column is found before any partition is read
+        if request.metric in STANDARD_METRICS:
+            check_roles(request.metric, meta)
     frame = frame[_used_columns(meta, options.by)]  # only the columns the report reads travel
     lazy: list[Any] = [engine.tree(_tasks(_figures_part, frame, options, requests), split_every)]
     if retention:

@@ -1380,13 +1380,19 @@ def measure(
     metric: str, parameters: dict[str, Any], table: ContactsTable, cells: Cells, confidence_level: float
 ) -> Measured:
     """Compute one metric of :data:`STANDARD_METRICS` over the cells (no warnings for empty cells)."""
+    spec = check_roles(metric, table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        return spec.compute(table, cells, parameters, confidence_level)
+
+
+def check_roles(metric: str, table: ContactsTable) -> MetricSpec:
+    """The metric's spec, once the table is found to have every column the metric reads."""
     spec = STANDARD_METRICS[metric]
     for role in spec.roles:
         if not table.has(role):
             raise table.missing(role, f"needed for {spec.label} ({ROLE_MEANINGS.get(role, role)})")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        return spec.compute(table, cells, parameters, confidence_level)
+    return spec
 
 
 ROLE_MEANINGS = {
