@@ -802,7 +802,10 @@ class ContactsTable:
         """A timestamp column as wall-clock times (instants read in :attr:`clock_zone`), for calendars."""
         stamps = self.get(role)
         zone = self.clock_zone
-        return stamps if zone is None else local_clock(stamps, zone)
+        if zone is None:
+            return stamps
+        local: NDArray[np.datetime64] = self.derived(f"local {role}", lambda: local_clock(stamps, zone))
+        return local
 
     def _numbers(self, array: NDArray[Any], column: str, rule: str) -> NDArray[np.float64]:
         kind = array.dtype.kind
