@@ -59,12 +59,12 @@ from .standards import (
     MetricCall,
     StandardResults,
     build_cells,
-    evaluate_standards,
     excluded_rows,
     measure,
     per_cell,
     plain_value,
     standard_list,
+    standard_results,
 )
 
 __all__ = ["KPIReport", "KPISeries", "kpi_report"]
@@ -1059,8 +1059,9 @@ def kpi_report(
         else:
             measured[item.key] = measure(item.metric, item.params, table, cells, level)
     results = None
-    if items:
-        results = evaluate_standards(items, table, period=period, by=by, confidence_level=level)
+    if items:  # evaluate_standards on the report's own table and cells
+        measures = [measure(item.metric, item.parameters, table, cells, level) for item in items]
+        results = standard_results(items, measures, cells, level)
     return assemble_report(
         plan, measured, cells, baseline, results, cohorts, n_contacts=table.n_rows, source=table.source,
         settings=settings,
