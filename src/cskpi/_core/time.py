@@ -125,7 +125,7 @@ def check_tz(tz: Any, name: str = "tz") -> datetime.tzinfo | None:
 _OFFSET_NAME = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
 
-def _zone_from_name(zone: Any) -> datetime.tzinfo:
+def zone_from_name(zone: Any) -> datetime.tzinfo:
     """A column's zone (a ``tzinfo``, an IANA name, or a fixed offset such as ``'+02:00'``)."""
     if isinstance(zone, datetime.tzinfo):
         return zone
@@ -343,7 +343,7 @@ def parse_times(values: Any, name: str, *, allow_nat: bool = False) -> Times:
         return Times(stamps=np.zeros(0, dtype=_US), aware=None, zone=None, name=name)
     zone = _column_zone(values)
     if zone is not None:
-        tzinfo = _zone_from_name(zone)
+        tzinfo = zone_from_name(zone)
         array = _utc_of_zoned(values, name)
         converted, _ = _parse(array, name)
         stamps = _checked_us(converted, array, name, allow_nat)
@@ -505,7 +505,7 @@ class ZonedStamps:
 def column_zone(values: Any) -> datetime.tzinfo | None:
     """The time zone of a pandas, polars or pyarrow datetime column; ``None`` when naive."""
     zone = _column_zone(values)
-    return None if zone is None else _zone_from_name(zone)
+    return None if zone is None else zone_from_name(zone)
 
 
 @attrs.frozen

@@ -19,7 +19,6 @@ no pyarrow.
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -32,7 +31,15 @@ from numpy.typing import NDArray
 
 from .._core.errors import InvalidInputError, InvalidTypeError
 from .._core.labels import Groups, factorize
-from .._core.time import check_tz, check_years, column_zone, local_clock, parse_times, to_datetime64
+from .._core.time import (
+    check_tz,
+    check_years,
+    column_zone,
+    local_clock,
+    parse_times,
+    to_datetime64,
+    zone_from_name,
+)
 from .parsing import (
     DEFAULT_FALSE,
     DEFAULT_TRUE,
@@ -81,8 +88,8 @@ ROLES: dict[str, tuple[str, str]] = {
 }
 
 _US = np.dtype("datetime64[us]")
-_TRUE = ("1", "true", "t", "yes", "y")
-_FALSE = ("0", "false", "f", "no", "n", "")
+_TRUE = DEFAULT_TRUE
+_FALSE = (*DEFAULT_FALSE, "")  # a blank flag is false
 _INDEX_PATTERN = re.compile(r"^(?P<head>.*?)(?: at index (?P<index>\d+))(?P<tail>.*)$", re.DOTALL)
 
 
@@ -162,17 +169,6 @@ def _as_array(values: Any) -> NDArray[Any]:
             return np.asarray(values.to_numpy(dtype=object, na_value=None))
         return array
     return np.asarray(values)
-
-
-def _zone_of(name: str) -> datetime.tzinfo:
-    """A zone named by an IANA name or a fixed UTC offset (``'+02:00'``)."""
-    if name[:1] in "+-":
-        sign = 1 if name[0] == "+" else -1
-        hours, _, minutes = name[1:].partition(":")
-        return datetime.timezone(sign * datetime.timedelta(hours=int(hours), minutes=int(minutes or 0)))
-    zone = check_tz(name)
-    assert zone is not None
-    return zone
 
 
 def _specs(columns: Mapping[str, Any] | None) -> dict[str, ColumnSpec]:
@@ -747,7 +743,7 @@ class ContactsTable:
             return stamps
         if aware:
             if zone is not None:
-                self._zones[column] = _zone_of(zone)
+                self._zones[column] = zone_from_name(zone)
             elif self.zone is None:
                 raise InvalidInputError(
                     f"{self.source + ': ' if self.source else ''}column {column!r} holds timestamps with "
