@@ -65,7 +65,6 @@ from ._dask.engine import (
     Layout,
     Slot,
     check_compute,
-    check_split_every,
     dask_module,
     is_collection,
     run,
@@ -76,7 +75,6 @@ from ._dask.partials import (
     DEFAULT_MAX_EXACT_VALUES,
     DEFAULT_RESOLUTION_SECONDS,
     AnswerTimeCounts,
-    check_abandoned_policy,
     check_max_exact,
     count_answer_times,
     duration_finish,
@@ -94,7 +92,7 @@ from ._kpi import volume as _volume
 from ._kpi.operations import AHT, ASA, AbandonmentRate
 from ._kpi.responses import ResolutionTime, ResponseTime
 from ._kpi.retention import CohortRetention
-from ._kpi.service_level import AnswerTimePercentiles, ServiceLevel
+from ._kpi.service_level import AnswerTimePercentiles, ServiceLevel, check_abandoned_policy
 from ._kpi.survey import CES, CSAT, NPS
 from ._kpi.tickets import Backlog, OpenCases, RepeatContactFCR
 from ._kpi.volume import Volume
@@ -124,12 +122,6 @@ __all__ = [
     "service_level",
     "volume",
 ]
-
-_require = dask_module
-_is_collection = is_collection
-_check_compute = check_compute
-_check_split_every = check_split_every
-_run = run
 
 
 def _call_if_none(result: Any, empty: Callable[[], Any]) -> Any:
@@ -239,7 +231,7 @@ def reduce(
     """
     spec = _spec_of(function)
     if spec is None:
-        return _run(function, args, kwargs, split_every=split_every, compute=compute)
+        return run(function, args, kwargs, split_every=split_every, compute=compute)
     special = _SPECIAL.get(spec.name)
     if special is not None:
         return special(*args, split_every=split_every, compute=compute, **kwargs)
@@ -265,7 +257,7 @@ def reduce(
     times = _AXIS.get(spec.name) or tuple(n for n, role in spec.data.items() if role in _TIME_ROLES)[:1]
     period = kwargs.get("period", parameters["period"].default if "period" in parameters else None)
     periodic = period is not None and {"start", "end"} <= set(parameters)
-    return _run(
+    return run(
         function,
         args,
         kwargs,
@@ -552,7 +544,7 @@ def nps(
     >>> result.score, result.n
     (10.0, 10)
     """
-    return _run(
+    return run(
         _survey.nps,
         (scores,),
         {"by": by, "nan_policy": nan_policy},
@@ -666,7 +658,7 @@ def csat(
     >>> result.score, result.satisfied, result.n
     (0.7, 7, 10)
     """
-    result = _run(
+    result = run(
         _survey.csat,
         (ratings,),
         {
@@ -758,7 +750,7 @@ def ces(
     >>> result.score, round(result.easy_share, 4)
     (4.5, 0.6667)
     """
-    return _run(
+    return run(
         _survey.ces,
         (ratings,),
         {"scale": scale, "easy_from": easy_from, "by": by, "nan_policy": nan_policy},
@@ -864,7 +856,7 @@ def service_level(
     >>> round(sl.score, 4), sl.n_met, sl.n
     (0.8302, 880, 1060)
     """
-    return _run(
+    return run(
         _service_level.service_level,
         (wait_seconds, threshold_seconds),
         {
@@ -951,7 +943,7 @@ def abandonment_rate(
     >>> cskpi.dask.abandonment_rate(gave_up).score
     0.06
     """
-    return _run(
+    return run(
         _operations.abandonment_rate,
         (abandoned,),
         {"wait_seconds": wait_seconds, "short_abandon_seconds": short_abandon_seconds, "by": by},
@@ -1036,7 +1028,7 @@ def aht(
     >>> cskpi.dask.aht(talk, hold, wrap).score
     300.0
     """
-    return _run(
+    return run(
         _operations.aht,
         (talk_seconds, hold_seconds, after_work_seconds),
         {"by": by},
@@ -1110,7 +1102,7 @@ def asa(
     >>> cskpi.dask.asa(da.from_array(np.array([10.0, 20.0, 30.0, 60.0]), chunks=3)).score
     30.0
     """
-    return _run(
+    return run(
         _operations.asa,
         (wait_seconds,),
         {"abandoned": abandoned, "by": by},
@@ -1211,7 +1203,7 @@ def volume(
     """
     from ._kpi.volume import volume as memory_volume
 
-    return _run(
+    return run(
         memory_volume,
         (timestamps,),
         {"period": period, "by": by, "start": start, "end": end, "tz": tz},
@@ -1273,7 +1265,7 @@ def _whole_history(
     shuffle = not _check_partitioned(partitioned_by_customer)
     parts = _check_npartitions(npartitions)
     parameters = inspect.signature(function).parameters
-    return _run(
+    return run(
         function,
         args,
         kwargs,
@@ -1488,7 +1480,7 @@ def answer_time_counts(
     >>> counts.seconds.tolist(), counts.counts.tolist(), counts.exact
     ([3.0, 12.0, 40.0], [1, 2, 1], True)
     """
-    return _run(
+    return run(
         count_answer_times,
         (wait_seconds,),
         {
@@ -1624,9 +1616,9 @@ def answer_time_percentile(
         split_every=split_every,
         compute=compute,
     )
-    if _check_compute(compute):
+    if check_compute(compute):
         return _percentiles_of(counts, quantile, abandoned_policy, confidence_level)
-    return _require("dask").delayed(_percentiles_of, pure=True)(
+    return dask_module("dask").delayed(_percentiles_of, pure=True)(
         counts, quantile, abandoned_policy, confidence_level
     )
 
@@ -1635,7 +1627,7 @@ def answer_time_percentile(
 
 
 def _in_memory(value: Any, name: str) -> Any:
-    if _is_collection(value):
+    if is_collection(value):
         raise InvalidTypeError(
             f"{name} must be in memory (a list, numpy array or one timestamp), the same for every "
             f"partition; got {type(value).__name__} (compute it first)"
@@ -1719,7 +1711,7 @@ def open_cases(
     """
     from ._kpi.tickets import open_cases as memory_open_cases
 
-    return _run(
+    return run(
         memory_open_cases,
         (created, resolved, _in_memory(instants, "instants")),
         {"by": by},
@@ -1820,7 +1812,7 @@ def backlog(
     """
     from ._kpi.tickets import backlog as memory_backlog
 
-    return _run(
+    return run(
         memory_backlog,
         (created, resolved, _in_memory(instants, "instants")),
         {"age_limit_seconds": age_limit_seconds, "calendar": calendar, "by": by, "tz": tz},
@@ -1853,7 +1845,7 @@ def _durations(
 ) -> Any:
     resolution = duration_seconds(resolution_seconds, "resolution_seconds", positive=True)
     limit = check_max_exact(max_exact_values)
-    return _run(
+    return run(
         function,
         (created, ended),
         options,

@@ -251,7 +251,7 @@ class AnswerTimeCounts(ValueCounts):
         [15.0, 40.0, 90.0]
         """
         fractions, stored = _service_level.quantile_levels(quantile)
-        check_abandoned_policy(abandoned_policy)
+        _service_level.check_abandoned_policy(abandoned_policy)
         m = self.seconds.shape[0]
         weights = (
             self.counts
@@ -323,12 +323,6 @@ class AnswerTimeCounts(ValueCounts):
             ci_high_seconds=bounds[1],
             confidence_level=level,
         )
-
-
-def check_abandoned_policy(abandoned_policy: Any) -> None:
-    policies = _service_level.ABANDONED_POLICIES
-    if not isinstance(abandoned_policy, str) or abandoned_policy not in policies:
-        raise InvalidInputError(f"abandoned_policy must be one of {policies}; got {abandoned_policy!r}")
 
 
 DEFAULT_RESOLUTION_SECONDS = 1.0

@@ -73,6 +73,14 @@ AbandonedPolicy: TypeAlias = Literal["never_answered", "exclude"]
 ABANDONED_POLICIES: tuple[str, ...] = ("never_answered", "exclude")
 
 
+def check_abandoned_policy(abandoned_policy: Any) -> None:
+    """Raise unless ``abandoned_policy`` is one of :data:`ABANDONED_POLICIES`."""
+    if not isinstance(abandoned_policy, str) or abandoned_policy not in ABANDONED_POLICIES:
+        raise InvalidInputError(
+            f"abandoned_policy must be one of {ABANDONED_POLICIES}; got {abandoned_policy!r}"
+        )
+
+
 def _check_policy(policy: Any, short_abandon_seconds: float | None, exclude_short_abandons: Any) -> str:
     if not isinstance(policy, str) or policy not in SERVICE_LEVEL_POLICIES:
         raise InvalidInputError(f"policy must be one of {SERVICE_LEVEL_POLICIES}; got {policy!r}")
@@ -651,10 +659,7 @@ def answer_time_percentile(
     waits = to_seconds(wait_seconds, "wait_seconds")
     fractions, stored = quantile_levels(quantile)
     mask = abandoned_mask(abandoned, ("wait_seconds", waits))
-    if not isinstance(abandoned_policy, str) or abandoned_policy not in ABANDONED_POLICIES:
-        raise InvalidInputError(
-            f"abandoned_policy must be one of {ABANDONED_POLICIES}; got {abandoned_policy!r}"
-        )
+    check_abandoned_policy(abandoned_policy)
     groups = optional_groups(by, waits.shape[0])
     n_groups = 1 if groups is None else groups.n_groups
     codes = None if groups is None else groups.codes
