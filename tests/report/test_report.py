@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import warnings
@@ -682,7 +683,10 @@ def test_a_change_is_never_clear_where_it_is_blank() -> None:
     retention = report["retention"]
     assert retention.values.tolist() == [[0.9, 0.9, pytest.approx(np.nan, nan_ok=True)]]
     assert retention.change_clear.tolist() == [[False, False, False]]
-    for data in (report, kpi_report(str(example_contacts_path()), period="month", by="channel")):
+    reports = [report]
+    if importlib.util.find_spec("pyarrow") is not None:  # the bundled example file is read by pyarrow
+        reports.append(kpi_report(str(example_contacts_path()), period="month", by="channel"))
+    for data in reports:
         for series in data.kpis:
             assert not (series.change_clear & np.isnan(series.change)).any(), series.key
             for row in data.rows():
