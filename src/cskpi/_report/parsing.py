@@ -489,10 +489,10 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
         text, _ = _text(values)
         lowered = pc.utf8_lower(text)
         truthy = pc.fill_null(pc.is_in(lowered, value_set=_value_set(spec.true_values)), False)
-        known = pc.or_(
-            pc.or_(truthy, pc.is_in(lowered, value_set=_value_set(spec.false_values))), _missing(text, spec)
-        )
-        index = _first(pc.invert(pc.fill_null(known, True)))
+        missing = _missing(text, spec)
+        falsy = pc.is_in(lowered, value_set=_value_set(spec.false_values))
+        recognised = pc.or_(pc.or_(truthy, falsy), missing)
+        index = _first(pc.invert(pc.fill_null(recognised, True)))
         if index >= 0:
             accepted = "/".join(spec.true_values[:1] + spec.false_values[:1])
             rule = (
@@ -501,7 +501,7 @@ def arrow_flags(values: Any, spec: ColumnSpec) -> NDArray[np.bool_]:
             )
             raise BadValue(index, rule, _shown(values, index))
         flags = np.asarray(truthy.to_numpy(zero_copy_only=False), dtype=bool)
-        known = pc.invert(pc.fill_null(_missing(text, spec), True))
+        known = pc.invert(pc.fill_null(missing, True))
     if not spec.invert:
         return flags
     if known is None:
